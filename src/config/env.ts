@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { z } from 'zod';
+
+/** The SQLite file used when DATABASE_URL is not set. */
+export const DEFAULT_SQLITE_URL = 'file:./data/gatehouse.db';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .refine(
+    (value) => /^postgres(ql)?:\/\//.test(value) || value.startsWith('file:'),
+    'must start with postgresql:// (PostgreSQL) or file: (SQLite)',
+  );
+
+const channelId = z
+  .string()
+  .trim()
+  .regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123456789');
+
+const databaseSchema = z.object({
+  DATABASE_URL: optionalText.pipe(databaseUrl.optional()).transform((value) => value ?? DEFAULT_SQLITE_URL),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+});
+
+const appSchema = databaseSchema
+  .extend({
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    SLACK_BOT_TOKEN: z.string().trim().regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
+    SLACK_SIGNING_SECRET: z.string().trim().min(8, 'must be the app signing secret (Basic Information page)'),
+    SLACK_APP_TOKEN: optionalText.pipe(
+      z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
+    ),
+    SLACK_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    TRIAGE_CHANNEL_ID: optionalText.pipe(channelId.optional()),
+  });
+
+export type DatabaseConfig = z.infer<typeof databaseSchema>;
+export type AppConfig = z.infer<typeof appSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Environment = Record<string, string | undefined>;
+
+function parseWith<Schema extends z.ZodType>(schema: Schema, env: Environment): z.infer<Schema> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = issue.path.join('.') || '(environment)';
+    const reason = issue.code === 'invalid_type' && env[variable] === undefined ? 'is required' : issue.message;
+    return `${variable} ${reason}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/**
+ * The process environment, with a `.env` file in the working directory filled in underneath it.
+ * Values already set in the environment win over the file.
+ */
+export function readProcessEnvironment(cwd = process.cwd()): Environment {
+  const file = path.join(cwd, '.env');
+  const fromFile = existsSync(file) ? dotenv.parse(readFileSync(file)) : {};
+  return { ...fromFile, ...process.env };
+}
+
+export function loadDatabaseConfig(env: Environment = readProcessEnvironment()): DatabaseConfig {
+  return parseWith(databaseSchema, env);
+}
+
+export function loadAppConfig(env: Environment = readProcessEnvironment()): AppConfig {
+  return parseWith(appSchema, env);
+}

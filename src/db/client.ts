@@ -1,0 +1,52 @@
+import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.js';
+import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/client.js';
+import { createAdapterFactory } from './adapters.js';
+import type { DatabaseTarget } from './database-url.js';
+
+/**
+ * The one client type the app is written against. Both generated clients come from the same
+ * models, so their APIs agree; the SQLite client's types stand for both.
+ */
+export type Db = SqlitePrismaClient;
+export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+export interface Database {
+  prisma: Db;
+  target: DatabaseTarget;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  poolSize?: number;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const adapter = createAdapterFactory(target, options);
+  const prisma =
+    target.provider === 'sqlite'
+      ? new SqlitePrismaClient({ adapter })
+      : // The PostgreSQL client is generated from the same models; only its provider differs.
+        (new PostgresPrismaClient({ adapter }) as unknown as Db);
+  await prisma.$connect();
+  if (target.provider === 'sqlite') {
+    // WAL lets readers proceed while a writer commits; NORMAL sync is durable in WAL mode.
+    await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+    await prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
+    await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
+  }
+  return {
+    prisma,
+    target,
+    close: () => prisma.$disconnect(),
+  };
+}
+
+/** True when the database answers a trivial query. */
+export async function databaseAnswers(prisma: Db): Promise<boolean> {
+  try {
+    await prisma.$queryRawUnsafe('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

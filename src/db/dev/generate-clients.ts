@@ -1,0 +1,19 @@
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { SCHEMA_FILES } from '../paths.js';
+
+/**
+ * Generates the Prisma client for each database. `prisma generate` only checks that a schema
+ * engine binary exists (it cannot download one offline and does not run it), so it is pointed at
+ * Node itself.
+ */
+const require = createRequire(import.meta.url);
+const prismaCli = require.resolve('prisma/build/index.js');
+
+for (const schema of Object.values(SCHEMA_FILES)) {
+  const result = spawnSync(process.execPath, [prismaCli, 'generate', '--schema', schema], {
+    stdio: 'inherit',
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
+import type { SchemaEngine } from '@prisma/schema-engine-wasm';
+import type { Pool } from 'pg';
+
+type SchemaEngineModule = typeof import('@prisma/schema-engine-wasm');
+
+let loading: Promise<SchemaEngineModule> | undefined;
+
+/**
+ * Node 20 cannot import the package's `.wasm` entry, so the module is instantiated by hand:
+ * the JS glue is imported by its own export path and handed the compiled instance.
+ */
+function loadSchemaEngineModule(): Promise<SchemaEngineModule> {
+  loading ??= (async () => {
+    const glueUrl = import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
+    const glue = (await import(glueUrl)) as SchemaEngineModule & {
+      __wbg_set_wasm(exports: WebAssembly.Exports): void;
+    };
+    const bytes = await readFile(new URL('schema_engine_bg.wasm', glueUrl));
+    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue });
+    glue.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+    return glue;
+  })();
+  return loading;
+}
+
+/**
+ * Records the connections the engine opens. The engine never closes them itself, and an open
+ * SQLite connection keeps the exclusive lock the engine takes while migrating.
+ */
+function trackConnections(factory: SqlMigrationAwareDriverAdapterFactory) {
+  const opened: SqlDriverAdapter[] = [];
+  const track = async (connecting: Promise<SqlDriverAdapter>) => {
+    const adapter = sendScriptsWhole(await connecting);
+    opened.push(adapter);
+    return adapter;
+  };
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: () => track(factory.connect()),
+    connectToShadowDb: () => track(factory.connectToShadowDb()),
+  };
+  const disposeAll = async () => {
+    await Promise.allSettled(opened.splice(0).map((adapter) => adapter.dispose()));
+  };
+  return { tracked, disposeAll };
+}
+
+/**
+ * The PostgreSQL adapter splits a migration script on every `;`, which breaks function bodies.
+ * PostgreSQL's simple query protocol takes the whole script at once (in one implicit transaction),
+ * as `prisma migrate deploy` sends it.
+ */
+function sendScriptsWhole(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  if (adapter.provider !== 'postgres' || !hasPgPool(adapter)) return adapter;
+  const pool = adapter.underlyingDriver();
+  adapter.executeScript = async (script: string) => {
+    await pool.query(script);
+  };
+  return adapter;
+}
+
+function hasPgPool(adapter: SqlDriverAdapter): adapter is SqlDriverAdapter & { underlyingDriver(): Pool } {
+  return 'underlyingDriver' in adapter && typeof adapter.underlyingDriver === 'function';
+}
+
+export interface SchemaEngineSession {
+  engine: SchemaEngine;
+  /** Messages the engine logged, useful when a command fails. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function openSchemaEngine(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  datamodels: Array<[path: string, content: string]> = [],
+): Promise<SchemaEngineSession> {
+  const { SchemaEngine } = await loadSchemaEngineModule();
+  const { tracked, disposeAll } = trackConnections(adapterFactory);
+  const logs: string[] = [];
+  const engine = await SchemaEngine.new(
+    { datamodels: datamodels.length > 0 ? datamodels : undefined },
+    (message: string) => logs.push(message),
+    bindMigrationAwareSqlAdapterFactory(tracked),
+  );
+  return {
+    engine,
+    logs,
+    async close() {
+      engine.free();
+      await disposeAll();
+    },
+  };
+}
