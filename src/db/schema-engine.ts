@@ -37,7 +37,7 @@ function loadSchemaEngineModule(): Promise<SchemaEngineModule> {
 function trackConnections(factory: SqlMigrationAwareDriverAdapterFactory) {
   const opened: SqlDriverAdapter[] = [];
   const track = async (connecting: Promise<SqlDriverAdapter>) => {
-    const adapter = sendScriptsWhole(await connecting);
+    const adapter = acceptMultiStatementRaw(sendScriptsWhole(await connecting));
     opened.push(adapter);
     return adapter;
   };
@@ -64,7 +64,55 @@ function sendScriptsWhole(adapter: SqlDriverAdapter): SqlDriverAdapter {
   adapter.executeScript = async (script: string) => {
     await pool.query(script);
   };
+  readCharColumnsAsText(adapter);
   return adapter;
+}
+
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+
+/**
+ * The catalog queries the engine runs to describe a PostgreSQL schema return `"char"` columns
+ * (relkind, contype, …), a type the adapter does not map. pg already hands their values over as
+ * strings, so they are labelled as text before the adapter maps the columns.
+ */
+function readCharColumnsAsText(adapter: SqlDriverAdapter): void {
+  const queryable = adapter as unknown as { performIO?: (query: unknown) => Promise<{ fields: Array<{ dataTypeID: number }> }> };
+  const performIO = queryable.performIO?.bind(adapter);
+  if (!performIO) return;
+  queryable.performIO = async (query) => {
+    const result = await performIO(query);
+    for (const field of result.fields) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+    return result;
+  };
+}
+
+/** Drivers refuse several statements in one prepared query; those errors say so. */
+const MULTI_STATEMENT_REFUSAL = /more than one statement|cannot insert multiple commands into a prepared statement/i;
+
+/**
+ * The schema engine replays a migration into the shadow database as one `executeRaw` call, which
+ * both drivers refuse when the migration has several statements. Such a call has no parameters,
+ * so it is safe to run as a script instead.
+ */
+function acceptMultiStatementRaw(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  adapter.executeRaw = async (query) => {
+    try {
+      return await executeRaw(query);
+    } catch (error) {
+      if (query.args.length > 0 || !MULTI_STATEMENT_REFUSAL.test(describeError(error))) throw error;
+      await adapter.executeScript(query.sql);
+      return 0;
+    }
+  };
+  return adapter;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null) return JSON.stringify(error);
+  return String(error);
 }
 
 function hasPgPool(adapter: SqlDriverAdapter): adapter is SqlDriverAdapter & { underlyingDriver(): Pool } {

@@ -27,8 +27,16 @@ export interface StartPostgresOptions {
 
 const SUPERUSER = 'postgres';
 
+function shellLookup(name: string): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${name}`]).toString().trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function findBinary(name: string): string {
-  const onPath = (process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, name));
+  const onPath = [shellLookup(name)].filter((found): found is string => Boolean(found));
   const debianDirs = existsSync('/usr/lib/postgresql')
     ? readdirSync('/usr/lib/postgresql')
         .sort()

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SCHEMA_FILES } from '../paths.js';
 
 const DERIVED_HEADER =
@@ -24,6 +25,6 @@ export function writePostgresSchema(): string {
   return SCHEMA_FILES.postgresql;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   console.log(`wrote ${path.relative(process.cwd(), writePostgresSchema())}`);
 }

@@ -10,10 +10,9 @@ import { SCHEMA_FILES } from '../paths.js';
 const require = createRequire(import.meta.url);
 const prismaCli = require.resolve('prisma/build/index.js');
 
+process.env.PRISMA_SCHEMA_ENGINE_BINARY = process.execPath;
+process.env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
 for (const schema of Object.values(SCHEMA_FILES)) {
-  const result = spawnSync(process.execPath, [prismaCli, 'generate', '--schema', schema], {
-    stdio: 'inherit',
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-  });
+  const result = spawnSync(process.execPath, [prismaCli, 'generate', '--schema', schema], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

@@ -17,8 +17,8 @@ CREATE TABLE "Organization" (
 -- CreateTable
 CREATE TABLE "Member" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
-    "slackTeamId" TEXT NOT NULL,
     "slackUserId" TEXT NOT NULL,
+    "slackTeamId" TEXT,
     "email" TEXT,
     "displayName" TEXT NOT NULL,
     "language" TEXT NOT NULL DEFAULT 'en',
@@ -211,10 +211,10 @@ CREATE UNIQUE INDEX "Organization_customerNumber_key" ON "Organization"("custome
 CREATE INDEX "Organization_searchText_idx" ON "Organization"("searchText");
 
 -- CreateIndex
-CREATE INDEX "Member_email_idx" ON "Member"("email");
+CREATE UNIQUE INDEX "Member_slackUserId_key" ON "Member"("slackUserId");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "Member_slackTeamId_slackUserId_key" ON "Member"("slackTeamId", "slackUserId");
+CREATE INDEX "Member_email_idx" ON "Member"("email");
 
 -- CreateIndex
 CREATE INDEX "Connection_memberId_status_idx" ON "Connection"("memberId", "status");
