@@ -39,12 +39,35 @@ export function readMigrationList(migrationsDir: string): MigrationList {
   };
 }
 
+/** Names of the committed migrations the database has not finished applying. */
+export async function pendingMigrations(target: DatabaseTarget): Promise<string[]> {
+  const committed = readMigrationList(MIGRATION_DIRS[target.provider]).migrationDirectories.map((entry) => entry.path);
+  const adapter = await createAdapterFactory(target, { poolSize: 1 }).connect();
+  try {
+    const applied = await adapter.queryRaw({
+      sql: 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+      args: [],
+      argTypes: [],
+    });
+    const done = new Set(applied.rows.map((row) => String(row[0])));
+    return committed.filter((name) => !done.has(name));
+  } catch {
+    // No migrations table yet: nothing has been applied.
+    return committed;
+  } finally {
+    await adapter.dispose();
+  }
+}
+
 /**
  * Applies the committed migrations that the database has not had yet and returns their names.
+ * When none are pending the engine is not started: it locks an SQLite database exclusively,
+ * which would fail while the app holds it open.
  * The engine records them in `_prisma_migrations`, as `prisma migrate deploy` does, and takes
  * PostgreSQL's migration advisory lock, so replicas starting together apply each migration once.
  */
 export async function applyPendingMigrations(target: DatabaseTarget): Promise<string[]> {
+  if ((await pendingMigrations(target)).length === 0) return [];
   const { engine, logs, close } = await openSchemaEngine(createAdapterFactory(target, { poolSize: 1 }));
   try {
     const result = await engine.applyMigrations({
@@ -53,7 +76,9 @@ export async function applyPendingMigrations(target: DatabaseTarget): Promise<st
     });
     return result.appliedMigrationNames;
   } catch (error) {
-    throw new Error(`Migrating the database failed: ${describeEngineError(error)}${logs.length ? `\n${logs.join('\n')}` : ''}`);
+    throw new Error(`Migrating the database failed: ${describeEngineError(error)}${logs.length ? `\n${logs.join('\n')}` : ''}`, {
+      cause: error,
+    });
   } finally {
     await close();
   }

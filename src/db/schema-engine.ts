@@ -4,10 +4,16 @@ import {
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
+import type * as SchemaEngineExports from '@prisma/schema-engine-wasm';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 import type { Pool } from 'pg';
 
-type SchemaEngineModule = typeof import('@prisma/schema-engine-wasm');
+type SchemaEngineModule = typeof SchemaEngineExports;
+
+// Node has WebAssembly at run time, but the ES library types this project compiles against do not.
+declare const WebAssembly: {
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
+};
 
 let loading: Promise<SchemaEngineModule> | undefined;
 
@@ -19,7 +25,7 @@ function loadSchemaEngineModule(): Promise<SchemaEngineModule> {
   loading ??= (async () => {
     const glueUrl = import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
     const glue = (await import(glueUrl)) as SchemaEngineModule & {
-      __wbg_set_wasm(exports: WebAssembly.Exports): void;
+      __wbg_set_wasm(exports: Record<string, unknown>): void;
     };
     const bytes = await readFile(new URL('schema_engine_bg.wasm', glueUrl));
     const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue });

@@ -10,9 +10,16 @@ import { SCHEMA_FILES } from '../paths.js';
 const require = createRequire(import.meta.url);
 const prismaCli = require.resolve('prisma/build/index.js');
 
-process.env.PRISMA_SCHEMA_ENGINE_BINARY = process.execPath;
-process.env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
+const childEnvironment = {
+  // eslint-disable-next-line no-restricted-properties -- a build step handing its environment to the Prisma CLI
+  ...process.env,
+  PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
+  PRISMA_HIDE_UPDATE_MESSAGE: '1',
+};
 for (const schema of Object.values(SCHEMA_FILES)) {
-  const result = spawnSync(process.execPath, [prismaCli, 'generate', '--schema', schema], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [prismaCli, 'generate', '--schema', schema], {
+    stdio: 'inherit',
+    env: childEnvironment,
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

@@ -1,0 +1,315 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, loadDatabaseConfig } from '../config/env.js';
+import { openDatabase, type Db } from '../db/client.js';
+import { parseDatabaseUrl } from '../db/database-url.js';
+import { applyPendingMigrations } from '../db/migrations.js';
+import { DomainError } from '../domain/errors.js';
+import { seedPermissionCatalog, listPermissionCatalog } from '../services/catalog.js';
+import { addAdministrator, removeAdministrator } from '../services/administrators.js';
+import {
+  createOrganization,
+  listOrganizationsWithAdministrators,
+  setOrganizationChannels,
+} from '../services/organizations.js';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+type Environment = Record<string, string | undefined>;
+
+/** Bad input: reported on one line, exit status 1, nothing written. */
+class UsageError extends Error {}
+
+const USAGE = `Usage: gatehouse <command>
+
+Organizations
+  org create --name NAME --customer-number NUMBER [--acronym A] [--city C] [--country C]
+             [--time-zone Area/City] [--admin-channel C…] [--audit-channel C…]
+  org list [--json]
+  org channels CUSTOMER_NUMBER [--admin-channel C…|none] [--audit-channel C…|none]
+
+Administrators
+  admin add CUSTOMER_NUMBER SLACK_USER_ID [--name "Display name"] [--email ADDRESS]
+  admin remove CUSTOMER_NUMBER SLACK_USER_ID
+
+Permission catalog
+  permissions seed
+  permissions list [--json]
+
+Database
+  db migrate`;
+
+const text = (label: string, max: number) =>
+  z.string().trim().min(1, `${label} must not be empty`).max(max, `${label} must be at most ${max} characters`);
+const customerNumber = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9-]{1,32}$/, 'the customer number must be 1–32 letters, digits or dashes');
+const slackUserId = z
+  .string()
+  .trim()
+  .regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id looks like U0123ABCD');
+const channelId = z
+  .string()
+  .trim()
+  .regex(/^[CG][A-Z0-9]{2,}$/, 'a Slack channel id looks like C0123ABCD');
+const channelOrNone = z.union([z.literal('none').transform(() => null), channelId]);
+
+const organizationInput = z.object({
+  name: text('--name', 200),
+  'customer-number': customerNumber,
+  acronym: text('--acronym', 30).optional(),
+  city: text('--city', 100).optional(),
+  country: text('--country', 100).optional(),
+  'time-zone': text('--time-zone', 64).optional(),
+  'admin-channel': channelId.optional(),
+  'audit-channel': channelId.optional(),
+});
+
+const administratorInput = z.object({
+  customerNumber,
+  slackUserId,
+  name: text('--name', 200).optional(),
+  email: z.email('--email must be an email address').optional(),
+});
+
+const POSITIONAL_LABELS: Record<string, string> = {
+  customerNumber: 'CUSTOMER_NUMBER',
+  slackUserId: 'SLACK_USER_ID',
+};
+
+function parse<Schema extends z.ZodType>(schema: Schema, value: unknown): z.infer<Schema> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const key = issue?.path[0] === undefined ? undefined : String(issue.path[0]);
+  const label = key ? (POSITIONAL_LABELS[key] ?? `--${key}`) : 'the value';
+  if (issue?.code === 'invalid_type' && key !== undefined && (value as Record<string, unknown>)[key] === undefined) {
+    throw new UsageError(`${label} is required`);
+  }
+  throw new UsageError(issue?.message ?? `${label} is not valid`);
+}
+
+function parseCommandLine(args: string[], options: ParseArgsConfig['options'], positionalCount: number) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { ...options, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    // Node's message goes on to explain `--`; the first sentence is the reason.
+    throw new UsageError((error as Error).message.split(/\.\s/)[0] ?? 'invalid arguments');
+  }
+  if (parsed.positionals.length !== positionalCount) {
+    throw new UsageError(
+      positionalCount === 0
+        ? `unexpected argument ${parsed.positionals[0]}`
+        : `expected ${positionalCount} argument${positionalCount > 1 ? 's' : ''}, got ${parsed.positionals.length}`,
+    );
+  }
+  return parsed as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+}
+
+interface Command {
+  /** Validates the arguments before the database is opened, and returns the work to do. */
+  prepare(args: string[]): (prisma: Db, io: CliIo) => Promise<void>;
+}
+
+const stringOption = { type: 'string' } as const;
+
+const COMMANDS: Record<string, Command> = {
+  'org create': {
+    prepare(args) {
+      const { values } = parseCommandLine(
+        args,
+        {
+          name: stringOption, 'customer-number': stringOption, acronym: stringOption, city: stringOption,
+          country: stringOption, 'time-zone': stringOption, 'admin-channel': stringOption, 'audit-channel': stringOption,
+        },
+        0,
+      );
+      const input = parse(organizationInput, values);
+      return async (prisma, io) => {
+        const organization = await createOrganization(prisma, {
+          name: input.name,
+          customerNumber: input['customer-number'],
+          acronym: input.acronym,
+          city: input.city,
+          country: input.country,
+          timeZone: input['time-zone'],
+          adminChannelId: input['admin-channel'],
+          auditChannelId: input['audit-channel'],
+        });
+        io.out(`Created ${organization.name} (customer number ${organization.customerNumber}).`);
+      };
+    },
+  },
+  'org list': {
+    prepare(args) {
+      const { values } = parseCommandLine(args, {}, 0);
+      return async (prisma, io) => {
+        const organizations = await listOrganizationsWithAdministrators(prisma);
+        if (values.json) {
+          io.out(JSON.stringify(organizations.map((organization) => ({
+            name: organization.name,
+            customerNumber: organization.customerNumber,
+            acronym: organization.acronym,
+            city: organization.city,
+            country: organization.country,
+            timeZone: organization.timeZone,
+            adminChannelId: organization.adminChannelId,
+            auditChannelId: organization.auditChannelId,
+            administrators: organization.administrators.map((member) => member.slackUserId),
+          })), null, 2));
+          return;
+        }
+        if (organizations.length === 0) {
+          io.out('No organizations yet. Create one with `gatehouse org create`.');
+          return;
+        }
+        for (const organization of organizations) {
+          const acronym = organization.acronym ? ` (${organization.acronym})` : '';
+          io.out(`${organization.customerNumber}  ${organization.name}${acronym}  ${organization.timeZone}`);
+          io.out(`    admin channel: ${organization.adminChannelId ?? '—'}   audit channel: ${organization.auditChannelId ?? '—'}`);
+          const admins = organization.administrators.map((member) =>
+            member.displayName === member.slackUserId ? member.slackUserId : `${member.displayName} (${member.slackUserId})`,
+          );
+          io.out(`    administrators: ${admins.length > 0 ? admins.join(', ') : 'none'}`);
+        }
+      };
+    },
+  },
+  'org channels': {
+    prepare(args) {
+      const { values, positionals } = parseCommandLine(args, { 'admin-channel': stringOption, 'audit-channel': stringOption }, 1);
+      const number = parse(customerNumber, positionals[0]);
+      const admin = values['admin-channel'] === undefined ? undefined : parse(channelOrNone, values['admin-channel']);
+      const audit = values['audit-channel'] === undefined ? undefined : parse(channelOrNone, values['audit-channel']);
+      if (admin === undefined && audit === undefined) throw new UsageError('give --admin-channel, --audit-channel or both');
+      return async (prisma, io) => {
+        const organization = await setOrganizationChannels(prisma, number, { adminChannelId: admin, auditChannelId: audit });
+        io.out(
+          `${organization.name}: admin channel ${organization.adminChannelId ?? 'none'}, audit channel ${organization.auditChannelId ?? 'none'}.`,
+        );
+      };
+    },
+  },
+  'admin add': {
+    prepare(args) {
+      const { values, positionals } = parseCommandLine(args, { name: stringOption, email: stringOption }, 2);
+      const input = parse(administratorInput, {
+        customerNumber: positionals[0], slackUserId: positionals[1], name: values.name, email: values.email,
+      });
+      return async (prisma, io) => {
+        const { organization } = await addAdministrator(prisma, {
+          customerNumber: input.customerNumber,
+          slackUserId: input.slackUserId,
+          displayName: input.name,
+          email: input.email,
+        });
+        io.out(`${input.slackUserId} is now an Administrator of ${organization.name}.`);
+      };
+    },
+  },
+  'admin remove': {
+    prepare(args) {
+      const { positionals } = parseCommandLine(args, {}, 2);
+      const input = parse(administratorInput.pick({ customerNumber: true, slackUserId: true }), {
+        customerNumber: positionals[0], slackUserId: positionals[1],
+      });
+      return async (prisma, io) => {
+        const { organization } = await removeAdministrator(prisma, input);
+        io.out(`${input.slackUserId} is no longer an Administrator of ${organization.name}.`);
+      };
+    },
+  },
+  'permissions seed': {
+    prepare(args) {
+      parseCommandLine(args, {}, 0);
+      return async (prisma, io) => {
+        const { created, updated } = await seedPermissionCatalog(prisma);
+        io.out(`Permission catalog seeded: ${created} added, ${updated} brought up to date.`);
+      };
+    },
+  },
+  'permissions list': {
+    prepare(args) {
+      const { values } = parseCommandLine(args, {}, 0);
+      return async (prisma, io) => {
+        const permissions = await listPermissionCatalog(prisma);
+        if (values.json) {
+          io.out(JSON.stringify(permissions.map(({ key, name, description, adminScope }) => ({ key, name, description, adminScope })), null, 2));
+          return;
+        }
+        if (permissions.length === 0) {
+          io.out('The permission catalog is empty. Fill it with `gatehouse permissions seed`.');
+          return;
+        }
+        for (const permission of permissions) {
+          io.out(`${permission.key.padEnd(32)} ${permission.name}  [${permission.adminScope.toLowerCase()}]`);
+          io.out(`${''.padEnd(32)} ${permission.description}`);
+        }
+      };
+    },
+  },
+  'db migrate': {
+    prepare(args) {
+      parseCommandLine(args, {}, 0);
+      // Migrating is done before any command runs, so there is nothing more to do here.
+      return async () => undefined;
+    },
+  },
+};
+
+/** Runs one CLI command and returns the process exit status. */
+export async function runCli(argv: string[], io: CliIo, env?: Environment): Promise<number> {
+  const [group, action, ...rest] = argv;
+  if (!group || group === 'help' || group === '--help' || group === '-h') {
+    io.out(USAGE);
+    return group ? 0 : 1;
+  }
+  const command = COMMANDS[`${group} ${action ?? ''}`];
+  if (!command) {
+    io.err(`gatehouse: unknown command "${[group, action].filter(Boolean).join(' ')}"; run \`gatehouse help\` for the list`);
+    return 1;
+  }
+  let work: (prisma: Db, io: CliIo) => Promise<void>;
+  let databaseUrl: string;
+  try {
+    work = command.prepare(rest);
+    databaseUrl = loadDatabaseConfig(env).DATABASE_URL;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`gatehouse: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof ConfigError) {
+      io.err(`gatehouse: ${error.problems.join('; ')}`);
+      return 1;
+    }
+    throw error;
+  }
+  const target = parseDatabaseUrl(databaseUrl);
+  const migrating = `${group} ${action}` === 'db migrate';
+  // The embedded database is kept migrated by whoever opens it; a shared PostgreSQL database is
+  // migrated only when an operator asks, once per release.
+  if (migrating || target.provider === 'sqlite') {
+    const applied = await applyPendingMigrations(target);
+    if (applied.length > 0) io.out(`Applied migrations: ${applied.join(', ')}`);
+    else if (migrating) io.out('The database is up to date.');
+  }
+  const database = await openDatabase(target, { poolSize: 2 });
+  try {
+    await work(database.prisma, io);
+    return 0;
+  } catch (error) {
+    if (error instanceof DomainError) {
+      io.err(`gatehouse: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await database.close();
+  }
+}

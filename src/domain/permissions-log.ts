@@ -1,0 +1,40 @@
+/** What the permissions log records; one name per kind of change. */
+export const LOG_ACTION = {
+  organizationCreated: 'organization.created',
+  organizationChannelsChanged: 'organization.channels_changed',
+  connectionCreated: 'connection.created',
+  permissionsChanged: 'connection.permissions_changed',
+} as const;
+
+export type LogAction = (typeof LOG_ACTION)[keyof typeof LOG_ACTION];
+
+/** Who made a change when no Slack member did. */
+export const ACTOR = {
+  operator: 'operator',
+  system: 'system',
+} as const;
+
+/** A connection as the log shows it before and after a change. */
+export interface ConnectionSnapshot {
+  status: string;
+  permissions: string[];
+  tags: string[];
+  startsOn: string | null;
+  endsOn: string | null;
+}
+
+export function connectionSnapshot(connection: {
+  status: string;
+  permissions: Iterable<string>;
+  tags: unknown;
+  startsOn: string | null;
+  endsOn: string | null;
+}): ConnectionSnapshot {
+  return {
+    status: connection.status,
+    permissions: [...connection.permissions].sort(),
+    tags: Array.isArray(connection.tags) ? connection.tags.filter((tag): tag is string => typeof tag === 'string') : [],
+    startsOn: connection.startsOn,
+    endsOn: connection.endsOn,
+  };
+}

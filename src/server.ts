@@ -1,0 +1,100 @@
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, loadAppConfig, type AppConfig } from './config/env.js';
+import { openDatabase, databaseAnswers, type Database } from './db/client.js';
+import { describeDatabase, parseDatabaseUrl } from './db/database-url.js';
+import { applyPendingMigrations } from './db/migrations.js';
+import { createLogger, type Logger } from './logger.js';
+import { createSlackApp } from './slack/app.js';
+import { createHttpServer } from './slack/http-server.js';
+
+export interface RunningGatehouse {
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
+  url: string;
+  database: Database;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Listen address; the default listens on every interface, as a server in a container must. */
+  host?: string;
+}
+
+export async function startGatehouse(config: AppConfig, options: StartOptions = {}): Promise<RunningGatehouse> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const target = parseDatabaseUrl(config.DATABASE_URL);
+  if (target.provider === 'sqlite') {
+    // The embedded database is the app's own, so the app keeps it migrated; PostgreSQL is
+    // migrated once per release with `npm run db:migrate`, not by every replica.
+    const applied = await applyPendingMigrations(target);
+    if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
+  }
+  const database = await openDatabase(target);
+  const slack = createSlackApp(config, logger);
+  const server = createHttpServer({
+    slackReceiver: slack.httpReceiver,
+    isReady: () => databaseAnswers(database.prisma),
+    logger,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, options.host, () => resolve());
+  });
+  if (slack.socketReceiver) await slack.app.start();
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
+  logger.info(
+    { port, database: describeDatabase(target), mode: slack.socketReceiver ? 'socket' : 'http' },
+    'Gatehouse is running',
+  );
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    database,
+    stop() {
+      stopping ??= (async () => {
+        if (slack.socketReceiver) await slack.app.stop();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadAppConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const running = await startGatehouse(config, { logger });
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    createLogger('error').fatal({ err: error }, 'Gatehouse failed to start');
+    process.exit(1);
+  });
+}

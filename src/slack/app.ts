@@ -1,0 +1,49 @@
+import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import type { AppConfig } from '../config/env.js';
+import type { Logger } from '../logger.js';
+import { boltLoggerFrom } from './bolt-logger.js';
+import { registerAccessCommand } from './listeners/access-command.js';
+import { registerAppHome } from './listeners/app-home.js';
+
+export const EVENTS_PATH = '/slack/events';
+
+export interface SlackApp {
+  app: App;
+  /** Set when Slack reaches the app over HTTP; absent in Socket Mode. */
+  httpReceiver?: HTTPReceiver;
+  socketReceiver?: SocketModeReceiver;
+}
+
+type SlackSettings = Pick<AppConfig, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;
+
+export function createSlackApp(config: SlackSettings, logger: Logger): SlackApp {
+  const boltLogger = boltLoggerFrom(logger);
+  const clientOptions = config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {};
+  let receiver: Receiver;
+  let httpReceiver: HTTPReceiver | undefined;
+  let socketReceiver: SocketModeReceiver | undefined;
+  if (config.SLACK_APP_TOKEN) {
+    socketReceiver = new SocketModeReceiver({
+      appToken: config.SLACK_APP_TOKEN,
+      logger: boltLogger,
+      installerOptions: { clientOptions },
+    });
+    receiver = socketReceiver;
+  } else {
+    httpReceiver = new HTTPReceiver({
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      endpoints: EVENTS_PATH,
+      logger: boltLogger,
+    });
+    receiver = httpReceiver;
+  }
+  const app = new App({
+    token: config.SLACK_BOT_TOKEN,
+    receiver,
+    logger: boltLogger,
+    clientOptions,
+  });
+  registerAccessCommand(app);
+  registerAppHome(app);
+  return { app, httpReceiver, socketReceiver };
+}

@@ -1,0 +1,150 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { PROJECT_ROOT } from '../../src/db/paths.js';
+import { PERMISSION_CATALOG } from '../../src/domain/permission-catalog.js';
+import { createEmptyDatabase, DATABASE_KINDS, type EmptyDatabase } from '../support/databases.js';
+
+interface CliResult {
+  status: number;
+  out: string[];
+  err: string[];
+}
+
+describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
+  let empty: EmptyDatabase;
+  let db: Database;
+
+  const cli = async (...argv: string[]): Promise<CliResult> => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const status = await runCli(argv, { out: (line) => out.push(line), err: (line) => err.push(line) }, {
+      DATABASE_URL: empty.url,
+    });
+    return { status, out, err };
+  };
+
+  const everyRowCount = async () => {
+    const { prisma } = db;
+    return {
+      organizations: await prisma.organization.count(),
+      members: await prisma.member.count(),
+      connections: await prisma.connection.count(),
+      grants: await prisma.connectionPermission.count(),
+      permissions: await prisma.permission.count(),
+      log: await prisma.permissionLogEntry.count(),
+      organizationsState: JSON.stringify(await prisma.organization.findMany({ orderBy: { id: 'asc' } })),
+    };
+  };
+
+  beforeAll(async () => {
+    empty = await createEmptyDatabase(kind);
+    expect((await cli('db', 'migrate')).status).toBe(0);
+    db = await openDatabase(empty.target);
+  });
+  afterAll(async () => {
+    await db.close();
+    await empty.drop();
+  });
+
+  it('seeds the permission catalog idempotently and lists it', async () => {
+    expect(await cli('permissions', 'seed')).toMatchObject({ status: 0, out: ['Permission catalog seeded: 11 added, 0 brought up to date.'] });
+    expect((await cli('permissions', 'seed')).out).toEqual(['Permission catalog seeded: 0 added, 11 brought up to date.']);
+    const stored = await db.prisma.permission.findMany({ orderBy: { sortOrder: 'asc' } });
+    expect(stored.map((permission) => permission.name)).toEqual(PERMISSION_CATALOG.map((permission) => permission.name));
+    const listed = await cli('permissions', 'list', '--json');
+    expect(JSON.parse(listed.out.join('\n'))).toHaveLength(11);
+  });
+
+  it('creates an organization, sets its channels, and adds and removes an Administrator', async () => {
+    const created = await cli(
+      'org', 'create', '--name', 'City of Redlands', '--customer-number', '100200', '--acronym', 'COR',
+      '--city', 'Redlands', '--country', 'US', '--time-zone', 'America/Los_Angeles',
+    );
+    expect(created).toMatchObject({ status: 0, err: [] });
+    expect(await cli('org', 'channels', '100200', '--admin-channel', 'C0ADMINS', '--audit-channel', 'C0AUDIT')).toMatchObject({ status: 0 });
+    expect(await cli('admin', 'add', '100200', 'U0ADA', '--name', 'Ada Lovelace', '--email', 'Ada@Example.com')).toMatchObject({
+      status: 0,
+      out: ['U0ADA is now an Administrator of City of Redlands.'],
+    });
+
+    const listed = JSON.parse((await cli('org', 'list', '--json')).out.join('\n')) as unknown[];
+    expect(listed).toEqual([
+      expect.objectContaining({
+        name: 'City of Redlands',
+        customerNumber: '100200',
+        timeZone: 'America/Los_Angeles',
+        adminChannelId: 'C0ADMINS',
+        auditChannelId: 'C0AUDIT',
+        administrators: ['U0ADA'],
+      }),
+    ]);
+    const member = await db.prisma.member.findUniqueOrThrow({ where: { slackUserId: 'U0ADA' } });
+    expect(member).toMatchObject({ displayName: 'Ada Lovelace', email: 'ada@example.com' });
+
+    expect(await cli('admin', 'remove', '100200', 'U0ADA')).toMatchObject({ status: 0 });
+    expect(JSON.parse((await cli('org', 'list', '--json')).out.join('\n'))[0].administrators).toEqual([]);
+
+    const log = await db.prisma.permissionLogEntry.findMany({ orderBy: { id: 'asc' } });
+    expect(log.map((entry) => entry.action)).toEqual([
+      'organization.created',
+      'organization.channels_changed',
+      'connection.created',
+      'connection.permissions_changed',
+    ]);
+    expect(log[3]).toMatchObject({
+      actorLabel: 'operator',
+      subjectMemberId: member.id,
+      before: expect.objectContaining({ permissions: ['administrator'] }),
+      after: expect.objectContaining({ permissions: [] }),
+    });
+  });
+
+  it.each([
+    [['org', 'create', '--name', 'No Number'], '--customer-number is required'],
+    [['org', 'create', '--name', 'Dup', '--customer-number', '100200'], 'customer number 100200 already belongs to City of Redlands'],
+    [['org', 'create', '--name', 'Bad Zone', '--customer-number', '9', '--time-zone', 'Mars/Olympus'], 'is not a time zone'],
+    [['org', 'create', '--name', 'Bad Flag', '--customer-number', '9', '--colour', 'red'], "Unknown option '--colour'"],
+    [['org', 'create', '--name', '   ', '--customer-number', '9'], '--name must not be empty'],
+    [['org', 'channels', '100200', '--admin-channel', '#admins'], 'a Slack channel id looks like C0123ABCD'],
+    [['org', 'channels', '100200'], 'give --admin-channel, --audit-channel or both'],
+    [['org', 'channels', '424242', '--admin-channel', 'C0NEW'], 'no organization has customer number 424242'],
+    [['admin', 'add', '100200', 'ada'], 'a Slack user id looks like U0123ABCD'],
+    [['admin', 'add', '100200'], 'expected 2 arguments, got 1'],
+    [['admin', 'add', '424242', 'U0BOB'], 'no organization has customer number 424242'],
+    [['admin', 'add', '100200', 'U0BOB', '--email', 'bob-at-example'], '--email must be an email address'],
+    [['admin', 'remove', '100200', 'U0NOBODY'], 'U0NOBODY is not an Administrator of City of Redlands'],
+    [['org', 'frobnicate'], 'unknown command "org frobnicate"'],
+  ])('refuses %j with one line, exit status 1, and writes nothing', async (argv, reason) => {
+    const before = await everyRowCount();
+    const result = await cli(...argv);
+    expect(result.status).toBe(1);
+    expect(result.err).toHaveLength(1);
+    expect(result.err[0]).toContain(reason);
+    expect(result.err[0]).toMatch(/^gatehouse: /);
+    expect(await everyRowCount()).toEqual(before);
+  });
+
+  it('refuses an Administrator who already is one, without a second log entry', async () => {
+    expect((await cli('admin', 'add', '100200', 'U0BOB')).status).toBe(0);
+    const before = await everyRowCount();
+    expect(await cli('admin', 'add', '100200', 'U0BOB')).toMatchObject({
+      status: 1,
+      err: ['gatehouse: U0BOB is already an Administrator of City of Redlands'],
+    });
+    expect(await everyRowCount()).toEqual(before);
+  });
+});
+
+describe('the installed gatehouse command', () => {
+  it('exits 1 with a one-line reason on bad input', () => {
+    const result = spawnSync(process.execPath, [`${PROJECT_ROOT}/src/cli/gatehouse.js`, 'org', 'create', '--name', 'X'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { PATH: process.env.PATH, DATABASE_URL: 'file::memory:' },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual(['gatehouse: --customer-number is required']);
+  });
+});
