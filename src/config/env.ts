@@ -44,6 +44,9 @@ const appSchema = databaseSchema
     TRIAGE_CHANNEL_ID: optionalText.pipe(channelId.optional()),
   });
 
+/** Every variable Gatehouse reads. */
+export const CONFIG_VARIABLES = Object.keys(appSchema.shape);
+
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
 export type AppConfig = z.infer<typeof appSchema>;
 

@@ -12,6 +12,8 @@ const PINO_LEVEL: Record<LogLevel, string> = {
 export function boltLoggerFrom(logger: Logger): BoltLogger {
   let child = logger.child({ component: 'bolt' });
   const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...messages: unknown[]) => {
+    // Bolt logs at debug level many times per request; skip building records nobody will see.
+    if (!child.isLevelEnabled(level)) return;
     const [first, ...rest] = messages;
     if (first instanceof Error) child[level]({ err: first, details: rest }, first.message);
     else child[level]({ details: rest.length > 0 ? rest : undefined }, String(first));

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  CONFIG_VARIABLES,
   ConfigError,
   DEFAULT_SQLITE_URL,
   loadAppConfig,
@@ -81,6 +82,18 @@ describe('configuration', () => {
     const env = readProcessEnvironment(dir);
     expect(env.GATEHOUSE_TEST_FROM_FILE).toBe('file');
     expect(env.PATH).not.toBe('from-file');
+  });
+});
+
+describe('.env.example', () => {
+  it('lists and explains every variable, and nothing else', () => {
+    const lines = readFileSync(path.join(PROJECT_ROOT, '.env.example'), 'utf8').split('\n');
+    const listed = lines.filter((line) => /^[A-Z_]+=/.test(line)).map((line) => line.split('=')[0]);
+    expect([...listed].sort()).toEqual([...CONFIG_VARIABLES].sort());
+    for (const variable of listed) {
+      const index = lines.findIndex((line) => line.startsWith(`${variable}=`));
+      expect(lines[index - 1], `${variable} needs an explanation above it`).toMatch(/^# /);
+    }
   });
 });
 

@@ -14,6 +14,7 @@ export const slashCommandPayload = z.object({
 });
 
 export function registerAccessCommand(app: App): void {
+  const help = helpReply(SUBCOMMANDS);
   app.command(SLASH_COMMAND, async ({ command, ack }) => {
     const parsed = slashCommandPayload.safeParse(command);
     if (!parsed.success) {
@@ -23,7 +24,7 @@ export function registerAccessCommand(app: App): void {
     const { name } = parseSubcommand(parsed.data.text);
     switch (name) {
       case 'help':
-        await ack(helpReply(SUBCOMMANDS));
+        await ack(help);
         return;
       default:
         await ack(unknownSubcommandReply(name, SUBCOMMANDS));

@@ -1,0 +1,43 @@
+// `npm run bench [-- --out FILE] [--duration SECONDS] [--connections N]`
+// Measures Gatehouse under load and prints a table; with --out, writes every figure as JSON.
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { measureAckLatency } from './ack-latency.js';
+
+const options = z
+  .object({
+    out: z.string().optional(),
+    duration: z.coerce.number().int().min(1).max(300).default(10),
+    connections: z.coerce.number().int().min(1).max(1000).default(50),
+  })
+  .parse(
+    parseArgs({
+      options: { out: { type: 'string' }, duration: { type: 'string' }, connections: { type: 'string' } },
+    }).values,
+  );
+
+const ack = await measureAckLatency({ connections: options.connections, durationSeconds: options.duration });
+
+const row = (label: string, figures: typeof ack.gatehouse) =>
+  `| ${label.padEnd(22)} | ${String(figures.requestsPerSecond).padStart(8)} | ${figures.latencyP50Ms
+    .toFixed(1)
+    .padStart(7)} | ${figures.latencyP99Ms.toFixed(1).padStart(7)} | ${String(figures.non2xx + figures.errors).padStart(6)} |`;
+
+console.log(`\nAck latency: signed /access help, ${ack.connections} connections, ${ack.durationSeconds} s each`);
+console.log('| app                    |    req/s | p50 ms  | p99 ms  | failed |');
+console.log('| ---------------------- | -------- | ------- | ------- | ------ |');
+console.log(row('Gatehouse (SQLite)', ack.gatehouse));
+console.log(row('bare Bolt (ack only)', ack.bareBolt));
+console.log(`Gatehouse throughput is ${(ack.throughputRatio * 100).toFixed(1)}% of the bare app's (target ≥ 60%), p99 ${ack.gatehouse.latencyP99Ms} ms (target < 50 ms).`);
+
+if (options.out) {
+  const report = {
+    generatedAt: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    ackLatency: ack,
+  };
+  writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`Wrote ${options.out}`);
+}
