@@ -41,12 +41,17 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
   };
 }
 
-/** True when the database answers a trivial query. */
-export async function databaseAnswers(prisma: Db): Promise<boolean> {
+/** True when the database answers a trivial query within the time a readiness probe allows. */
+export async function databaseAnswers(prisma: Db, timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
   try {
-    await prisma.$queryRawUnsafe('SELECT 1');
-    return true;
+    return await Promise.race([prisma.$queryRawUnsafe('SELECT 1').then(() => true), timedOut]);
   } catch {
     return false;
+  } finally {
+    clearTimeout(timer);
   }
 }

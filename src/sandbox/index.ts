@@ -74,3 +74,4 @@ export {
   type ViewRef,
   type ViewSubmissionParams,
 } from './slack-driver.js';
+export * from './socket-mode-server.js';

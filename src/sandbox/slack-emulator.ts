@@ -197,6 +197,8 @@ interface PendingFile {
 export interface SlackEmulatorOptions {
   /** The bot token every call must carry. Default `xoxb-sandbox-token`. */
   token?: string;
+  /** The app-level token that `apps.*` methods (Socket Mode) must carry. Default `xapp-sandbox-token`. */
+  appToken?: string;
   teamId?: string;
   teamName?: string;
   teamDomain?: string;
@@ -408,6 +410,7 @@ export class SlackEmulator {
   readonly origin: string;
   readonly port: number;
   readonly token: string;
+  readonly appToken: string;
   readonly teamId: string;
   readonly teamName: string;
   readonly teamDomain: string;
@@ -453,6 +456,7 @@ export class SlackEmulator {
     this.url = `${this.origin}/api/`;
     this.now = options.now ?? Date.now;
     this.token = options.token ?? 'xoxb-sandbox-token';
+    this.appToken = options.appToken ?? 'xapp-sandbox-token';
     this.teamId = options.teamId ?? 'T0SANDBOX01';
     this.teamName = options.teamName ?? 'Gatehouse Sandbox';
     this.teamDomain = options.teamDomain ?? 'gatehouse-sandbox';
@@ -806,7 +810,8 @@ export class SlackEmulator {
 
   private runMethod(method: string, args: SlackArgs, token: string | undefined): SlackApiBody {
     if (isBlank(token)) return fail('not_authed');
-    if (token !== this.token) return fail('invalid_auth');
+    const expectedToken = method.startsWith('apps.') ? this.appToken : this.token;
+    if (token !== expectedToken) return fail('invalid_auth');
     const handler = this.handlers.get(method);
     if (handler === undefined) {
       const problem = `the emulator does not implement ${method}; add it with setHandler()`;
@@ -814,7 +819,7 @@ export class SlackEmulator {
     }
     const missing = this.missingArguments(method, args);
     if (missing !== undefined) return missing;
-    return handler(args, { token: this.token, method });
+    return handler(args, { token: expectedToken, method });
   }
 
   private missingArguments(method: string, args: SlackArgs): SlackApiBody | undefined {
