@@ -6,12 +6,15 @@ import { describeDatabase, parseDatabaseUrl } from './db/database-url.js';
 import { applyPendingMigrations } from './db/migrations.js';
 import { createLogger, type Logger } from './logger.js';
 import { createSlackApp } from './slack/app.js';
+import type { GatehouseContext } from './slack/context.js';
+import { OutboxDispatcher } from './slack/outbox-dispatcher.js';
 import { createHttpServer } from './slack/http-server.js';
 
 export interface RunningGatehouse {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
   url: string;
   database: Database;
+  dispatcher: OutboxDispatcher;
   stop(): Promise<void>;
 }
 
@@ -31,7 +34,22 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
     if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
   }
   const database = await openDatabase(target);
-  const slack = createSlackApp(config, logger);
+  const now = () => new Date();
+  const dispatcher = new OutboxDispatcher({
+    prisma: database.prisma,
+    token: config.SLACK_BOT_TOKEN,
+    slackApiUrl: config.SLACK_API_URL,
+    logger: logger.child({ component: 'outbox' }),
+    now,
+  });
+  const context: GatehouseContext = {
+    prisma: database.prisma,
+    settings: { triageChannelId: config.TRIAGE_CHANNEL_ID, operatorUserIds: config.OPERATOR_USER_IDS },
+    logger,
+    now,
+    wakeOutbox: () => dispatcher.wake(),
+  };
+  const slack = createSlackApp(config, logger, context);
   const server = createHttpServer({
     slackReceiver: slack.httpReceiver,
     isReady: () => databaseAnswers(database.prisma),
@@ -42,6 +60,7 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
     server.listen(config.PORT, options.host, () => resolve());
   });
   if (slack.socketReceiver) await slack.app.start();
+  dispatcher.start();
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
   logger.info(
@@ -52,8 +71,10 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
   return {
     url,
     database,
+    dispatcher,
     stop() {
       stopping ??= (async () => {
+        await dispatcher.stop();
         if (slack.socketReceiver) await slack.app.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();

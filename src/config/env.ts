@@ -42,6 +42,9 @@ const appSchema = databaseSchema
     ),
     SLACK_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     TRIAGE_CHANNEL_ID: optionalText.pipe(channelId.optional()),
+    OPERATOR_USER_IDS: optionalText
+      .transform((value) => (value ?? '').split(',').map((id) => id.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be Slack user ids separated by commas, e.g. U0123,U0456'))),
   });
 
 /** Every variable Gatehouse reads. */

@@ -10,6 +10,12 @@ import type { DatabaseTarget } from './database-url.js';
 export type Db = SqlitePrismaClient;
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
+/**
+ * Transactions wait their turn rather than fail: SQLite runs one writer at a time, so a burst of
+ * decisions queues up behind each other.
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
+
 export interface Database {
   prisma: Db;
   target: DatabaseTarget;

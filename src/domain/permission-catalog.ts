@@ -24,80 +24,91 @@ export const PERMISSION = {
 
 export type PermissionKey = (typeof PERMISSION)[keyof typeof PERMISSION];
 
+/** Slack shows at most this many characters of an option's description. */
+export const PERMISSION_DESCRIPTION_LIMIT = 75;
+
 /**
  * My Esri's permissions, in the order people see them. Descriptions are written for the person
- * choosing what to ask for or grant, so they say what the permission lets someone do.
+ * choosing what to ask for or grant, so they say what the permission lets someone do, and they
+ * fit in a checkbox option's description.
  */
 export const PERMISSION_CATALOG: readonly PermissionDefinition[] = [
   {
     key: PERMISSION.administrator,
     name: 'Administrator',
     description:
-      "Run the organization's access: approve or deny requests, invite people, change anyone's permissions and end dates, and read the permissions log.",
+      "Approve requests, invite people and manage everyone's access and end dates.",
     adminScope: 'FULL',
   },
   {
     key: PERMISSION.assignTraining,
     name: 'Assign training permissions',
-    description: 'Give or take away e-Learning access for people in the organization, without any other admin rights.',
+    description: 'Give or take away e-Learning access, with no other admin rights.',
     adminScope: 'FULL',
   },
   {
     key: PERMISSION.assignAuthorizedCallers,
     name: 'Assign authorized callers',
     description:
-      "Decide who may contact technical support on the organization's behalf and at which support level, without any other admin rights.",
+      "Choose who may call technical support, with no other admin rights.",
     adminScope: 'FULL',
   },
   {
     key: PERMISSION.eLearning,
     name: 'Access e-Learning',
-    description: 'Take the courses, training seats and learning plans the organization has paid for.',
+    description: 'Take the courses and training your organization has paid for.',
     adminScope: 'TRAINING',
   },
   {
     key: PERMISSION.viewSupport,
     name: 'View technical support information',
-    description: "See the organization's support cases, their status and their history.",
+    description: "See your organization's support cases and their history.",
     adminScope: 'AUTHORIZED_CALLER',
   },
   {
     key: PERMISSION.authorizedCallerActions,
     name: 'Take authorized caller actions',
-    description: "Open, update and close technical support cases in the organization's name.",
+    description: "Open and manage technical support cases in your organization's name.",
     adminScope: 'AUTHORIZED_CALLER',
   },
   {
     key: PERMISSION.downloadSoftware,
     name: 'Download software',
-    description: 'Download the products, updates and installers the organization is licensed for.',
+    description: 'Download the software and updates your organization is licensed for.',
     adminScope: 'FULL',
   },
   {
     key: PERMISSION.manageLicensing,
     name: 'Manage licensing',
-    description: "Get authorization codes, and assign, move or return the organization's licenses.",
+    description: "Get authorization codes and assign or return your organization's licenses.",
     adminScope: 'FULL',
   },
   {
     key: PERMISSION.viewTransactions,
     name: 'View transactions and order history',
-    description: 'See quotes, orders, invoices and maintenance the organization has bought or renewed.',
+    description: 'See the quotes, orders and invoices of your organization.',
     adminScope: 'FULL',
   },
   {
     key: PERMISSION.viewConferenceRegistrations,
     name: 'View User Conference registrations',
-    description: 'See who from the organization has registered for the User Conference and with which passes.',
+    description: 'See who from your organization is registered for the User Conference.',
     adminScope: 'FULL',
   },
   {
     key: PERMISSION.esriAccess,
     name: 'Esri access',
     description:
-      "Sign in to Esri's websites, forums and events as a member of the organization, with its maintenance benefits.",
+      "Use Esri's websites, forums and events as a member of your organization.",
     adminScope: 'FULL',
   },
+];
+
+/** Admin roles come first in forms; everything else is access to products and services. */
+export const ADMIN_ROLE_PERMISSIONS: readonly string[] = [
+  PERMISSION.administrator,
+  PERMISSION.assignTraining,
+  PERMISSION.assignAuthorizedCallers,
 ];
 
 export function isPermissionKey(value: string): value is PermissionKey {

@@ -4,6 +4,11 @@ export const LOG_ACTION = {
   organizationChannelsChanged: 'organization.channels_changed',
   connectionCreated: 'connection.created',
   permissionsChanged: 'connection.permissions_changed',
+  requestSubmitted: 'request.submitted',
+  requestApproved: 'request.approved',
+  requestDenied: 'request.denied',
+  requestWithdrawn: 'request.withdrawn',
+  requestRouted: 'request.routed',
 } as const;
 
 export type LogAction = (typeof LOG_ACTION)[keyof typeof LOG_ACTION];

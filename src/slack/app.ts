@@ -2,7 +2,9 @@ import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bol
 import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import { boltLoggerFrom } from './bolt-logger.js';
+import type { GatehouseContext } from './context.js';
 import { registerAccessCommand } from './listeners/access-command.js';
+import { registerAccessRequests } from './listeners/access-requests.js';
 import { registerAppHome } from './listeners/app-home.js';
 
 export const EVENTS_PATH = '/slack/events';
@@ -16,7 +18,7 @@ export interface SlackApp {
 
 type SlackSettings = Pick<AppConfig, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;
 
-export function createSlackApp(config: SlackSettings, logger: Logger): SlackApp {
+export function createSlackApp(config: SlackSettings, logger: Logger, context: GatehouseContext): SlackApp {
   const boltLogger = boltLoggerFrom(logger);
   const clientOptions = config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {};
   let receiver: Receiver;
@@ -43,7 +45,8 @@ export function createSlackApp(config: SlackSettings, logger: Logger): SlackApp 
     logger: boltLogger,
     clientOptions,
   });
-  registerAccessCommand(app);
-  registerAppHome(app);
+  registerAccessCommand(app, context);
+  registerAccessRequests(app, context);
+  registerAppHome(app, context);
   return { app, httpReceiver, socketReceiver };
 }

@@ -11,6 +11,8 @@ export const SLASH_COMMAND = '/access';
 
 /** The subcommands Gatehouse answers, in the order help lists them. */
 export const SUBCOMMANDS: SubcommandHelp[] = [
+  { name: 'request', usage: '/access request', summary: 'Ask to be connected to an organization, or for more permissions.' },
+  { name: 'me', usage: '/access me', summary: 'See your organizations, permissions and pending requests.' },
   { name: 'help', usage: '/access help', summary: 'Show this list of commands.' },
 ];
 

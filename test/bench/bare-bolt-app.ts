@@ -1,4 +1,5 @@
-// The baseline: a Bolt app that verifies the signature and acknowledges /access, nothing more.
+// The baseline: a Bolt app that verifies signatures and acknowledges commands, clicks and
+// submissions, nothing more.
 import { createServer } from 'node:http';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 
@@ -10,6 +11,12 @@ const app = new App({
   clientOptions: { slackApiUrl: process.env.SLACK_API_URL },
 });
 app.command('/access', async ({ ack }) => {
+  await ack();
+});
+app.action(/.*/, async ({ ack }) => {
+  await ack();
+});
+app.view(/.*/, async ({ ack }) => {
   await ack();
 });
 

@@ -5,6 +5,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { measureAckLatency } from './ack-latency.js';
+import { measureApprovePath } from './approve-path.js';
 
 const options = z
   .object({
@@ -32,11 +33,28 @@ console.log(row('Gatehouse (SQLite)', ack.gatehouse));
 console.log(row('bare Bolt (ack only)', ack.bareBolt));
 console.log(`Gatehouse throughput is ${(ack.throughputRatio * 100).toFixed(1)}% of the bare app's (target ≥ 60%), p99 ${ack.gatehouse.latencyP99Ms} ms (target < 50 ms).`);
 
+const approve = await measureApprovePath({ connections: 20, members: 10_000, pendingRequests: 1_000 });
+const approveRow = (label: string, figures: typeof approve.gatehouse) =>
+  `| ${label.padEnd(22)} | ${String(figures.decisionsPerSecond).padStart(11)} | ${figures.clickAck.p50Ms.toFixed(1).padStart(9)} | ${figures.clickAck.p99Ms
+    .toFixed(1)
+    .padStart(9)} | ${figures.submissionAck.p50Ms.toFixed(1).padStart(10)} | ${figures.submissionAck.p99Ms.toFixed(1).padStart(10)} | ${String(
+    figures.non2xx + figures.errors,
+  ).padStart(6)} |`;
+console.log(
+  `\nApprove path: Approve click then view_submission, ${approve.connections} connections, ${approve.members} members, ${approve.pendingRequests} pending requests`,
+);
+console.log('| app                    | decisions/s | click p50 | click p99 | submit p50 | submit p99 | failed |');
+console.log('| ---------------------- | ----------- | --------- | --------- | ---------- | ---------- | ------ |');
+console.log(approveRow('Gatehouse (SQLite)', approve.gatehouse));
+console.log(approveRow('bare Bolt (ack only)', approve.bareBolt));
+console.log(`A decision's ack p99 is ${approve.gatehouse.submissionAck.p99Ms} ms (target < 100 ms).`);
+
 if (options.out) {
   const report = {
     generatedAt: new Date().toISOString(),
     machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
     ackLatency: ack,
+    approvePath: approve,
   };
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`Wrote ${options.out}`);

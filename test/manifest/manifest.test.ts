@@ -68,7 +68,8 @@ describe('the Slack app manifest', () => {
       expect(granted, `${method} needs one of ${accepted.join(', ')}`).not.toHaveLength(0);
       granted.forEach((scope) => needed.add(scope));
     }
-    // Slack grants users:read.email only alongside users:read.
+    // Profiles carry an email only with users:read.email, which Slack grants only alongside users:read.
+    if (/profile\??\.email/.test(appSource)) needed.add('users:read.email');
     if (needed.has('users:read.email')) needed.add('users:read');
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
   });

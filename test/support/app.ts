@@ -40,6 +40,7 @@ export async function startTestApp(kind: DatabaseKind, overrides: Partial<AppCon
       SLACK_API_URL: emulator.url,
       SLACK_APP_TOKEN: undefined,
       TRIAGE_CHANNEL_ID: undefined,
+      OPERATOR_USER_IDS: [],
       ...overrides,
     },
     { host: '127.0.0.1', logger: createLogger('silent') },

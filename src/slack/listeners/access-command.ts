@@ -1,7 +1,11 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
+import { myAccess } from '../../services/read-models.js';
 import { parseSubcommand, SLASH_COMMAND, SUBCOMMANDS } from '../commands.js';
+import type { GatehouseContext } from '../context.js';
 import { helpReply, unknownSubcommandReply } from '../views/help.js';
+import { myAccessMessage } from '../views/my-access.js';
+import { openRequestForm, refreshProfileLater } from './access-requests.js';
 
 /** The fields of a slash command payload that Gatehouse relies on. */
 export const slashCommandPayload = z.object({
@@ -13,18 +17,28 @@ export const slashCommandPayload = z.object({
   response_url: z.url(),
 });
 
-export function registerAccessCommand(app: App): void {
+export function registerAccessCommand(app: App, context: GatehouseContext): void {
   const help = helpReply(SUBCOMMANDS);
-  app.command(SLASH_COMMAND, async ({ command, ack }) => {
+  app.command(SLASH_COMMAND, async ({ command, ack, client }) => {
     const parsed = slashCommandPayload.safeParse(command);
     if (!parsed.success) {
       await ack({ response_type: 'ephemeral', text: 'Slack sent an incomplete command. Please try again.' });
       return;
     }
+    const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;
     const { name } = parseSubcommand(parsed.data.text);
     switch (name) {
       case 'help':
         await ack(help);
+        return;
+      case 'request':
+        // The trigger is good for three seconds, so the form opens right after the ack.
+        await ack();
+        await openRequestForm(client, context, userId, triggerId);
+        refreshProfileLater(client, context, userId, teamId);
+        return;
+      case 'me':
+        await ack(myAccessMessage(await myAccess(context.prisma, userId, context.now())));
         return;
       default:
         await ack(unknownSubcommandReply(name, SUBCOMMANDS));

@@ -1,0 +1,24 @@
+/**
+ * The Slack messages a change causes, as data. Services write them to the outbox in the same
+ * transaction as the change; the dispatcher draws and delivers them, so a message always shows
+ * the state at delivery time.
+ */
+export type RequestRouting = 'admins' | 'triage-unlisted' | 'triage-no-admin';
+
+export type OutboxItem =
+  /** An approval card, posted to a user (DM) or a channel. */
+  | { kind: 'request.card'; requestId: number; audience: 'admin' | 'triage'; channel: string }
+  /** The requester's confirmation, with Withdraw. */
+  | { kind: 'request.receipt'; requestId: number; userId: string; routing: RequestRouting }
+  /** Redraw every message posted about a request. */
+  | { kind: 'request.refresh'; requestId: number }
+  /** Tell the requester how their request was decided. */
+  | { kind: 'request.outcome'; requestId: number; userId: string }
+  /** Tell an admin that someone's permissions changed (from a permissions-log entry). */
+  | { kind: 'permissions.changed'; logEntryId: number; userId: string }
+  /** One line in an organization's audit channel (from a permissions-log entry). */
+  | { kind: 'audit.line'; logEntryId: number; channel: string }
+  /** Redraw someone's App Home tab. */
+  | { kind: 'home.refresh'; userId: string };
+
+export type OutboxKind = OutboxItem['kind'];

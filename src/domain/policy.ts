@@ -1,0 +1,85 @@
+import { PERMISSION } from './permission-catalog.js';
+import type { ConnectionStatus } from './read-models.js';
+
+/** What policy needs to know about someone's connection to an organization. */
+export interface ConnectionFacts {
+  organizationId: number;
+  status: ConnectionStatus;
+  permissions: readonly string[];
+  startsAt: Date | null;
+  endsAt: Date | null;
+}
+
+export type PolicyDecision = { allowed: true } | { allowed: false; reason: string };
+
+const ALLOWED: PolicyDecision = { allowed: true };
+const refuse = (reason: string): PolicyDecision => ({ allowed: false, reason });
+
+/**
+ * A connection counts only while it is active and inside its time range; outside it the person
+ * looks disconnected and none of their permissions count.
+ */
+export function isConnectionEffective(connection: ConnectionFacts | null | undefined, now: Date): boolean {
+  if (!connection || connection.status !== 'ACTIVE') return false;
+  if (connection.startsAt && now < connection.startsAt) return false;
+  if (connection.endsAt && now >= connection.endsAt) return false;
+  return true;
+}
+
+export function effectivePermissions(connection: ConnectionFacts | null | undefined, now: Date): string[] {
+  return isConnectionEffective(connection, now) ? [...connection!.permissions] : [];
+}
+
+export interface AdminRoles {
+  administrator: boolean;
+  trainingAdmin: boolean;
+  authorizedCallerAdmin: boolean;
+}
+
+export function adminRolesOf(connection: ConnectionFacts | null | undefined, now: Date): AdminRoles {
+  const held = new Set(effectivePermissions(connection, now));
+  return {
+    administrator: held.has(PERMISSION.administrator),
+    trainingAdmin: held.has(PERMISSION.assignTraining),
+    authorizedCallerAdmin: held.has(PERMISSION.assignAuthorizedCallers),
+  };
+}
+
+export interface RequestFacts {
+  requesterId: number;
+  organizationId: number | null;
+  organizationName: string | null;
+}
+
+export interface ActorFacts {
+  memberId: number | null;
+  /** The actor's connection to the request's organization, if any. */
+  connection: ConnectionFacts | null;
+}
+
+/** Only an Administrator of the request's organization decides it, and never their own request. */
+export function mayDecideRequest(actor: ActorFacts, request: RequestFacts, now: Date): PolicyDecision {
+  if (actor.memberId !== null && actor.memberId === request.requesterId) {
+    return refuse("You can't decide your own request; another Administrator has to.");
+  }
+  if (request.organizationId === null) {
+    return refuse('This request is waiting to be matched to an organization by an operator.');
+  }
+  if (actor.connection?.organizationId !== request.organizationId || !adminRolesOf(actor.connection, now).administrator) {
+    return refuse(`Only Administrators of ${request.organizationName ?? 'this organization'} can decide this request.`);
+  }
+  return ALLOWED;
+}
+
+/** Operators sort out requests that no organization's admins can take. */
+export function mayTriage(actorSlackUserId: string, operatorSlackUserIds: readonly string[]): PolicyDecision {
+  return operatorSlackUserIds.includes(actorSlackUserId)
+    ? ALLOWED
+    : refuse("Only Gatehouse's operators can match or deny requests in triage.");
+}
+
+export function mayWithdrawRequest(actorMemberId: number | null, request: RequestFacts): PolicyDecision {
+  return actorMemberId !== null && actorMemberId === request.requesterId
+    ? ALLOWED
+    : refuse('Only the person who asked can withdraw a request.');
+}

@@ -1,0 +1,157 @@
+/**
+ * Plain data that services hand to the Slack views. Nothing here knows about Prisma or Block Kit,
+ * so views stay pure functions of these shapes and services never build messages.
+ */
+import type { AdminScope } from './permission-catalog.js';
+
+export type RequestStatus = 'PENDING' | 'APPROVED' | 'DENIED' | 'WITHDRAWN' | 'EXPIRED';
+export type ConnectionStatus = 'ACTIVE' | 'EXPIRED' | 'SUSPENDED' | 'REMOVED';
+
+export interface PermissionInfo {
+  key: string;
+  name: string;
+  description: string;
+  adminScope: AdminScope;
+}
+
+export interface OrganizationSummary {
+  id: number;
+  name: string;
+  acronym: string | null;
+  customerNumber: string;
+  city: string | null;
+  country: string | null;
+  timeZone: string;
+}
+
+/** What a requester typed about an organization Gatehouse does not list. */
+export interface UnlistedOrganization {
+  customerNumber: string | null;
+  name: string;
+  acronym: string | null;
+  department: string | null;
+  city: string | null;
+}
+
+export interface PersonSummary {
+  slackUserId: string;
+  displayName: string;
+  email: string | null;
+}
+
+/** A person's connection to an organization, as they or an admin see it. */
+export interface ConnectionSummary {
+  organization: OrganizationSummary;
+  status: ConnectionStatus;
+  permissions: PermissionInfo[];
+  tags: string[];
+  /** Calendar dates, YYYY-MM-DD, in the organization's time zone. */
+  startsOn: string | null;
+  endsOn: string | null;
+  /** The instant access ends, for Slack's date formatting in the viewer's time zone. */
+  endsAt: Date | null;
+}
+
+export interface RequestDecision {
+  outcome: 'APPROVED' | 'DENIED';
+  by: PersonSummary;
+  at: Date;
+  /** What was granted (approvals only). */
+  granted: PermissionInfo[];
+  /** The log note of an approval, or the reason for a denial. */
+  note: string | null;
+  endsOn: string | null;
+}
+
+/** Everything a card about one request shows, in its current state. */
+export interface RequestCardModel {
+  requestId: number;
+  status: RequestStatus;
+  requester: PersonSummary;
+  organization: OrganizationSummary | null;
+  unlisted: UnlistedOrganization | null;
+  requested: PermissionInfo[];
+  purpose: string;
+  createdAt: Date;
+  /** The requester's connection to the organization when the card is drawn, if any. */
+  currentConnection: ConnectionSummary | null;
+  decision: RequestDecision | null;
+  /** When the request was withdrawn, if it was. */
+  withdrawnAt: Date | null;
+}
+
+/** Who a card is for: the organization's admins, or the operators in triage. */
+export type CardAudience = 'admin' | 'triage';
+
+/** The `/access request` modal's contents. */
+export interface RequestFormModel {
+  /** The organizations to pick from inline; null when there are too many and the select searches. */
+  organizationOptions: OrganizationSummary[] | null;
+  selectedOrganization: OrganizationSummary | null;
+  /** What the person already holds in the selected organization. */
+  held: PermissionInfo[];
+  /** The permissions that may still be asked for. */
+  requestable: PermissionInfo[];
+  unlisted: boolean;
+}
+
+/** The Approve modal, prefilled from the request. */
+export interface ApproveFormModel {
+  request: RequestCardModel;
+  catalog: PermissionInfo[];
+}
+
+export interface PermissionChange {
+  added: PermissionInfo[];
+  removed: PermissionInfo[];
+}
+
+/** The requester's DM once a request is decided. */
+export interface RequestOutcomeModel {
+  request: RequestCardModel;
+  decision: RequestDecision;
+  /** Granted compared with what was asked for. */
+  differences: PermissionChange;
+}
+
+/** Tells an admin that someone's permissions in their organization changed. */
+export interface PermissionsChangedNotice {
+  organization: OrganizationSummary;
+  subject: PersonSummary;
+  actor: PersonSummary;
+  before: PermissionInfo[];
+  after: PermissionInfo[];
+  requestId: number | null;
+  note: string | null;
+}
+
+/** The single audit-channel line for a change. */
+export interface AuditLineModel {
+  organization: OrganizationSummary;
+  actor: PersonSummary;
+  subject: PersonSummary;
+  action: 'approved' | 'denied' | 'withdrew';
+  permissions: PermissionInfo[];
+  requestId: number;
+  at: Date;
+}
+
+export interface PendingRequestSummary {
+  requestId: number;
+  organizationLabel: string;
+  requested: PermissionInfo[];
+  purpose: string;
+  createdAt: Date;
+}
+
+/** `/access me` and the App Home tab. */
+export interface MyAccessModel {
+  person: PersonSummary;
+  connections: ConnectionSummary[];
+  pendingRequests: PendingRequestSummary[];
+  /** Requests this person may decide, newest first; empty for non-admins. */
+  awaitingDecision: RequestCardModel[];
+  /** All requests awaiting this person, which may be more than are listed. */
+  awaitingCount: number;
+  isAdmin: boolean;
+}

@@ -1,0 +1,433 @@
+import { TRANSACTION_OPTIONS, type Db, type Tx } from '../db/client.js';
+import {
+  checkRequestedAccess,
+  permissionsToRequest,
+  type FieldErrors,
+} from '../domain/access-requests.js';
+import { calendarDateIn, endOfDayIn, isCalendarDate } from '../domain/dates.js';
+import { DomainError } from '../domain/errors.js';
+import type { OutboxItem, RequestRouting } from '../domain/outbox-messages.js';
+import { connectionSnapshot, LOG_ACTION } from '../domain/permissions-log.js';
+import { mayDecideRequest, mayTriage, mayWithdrawRequest } from '../domain/policy.js';
+import type { RequestDecision, UnlistedOrganization } from '../domain/read-models.js';
+import { memberFor, type SlackProfile } from './members.js';
+import { enqueue } from './outbox.js';
+import {
+  administratorsOf,
+  connectionFacts,
+  connectionOf,
+  permissionCatalog,
+  permissionsFor,
+  personSummary,
+} from './read-models.js';
+
+export interface Settings {
+  triageChannelId?: string;
+  operatorUserIds: readonly string[];
+}
+
+export interface RequestSubmission {
+  requester: SlackProfile;
+  organizationId: number | null;
+  unlisted: UnlistedOrganization | null;
+  permissions: string[];
+  purpose: string;
+  /** Identifies the Slack submission, so a retried delivery creates nothing new. */
+  submissionKey: string;
+}
+
+export type SubmitResult =
+  | { ok: true; requestId: number; routing: RequestRouting; duplicate: boolean }
+  | { ok: false; fieldErrors: FieldErrors };
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/** The cards and notes that put a pending request in front of the people who can decide it. */
+async function routingMessages(
+  tx: Tx,
+  request: { id: number; requesterId: number; organizationId: number | null },
+  settings: Settings,
+  now: Date,
+): Promise<{ routing: RequestRouting; items: OutboxItem[] }> {
+  const organization = request.organizationId
+    ? await tx.organization.findUnique({ where: { id: request.organizationId } })
+    : null;
+  const deciders = organization
+    ? (await administratorsOf(tx, organization.id, now)).filter((admin) => admin.id !== request.requesterId)
+    : [];
+  if (organization && deciders.length > 0) {
+    const items: OutboxItem[] = deciders.map((admin) => ({
+      kind: 'request.card',
+      requestId: request.id,
+      audience: 'admin',
+      channel: admin.slackUserId,
+    }));
+    if (organization.adminChannelId) {
+      items.push({ kind: 'request.card', requestId: request.id, audience: 'admin', channel: organization.adminChannelId });
+    }
+    items.push(...deciders.map((admin): OutboxItem => ({ kind: 'home.refresh', userId: admin.slackUserId })));
+    return { routing: 'admins', items };
+  }
+  const items: OutboxItem[] = settings.triageChannelId
+    ? [{ kind: 'request.card', requestId: request.id, audience: 'triage', channel: settings.triageChannelId }]
+    : [];
+  return { routing: organization ? 'triage-no-admin' : 'triage-unlisted', items };
+}
+
+export async function submitAccessRequest(
+  prisma: Db,
+  submission: RequestSubmission,
+  settings: Settings,
+  now: Date,
+): Promise<SubmitResult> {
+  return prisma.$transaction(async (tx) => {
+    const requester = await memberFor(tx, submission.requester);
+    const earlier = await tx.accessRequest.findUnique({ where: { submissionKey: submission.submissionKey } });
+    if (earlier) {
+      const { routing } = await routingMessages(tx, earlier, settings, now);
+      return { ok: true, requestId: earlier.id, routing, duplicate: true };
+    }
+
+    const fieldErrors: FieldErrors = {};
+    let organizationId = submission.organizationId;
+    let unlisted = submission.unlisted;
+    if (unlisted?.customerNumber) {
+      const match = await tx.organization.findUnique({ where: { customerNumber: unlisted.customerNumber } });
+      if (!match) {
+        fieldErrors.customerNumber = `No organization has customer number ${unlisted.customerNumber}. Check it, or leave it empty.`;
+      } else {
+        // The number names an organization Gatehouse knows, so the request goes to its admins.
+        organizationId = match.id;
+        unlisted = null;
+      }
+    }
+    if (organizationId === null && unlisted === null) fieldErrors.organization = 'Choose your organization, or tick "not listed".';
+    const organization = organizationId ? await tx.organization.findUnique({ where: { id: organizationId } }) : null;
+    if (organizationId !== null && !organization) fieldErrors.organization = 'That organization no longer exists; choose again.';
+
+    const catalog = await permissionCatalog(tx);
+    const connection = organization ? await connectionOf(tx, requester.id, organization.id) : null;
+    const held = new Set(connection?.permissions.map((grant) => grant.permissionKey) ?? []);
+    Object.assign(
+      fieldErrors,
+      checkRequestedAccess(submission, new Set(catalog.map((permission) => permission.key)), held),
+    );
+    if (organization) {
+      const open = await tx.accessRequest.findFirst({
+        where: { requesterId: requester.id, organizationId: organization.id, status: 'PENDING' },
+      });
+      if (open) {
+        fieldErrors.organization = `You already have a request waiting for ${organization.name}. Withdraw it to ask again.`;
+      }
+    }
+    if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
+
+    const request = await tx.accessRequest.create({
+      data: {
+        requesterId: requester.id,
+        organizationId: organization?.id ?? null,
+        unlistedCustomerNumber: unlisted?.customerNumber ?? null,
+        unlistedName: unlisted?.name ?? null,
+        unlistedAcronym: unlisted?.acronym ?? null,
+        unlistedDepartment: unlisted?.department ?? null,
+        unlistedCity: unlisted?.city ?? null,
+        purpose: submission.purpose.trim(),
+        requestedPermissions: permissionsToRequest(submission.permissions, held),
+        submissionKey: submission.submissionKey,
+        createdAt: now,
+      },
+    });
+    if (organization) {
+      await tx.permissionLogEntry.create({
+        data: {
+          organizationId: organization.id,
+          actorId: requester.id,
+          subjectMemberId: requester.id,
+          action: LOG_ACTION.requestSubmitted,
+          after: { requestId: request.id, permissions: stringList(request.requestedPermissions) },
+          note: request.purpose,
+          createdAt: now,
+        },
+      });
+    }
+    const { routing, items } = await routingMessages(tx, request, settings, now);
+    await enqueue(tx, [
+      { kind: 'request.receipt', requestId: request.id, userId: requester.slackUserId, routing },
+      ...items,
+      { kind: 'home.refresh', userId: requester.slackUserId },
+    ]);
+    return { ok: true, requestId: request.id, routing, duplicate: false };
+  }, TRANSACTION_OPTIONS);
+}
+
+export interface DecisionInput {
+  requestId: number;
+  actor: SlackProfile;
+  outcome: 'APPROVED' | 'DENIED';
+  /** Approvals: the permissions the person ends up with. */
+  granted?: string[];
+  /** Approvals: a calendar date, YYYY-MM-DD, or null for no end. */
+  endsOn?: string | null;
+  tags?: string[];
+  /** The log note of an approval, or the reason for a denial. */
+  note: string | null;
+  notify: boolean;
+  /** Decisions in triage are made by operators rather than the organization's admins. */
+  inTriage?: boolean;
+}
+
+export type DecisionResult =
+  | { ok: true; requestId: number }
+  | { ok: false; alreadyDecided: RequestDecision | { outcome: 'WITHDRAWN' | 'EXPIRED'; at: Date } };
+
+async function outcomeSoFar(tx: Tx, requestId: number) {
+  const row = await tx.accessRequest.findUniqueOrThrow({ where: { id: requestId }, include: { decidedBy: true } });
+  if ((row.status === 'APPROVED' || row.status === 'DENIED') && row.decidedBy && row.decidedAt) {
+    const catalog = await permissionCatalog(tx);
+    return {
+      outcome: row.status,
+      by: personSummary(row.decidedBy),
+      at: row.decidedAt,
+      granted: permissionsFor(stringList(row.grantedPermissions), catalog),
+      note: row.decisionNote,
+      endsOn: null,
+    } satisfies RequestDecision;
+  }
+  return { outcome: row.status === 'EXPIRED' ? ('EXPIRED' as const) : ('WITHDRAWN' as const), at: row.updatedAt };
+}
+
+/**
+ * Approves or denies a pending request. The status change is a compare-and-set, so of several
+ * admins acting at once exactly one decides; the others get what happened instead.
+ */
+export async function decideRequest(prisma: Db, input: DecisionInput, settings: Settings, now: Date): Promise<DecisionResult> {
+  return prisma.$transaction(async (tx) => {
+    const request = await tx.accessRequest.findUnique({
+      where: { id: input.requestId },
+      include: { organization: true, requester: true },
+    });
+    if (!request) throw new DomainError('unknown_request', 'That request no longer exists.');
+    const actor = await memberFor(tx, input.actor);
+    const actorConnection = request.organizationId ? await connectionOf(tx, actor.id, request.organizationId) : null;
+    const facts = { requesterId: request.requesterId, organizationId: request.organizationId, organizationName: request.organization?.name ?? null };
+    const verdict = input.inTriage
+      ? actor.id === request.requesterId
+        ? mayDecideRequest({ memberId: actor.id, connection: null }, facts, now)
+        : mayTriage(actor.slackUserId, settings.operatorUserIds)
+      : mayDecideRequest({ memberId: actor.id, connection: actorConnection ? connectionFacts(actorConnection) : null }, facts, now);
+    if (!verdict.allowed) throw new DomainError('forbidden', verdict.reason);
+    if (input.inTriage && input.outcome === 'APPROVED') {
+      throw new DomainError('forbidden', 'Requests in triage are matched to an organization, whose admins then decide them.');
+    }
+
+    const catalog = await permissionCatalog(tx);
+    const catalogKeys = new Set(catalog.map((permission) => permission.key));
+    const granted = [...new Set(input.granted ?? [])];
+    if (input.outcome === 'APPROVED') {
+      if (granted.length === 0) throw new DomainError('nothing_granted', 'Choose at least one permission to grant, or deny the request.');
+      if (granted.some((key) => !catalogKeys.has(key))) throw new DomainError('unknown_permission', 'Some permissions no longer exist.');
+      if (input.endsOn && !isCalendarDate(input.endsOn)) throw new DomainError('bad_date', 'The end date is not a date.');
+      const today = request.organization ? calendarDateIn(now, request.organization.timeZone) : null;
+      if (input.endsOn && today && input.endsOn < today) {
+        throw new DomainError('bad_date', 'Choose today or a later date, or leave it empty for access without an end.');
+      }
+    }
+
+    const claimed = await tx.accessRequest.updateMany({
+      where: { id: request.id, status: 'PENDING' },
+      data: {
+        status: input.outcome,
+        decidedById: actor.id,
+        decidedAt: now,
+        decisionNote: input.note,
+        grantedPermissions: input.outcome === 'APPROVED' ? granted : undefined,
+        updatedAt: now,
+      },
+    });
+    if (claimed.count === 0) return { ok: false, alreadyDecided: await outcomeSoFar(tx, request.id) };
+
+    const organization = request.organization;
+    const before = organization ? await connectionOf(tx, request.requesterId, organization.id) : null;
+    const beforeSnapshot = before
+      ? connectionSnapshot({ ...before, permissions: before.permissions.map((grant) => grant.permissionKey) })
+      : null;
+    let afterSnapshot = beforeSnapshot;
+    if (input.outcome === 'APPROVED' && organization) {
+      const endsOn = input.endsOn ?? null;
+      const data = {
+        status: 'ACTIVE' as const,
+        tags: input.tags ?? [],
+        endsOn,
+        endsAt: endsOn ? endOfDayIn(endsOn, organization.timeZone) : null,
+        expiredAt: null,
+        removedAt: null,
+        connectedById: actor.id,
+        updatedAt: now,
+      };
+      const existing = await tx.connection.findUnique({
+        where: { organizationId_memberId: { organizationId: organization.id, memberId: request.requesterId } },
+      });
+      const connection = existing
+        ? await tx.connection.update({ where: { id: existing.id }, data: { ...data, ...(existing.status === 'REMOVED' ? { connectedAt: now } : {}) } })
+        : await tx.connection.create({
+            data: { ...data, organizationId: organization.id, memberId: request.requesterId, connectedAt: now },
+          });
+      // Approving replaces what the person held with exactly what was granted.
+      await tx.connectionPermission.deleteMany({ where: { connectionId: connection.id } });
+      await tx.connectionPermission.createMany({
+        data: granted.map((permissionKey) => ({ connectionId: connection.id, permissionKey })),
+      });
+      afterSnapshot = connectionSnapshot({ ...connection, permissions: granted });
+    }
+
+    const log = await tx.permissionLogEntry.create({
+      data: {
+        organizationId: organization?.id ?? null,
+        actorId: actor.id,
+        subjectMemberId: request.requesterId,
+        action: input.outcome === 'APPROVED' ? LOG_ACTION.requestApproved : LOG_ACTION.requestDenied,
+        before: beforeSnapshot ? { ...beforeSnapshot, requestId: request.id } : { requestId: request.id },
+        after: afterSnapshot ? { ...afterSnapshot, requestId: request.id } : { requestId: request.id },
+        note: input.note,
+        createdAt: now,
+      },
+    });
+
+    const admins = organization ? await administratorsOf(tx, organization.id, now) : [];
+    const items: OutboxItem[] = [{ kind: 'request.refresh', requestId: request.id }];
+    if (input.notify) items.push({ kind: 'request.outcome', requestId: request.id, userId: request.requester.slackUserId });
+    if (input.outcome === 'APPROVED') {
+      for (const admin of admins) {
+        if (admin.id === actor.id || admin.id === request.requesterId) continue;
+        items.push({ kind: 'permissions.changed', logEntryId: log.id, userId: admin.slackUserId });
+      }
+    }
+    if (organization?.auditChannelId) items.push({ kind: 'audit.line', logEntryId: log.id, channel: organization.auditChannelId });
+    const homes = new Set([request.requester.slackUserId, actor.slackUserId, ...admins.map((admin) => admin.slackUserId)]);
+    items.push(...[...homes].map((userId): OutboxItem => ({ kind: 'home.refresh', userId })));
+    await enqueue(tx, items);
+    return { ok: true, requestId: request.id };
+  }, TRANSACTION_OPTIONS);
+}
+
+export type WithdrawResult = { ok: true } | { ok: false; alreadyDecided: Awaited<ReturnType<typeof outcomeSoFar>> };
+
+/** The requester takes back a pending request. Nobody is notified; the cards say it was withdrawn. */
+export async function withdrawRequest(
+  prisma: Db,
+  input: { requestId: number; actor: SlackProfile },
+  now: Date,
+): Promise<WithdrawResult> {
+  return prisma.$transaction(async (tx) => {
+    const request = await tx.accessRequest.findUnique({ where: { id: input.requestId }, include: { organization: true } });
+    if (!request) throw new DomainError('unknown_request', 'That request no longer exists.');
+    const actor = await tx.member.findUnique({ where: { slackUserId: input.actor.slackUserId } });
+    const verdict = mayWithdrawRequest(actor?.id ?? null, {
+      requesterId: request.requesterId,
+      organizationId: request.organizationId,
+      organizationName: request.organization?.name ?? null,
+    });
+    if (!verdict.allowed) throw new DomainError('forbidden', verdict.reason);
+    const claimed = await tx.accessRequest.updateMany({
+      where: { id: request.id, status: 'PENDING' },
+      data: { status: 'WITHDRAWN', updatedAt: now },
+    });
+    if (claimed.count === 0) return { ok: false, alreadyDecided: await outcomeSoFar(tx, request.id) };
+    if (request.organizationId) {
+      await tx.permissionLogEntry.create({
+        data: {
+          organizationId: request.organizationId,
+          actorId: actor!.id,
+          subjectMemberId: request.requesterId,
+          action: LOG_ACTION.requestWithdrawn,
+          before: { requestId: request.id, status: 'PENDING' },
+          after: { requestId: request.id, status: 'WITHDRAWN' },
+          createdAt: now,
+        },
+      });
+    }
+    const admins = request.organizationId ? await administratorsOf(tx, request.organizationId, now) : [];
+    await enqueue(tx, [
+      { kind: 'request.refresh', requestId: request.id },
+      { kind: 'home.refresh', userId: input.actor.slackUserId },
+      ...admins.map((admin): OutboxItem => ({ kind: 'home.refresh', userId: admin.slackUserId })),
+    ]);
+    return { ok: true };
+  }, TRANSACTION_OPTIONS);
+}
+
+/** An operator matches a request in triage to an organization, whose admins then get it. */
+export async function routeTriagedRequest(
+  prisma: Db,
+  input: { requestId: number; organizationId: number; actor: SlackProfile },
+  settings: Settings,
+  now: Date,
+): Promise<{ organizationName: string }> {
+  return prisma.$transaction(async (tx) => {
+    const verdict = mayTriage(input.actor.slackUserId, settings.operatorUserIds);
+    if (!verdict.allowed) throw new DomainError('forbidden', verdict.reason);
+    const request = await tx.accessRequest.findUnique({ where: { id: input.requestId } });
+    if (!request || request.status !== 'PENDING') throw new DomainError('not_pending', 'This request is no longer waiting.');
+    const organization = await tx.organization.findUnique({ where: { id: input.organizationId } });
+    if (!organization) throw new DomainError('unknown_organization', 'That organization no longer exists.');
+    const deciders = (await administratorsOf(tx, organization.id, now)).filter((admin) => admin.id !== request.requesterId);
+    if (deciders.length === 0) {
+      throw new DomainError(
+        'no_administrator',
+        `${organization.name} has no Administrator yet. Add one with \`gatehouse admin add ${organization.customerNumber} U…\` first.`,
+      );
+    }
+    const pendingThere = await tx.accessRequest.findFirst({
+      where: { requesterId: request.requesterId, organizationId: organization.id, status: 'PENDING', id: { not: request.id } },
+    });
+    if (pendingThere) throw new DomainError('duplicate', `This person already has a request waiting for ${organization.name}.`);
+    const actor = await memberFor(tx, input.actor);
+    const moved = await tx.accessRequest.updateMany({
+      where: { id: request.id, status: 'PENDING' },
+      data: { organizationId: organization.id, updatedAt: now },
+    });
+    if (moved.count === 0) throw new DomainError('not_pending', 'This request is no longer waiting.');
+    const requester = await tx.member.findUniqueOrThrow({ where: { id: request.requesterId } });
+    await tx.permissionLogEntry.create({
+      data: {
+        organizationId: organization.id,
+        actorId: actor.id,
+        subjectMemberId: request.requesterId,
+        action: LOG_ACTION.requestRouted,
+        before: { requestId: request.id, organizationId: request.organizationId },
+        after: { requestId: request.id, organizationId: organization.id },
+        note: 'Matched to this organization in triage',
+        createdAt: now,
+      },
+    });
+    const { items } = await routingMessages(tx, { ...request, organizationId: organization.id }, settings, now);
+    await enqueue(tx, [
+      { kind: 'request.refresh', requestId: request.id },
+      ...items,
+      { kind: 'home.refresh', userId: requester.slackUserId },
+    ]);
+    return { organizationName: organization.name };
+  }, TRANSACTION_OPTIONS);
+}
+
+/** Whether a request is one for the organization's admins, for opening the Approve and Deny forms. */
+export async function checkMayDecide(
+  prisma: Db,
+  input: { requestId: number; actor: SlackProfile; inTriage?: boolean },
+  settings: Settings,
+  now: Date,
+): Promise<void> {
+  const request = await prisma.accessRequest.findUnique({ where: { id: input.requestId }, include: { organization: true } });
+  if (!request) throw new DomainError('unknown_request', 'That request no longer exists.');
+  const actor = await prisma.member.findUnique({ where: { slackUserId: input.actor.slackUserId } });
+  const facts = { requesterId: request.requesterId, organizationId: request.organizationId, organizationName: request.organization?.name ?? null };
+  const connection = actor && request.organizationId ? await connectionOf(prisma, actor.id, request.organizationId) : null;
+  const verdict = input.inTriage
+    ? actor?.id === request.requesterId
+      ? mayDecideRequest({ memberId: actor.id, connection: null }, facts, now)
+      : mayTriage(input.actor.slackUserId, settings.operatorUserIds)
+    : mayDecideRequest({ memberId: actor?.id ?? null, connection: connection ? connectionFacts(connection) : null }, facts, now);
+  if (!verdict.allowed) throw new DomainError('forbidden', verdict.reason);
+}

@@ -1,0 +1,141 @@
+import type { Db, Tx } from '../db/client.js';
+import type { OutboxItem } from '../domain/outbox-messages.js';
+
+/** After this many failed attempts a message is parked as FAILED for an operator to look at. */
+export const MAX_DELIVERY_ATTEMPTS = 10;
+
+/** Queues messages inside the caller's transaction, so they exist exactly when the change does. */
+export async function enqueue(tx: Tx, items: readonly OutboxItem[]): Promise<void> {
+  if (items.length === 0) return;
+  await tx.outboxMessage.createMany({
+    data: items.map((item) => ({
+      kind: item.kind,
+      payload: item,
+      requestId: 'requestId' in item ? item.requestId : null,
+      audience: 'audience' in item ? item.audience : null,
+    })),
+  });
+}
+
+export interface ClaimedMessage {
+  id: number;
+  item: OutboxItem;
+  attempts: number;
+  resultChannel: string | null;
+  resultTs: string | null;
+}
+
+/**
+ * Claims up to `limit` deliverable messages for this runner. Each claim is a compare-and-set on
+ * the row, so two dispatchers (in one process or several replicas) never hold the same message;
+ * a claim lapses after `leaseMs` in case its holder died.
+ */
+export async function claimDeliverable(
+  prisma: Db,
+  options: { runner: string; limit: number; now: Date; leaseMs: number },
+): Promise<ClaimedMessage[]> {
+  const candidates = await prisma.outboxMessage.findMany({
+    where: {
+      status: 'PENDING',
+      availableAt: { lte: options.now },
+      OR: [{ claimedUntil: null }, { claimedUntil: { lt: options.now } }],
+    },
+    orderBy: { id: 'asc' },
+    take: options.limit,
+    select: { id: true },
+  });
+  const claimed: ClaimedMessage[] = [];
+  for (const { id } of candidates) {
+    const { count } = await prisma.outboxMessage.updateMany({
+      where: { id, status: 'PENDING', OR: [{ claimedUntil: null }, { claimedUntil: { lt: options.now } }] },
+      data: { claimedBy: options.runner, claimedUntil: new Date(options.now.getTime() + options.leaseMs) },
+    });
+    if (count === 0) continue;
+    const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id } });
+    claimed.push({
+      id,
+      item: row.payload as unknown as OutboxItem,
+      attempts: row.attempts,
+      resultChannel: row.resultChannel,
+      resultTs: row.resultTs,
+    });
+  }
+  return claimed;
+}
+
+export async function markDelivered(
+  prisma: Db,
+  id: number,
+  result: { channel?: string | null; ts?: string | null },
+  now: Date,
+): Promise<void> {
+  await prisma.outboxMessage.update({
+    where: { id },
+    data: {
+      status: 'SENT',
+      sentAt: now,
+      attempts: { increment: 1 },
+      claimedBy: null,
+      claimedUntil: null,
+      resultChannel: result.channel ?? undefined,
+      resultTs: result.ts ?? undefined,
+      lastError: null,
+    },
+  });
+}
+
+/**
+ * Records a failed attempt. The message becomes deliverable again at `retryAt`, or is parked as
+ * FAILED when it has had its last attempt or the failure cannot be cured by waiting.
+ */
+export async function markAttemptFailed(
+  prisma: Db,
+  id: number,
+  failure: { error: string; retryAt: Date | null; partial?: { channel: string; ts: string } },
+): Promise<'retrying' | 'parked'> {
+  const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id }, select: { attempts: true } });
+  const attempts = row.attempts + 1;
+  const parked = failure.retryAt === null || attempts >= MAX_DELIVERY_ATTEMPTS;
+  await prisma.outboxMessage.update({
+    where: { id },
+    data: {
+      status: parked ? 'FAILED' : 'PENDING',
+      attempts,
+      lastError: failure.error.slice(0, 1000),
+      availableAt: failure.retryAt ?? undefined,
+      claimedBy: null,
+      claimedUntil: null,
+      ...(failure.partial ? { resultChannel: failure.partial.channel, resultTs: failure.partial.ts } : {}),
+    },
+  });
+  return parked ? 'parked' : 'retrying';
+}
+
+/** Gives claimed messages back undelivered, to be picked up again from `availableAt`. */
+export async function releaseClaims(prisma: Db, ids: number[], runner: string, availableAt: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await prisma.outboxMessage.updateMany({
+    where: { id: { in: ids }, claimedBy: runner },
+    data: { claimedBy: null, claimedUntil: null, availableAt },
+  });
+}
+
+/** Remembers a posted message about a request, so a later change can redraw it. */
+export async function recordRequestMessage(
+  prisma: Db,
+  message: { requestId: number; audience: string; channelId: string; ts: string },
+): Promise<void> {
+  await prisma.requestMessage.upsert({
+    where: { channelId_ts: { channelId: message.channelId, ts: message.ts } },
+    create: message,
+    update: {},
+  });
+}
+
+export function requestMessagesOf(prisma: Db, requestId: number) {
+  return prisma.requestMessage.findMany({ where: { requestId }, orderBy: { id: 'asc' } });
+}
+
+export async function outboxDepth(prisma: Db): Promise<number> {
+  return prisma.outboxMessage.count({ where: { status: 'PENDING' } });
+}

@@ -1,0 +1,349 @@
+import type { Db, Tx } from '../db/client.js';
+import { PERMISSION } from '../domain/permission-catalog.js';
+import { adminRolesOf, isConnectionEffective, type ConnectionFacts } from '../domain/policy.js';
+import type {
+  AuditLineModel,
+  ConnectionSummary,
+  MyAccessModel,
+  OrganizationSummary,
+  PermissionInfo,
+  PermissionsChangedNotice,
+  PersonSummary,
+  RequestCardModel,
+  RequestFormModel,
+  RequestOutcomeModel,
+  RequestStatus,
+} from '../domain/read-models.js';
+
+type Reader = Db | Tx;
+
+/** Organizations up to this many are offered in a static select; beyond it the select searches. */
+export const STATIC_ORGANIZATION_LIMIT = 100;
+/** How many awaiting requests App Home and `/access me` list in full. */
+const AWAITING_LISTED = 20;
+
+export async function permissionCatalog(reader: Reader): Promise<PermissionInfo[]> {
+  const rows = await reader.permission.findMany({ orderBy: { sortOrder: 'asc' } });
+  return rows.map(({ key, name, description, adminScope }) => ({ key, name, description, adminScope }));
+}
+
+function byKey(catalog: PermissionInfo[]): Map<string, PermissionInfo> {
+  return new Map(catalog.map((permission) => [permission.key, permission]));
+}
+
+/** Catalog entries for keys, in catalog order; unknown keys are dropped. */
+export function permissionsFor(keys: Iterable<string>, catalog: PermissionInfo[]): PermissionInfo[] {
+  const wanted = new Set(keys);
+  return catalog.filter((permission) => wanted.has(permission.key));
+}
+
+export function organizationSummary(organization: {
+  id: number;
+  name: string;
+  acronym: string | null;
+  customerNumber: string;
+  city: string | null;
+  country: string | null;
+  timeZone: string;
+}): OrganizationSummary {
+  const { id, name, acronym, customerNumber, city, country, timeZone } = organization;
+  return { id, name, acronym, customerNumber, city, country, timeZone };
+}
+
+export function personSummary(member: { slackUserId: string; displayName: string; email: string | null }): PersonSummary {
+  return { slackUserId: member.slackUserId, displayName: member.displayName, email: member.email };
+}
+
+const connectionInclude = { permissions: { select: { permissionKey: true } }, organization: true } as const;
+
+type ConnectionRow = {
+  organizationId: number;
+  status: ConnectionFacts['status'];
+  startsAt: Date | null;
+  endsAt: Date | null;
+  startsOn: string | null;
+  endsOn: string | null;
+  tags: unknown;
+  permissions: Array<{ permissionKey: string }>;
+  organization: Parameters<typeof organizationSummary>[0];
+};
+
+export function connectionFacts(row: Omit<ConnectionRow, 'organization' | 'startsOn' | 'endsOn' | 'tags'>): ConnectionFacts {
+  return {
+    organizationId: row.organizationId,
+    status: row.status,
+    permissions: row.permissions.map((grant) => grant.permissionKey),
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
+  };
+}
+
+function connectionSummary(row: ConnectionRow, catalog: PermissionInfo[]): ConnectionSummary {
+  return {
+    organization: organizationSummary(row.organization),
+    status: row.status,
+    permissions: permissionsFor(row.permissions.map((grant) => grant.permissionKey), catalog),
+    tags: Array.isArray(row.tags) ? row.tags.filter((tag): tag is string => typeof tag === 'string') : [],
+    startsOn: row.startsOn,
+    endsOn: row.endsOn,
+    endsAt: row.endsAt,
+  };
+}
+
+/** The person's connection to an organization, if they have one that has not been removed. */
+export async function connectionOf(reader: Reader, memberId: number, organizationId: number) {
+  const row = await reader.connection.findUnique({
+    where: { organizationId_memberId: { organizationId, memberId } },
+    include: connectionInclude,
+  });
+  return row && row.status !== 'REMOVED' ? row : null;
+}
+
+const requestInclude = {
+  requester: true,
+  organization: true,
+  decidedBy: true,
+} as const;
+
+type RequestRow = NonNullable<Awaited<ReturnType<typeof loadRequest>>>;
+
+function loadRequest(reader: Reader, requestId: number) {
+  return reader.accessRequest.findUnique({ where: { id: requestId }, include: requestInclude });
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+async function cardModelOf(reader: Reader, row: RequestRow, catalog: PermissionInfo[]): Promise<RequestCardModel> {
+  const connection = row.organizationId ? await connectionOf(reader, row.requesterId, row.organizationId) : null;
+  const decided = (row.status === 'APPROVED' || row.status === 'DENIED') && row.decidedBy && row.decidedAt;
+  return {
+    requestId: row.id,
+    status: row.status as RequestStatus,
+    requester: personSummary(row.requester),
+    organization: row.organization ? organizationSummary(row.organization) : null,
+    unlisted:
+      row.unlistedName !== null
+        ? {
+            customerNumber: row.unlistedCustomerNumber,
+            name: row.unlistedName,
+            acronym: row.unlistedAcronym,
+            department: row.unlistedDepartment,
+            city: row.unlistedCity,
+          }
+        : null,
+    requested: permissionsFor(stringList(row.requestedPermissions), catalog),
+    purpose: row.purpose,
+    createdAt: row.createdAt,
+    currentConnection: connection ? connectionSummary(connection, catalog) : null,
+    decision: decided
+      ? {
+          outcome: row.status as 'APPROVED' | 'DENIED',
+          by: personSummary(row.decidedBy!),
+          at: row.decidedAt!,
+          granted: permissionsFor(stringList(row.grantedPermissions), catalog),
+          note: row.decisionNote,
+          endsOn: row.status === 'APPROVED' ? connection?.endsOn ?? null : null,
+        }
+      : null,
+    withdrawnAt: row.status === 'WITHDRAWN' ? row.updatedAt : null,
+  };
+}
+
+export async function requestCard(reader: Reader, requestId: number): Promise<RequestCardModel | null> {
+  const row = await loadRequest(reader, requestId);
+  if (!row) return null;
+  return cardModelOf(reader, row, await permissionCatalog(reader));
+}
+
+/** What the `/access request` modal offers this person for the chosen organization. */
+export async function requestForm(
+  reader: Reader,
+  slackUserId: string,
+  choice: { organizationId: number | null; unlisted: boolean },
+): Promise<RequestFormModel> {
+  const catalog = await permissionCatalog(reader);
+  const organizationCount = await reader.organization.count();
+  const organizationOptions =
+    organizationCount <= STATIC_ORGANIZATION_LIMIT
+      ? (await reader.organization.findMany({ orderBy: { name: 'asc' } })).map(organizationSummary)
+      : null;
+  const selected = choice.organizationId
+    ? await reader.organization.findUnique({ where: { id: choice.organizationId } })
+    : null;
+  const member = await reader.member.findUnique({ where: { slackUserId } });
+  const connection = selected && member ? await connectionOf(reader, member.id, selected.id) : null;
+  const heldKeys = new Set(connection?.permissions.map((grant) => grant.permissionKey) ?? []);
+  return {
+    organizationOptions,
+    selectedOrganization: selected ? organizationSummary(selected) : null,
+    held: permissionsFor(heldKeys, catalog),
+    requestable: catalog.filter((permission) => !heldKeys.has(permission.key)),
+    unlisted: choice.unlisted,
+  };
+}
+
+/** Organizations whose name, acronym or customer number matches what was typed, for an external select. */
+export async function searchOrganizations(reader: Reader, query: string, limit = STATIC_ORGANIZATION_LIMIT) {
+  const text = query.trim().toLowerCase();
+  const rows = await reader.organization.findMany({
+    where: text ? { OR: [{ searchText: { contains: text } }, { customerNumber: { startsWith: text } }] } : {},
+    orderBy: { name: 'asc' },
+    take: limit,
+  });
+  return rows.map(organizationSummary);
+}
+
+/** The organizations where this member is an effective Administrator. */
+export async function administeredOrganizationIds(reader: Reader, memberId: number, now: Date): Promise<number[]> {
+  const rows = await reader.connection.findMany({
+    where: { memberId, status: 'ACTIVE', permissions: { some: { permissionKey: PERMISSION.administrator } } },
+    include: { permissions: { select: { permissionKey: true } } },
+  });
+  return rows.filter((row) => adminRolesOf(connectionFacts(row), now).administrator).map((row) => row.organizationId);
+}
+
+/** Slack user ids of an organization's effective Administrators. */
+export async function administratorsOf(reader: Reader, organizationId: number, now: Date) {
+  const rows = await reader.connection.findMany({
+    where: { organizationId, status: 'ACTIVE', permissions: { some: { permissionKey: PERMISSION.administrator } } },
+    include: { member: true, permissions: { select: { permissionKey: true } } },
+    orderBy: { connectedAt: 'asc' },
+  });
+  return rows.filter((row) => isConnectionEffective(connectionFacts(row), now)).map((row) => row.member);
+}
+
+/** `/access me` and App Home for one person. */
+export async function myAccess(reader: Reader, slackUserId: string, now: Date): Promise<MyAccessModel> {
+  const catalog = await permissionCatalog(reader);
+  const member = await reader.member.findUnique({ where: { slackUserId } });
+  const person = member ? personSummary(member) : { slackUserId, displayName: slackUserId, email: null };
+  if (!member) {
+    return { person, connections: [], pendingRequests: [], awaitingDecision: [], awaitingCount: 0, isAdmin: false };
+  }
+  const connections = await reader.connection.findMany({
+    where: { memberId: member.id, status: { not: 'REMOVED' } },
+    include: connectionInclude,
+    orderBy: { connectedAt: 'asc' },
+  });
+  const pending = await reader.accessRequest.findMany({
+    where: { requesterId: member.id, status: 'PENDING' },
+    include: { organization: true },
+    orderBy: { createdAt: 'desc' },
+  });
+  const administered = await administeredOrganizationIds(reader, member.id, now);
+  const awaitingWhere = {
+    organizationId: { in: administered },
+    status: 'PENDING' as const,
+    requesterId: { not: member.id },
+  };
+  const awaitingCount = administered.length > 0 ? await reader.accessRequest.count({ where: awaitingWhere }) : 0;
+  const awaitingRows =
+    awaitingCount > 0
+      ? await reader.accessRequest.findMany({
+          where: awaitingWhere,
+          include: requestInclude,
+          orderBy: { createdAt: 'desc' },
+          take: AWAITING_LISTED,
+        })
+      : [];
+  return {
+    person,
+    connections: connections.map((row) => connectionSummary(row, catalog)),
+    pendingRequests: pending.map((row) => ({
+      requestId: row.id,
+      organizationLabel: row.organization?.name ?? row.unlistedName ?? 'Unlisted organization',
+      requested: permissionsFor(stringList(row.requestedPermissions), catalog),
+      purpose: row.purpose,
+      createdAt: row.createdAt,
+    })),
+    awaitingDecision: await Promise.all(awaitingRows.map((row) => cardModelOf(reader, row, catalog))),
+    awaitingCount,
+    isAdmin: administered.length > 0,
+  };
+}
+
+/** The requester's outcome DM, or null when the request is not decided. */
+export async function requestOutcome(reader: Reader, requestId: number): Promise<RequestOutcomeModel | null> {
+  const card = await requestCard(reader, requestId);
+  if (!card?.decision) return null;
+  const requested = new Set(card.requested.map((permission) => permission.key));
+  const granted = new Set(card.decision.granted.map((permission) => permission.key));
+  return {
+    request: card,
+    decision: card.decision,
+    differences:
+      card.decision.outcome === 'APPROVED'
+        ? {
+            added: card.decision.granted.filter((permission) => !requested.has(permission.key)),
+            removed: card.requested.filter((permission) => !granted.has(permission.key)),
+          }
+        : { added: [], removed: [] },
+  };
+}
+
+const logEntryInclude = { organization: true, actor: true, subjectMember: true } as const;
+
+function snapshotPermissions(snapshot: unknown): string[] {
+  if (typeof snapshot !== 'object' || snapshot === null || !('permissions' in snapshot)) return [];
+  return stringList((snapshot as { permissions: unknown }).permissions);
+}
+
+function snapshotRequestId(entry: { before: unknown; after: unknown }): number | null {
+  for (const snapshot of [entry.after, entry.before]) {
+    if (typeof snapshot === 'object' && snapshot !== null && 'requestId' in snapshot) {
+      const id = (snapshot as { requestId: unknown }).requestId;
+      if (typeof id === 'number') return id;
+    }
+  }
+  return null;
+}
+
+/** An admin's notice that someone's permissions changed, drawn from a permissions-log entry. */
+export async function permissionsChangedNotice(reader: Reader, logEntryId: number): Promise<PermissionsChangedNotice | null> {
+  const entry = await reader.permissionLogEntry.findUnique({ where: { id: logEntryId }, include: logEntryInclude });
+  if (!entry?.organization || !entry.actor || !entry.subjectMember) return null;
+  const catalog = await permissionCatalog(reader);
+  return {
+    organization: organizationSummary(entry.organization),
+    subject: personSummary(entry.subjectMember),
+    actor: personSummary(entry.actor),
+    before: permissionsFor(snapshotPermissions(entry.before), catalog),
+    after: permissionsFor(snapshotPermissions(entry.after), catalog),
+    requestId: snapshotRequestId(entry),
+    note: entry.note,
+  };
+}
+
+const AUDITED_ACTIONS: Record<string, AuditLineModel['action']> = {
+  'request.approved': 'approved',
+  'request.denied': 'denied',
+  'request.withdrawn': 'withdrew',
+};
+
+/** The audit-channel line for a permissions-log entry. */
+export async function auditLine(reader: Reader, logEntryId: number): Promise<AuditLineModel | null> {
+  const entry = await reader.permissionLogEntry.findUnique({ where: { id: logEntryId }, include: logEntryInclude });
+  const action = entry ? AUDITED_ACTIONS[entry.action] : undefined;
+  const requestId = entry ? snapshotRequestId(entry) : null;
+  if (!entry?.organization || !entry.actor || !entry.subjectMember || !action || requestId === null) return null;
+  const catalog = await permissionCatalog(reader);
+  const request = await reader.accessRequest.findUnique({ where: { id: requestId } });
+  const permissions = action === 'approved' ? snapshotPermissions(entry.after) : stringList(request?.requestedPermissions);
+  return {
+    organization: organizationSummary(entry.organization),
+    actor: personSummary(entry.actor),
+    subject: personSummary(entry.subjectMember),
+    action,
+    permissions: permissionsFor(permissions, catalog),
+    requestId,
+    at: entry.createdAt,
+  };
+}
+
+/** Organizations for a select on a triage card: all of them when few, else null (the select searches). */
+export async function organizationChoices(reader: Reader): Promise<OrganizationSummary[] | null> {
+  if ((await reader.organization.count()) > STATIC_ORGANIZATION_LIMIT) return null;
+  return (await reader.organization.findMany({ orderBy: { name: 'asc' } })).map(organizationSummary);
+}

@@ -1,0 +1,384 @@
+import type { App, BlockAction, SlackViewAction, ViewOutput } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { DECISION_NOTE_MAX, parseTags, PURPOSE_LENGTH, type FieldErrors, type RequestField } from '../../domain/access-requests.js';
+import { isCalendarDate } from '../../domain/dates.js';
+import { DomainError } from '../../domain/errors.js';
+import {
+  checkMayDecide,
+  decideRequest,
+  routeTriagedRequest,
+  submitAccessRequest,
+  withdrawRequest,
+  type DecisionResult,
+} from '../../services/access-requests.js';
+import { rememberProfile } from '../../services/members.js';
+import { requestCard, requestForm, searchOrganizations, permissionCatalog } from '../../services/read-models.js';
+import type { GatehouseContext } from '../context.js';
+import { approveFormView, denyFormView } from '../views/decision-forms.js';
+import { ACTION, APPROVE_FORM_BLOCK, CALLBACK, DENY_FORM_BLOCK, INPUT_ACTION, REQUEST_FORM_BLOCK, TEXT_LIMIT } from '../views/ids.js';
+import { decisionFormMetadata, decodeMetadata, requestFormMetadata, type DecisionFormMetadata } from '../views/metadata.js';
+import { alreadyDecidedText } from '../views/notices.js';
+import { requestFormView } from '../views/request-form.js';
+import { dateOf, selectedValueOf, selectedValuesOf, textOf, viewStateValues, type ViewStateValues } from '../view-state.js';
+
+const requestId = z.coerce.number().int().positive();
+
+/** Where a form's field errors are shown. */
+const FIELD_BLOCK: Record<RequestField, string> = {
+  organization: REQUEST_FORM_BLOCK.organization,
+  customerNumber: REQUEST_FORM_BLOCK.unlistedCustomerNumber,
+  unlistedName: REQUEST_FORM_BLOCK.unlistedName,
+  permissions: REQUEST_FORM_BLOCK.accessPermissions,
+  purpose: REQUEST_FORM_BLOCK.purpose,
+};
+
+/** Service refusals that belong next to a field of the Approve form. */
+const APPROVAL_ERROR_BLOCK: Record<string, string> = {
+  nothing_granted: APPROVE_FORM_BLOCK.accessPermissions,
+  unknown_permission: APPROVE_FORM_BLOCK.accessPermissions,
+  bad_date: APPROVE_FORM_BLOCK.endsOn,
+};
+
+const UNREADABLE = "Gatehouse couldn't read that. Please try again, or start over with `/access request`.";
+
+function stateOf(view: ViewOutput): ViewStateValues | null {
+  const parsed = viewStateValues.safeParse(view.state?.values ?? {});
+  return parsed.success ? parsed.data : null;
+}
+
+/** Learns a person's name and email from Slack, without holding up the reply to them. */
+export function refreshProfileLater(client: WebClient, context: GatehouseContext, slackUserId: string, teamId?: string): void {
+  void (async () => {
+    try {
+      const answer = await client.users.info({ user: slackUserId });
+      const profile = answer.user?.profile;
+      await rememberProfile(context.prisma, {
+        slackUserId,
+        slackTeamId: teamId ?? answer.user?.team_id ?? null,
+        displayName: profile?.display_name || profile?.real_name || answer.user?.real_name || null,
+        email: profile?.email ?? null,
+      });
+    } catch (error) {
+      context.logger.debug({ err: error, slackUserId }, 'could not refresh a Slack profile');
+    }
+  })();
+}
+
+/**
+ * Tells someone something only they see, next to what they pressed. App Home has no
+ * conversation to answer in, so there (or where the app is not a member) it is a DM instead.
+ */
+async function tellPrivately(client: WebClient, userId: string, channelId: string | null | undefined, text: string): Promise<void> {
+  if (channelId) {
+    try {
+      await client.chat.postEphemeral({ channel: channelId, user: userId, text });
+      return;
+    } catch {
+      // Fall through to the DM, which always reaches the person.
+    }
+  }
+  await client.chat.postMessage({ channel: userId, text });
+}
+
+function readRequestForm(state: ViewStateValues, metadata: { organizationId: number | null; unlisted: boolean }) {
+  const unlistedTicked = selectedValuesOf(state, REQUEST_FORM_BLOCK.unlistedToggle, ACTION.toggleUnlisted).includes('unlisted');
+  const pickedOrganization = selectedValueOf(state, REQUEST_FORM_BLOCK.organization, ACTION.pickOrganization);
+  const organizationId = pickedOrganization ? Number(pickedOrganization) : metadata.organizationId;
+  const permissions = [
+    ...selectedValuesOf(state, REQUEST_FORM_BLOCK.adminPermissions, INPUT_ACTION),
+    ...selectedValuesOf(state, REQUEST_FORM_BLOCK.accessPermissions, INPUT_ACTION),
+  ];
+  const unlistedName = textOf(state, REQUEST_FORM_BLOCK.unlistedName, INPUT_ACTION);
+  return {
+    unlisted: unlistedTicked,
+    organizationId: unlistedTicked || !Number.isInteger(organizationId) ? null : organizationId,
+    permissions,
+    purpose: textOf(state, REQUEST_FORM_BLOCK.purpose, INPUT_ACTION) ?? '',
+    details: unlistedTicked
+      ? {
+          customerNumber: textOf(state, REQUEST_FORM_BLOCK.unlistedCustomerNumber, INPUT_ACTION),
+          name: unlistedName ?? '',
+          acronym: textOf(state, REQUEST_FORM_BLOCK.unlistedAcronym, INPUT_ACTION),
+          department: textOf(state, REQUEST_FORM_BLOCK.unlistedDepartment, INPUT_ACTION),
+          city: textOf(state, REQUEST_FORM_BLOCK.unlistedCity, INPUT_ACTION),
+        }
+      : null,
+  };
+}
+
+/** Length and shape checks Slack's own limits do not guarantee for a forged submission. */
+function checkRequestFormText(form: ReturnType<typeof readRequestForm>): FieldErrors {
+  const errors: FieldErrors = {};
+  if (form.purpose.length > PURPOSE_LENGTH.max) errors.purpose = `Keep it under ${PURPOSE_LENGTH.max} characters.`;
+  if (form.details) {
+    if (!form.details.name) errors.unlistedName = "Tell us your organization's name.";
+    else if (form.details.name.length > TEXT_LIMIT.organizationName) errors.unlistedName = 'That name is too long.';
+    const number = form.details.customerNumber;
+    if (number && !/^[A-Za-z0-9-]{1,32}$/.test(number)) errors.customerNumber = 'A customer number has only letters, digits and dashes.';
+  }
+  return errors;
+}
+
+function errorsForSlack(errors: FieldErrors): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [FIELD_BLOCK[field as RequestField], message]));
+}
+
+export async function openRequestForm(client: WebClient, context: GatehouseContext, userId: string, triggerId: string): Promise<void> {
+  const model = await requestForm(context.prisma, userId, { organizationId: null, unlisted: false });
+  await client.views.open({ trigger_id: triggerId, view: requestFormView(model, { organizationId: null, unlisted: false }) });
+}
+
+export function registerAccessRequests(app: App, context: GatehouseContext): void {
+  // Choosing an organization or ticking "not listed" redraws the form for that choice.
+  const redrawForm = async ({ body, ack, client }: { body: BlockAction; ack: () => Promise<void>; client: WebClient }) => {
+    await ack();
+    const view = body.view;
+    const metadata = decodeMetadata(requestFormMetadata, view?.private_metadata);
+    const state = view ? stateOf(view) : null;
+    if (!view || !metadata || !state) return;
+    const form = readRequestForm(state, metadata);
+    const choice = { organizationId: form.organizationId, unlisted: form.unlisted };
+    const model = await requestForm(context.prisma, body.user.id, choice);
+    await client.views.update({ view_id: view.id, hash: view.hash, view: requestFormView(model, choice) }).catch((error: unknown) => {
+      // hash_conflict: a newer version of the form is already showing; nothing to redraw.
+      context.logger.debug({ err: error }, 'request form was not redrawn');
+    });
+  };
+  app.action<BlockAction>(ACTION.pickOrganization, redrawForm);
+  app.action<BlockAction>(ACTION.toggleUnlisted, redrawForm);
+
+  app.options(ACTION.pickOrganization, async ({ options, ack }) => {
+    const organizations = await searchOrganizations(context.prisma, String(options.value ?? '').slice(0, 100));
+    await ack({
+      options: organizations.map((organization) => ({
+        text: { type: 'plain_text' as const, text: `${organization.name}${organization.acronym ? ` (${organization.acronym})` : ''}`.slice(0, 75) },
+        value: String(organization.id),
+      })),
+    });
+  });
+  app.options(ACTION.triageRoute, async ({ options, ack }) => {
+    const organizations = await searchOrganizations(context.prisma, String(options.value ?? '').slice(0, 100));
+    await ack({
+      options: organizations.map((organization) => ({
+        text: { type: 'plain_text' as const, text: `${organization.name} · ${organization.customerNumber}`.slice(0, 75) },
+        value: String(organization.id),
+      })),
+    });
+  });
+
+  app.view<SlackViewAction>(CALLBACK.requestForm, async ({ body, view, ack }) => {
+    const metadata = decodeMetadata(requestFormMetadata, view.private_metadata);
+    const state = stateOf(view);
+    if (!metadata || !state) {
+      await ack({ response_action: 'errors', errors: { [REQUEST_FORM_BLOCK.purpose]: UNREADABLE } });
+      return;
+    }
+    const form = readRequestForm(state, metadata);
+    const textErrors = checkRequestFormText(form);
+    if (Object.keys(textErrors).length > 0) {
+      await ack({ response_action: 'errors', errors: errorsForSlack(textErrors) });
+      return;
+    }
+    const result = await submitAccessRequest(
+      context.prisma,
+      {
+        requester: { slackUserId: body.user.id, slackTeamId: body.user.team_id ?? body.team?.id ?? null },
+        organizationId: form.organizationId,
+        unlisted: form.details,
+        permissions: form.permissions,
+        purpose: form.purpose,
+        submissionKey: `${view.id}:${view.hash}`,
+      },
+      context.settings,
+      context.now(),
+    );
+    if (!result.ok) {
+      await ack({ response_action: 'errors', errors: errorsForSlack(result.fieldErrors) });
+      return;
+    }
+    await ack();
+    context.wakeOutbox();
+  });
+
+  registerDecisions(app, context);
+
+  app.action<BlockAction>(ACTION.withdraw, async ({ body, action, ack, client }) => {
+    await ack();
+    const id = requestId.safeParse('value' in action ? action.value : undefined);
+    const channelId = body.channel?.id ?? body.container?.channel_id;
+    if (!id.success) {
+      await tellPrivately(client, body.user.id, channelId, UNREADABLE);
+      return;
+    }
+    try {
+      const result = await withdrawRequest(context.prisma, { requestId: id.data, actor: { slackUserId: body.user.id } }, context.now());
+      if (!result.ok) await tellPrivately(client, body.user.id, channelId, alreadyDecidedText(result.alreadyDecided));
+      else context.wakeOutbox();
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await tellPrivately(client, body.user.id, channelId, error.message);
+    }
+  });
+
+  app.action<BlockAction>(ACTION.triageRoute, async ({ body, action, ack, client }) => {
+    await ack();
+    const channelId = body.channel?.id ?? body.container?.channel_id;
+    const blockId = 'block_id' in action ? action.block_id : '';
+    const id = requestId.safeParse(/^triage_(\d+)$/.exec(blockId)?.[1]);
+    const organizationId = requestId.safeParse('selected_option' in action ? action.selected_option?.value : undefined);
+    if (!id.success || !organizationId.success) {
+      await tellPrivately(client, body.user.id, channelId, UNREADABLE);
+      return;
+    }
+    try {
+      const routed = await routeTriagedRequest(
+        context.prisma,
+        { requestId: id.data, organizationId: organizationId.data, actor: { slackUserId: body.user.id } },
+        context.settings,
+        context.now(),
+      );
+      context.wakeOutbox();
+      await tellPrivately(client, body.user.id, channelId, `Sent to the Administrators of ${routed.organizationName}.`);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await tellPrivately(client, body.user.id, channelId, error.message);
+    }
+  });
+}
+
+function registerDecisions(app: App, context: GatehouseContext): void {
+  const openDecisionForm = (kind: 'approve' | 'deny', inTriage: boolean) =>
+    async ({ body, action, ack, client }: { body: BlockAction; action: BlockAction['actions'][number]; ack: () => Promise<void>; client: WebClient }) => {
+      await ack();
+      const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
+      const id = requestId.safeParse('value' in action ? action.value : undefined);
+      if (!id.success) {
+        await tellPrivately(client, body.user.id, channelId, UNREADABLE);
+        return;
+      }
+      refreshProfileLater(client, context, body.user.id, body.user.team_id);
+      try {
+        await checkMayDecide(context.prisma, { requestId: id.data, actor: { slackUserId: body.user.id }, inTriage }, context.settings, context.now());
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        await tellPrivately(client, body.user.id, channelId, error.message);
+        return;
+      }
+      const card = await requestCard(context.prisma, id.data);
+      if (!card) return;
+      if (card.status !== 'PENDING') {
+        const decided = card.decision ?? { outcome: card.status === 'EXPIRED' ? ('EXPIRED' as const) : ('WITHDRAWN' as const), at: card.withdrawnAt ?? card.createdAt };
+        await tellPrivately(client, body.user.id, channelId, alreadyDecidedText(decided));
+        return;
+      }
+      const metadata: DecisionFormMetadata = { requestId: id.data, channelId, inTriage };
+      const view =
+        kind === 'approve'
+          ? approveFormView({ request: card, catalog: await permissionCatalog(context.prisma) }, metadata)
+          : denyFormView(card, metadata);
+      await client.views.open({ trigger_id: body.trigger_id, view });
+    };
+  app.action<BlockAction>(ACTION.approve, openDecisionForm('approve', false));
+  app.action<BlockAction>(ACTION.deny, openDecisionForm('deny', false));
+  app.action<BlockAction>(ACTION.triageDeny, openDecisionForm('deny', true));
+
+  /** After the modal has closed: deliver the news, or tell a late admin who decided first. */
+  const finish = async (result: DecisionResult, userId: string, metadata: DecisionFormMetadata, client: WebClient) => {
+    if (result.ok) context.wakeOutbox();
+    else await tellPrivately(client, userId, metadata.channelId, alreadyDecidedText(result.alreadyDecided));
+  };
+
+  app.view<SlackViewAction>(CALLBACK.approveForm, async ({ body, view, ack, client }) => {
+    const metadata = decodeMetadata(decisionFormMetadata, view.private_metadata);
+    const state = stateOf(view);
+    if (!metadata || !state || metadata.inTriage) {
+      await ack({ response_action: 'errors', errors: { [APPROVE_FORM_BLOCK.note]: UNREADABLE } });
+      return;
+    }
+    const granted = [
+      ...selectedValuesOf(state, APPROVE_FORM_BLOCK.adminPermissions, INPUT_ACTION),
+      ...selectedValuesOf(state, APPROVE_FORM_BLOCK.accessPermissions, INPUT_ACTION),
+    ];
+    const endsOn = dateOf(state, APPROVE_FORM_BLOCK.endsOn, INPUT_ACTION);
+    const note = textOf(state, APPROVE_FORM_BLOCK.note, INPUT_ACTION);
+    const tags = parseTags(textOf(state, APPROVE_FORM_BLOCK.tags, INPUT_ACTION));
+    const errors: Record<string, string> = {};
+    if (granted.length === 0) errors[APPROVE_FORM_BLOCK.accessPermissions] = 'Choose at least one permission to grant, or deny the request instead.';
+    if (endsOn && !isCalendarDate(endsOn)) errors[APPROVE_FORM_BLOCK.endsOn] = 'Choose a date from the calendar.';
+    if (note && note.length > DECISION_NOTE_MAX) errors[APPROVE_FORM_BLOCK.note] = `Keep the note under ${DECISION_NOTE_MAX} characters.`;
+    if (tags.length > TEXT_LIMIT.tags || tags.some((tag) => tag.length > TEXT_LIMIT.tag)) {
+      errors[APPROVE_FORM_BLOCK.tags] = `Up to ${TEXT_LIMIT.tags} tags of at most ${TEXT_LIMIT.tag} characters each.`;
+    }
+    if (Object.keys(errors).length > 0) {
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    try {
+      const result = await decideRequest(
+        context.prisma,
+        {
+          requestId: metadata.requestId,
+          actor: { slackUserId: body.user.id },
+          outcome: 'APPROVED',
+          granted,
+          endsOn,
+          tags,
+          note,
+          notify: selectedValuesOf(state, APPROVE_FORM_BLOCK.notify, INPUT_ACTION).includes('notify'),
+        },
+        context.settings,
+        context.now(),
+      );
+      await ack();
+      await finish(result, body.user.id, metadata, client);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const block = APPROVAL_ERROR_BLOCK[error.code];
+      if (block) {
+        await ack({ response_action: 'errors', errors: { [block]: error.message } });
+        return;
+      }
+      await ack();
+      await tellPrivately(client, body.user.id, metadata.channelId, error.message);
+    }
+  });
+
+  app.view<SlackViewAction>(CALLBACK.denyForm, async ({ body, view, ack, client }) => {
+    const metadata = decodeMetadata(decisionFormMetadata, view.private_metadata);
+    const state = stateOf(view);
+    if (!metadata || !state) {
+      await ack({ response_action: 'errors', errors: { [DENY_FORM_BLOCK.reason]: UNREADABLE } });
+      return;
+    }
+    const reason = textOf(state, DENY_FORM_BLOCK.reason, INPUT_ACTION);
+    if (!reason || reason.length > DECISION_NOTE_MAX) {
+      await ack({
+        response_action: 'errors',
+        errors: { [DENY_FORM_BLOCK.reason]: reason ? `Keep it under ${DECISION_NOTE_MAX} characters.` : 'Give the requester a reason.' },
+      });
+      return;
+    }
+    try {
+      const result = await decideRequest(
+        context.prisma,
+        {
+          requestId: metadata.requestId,
+          actor: { slackUserId: body.user.id },
+          outcome: 'DENIED',
+          note: reason,
+          notify: selectedValuesOf(state, DENY_FORM_BLOCK.notify, INPUT_ACTION).includes('notify'),
+          inTriage: metadata.inTriage ?? false,
+        },
+        context.settings,
+        context.now(),
+      );
+      await ack();
+      await finish(result, body.user.id, metadata, client);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await ack();
+      await tellPrivately(client, body.user.id, metadata.channelId, error.message);
+    }
+  });
+}

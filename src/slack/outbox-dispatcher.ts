@@ -1,0 +1,276 @@
+import { hostname } from 'node:os';
+import type { KnownBlock } from '@slack/types';
+import { WebClient, type WebAPICallResult } from '@slack/web-api';
+import type { Db } from '../db/client.js';
+import type { OutboxItem, RequestRouting } from '../domain/outbox-messages.js';
+import type { Logger } from '../logger.js';
+import {
+  claimDeliverable,
+  markAttemptFailed,
+  markDelivered,
+  recordRequestMessage,
+  releaseClaims,
+  requestMessagesOf,
+  type ClaimedMessage,
+} from '../services/outbox.js';
+import {
+  auditLine,
+  myAccess,
+  organizationChoices,
+  permissionsChangedNotice,
+  requestCard,
+  requestOutcome,
+} from '../services/read-models.js';
+import { myAccessHome } from './views/my-access.js';
+import { auditLineMessage, permissionsChangedMessage, requestOutcomeMessage } from './views/notices.js';
+import { requestCardMessage, requesterReceiptMessage } from './views/request-card.js';
+
+interface Message {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** Platform errors that waiting may cure; every other `ok: false` answer is final. */
+const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+const BASE_BACKOFF_MS = 1000;
+const MAX_BACKOFF_MS = 5 * 60 * 1000;
+
+type Failure = { retryAfterMs: number | null; error: string; pauseAllMs?: number };
+
+/** How long to wait after a failed Web API call, or null when retrying cannot help. */
+export function classifyFailure(error: unknown, attempts: number): Failure {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempts);
+  if (code === 'slack_webapi_rate_limited_error') {
+    const retryAfterMs = Math.max(1, Number((error as { retryAfter?: number }).retryAfter ?? 1)) * 1000;
+    // Slack's limits apply to the whole workspace, so every delivery waits, not just this one.
+    return { retryAfterMs, error: message, pauseAllMs: retryAfterMs };
+  }
+  if (code === 'slack_webapi_http_error' || code === 'slack_webapi_request_error') return { retryAfterMs: backoff, error: message };
+  if (code === 'slack_webapi_platform_error') {
+    const platformError = (error as { data?: { error?: string } }).data?.error ?? '';
+    return { retryAfterMs: TRANSIENT_PLATFORM_ERRORS.has(platformError) ? backoff : null, error: message };
+  }
+  return { retryAfterMs: backoff, error: message };
+}
+
+/** A message the dispatcher chose not to send, because what it was about is gone. */
+class NothingToSend extends Error {}
+
+export interface DispatcherOptions {
+  prisma: Db;
+  token: string;
+  slackApiUrl?: string;
+  logger: Logger;
+  now?: () => Date;
+  /** How often to look for due messages when nobody wakes the dispatcher. */
+  pollMs?: number;
+  batchSize?: number;
+}
+
+/**
+ * Delivers the outbox to Slack. Each message is claimed before it is sent, so replicas never send
+ * the same row; failures are retried with backoff, and a 429 pauses all deliveries for as long as
+ * Slack's Retry-After says. A message is drawn from the database at delivery time, so a card
+ * delivered late shows the request as it is now.
+ */
+export class OutboxDispatcher {
+  private readonly client: WebClient;
+  private readonly now: () => Date;
+  private readonly runner = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private wakeRequested = false;
+  private pausedUntil = 0;
+  private stopped = true;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.client = new WebClient(options.token, {
+      slackApiUrl: options.slackApiUrl,
+      // The dispatcher owns retries: it records each attempt and honours Retry-After itself.
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+    });
+    this.now = options.now ?? (() => new Date());
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Deliver soon: something was just committed. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeRequested = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    const pause = Math.max(0, this.pausedUntil - Date.now());
+    this.timer = setTimeout(() => void this.runLoop(), Math.max(delayMs, pause));
+    this.timer.unref();
+  }
+
+  private async runLoop(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = (async () => {
+      try {
+        let delivered: number;
+        do {
+          this.wakeRequested = false;
+          delivered = await this.deliverBatch();
+        } while (!this.stopped && (delivered > 0 || this.wakeRequested) && Date.now() >= this.pausedUntil);
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'outbox delivery failed');
+      }
+    })();
+    await this.running;
+    this.running = undefined;
+    if (!this.stopped) this.schedule(this.wakeRequested ? 0 : this.options.pollMs ?? 1000);
+  }
+
+  /** Delivers what is due now; returns how many messages were handled. */
+  async deliverBatch(): Promise<number> {
+    if (Date.now() < this.pausedUntil) return 0;
+    const claimed = await claimDeliverable(this.options.prisma, {
+      runner: this.runner,
+      limit: this.options.batchSize ?? 25,
+      now: this.now(),
+      leaseMs: 60_000,
+    });
+    for (const [index, message] of claimed.entries()) {
+      if (Date.now() < this.pausedUntil) {
+        // Give the rest back; they are picked up once the pause is over.
+        await this.releaseAll(claimed.slice(index));
+        break;
+      }
+      await this.deliverOne(message);
+    }
+    return claimed.length;
+  }
+
+  private async releaseAll(messages: ClaimedMessage[]): Promise<void> {
+    await releaseClaims(this.options.prisma, messages.map((message) => message.id), this.runner, new Date(this.pausedUntil));
+  }
+
+  private async deliverOne(message: ClaimedMessage): Promise<void> {
+    const { prisma, logger } = this.options;
+    try {
+      const result = await this.send(message);
+      await markDelivered(prisma, message.id, result, this.now());
+    } catch (error) {
+      if (error instanceof NothingToSend) {
+        await markDelivered(prisma, message.id, {}, this.now());
+        return;
+      }
+      const failure = classifyFailure(error, message.attempts);
+      if (failure.pauseAllMs) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + failure.pauseAllMs);
+      const retryAt = failure.retryAfterMs === null ? null : new Date(this.now().getTime() + failure.retryAfterMs);
+      const state = await markAttemptFailed(prisma, message.id, { error: failure.error, retryAt });
+      logger.warn({ outboxId: message.id, kind: message.item.kind, attempts: message.attempts + 1, state, error: failure.error }, 'outbox delivery failed');
+    }
+  }
+
+  private async send(message: ClaimedMessage): Promise<{ channel?: string | null; ts?: string | null }> {
+    const { prisma } = this.options;
+    const item: OutboxItem = message.item;
+    switch (item.kind) {
+      case 'request.card': {
+        const card = await requestCard(prisma, item.requestId);
+        if (!card) throw new NothingToSend();
+        const options = item.audience === 'triage' ? await organizationChoices(prisma) : null;
+        return this.postAboutRequest(message, item.channel, item.requestId, item.audience, card.status, () =>
+          requestCardMessage(card, item.audience, options),
+        );
+      }
+      case 'request.receipt': {
+        const card = await requestCard(prisma, item.requestId);
+        if (!card) throw new NothingToSend();
+        return this.postAboutRequest(message, item.userId, item.requestId, `requester:${item.routing}`, card.status, () =>
+          requesterReceiptMessage(card, item.routing),
+        );
+      }
+      case 'request.refresh':
+        await this.redrawRequestMessages(item.requestId);
+        return {};
+      case 'request.outcome': {
+        const outcome = await requestOutcome(prisma, item.requestId);
+        if (!outcome) throw new NothingToSend();
+        return this.post(message, item.userId, requestOutcomeMessage(outcome));
+      }
+      case 'permissions.changed': {
+        const notice = await permissionsChangedNotice(prisma, item.logEntryId);
+        if (!notice) throw new NothingToSend();
+        return this.post(message, item.userId, permissionsChangedMessage(notice));
+      }
+      case 'audit.line': {
+        const line = await auditLine(prisma, item.logEntryId);
+        if (!line) throw new NothingToSend();
+        return this.post(message, item.channel, auditLineMessage(line));
+      }
+      case 'home.refresh': {
+        const model = await myAccess(prisma, item.userId, this.now());
+        await this.client.views.publish({ user_id: item.userId, view: myAccessHome(model) });
+        return {};
+      }
+    }
+  }
+
+  /**
+   * Posts a message, or updates it when an earlier attempt already posted it, so a retry never
+   * leaves two copies.
+   */
+  private async post(message: ClaimedMessage, channel: string, content: Message) {
+    if (message.resultChannel && message.resultTs) {
+      await this.client.chat.update({ channel: message.resultChannel, ts: message.resultTs, ...content });
+      return { channel: message.resultChannel, ts: message.resultTs };
+    }
+    const posted = (await this.client.chat.postMessage({ channel, ...content })) as WebAPICallResult & { channel?: string; ts?: string };
+    return { channel: posted.channel ?? null, ts: posted.ts ?? null };
+  }
+
+  private async postAboutRequest(
+    message: ClaimedMessage,
+    channel: string,
+    requestId: number,
+    audience: string,
+    statusDrawn: string,
+    draw: () => Message,
+  ) {
+    const { prisma } = this.options;
+    const result = await this.post(message, channel, draw());
+    if (result.channel && result.ts) {
+      await recordRequestMessage(prisma, { requestId, audience, channelId: result.channel, ts: result.ts });
+      // A decision may have landed while this was being posted; the refresh it queued may have
+      // missed this message, so it is brought up to date here.
+      const now = await requestCard(prisma, requestId);
+      if (now && now.status !== statusDrawn) await this.redrawRequestMessages(requestId);
+    }
+    return result;
+  }
+
+  private async redrawRequestMessages(requestId: number): Promise<void> {
+    const { prisma } = this.options;
+    const card = await requestCard(prisma, requestId);
+    if (!card) return;
+    const options = await organizationChoices(prisma);
+    for (const posted of await requestMessagesOf(prisma, requestId)) {
+      const content = posted.audience.startsWith('requester:')
+        ? requesterReceiptMessage(card, posted.audience.slice('requester:'.length) as RequestRouting)
+        : requestCardMessage(card, posted.audience === 'triage' ? 'triage' : 'admin', options);
+      await this.client.chat.update({ channel: posted.channelId, ts: posted.ts, ...content });
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/**
+ * private_metadata of Gatehouse's modals. Slack hands it back untouched, but a forged submission
+ * can carry anything, so it is parsed like any other input.
+ */
+export const requestFormMetadata = z.object({
+  organizationId: z.number().int().positive().nullable(),
+  unlisted: z.boolean(),
+});
+
+export const decisionFormMetadata = z.object({
+  requestId: z.number().int().positive(),
+  /** Where the admin clicked, so a lost race can be reported there. */
+  channelId: z.string().min(1).max(30).nullable(),
+  /** Opened from a triage card, where operators rather than the organization's admins decide. */
+  inTriage: z.boolean().optional(),
+});
+
+export type RequestFormMetadata = z.infer<typeof requestFormMetadata>;
+export type DecisionFormMetadata = z.infer<typeof decisionFormMetadata>;
+
+export function encodeMetadata<T>(schema: z.ZodType<T>, value: T): string {
+  return JSON.stringify(schema.parse(value));
+}
+
+/** The metadata, or null when it is missing or not what Gatehouse wrote. */
+export function decodeMetadata<T>(schema: z.ZodType<T>, raw: unknown): T | null {
+  if (typeof raw !== 'string') return null;
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
