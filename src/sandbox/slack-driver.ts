@@ -169,6 +169,10 @@ export interface SlackDriver {
   urlVerification(challenge: string, options?: DeliveryOptions): Promise<AppResponse>;
   /** The latest post the app made to any response_url. */
   lastResponse(): RecordedResponseUrlPost | undefined;
+  /** The last interaction payload sent, so a test can deliver it again as Slack's retry would. */
+  lastPayload(): Record<string, unknown> | undefined;
+  /** Signs and sends an interaction payload as given: a replay, or one forged by hand. */
+  sendPayload(payload: Record<string, unknown>, delivery?: DeliveryOptions): Promise<AppResponse>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -397,7 +401,9 @@ export function createSlackDriver(options: SlackDriverOptions): SlackDriver {
     return { status: response.status, headers: Object.fromEntries(response.headers.entries()), body, json: parseJson(body), durationMs };
   }
 
+  let lastPayload: Record<string, unknown> | undefined;
   function deliverPayload(payload: Record<string, unknown>, delivery: DeliveryOptions): Promise<AppResponse> {
+    lastPayload = payload;
     const rawBody = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     return deliver(rawBody, 'application/x-www-form-urlencoded', delivery, String(payload.type));
   }
@@ -682,6 +688,8 @@ export function createSlackDriver(options: SlackDriverOptions): SlackDriver {
     urlVerification: (challenge, delivery = {}) =>
       deliver(JSON.stringify({ token: verificationToken, challenge, type: 'url_verification' }), 'application/json', delivery, 'url_verification'),
     lastResponse: () => emulator.responses.at(-1),
+    lastPayload: () => lastPayload,
+    sendPayload: (payload, delivery = {}) => deliverPayload(payload, delivery),
   };
 }
 

@@ -182,7 +182,8 @@ export type DecisionResult =
   | { ok: true; requestId: number }
   | { ok: false; alreadyDecided: RequestDecision | { outcome: 'WITHDRAWN' | 'EXPIRED'; at: Date } };
 
-async function outcomeSoFar(tx: Tx, requestId: number) {
+/** How a request that is no longer pending ended: who decided and when, or when it was withdrawn or expired. */
+export async function outcomeSoFar(tx: Tx | Db, requestId: number) {
   const row = await tx.accessRequest.findUniqueOrThrow({ where: { id: requestId }, include: { decidedBy: true } });
   if ((row.status === 'APPROVED' || row.status === 'DENIED') && row.decidedBy && row.decidedAt) {
     const catalog = await permissionCatalog(tx);

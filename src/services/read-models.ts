@@ -27,10 +27,6 @@ export async function permissionCatalog(reader: Reader): Promise<PermissionInfo[
   return rows.map(({ key, name, description, adminScope }) => ({ key, name, description, adminScope }));
 }
 
-function byKey(catalog: PermissionInfo[]): Map<string, PermissionInfo> {
-  return new Map(catalog.map((permission) => [permission.key, permission]));
-}
-
 /** Catalog entries for keys, in catalog order; unknown keys are dropped. */
 export function permissionsFor(keys: Iterable<string>, catalog: PermissionInfo[]): PermissionInfo[] {
   const wanted = new Set(keys);
@@ -268,7 +264,10 @@ export async function myAccess(reader: Reader, slackUserId: string, now: Date): 
 export async function requestOutcome(reader: Reader, requestId: number): Promise<RequestOutcomeModel | null> {
   const card = await requestCard(reader, requestId);
   if (!card?.decision) return null;
-  const requested = new Set(card.requested.map((permission) => permission.key));
+  // What they asked for is measured against what they would have had: their earlier permissions
+  // plus the new ones, so keeping what they held is not reported as "added".
+  const heldBefore = card.decision.outcome === 'APPROVED' ? await permissionsHeldBefore(reader, requestId) : [];
+  const requested = new Set([...card.requested.map((permission) => permission.key), ...heldBefore]);
   const granted = new Set(card.decision.granted.map((permission) => permission.key));
   return {
     request: card,
@@ -281,6 +280,19 @@ export async function requestOutcome(reader: Reader, requestId: number): Promise
           }
         : { added: [], removed: [] },
   };
+}
+
+/** The permissions a requester held just before their request was approved, from the log. */
+async function permissionsHeldBefore(reader: Reader, requestId: number): Promise<string[]> {
+  const request = await reader.accessRequest.findUnique({ where: { id: requestId }, select: { requesterId: true } });
+  if (!request) return [];
+  const entries = await reader.permissionLogEntry.findMany({
+    where: { subjectMemberId: request.requesterId, action: 'request.approved' },
+    orderBy: { id: 'desc' },
+    take: 50,
+  });
+  const entry = entries.find((candidate) => snapshotRequestId(candidate) === requestId);
+  return entry ? snapshotPermissions(entry.before) : [];
 }
 
 const logEntryInclude = { organization: true, actor: true, subjectMember: true } as const;

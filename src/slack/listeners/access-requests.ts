@@ -7,6 +7,7 @@ import { DomainError } from '../../domain/errors.js';
 import {
   checkMayDecide,
   decideRequest,
+  outcomeSoFar,
   routeTriagedRequest,
   submitAccessRequest,
   withdrawRequest,
@@ -23,6 +24,14 @@ import { requestFormView } from '../views/request-form.js';
 import { dateOf, selectedValueOf, selectedValuesOf, textOf, viewStateValues, type ViewStateValues } from '../view-state.js';
 
 const requestId = z.coerce.number().int().positive();
+
+const actionChoice = z
+  .object({
+    action_id: z.string(),
+    selected_option: z.object({ value: z.string() }).nullish(),
+    selected_options: z.array(z.object({ value: z.string() })).nullish(),
+  })
+  .loose();
 
 /** Where a form's field errors are shown. */
 const FIELD_BLOCK: Record<RequestField, string> = {
@@ -120,8 +129,23 @@ function checkRequestFormText(form: ReturnType<typeof readRequestForm>): FieldEr
   return errors;
 }
 
-function errorsForSlack(errors: FieldErrors): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [FIELD_BLOCK[field as RequestField], message]));
+/**
+ * Field errors keyed by the blocks that show them. The form leaves out a permission group with
+ * nothing left to ask for, so a permissions error goes to whichever group (or, failing both, the
+ * purpose) the form has; Slack rejects errors for blocks it cannot find.
+ */
+function errorsForSlack(errors: FieldErrors, view: ViewOutput): Record<string, string> {
+  const present = new Set(view.blocks.map((block) => block.block_id));
+  const blockFor = (field: RequestField) => {
+    if (field !== 'permissions') return FIELD_BLOCK[field];
+    return [REQUEST_FORM_BLOCK.accessPermissions, REQUEST_FORM_BLOCK.adminPermissions].find((id) => present.has(id)) ?? REQUEST_FORM_BLOCK.purpose;
+  };
+  const keyed: Record<string, string> = {};
+  for (const [field, message] of Object.entries(errors)) {
+    const block = blockFor(field as RequestField);
+    keyed[block] = keyed[block] ? `${keyed[block]} ${message}` : message;
+  }
+  return keyed;
 }
 
 export async function openRequestForm(client: WebClient, context: GatehouseContext, userId: string, triggerId: string): Promise<void> {
@@ -139,6 +163,16 @@ export function registerAccessRequests(app: App, context: GatehouseContext): voi
     if (!view || !metadata || !state) return;
     const form = readRequestForm(state, metadata);
     const choice = { organizationId: form.organizationId, unlisted: form.unlisted };
+    // The element just changed is reported in the action itself; it wins over the view's state.
+    const changed = actionChoice.safeParse(body.actions[0]);
+    if (changed.success && changed.data.action_id === ACTION.toggleUnlisted) {
+      choice.unlisted = (changed.data.selected_options ?? []).some((option) => option.value === 'unlisted');
+      if (choice.unlisted) choice.organizationId = null;
+    }
+    if (changed.success && changed.data.action_id === ACTION.pickOrganization && changed.data.selected_option) {
+      const picked = Number(changed.data.selected_option.value);
+      if (Number.isInteger(picked) && picked > 0 && !choice.unlisted) choice.organizationId = picked;
+    }
     const model = await requestForm(context.prisma, body.user.id, choice);
     await client.views.update({ view_id: view.id, hash: view.hash, view: requestFormView(model, choice) }).catch((error: unknown) => {
       // hash_conflict: a newer version of the form is already showing; nothing to redraw.
@@ -177,7 +211,7 @@ export function registerAccessRequests(app: App, context: GatehouseContext): voi
     const form = readRequestForm(state, metadata);
     const textErrors = checkRequestFormText(form);
     if (Object.keys(textErrors).length > 0) {
-      await ack({ response_action: 'errors', errors: errorsForSlack(textErrors) });
+      await ack({ response_action: 'errors', errors: errorsForSlack(textErrors, view) });
       return;
     }
     const result = await submitAccessRequest(
@@ -194,7 +228,7 @@ export function registerAccessRequests(app: App, context: GatehouseContext): voi
       context.now(),
     );
     if (!result.ok) {
-      await ack({ response_action: 'errors', errors: errorsForSlack(result.fieldErrors) });
+      await ack({ response_action: 'errors', errors: errorsForSlack(result.fieldErrors, view) });
       return;
     }
     await ack();
@@ -203,31 +237,35 @@ export function registerAccessRequests(app: App, context: GatehouseContext): voi
 
   registerDecisions(app, context);
 
+  // Withdrawing and routing are quick database changes, made before the ack so Slack's answer
+  // already reflects them.
   app.action<BlockAction>(ACTION.withdraw, async ({ body, action, ack, client }) => {
-    await ack();
     const id = requestId.safeParse('value' in action ? action.value : undefined);
     const channelId = body.channel?.id ?? body.container?.channel_id;
     if (!id.success) {
+      await ack();
       await tellPrivately(client, body.user.id, channelId, UNREADABLE);
       return;
     }
     try {
       const result = await withdrawRequest(context.prisma, { requestId: id.data, actor: { slackUserId: body.user.id } }, context.now());
+      await ack();
       if (!result.ok) await tellPrivately(client, body.user.id, channelId, alreadyDecidedText(result.alreadyDecided));
       else context.wakeOutbox();
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
+      await ack();
       await tellPrivately(client, body.user.id, channelId, error.message);
     }
   });
 
   app.action<BlockAction>(ACTION.triageRoute, async ({ body, action, ack, client }) => {
-    await ack();
     const channelId = body.channel?.id ?? body.container?.channel_id;
     const blockId = 'block_id' in action ? action.block_id : '';
     const id = requestId.safeParse(/^triage_(\d+)$/.exec(blockId)?.[1]);
     const organizationId = requestId.safeParse('selected_option' in action ? action.selected_option?.value : undefined);
     if (!id.success || !organizationId.success) {
+      await ack();
       await tellPrivately(client, body.user.id, channelId, UNREADABLE);
       return;
     }
@@ -238,10 +276,12 @@ export function registerAccessRequests(app: App, context: GatehouseContext): voi
         context.settings,
         context.now(),
       );
+      await ack();
       context.wakeOutbox();
       await tellPrivately(client, body.user.id, channelId, `Sent to the Administrators of ${routed.organizationName}.`);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
+      await ack();
       await tellPrivately(client, body.user.id, channelId, error.message);
     }
   });
@@ -268,7 +308,7 @@ function registerDecisions(app: App, context: GatehouseContext): void {
       const card = await requestCard(context.prisma, id.data);
       if (!card) return;
       if (card.status !== 'PENDING') {
-        const decided = card.decision ?? { outcome: card.status === 'EXPIRED' ? ('EXPIRED' as const) : ('WITHDRAWN' as const), at: card.withdrawnAt ?? card.createdAt };
+        const decided = await outcomeSoFar(context.prisma, card.requestId);
         await tellPrivately(client, body.user.id, channelId, alreadyDecidedText(decided));
         return;
       }

@@ -1,0 +1,189 @@
+/**
+ * The Approve and Deny modals an Administrator (or, for Deny, an operator in triage) fills in.
+ * Both open with a short summary of the request so the decision is made looking at it.
+ */
+import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { ApproveFormModel, PermissionInfo, RequestCardModel } from '../../domain/read-models.js';
+import {
+  context,
+  DIVIDER,
+  endDate,
+  LIMIT,
+  mention,
+  mrkdwn,
+  organizationLabel,
+  permissionBullets,
+  permissionGroup,
+  plain,
+  requestedOrganizationLabel,
+  section,
+  splitPermissions,
+} from './format.js';
+import { APPROVE_FORM_BLOCK, CALLBACK, DENY_FORM_BLOCK, INPUT_ACTION, TEXT_LIMIT } from './ids.js';
+import { decisionFormMetadata, encodeMetadata, type DecisionFormMetadata } from './metadata.js';
+import { escapeMrkdwn, truncate } from './mrkdwn.js';
+import { organizationBlock, purposeBlocks, requestedBlock } from './request-card.js';
+
+const NOTIFY_VALUE = 'notify';
+/** The summary's purpose is a reminder; the card above the button holds the whole text. */
+const SUMMARY_PURPOSE = 600;
+
+function summaryBlocks(request: RequestCardModel): KnownBlock[] {
+  return [
+    section(mrkdwn(`${mention(request.requester)} is asking for access  ·  request #${request.requestId}`)),
+    organizationBlock(request),
+    requestedBlock(request),
+    ...purposeBlocks(truncate(request.purpose, SUMMARY_PURPOSE)),
+  ];
+}
+
+function notifyInput(blockId: string, description: string): InputBlock {
+  const option: PlainTextOption = {
+    text: plain('Tell the requester'),
+    value: NOTIFY_VALUE,
+    description: plain(description, LIMIT.optionDescription),
+  };
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: true,
+    label: plain('Notification'),
+    element: { type: 'checkboxes', action_id: INPUT_ACTION, options: [option], initial_options: [option] },
+  };
+}
+
+/** Says plainly that approving replaces, not adds to, what the requester holds now. */
+function replacementWarning(request: RequestCardModel): KnownBlock[] {
+  const connection = request.currentConnection;
+  if (!connection) return [];
+  const where = escapeMrkdwn(organizationLabel(connection.organization));
+  const held = connection.permissions.length > 0 ? permissionBullets(connection.permissions) : '_No permissions_';
+  const ends = endDate(connection.endsAt, connection.endsOn);
+  return [
+    DIVIDER,
+    section(
+      mrkdwn(
+        `:warning: *${mention(request.requester)} is already connected to ${where}* and holds:\n${held}` +
+          (ends ? `\nTheir access ends ${ends}.` : ''),
+      ),
+    ),
+    context(
+      mrkdwn(
+        '*Approving replaces their current permissions with exactly what is checked below.* What they hold now starts ticked; untick anything they should lose.',
+      ),
+    ),
+  ];
+}
+
+function grantChoices(model: ApproveFormModel): KnownBlock[] {
+  const { adminRoles, access } = splitPermissions(model.catalog);
+  const requested = model.request.requested;
+  const heldKeys = new Set(model.request.currentConnection?.permissions.map((permission) => permission.key) ?? []);
+  const requestedKeys = new Set(requested.map((permission) => permission.key));
+  // Approving replaces what they hold, so what they hold starts ticked: a plain Approve only adds.
+  const initial = model.catalog.filter((permission) => heldKeys.has(permission.key) || requestedKeys.has(permission.key));
+  const describe = (permission: PermissionInfo) =>
+    heldKeys.has(permission.key) && !requestedKeys.has(permission.key)
+      ? 'They hold this now. Untick it and approving takes it away.'
+      : permission.description;
+  const heading = heldKeys.size > 0 ? 'Ticked: what they hold now and what they asked for.' : 'Ticked: what they asked for.';
+  const blocks: KnownBlock[] = [section(mrkdwn(`*Grant*  ${heading} Change it as you see fit.`))];
+  if (adminRoles.length > 0) {
+    blocks.push(
+      permissionGroup({ blockId: APPROVE_FORM_BLOCK.adminPermissions, label: 'Admin roles', permissions: adminRoles, initial, describe }),
+    );
+  }
+  if (access.length > 0) {
+    blocks.push(
+      permissionGroup({ blockId: APPROVE_FORM_BLOCK.accessPermissions, label: 'Access', permissions: access, initial, describe }),
+    );
+  }
+  return blocks;
+}
+
+function approvalDetails(): InputBlock[] {
+  return [
+    {
+      type: 'input',
+      block_id: APPROVE_FORM_BLOCK.endsOn,
+      optional: true,
+      label: plain('Access ends on'),
+      element: { type: 'datepicker', action_id: INPUT_ACTION, placeholder: plain('No end date', LIMIT.placeholder) },
+      hint: plain('Optional. Access lasts through the end of this day in the organization’s time zone; leave it empty to keep access open-ended.'),
+    },
+    {
+      type: 'input',
+      block_id: APPROVE_FORM_BLOCK.tags,
+      optional: true,
+      label: plain('Tags'),
+      element: {
+        type: 'plain_text_input',
+        action_id: INPUT_ACTION,
+        max_length: TEXT_LIMIT.tags * (TEXT_LIMIT.tag + 2),
+        placeholder: plain('e.g. planning, contractor', LIMIT.placeholder),
+      },
+      hint: plain(`Separate tags with commas (up to ${TEXT_LIMIT.tags}).`),
+    },
+    {
+      type: 'input',
+      block_id: APPROVE_FORM_BLOCK.note,
+      optional: true,
+      label: plain('Note for the permissions log'),
+      element: { type: 'plain_text_input', action_id: INPUT_ACTION, multiline: true, max_length: TEXT_LIMIT.note },
+      hint: plain('The requester sees it too if you tell them.'),
+    },
+  ];
+}
+
+export function approveFormView(model: ApproveFormModel, metadata: DecisionFormMetadata): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.approveForm,
+    title: plain('Approve request', 24),
+    submit: plain('Approve', 24),
+    close: plain('Cancel', 24),
+    private_metadata: encodeMetadata(decisionFormMetadata, metadata),
+    blocks: [
+      ...summaryBlocks(model.request),
+      ...replacementWarning(model.request),
+      DIVIDER,
+      ...grantChoices(model),
+      ...approvalDetails(),
+      notifyInput(APPROVE_FORM_BLOCK.notify, 'A direct message with what you granted and your note.'),
+    ],
+  };
+}
+
+export function denyFormView(model: RequestCardModel, metadata: DecisionFormMetadata): ModalView {
+  const where = requestedOrganizationLabel(model);
+  const unchanged = model.currentConnection
+    ? [context(plain(`They are already connected to ${where}. Their current access stays as it is.`))]
+    : [];
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.denyForm,
+    title: plain('Deny request', 24),
+    submit: plain('Deny', 24),
+    close: plain('Cancel', 24),
+    private_metadata: encodeMetadata(decisionFormMetadata, metadata),
+    blocks: [
+      ...summaryBlocks(model),
+      ...unchanged,
+      DIVIDER,
+      {
+        type: 'input',
+        block_id: DENY_FORM_BLOCK.reason,
+        label: plain('Reason'),
+        element: {
+          type: 'plain_text_input',
+          action_id: INPUT_ACTION,
+          multiline: true,
+          max_length: TEXT_LIMIT.reason,
+          placeholder: plain('e.g. Licensing is handled by the central GIS team.', LIMIT.placeholder),
+        },
+        hint: plain('Kept in the permissions log, and sent to the requester if you tell them.'),
+      },
+      notifyInput(DENY_FORM_BLOCK.notify, 'A direct message with your reason.'),
+    ],
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * Messages that tell people what happened: the requester's outcome, the other Administrators'
+ * notice of a change, the audit channel's line, and the note to an admin who lost a race.
+ */
+import type { KnownBlock } from '@slack/types';
+import { endOfDayIn } from '../../domain/dates.js';
+import type {
+  AuditLineModel,
+  PermissionInfo,
+  PermissionsChangedNotice,
+  RequestDecision,
+  RequestOutcomeModel,
+} from '../../domain/read-models.js';
+import {
+  context,
+  endDate,
+  fallbackText,
+  mention,
+  mrkdwn,
+  onDateTime,
+  organizationLabel,
+  permissionBullets,
+  permissionNames,
+  personDetails,
+  personName,
+  plain,
+  requestedOrganizationLabel,
+  section,
+} from './format.js';
+import { escapeMrkdwn } from './mrkdwn.js';
+
+type Message = { text: string; blocks: KnownBlock[] };
+
+const NOTE_SHOWN = 1500;
+
+function keysOf(permissions: readonly PermissionInfo[]): Set<string> {
+  return new Set(permissions.map((permission) => permission.key));
+}
+
+function bulletsOrNone(permissions: readonly PermissionInfo[], note?: (permission: PermissionInfo) => string | null): string {
+  return permissions.length > 0 ? permissionBullets(permissions, note) : '_None_';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The requester's outcome
+// ---------------------------------------------------------------------------------------------
+
+function approvedBlocks(model: RequestOutcomeModel, where: string): KnownBlock[] {
+  const { decision, differences, request } = model;
+  const added = keysOf(differences.added);
+  const granted = bulletsOrNone(decision.granted, (permission) => (added.has(permission.key) ? 'added by your administrator' : null));
+  const ends = decision.endsOn
+    ? request.organization
+      ? endDate(endOfDayIn(decision.endsOn, request.organization.timeZone), decision.endsOn)
+      : endDate(null, decision.endsOn)
+    : null;
+  return [
+    section(mrkdwn(`:white_check_mark: *You're in.* ${mention(decision.by)} approved your request for access to *${where}*.`)),
+    context(mrkdwn(`Request #${request.requestId}  ·  approved ${onDateTime(decision.at)}`)),
+    section(mrkdwn(`*What you can do now*\n${granted}`)),
+    ...(differences.removed.length > 0 ? [section(mrkdwn(`*Asked for but not granted*\n${permissionBullets(differences.removed)}`))] : []),
+    ...(ends ? [section(mrkdwn(`Your access ends ${ends}.`))] : []),
+    ...(decision.note ? [section(mrkdwn(`*Note from ${mention(decision.by)}*`)), section(plain(decision.note, NOTE_SHOWN))] : []),
+    context(mrkdwn('See everything you hold with `/access me`.')),
+  ];
+}
+
+function deniedBlocks(model: RequestOutcomeModel, where: string): KnownBlock[] {
+  const { decision, request } = model;
+  return [
+    section(mrkdwn(`:no_entry_sign: Your request for access to *${where}* was denied by ${mention(decision.by)}.`)),
+    context(mrkdwn(`Request #${request.requestId}  ·  denied ${onDateTime(decision.at)}`)),
+    ...(decision.note ? [section(mrkdwn('*Reason*')), section(plain(decision.note, NOTE_SHOWN))] : []),
+    context(mrkdwn('If something changes, you can ask again with `/access request`.')),
+  ];
+}
+
+export function requestOutcomeMessage(model: RequestOutcomeModel): Message {
+  const where = escapeMrkdwn(requestedOrganizationLabel(model.request));
+  const by = escapeMrkdwn(personName(model.decision.by));
+  if (model.decision.outcome === 'APPROVED') {
+    return { text: fallbackText(`Your request for access to ${where} was approved by ${by}.`), blocks: approvedBlocks(model, where) };
+  }
+  return { text: fallbackText(`Your request for access to ${where} was denied by ${by}.`), blocks: deniedBlocks(model, where) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Another Administrator's notice
+// ---------------------------------------------------------------------------------------------
+
+export function permissionsChangedMessage(notice: PermissionsChangedNotice): Message {
+  const where = escapeMrkdwn(organizationLabel(notice.organization));
+  const beforeKeys = keysOf(notice.before);
+  const afterKeys = keysOf(notice.after);
+  const before = bulletsOrNone(notice.before, (permission) => (afterKeys.has(permission.key) ? null : 'removed'));
+  const after = bulletsOrNone(notice.after, (permission) => (beforeKeys.has(permission.key) ? null : 'new'));
+  const about = [personDetails(notice.subject), ...(notice.requestId !== null ? [`request #${notice.requestId}`] : [])].join('  ·  ');
+  const blocks: KnownBlock[] = [
+    section(mrkdwn(`:arrows_counterclockwise: ${mention(notice.actor)} changed ${mention(notice.subject)}'s permissions in *${where}*.`)),
+    context(plain(about)),
+    section(mrkdwn('*Permissions*'), { fields: [mrkdwn(`*Before*\n${before}`, 2000), mrkdwn(`*After*\n${after}`, 2000)] }),
+    ...(notice.note ? [section(plain(`Note: ${notice.note}`, NOTE_SHOWN))] : []),
+  ];
+  const text = `${escapeMrkdwn(personName(notice.actor))} changed ${escapeMrkdwn(personName(notice.subject))}'s permissions in ${where}.`;
+  return { text: fallbackText(text), blocks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The audit channel's line
+// ---------------------------------------------------------------------------------------------
+
+function auditSentence(model: AuditLineModel, name: (person: AuditLineModel['actor']) => string): string {
+  const where = escapeMrkdwn(organizationLabel(model.organization));
+  const what = escapeMrkdwn(permissionNames(model.permissions, 'no permissions'));
+  const actor = name(model.actor);
+  const tail = `${where}: ${what} (request #${model.requestId})`;
+  switch (model.action) {
+    case 'approved':
+      return `${actor} approved ${name(model.subject)} for ${tail}`;
+    case 'denied':
+      return `${actor} denied ${name(model.subject)}'s request for ${tail}`;
+    case 'withdrew':
+      return `${actor} withdrew their request for ${tail}`;
+  }
+}
+
+export function auditLineMessage(model: AuditLineModel): Message {
+  return {
+    text: fallbackText(auditSentence(model, (person) => escapeMrkdwn(personName(person)))),
+    blocks: [section(mrkdwn(auditSentence(model, mention)))],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The admin who clicked too late
+// ---------------------------------------------------------------------------------------------
+
+export function alreadyDecidedText(
+  decision: RequestDecision | { outcome: 'WITHDRAWN'; at: Date } | { outcome: 'EXPIRED'; at: Date },
+): string {
+  switch (decision.outcome) {
+    case 'APPROVED':
+      return `Already approved by ${mention(decision.by)} on ${onDateTime(decision.at)}.`;
+    case 'DENIED':
+      return `Already denied by ${mention(decision.by)} on ${onDateTime(decision.at)}.`;
+    case 'WITHDRAWN':
+      return `The requester withdrew this request on ${onDateTime(decision.at)}.`;
+    case 'EXPIRED':
+      return `This request expired on ${onDateTime(decision.at)} without an answer.`;
+  }
+}
