@@ -208,6 +208,8 @@ export interface SlackEmulatorOptions {
   appId?: string;
   /** Clock in epoch milliseconds; inject one to test trigger and response_url expiry. */
   now?: () => number;
+  /** How long a trigger_id stays usable; Slack's is 3 s. Load tests that issue triggers ahead of time lengthen it. */
+  triggerLifetimeMs?: number;
   users?: SlackUserInput[];
   /** Channel ids the bot is a member of. */
   channels?: string[];
@@ -411,6 +413,7 @@ export class SlackEmulator {
   readonly port: number;
   readonly token: string;
   readonly appToken: string;
+  private readonly triggerLifetimeMs: number;
   readonly teamId: string;
   readonly teamName: string;
   readonly teamDomain: string;
@@ -457,6 +460,7 @@ export class SlackEmulator {
     this.now = options.now ?? Date.now;
     this.token = options.token ?? 'xoxb-sandbox-token';
     this.appToken = options.appToken ?? 'xapp-sandbox-token';
+    this.triggerLifetimeMs = options.triggerLifetimeMs ?? TRIGGER_LIFETIME_MS;
     this.teamId = options.teamId ?? 'T0SANDBOX01';
     this.teamName = options.teamName ?? 'Gatehouse Sandbox';
     this.teamDomain = options.teamDomain ?? 'gatehouse-sandbox';
@@ -1279,7 +1283,7 @@ export class SlackEmulator {
     const trigger = this.triggers.get(triggerId);
     if (trigger === undefined) return { error: 'invalid_trigger_id' };
     if (trigger.used) return { error: 'exchanged_trigger_id' };
-    if (this.now() - trigger.issuedAt > TRIGGER_LIFETIME_MS) return { error: 'expired_trigger_id' };
+    if (this.now() - trigger.issuedAt > this.triggerLifetimeMs) return { error: 'expired_trigger_id' };
     trigger.used = true;
     return { userId: trigger.userId, viewId: trigger.viewId };
   }

@@ -30,3 +30,13 @@ export async function memberFor(tx: Tx | Db, profile: SlackProfile) {
 export async function rememberProfile(prisma: Db, profile: SlackProfile): Promise<void> {
   await memberFor(prisma, profile);
 }
+
+/** How long a profile learned from Slack is trusted before it is looked up again. */
+const PROFILE_FRESH_MS = 24 * 60 * 60 * 1000;
+
+/** Whether Gatehouse should ask Slack for this person's name and email. */
+export async function profileIsStale(prisma: Db, slackUserId: string, now: Date): Promise<boolean> {
+  const member = await prisma.member.findUnique({ where: { slackUserId } });
+  if (!member || !member.email || member.displayName === slackUserId) return true;
+  return now.getTime() - member.updatedAt.getTime() > PROFILE_FRESH_MS;
+}

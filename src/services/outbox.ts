@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/client.js';
 import type { OutboxItem } from '../domain/outbox-messages.js';
 
@@ -19,6 +20,8 @@ export async function enqueue(tx: Tx, items: readonly OutboxItem[]): Promise<voi
 
 export interface ClaimedMessage {
   id: number;
+  /** Identifies the claim, so only its holder gives the message back. */
+  claimToken: string;
   item: OutboxItem;
   attempts: number;
   resultChannel: string | null;
@@ -34,33 +37,34 @@ export async function claimDeliverable(
   prisma: Db,
   options: { runner: string; limit: number; now: Date; leaseMs: number },
 ): Promise<ClaimedMessage[]> {
+  const claimable = {
+    status: 'PENDING' as const,
+    availableAt: { lte: options.now },
+    OR: [{ claimedUntil: null }, { claimedUntil: { lt: options.now } }],
+  };
   const candidates = await prisma.outboxMessage.findMany({
-    where: {
-      status: 'PENDING',
-      availableAt: { lte: options.now },
-      OR: [{ claimedUntil: null }, { claimedUntil: { lt: options.now } }],
-    },
+    where: claimable,
     orderBy: { id: 'asc' },
     take: options.limit,
     select: { id: true },
   });
-  const claimed: ClaimedMessage[] = [];
-  for (const { id } of candidates) {
-    const { count } = await prisma.outboxMessage.updateMany({
-      where: { id, status: 'PENDING', OR: [{ claimedUntil: null }, { claimedUntil: { lt: options.now } }] },
-      data: { claimedBy: options.runner, claimedUntil: new Date(options.now.getTime() + options.leaseMs) },
-    });
-    if (count === 0) continue;
-    const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id } });
-    claimed.push({
-      id,
-      item: row.payload as unknown as OutboxItem,
-      attempts: row.attempts,
-      resultChannel: row.resultChannel,
-      resultTs: row.resultTs,
-    });
-  }
-  return claimed;
+  if (candidates.length === 0) return [];
+  // One conditional update claims every candidate nobody else has claimed meanwhile; the token
+  // tells this claim's rows apart from any earlier claim by the same runner.
+  const token = `${options.runner}#${randomUUID()}`;
+  await prisma.outboxMessage.updateMany({
+    where: { ...claimable, id: { in: candidates.map((candidate) => candidate.id) } },
+    data: { claimedBy: token, claimedUntil: new Date(options.now.getTime() + options.leaseMs) },
+  });
+  const rows = await prisma.outboxMessage.findMany({ where: { claimedBy: token }, orderBy: { id: 'asc' } });
+  return rows.map((row) => ({
+    id: row.id,
+    claimToken: token,
+    item: row.payload as unknown as OutboxItem,
+    attempts: row.attempts,
+    resultChannel: row.resultChannel,
+    resultTs: row.resultTs,
+  }));
 }
 
 export async function markDelivered(
@@ -112,10 +116,10 @@ export async function markAttemptFailed(
 }
 
 /** Gives claimed messages back undelivered, to be picked up again from `availableAt`. */
-export async function releaseClaims(prisma: Db, ids: number[], runner: string, availableAt: Date): Promise<void> {
-  if (ids.length === 0) return;
+export async function releaseClaims(prisma: Db, messages: ClaimedMessage[], availableAt: Date): Promise<void> {
+  if (messages.length === 0) return;
   await prisma.outboxMessage.updateMany({
-    where: { id: { in: ids }, claimedBy: runner },
+    where: { id: { in: messages.map((message) => message.id) }, claimedBy: { in: [...new Set(messages.map((message) => message.claimToken))] } },
     data: { claimedBy: null, claimedUntil: null, availableAt },
   });
 }

@@ -111,8 +111,25 @@ function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
-async function cardModelOf(reader: Reader, row: RequestRow, catalog: PermissionInfo[]): Promise<RequestCardModel> {
-  const connection = row.organizationId ? await connectionOf(reader, row.requesterId, row.organizationId) : null;
+/** Card models for several requests, with their requesters' connections read in one query. */
+async function cardModelsOf(reader: Reader, rows: RequestRow[], catalog: PermissionInfo[]): Promise<RequestCardModel[]> {
+  const pairs = rows.filter((row) => row.organizationId !== null);
+  const connections =
+    pairs.length === 0
+      ? []
+      : await reader.connection.findMany({
+          where: {
+            status: { not: 'REMOVED' },
+            OR: pairs.map((row) => ({ memberId: row.requesterId, organizationId: row.organizationId! })),
+          },
+          include: connectionInclude,
+        });
+  const connectionFor = (row: RequestRow) =>
+    connections.find((connection) => connection.memberId === row.requesterId && connection.organizationId === row.organizationId) ?? null;
+  return rows.map((row) => cardModel(row, connectionFor(row), catalog));
+}
+
+function cardModel(row: RequestRow, connection: (ConnectionRow & { memberId: number }) | null, catalog: PermissionInfo[]): RequestCardModel {
   const decided = (row.status === 'APPROVED' || row.status === 'DENIED') && row.decidedBy && row.decidedAt;
   return {
     requestId: row.id,
@@ -150,7 +167,8 @@ async function cardModelOf(reader: Reader, row: RequestRow, catalog: PermissionI
 export async function requestCard(reader: Reader, requestId: number): Promise<RequestCardModel | null> {
   const row = await loadRequest(reader, requestId);
   if (!row) return null;
-  return cardModelOf(reader, row, await permissionCatalog(reader));
+  const [card] = await cardModelsOf(reader, [row], await permissionCatalog(reader));
+  return card ?? null;
 }
 
 /** What the `/access request` modal offers this person for the chosen organization. */
@@ -254,7 +272,7 @@ export async function myAccess(reader: Reader, slackUserId: string, now: Date): 
       purpose: row.purpose,
       createdAt: row.createdAt,
     })),
-    awaitingDecision: await Promise.all(awaitingRows.map((row) => cardModelOf(reader, row, catalog))),
+    awaitingDecision: await cardModelsOf(reader, awaitingRows, catalog),
     awaitingCount,
     isAdmin: administered.length > 0,
   };

@@ -55,6 +55,13 @@ export function classifyFailure(error: unknown, attempts: number): Failure {
   return { retryAfterMs: backoff, error: message };
 }
 
+/** Messages that redraw current state, keyed so duplicates in one batch are drawn once. */
+function redrawKey(item: OutboxItem): string | null {
+  if (item.kind === 'home.refresh') return `home:${item.userId}`;
+  if (item.kind === 'request.refresh') return `request:${item.requestId}`;
+  return null;
+}
+
 /** A message the dispatcher chose not to send, because what it was about is gone. */
 class NothingToSend extends Error {}
 
@@ -150,19 +157,30 @@ export class OutboxDispatcher {
       now: this.now(),
       leaseMs: 60_000,
     });
+    const redrawn = new Map<string, ClaimedMessage>();
     for (const [index, message] of claimed.entries()) {
       if (Date.now() < this.pausedUntil) {
         // Give the rest back; they are picked up once the pause is over.
         await this.releaseAll(claimed.slice(index));
         break;
       }
+      // Redrawing the same thing twice in one batch shows nothing new: the later rows ride along.
+      const redraw = redrawKey(message.item);
+      const earlier = redraw ? redrawn.get(redraw) : undefined;
+      if (earlier) {
+        await markDelivered(this.options.prisma, message.id, {}, this.now());
+        continue;
+      }
+      if (redraw) redrawn.set(redraw, message);
       await this.deliverOne(message);
+      // Slack's requests come first: their acks have three seconds, deliveries have no deadline.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return claimed.length;
   }
 
   private async releaseAll(messages: ClaimedMessage[]): Promise<void> {
-    await releaseClaims(this.options.prisma, messages.map((message) => message.id), this.runner, new Date(this.pausedUntil));
+    await releaseClaims(this.options.prisma, messages, new Date(this.pausedUntil));
   }
 
   private async deliverOne(message: ClaimedMessage): Promise<void> {
@@ -265,8 +283,9 @@ export class OutboxDispatcher {
     const { prisma } = this.options;
     const card = await requestCard(prisma, requestId);
     if (!card) return;
-    const options = await organizationChoices(prisma);
-    for (const posted of await requestMessagesOf(prisma, requestId)) {
+    const postedMessages = await requestMessagesOf(prisma, requestId);
+    const options = postedMessages.some((posted) => posted.audience === 'triage') ? await organizationChoices(prisma) : null;
+    for (const posted of postedMessages) {
       const content = posted.audience.startsWith('requester:')
         ? requesterReceiptMessage(card, posted.audience.slice('requester:'.length) as RequestRouting)
         : requestCardMessage(card, posted.audience === 'triage' ? 'triage' : 'admin', options);

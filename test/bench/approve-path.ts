@@ -8,7 +8,11 @@ import { parseDatabaseUrl } from '../../src/db/database-url.js';
 import { applyPendingMigrations } from '../../src/db/migrations.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { seedPermissionCatalog } from '../../src/services/catalog.js';
-import { signSlackRequest, startSlackEmulator, type SlackEmulator } from '../../src/sandbox/index.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { PROJECT_ROOT } from '../../src/db/paths.js';
+import { signSlackRequest } from '../../src/sandbox/index.js';
 import { ACTION, APPROVE_FORM_BLOCK, CALLBACK, INPUT_ACTION } from '../../src/slack/views/ids.js';
 import { startServerProcess } from './processes.js';
 
@@ -102,7 +106,32 @@ function form(payload: unknown): string {
 }
 
 /** Every connection takes the next pending request: clicks Approve on its card, then submits the form. */
-async function hammer(url: string, emulator: SlackEmulator, queue: Pending[], connections: number): Promise<ApproveFigures> {
+interface EmulatorProcess {
+  url: string;
+  triggers: string[];
+  stop(): Promise<void>;
+}
+
+/** The emulator in its own process, with a trigger ready for every planned click. */
+async function startEmulatorProcess(userIds: string[], queue: Pending[]): Promise<EmulatorProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'test/bench/emulator-process.ts')], {
+    cwd: PROJECT_ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  child.stdin.end(JSON.stringify({ token: BOT_TOKEN, userIds, clicks: queue.map((pending) => pending.adminUserId) }));
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  const { url, triggers } = JSON.parse(line) as { url: string; triggers: string[] };
+  return {
+    url,
+    triggers,
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+async function hammer(url: string, triggers: string[], queue: Pending[], connections: number): Promise<ApproveFigures> {
   const clickLatencies: number[] = [];
   const submissionLatencies: number[] = [];
   let next = 0;
@@ -125,14 +154,15 @@ async function hammer(url: string, emulator: SlackEmulator, queue: Pending[], co
       {
         method: 'POST',
         setupRequest: (request, context: Context) => {
-          const pending = queue[next++ % queue.length]!;
+          const index = next++ % queue.length;
+          const pending = queue[index]!;
           context.pending = pending;
           const body = form({
             type: 'block_actions',
             team: { id: 'T0SANDBOX01', domain: 'sandbox' },
             user: { id: pending.adminUserId, team_id: 'T0SANDBOX01' },
             api_app_id: 'A0GATEHOUSE',
-            trigger_id: emulator.issueTriggerId(pending.adminUserId),
+            trigger_id: triggers[index],
             channel: { id: pending.adminUserId },
             container: { type: 'message', channel_id: pending.adminUserId, message_ts: '1.0' },
             actions: [{ type: 'button', action_id: ACTION.approve, block_id: `request_actions_${pending.requestId}`, value: String(pending.requestId), action_ts: '1.0' }],
@@ -192,38 +222,27 @@ async function hammer(url: string, emulator: SlackEmulator, queue: Pending[], co
 }
 
 export async function measureApprovePath(options: { connections: number; members: number; pendingRequests: number }): Promise<ApprovePathResult> {
-  const emulator = await startSlackEmulator({ token: BOT_TOKEN });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-approve-'));
   const url = `file:${path.join(dataDir, 'gatehouse.db')}`;
+  const userIds = Array.from({ length: options.members }, (_, index) => `U${String(index).padStart(8, '0')}`);
+  const run = async (entry: string, port: number, queue: Pending[]) => {
+    const emulator = await startEmulatorProcess(userIds, queue);
+    const env = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: emulator.url, DATABASE_URL: url, LOG_LEVEL: 'warn' };
+    const server = await startServerProcess(entry, env, port, '/healthz');
+    try {
+      return await hammer(server.url, emulator.triggers, queue, options.connections);
+    } finally {
+      await server.stop();
+      await emulator.stop();
+    }
+  };
   try {
     const queue = await buildDatabase(url, options.members, options.pendingRequests);
-    for (let index = 0; index < options.members; index += 1) {
-      emulator.addUser({ id: `U${String(index).padStart(8, '0')}`, name: `member${index}`, email: `member${index}@example.com` });
-    }
-    const env = {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: emulator.url,
-      DATABASE_URL: url,
-      LOG_LEVEL: 'warn',
-    };
-    const gatehouseServer = await startServerProcess('src/server.ts', env, 3903, '/healthz');
-    let gatehouse: ApproveFigures;
-    try {
-      gatehouse = await hammer(gatehouseServer.url, emulator, queue, options.connections);
-    } finally {
-      await gatehouseServer.stop();
-    }
-    const bareServer = await startServerProcess('test/bench/bare-bolt-app.ts', env, 3904, '/healthz');
-    let bareBolt: ApproveFigures;
-    try {
-      bareBolt = await hammer(bareServer.url, emulator, queue, options.connections);
-    } finally {
-      await bareServer.stop();
-    }
+    const gatehouse = await run('src/server.ts', 3903, queue);
+    // The bare app decides nothing, so it gets the same requests against the same data.
+    const bareBolt = await run('test/bench/bare-bolt-app.ts', 3904, queue);
     return { ...options, gatehouse, bareBolt };
   } finally {
-    await emulator.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -13,7 +13,7 @@ import {
   withdrawRequest,
   type DecisionResult,
 } from '../../services/access-requests.js';
-import { rememberProfile } from '../../services/members.js';
+import { profileIsStale, rememberProfile } from '../../services/members.js';
 import { requestCard, requestForm, searchOrganizations, permissionCatalog } from '../../services/read-models.js';
 import type { GatehouseContext } from '../context.js';
 import { approveFormView, denyFormView } from '../views/decision-forms.js';
@@ -56,10 +56,11 @@ function stateOf(view: ViewOutput): ViewStateValues | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** Learns a person's name and email from Slack, without holding up the reply to them. */
+/** Learns a person's name and email from Slack when it is not known or old, without holding up the reply to them. */
 export function refreshProfileLater(client: WebClient, context: GatehouseContext, slackUserId: string, teamId?: string): void {
   void (async () => {
     try {
+      if (!(await profileIsStale(context.prisma, slackUserId, context.now()))) return;
       const answer = await client.users.info({ user: slackUserId });
       const profile = answer.user?.profile;
       await rememberProfile(context.prisma, {
