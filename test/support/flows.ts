@@ -35,13 +35,13 @@ export async function seedOrganization(
   return created;
 }
 
-/** Waits until the outbox has delivered everything that is due. */
+/** Waits until the outbox has delivered everything, retries included. */
 export async function settle(app: TestApp, timeoutMs = 15_000): Promise<void> {
   const { prisma } = app.db.database;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     app.gatehouse.dispatcher.wake();
-    const pending = await prisma.outboxMessage.count({ where: { status: 'PENDING', availableAt: { lte: new Date() } } });
+    const pending = await prisma.outboxMessage.count({ where: { status: 'PENDING' } });
     if (pending === 0) return;
     if (Date.now() > deadline) throw new Error(`${pending} outbox messages still pending after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
