@@ -20,5 +20,3 @@ export type OutboxItem =
   | { kind: 'audit.line'; logEntryId: number; channel: string }
   /** Redraw someone's App Home tab. */
   | { kind: 'home.refresh'; userId: string };
-
-export type OutboxKind = OutboxItem['kind'];

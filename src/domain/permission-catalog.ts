@@ -110,7 +110,3 @@ export const ADMIN_ROLE_PERMISSIONS: readonly string[] = [
   PERMISSION.assignTraining,
   PERMISSION.assignAuthorizedCallers,
 ];
-
-export function isPermissionKey(value: string): value is PermissionKey {
-  return PERMISSION_CATALOG.some((permission) => permission.key === value);
-}

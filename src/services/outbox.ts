@@ -139,7 +139,3 @@ export async function recordRequestMessage(
 export function requestMessagesOf(prisma: Db, requestId: number) {
   return prisma.requestMessage.findMany({ where: { requestId }, orderBy: { id: 'asc' } });
 }
-
-export async function outboxDepth(prisma: Db): Promise<number> {
-  return prisma.outboxMessage.count({ where: { status: 'PENDING' } });
-}

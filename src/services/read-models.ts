@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../db/client.js';
+import { compareGrant } from '../domain/access-requests.js';
 import { PERMISSION } from '../domain/permission-catalog.js';
 import { adminRolesOf, isConnectionEffective, type ConnectionFacts } from '../domain/policy.js';
 import type {
@@ -285,20 +286,20 @@ export async function requestOutcome(reader: Reader, requestId: number): Promise
   // What they asked for is measured against what they would have had: their earlier permissions
   // plus the new ones, so keeping what they held is not reported as "added".
   const heldBefore = card.decision.outcome === 'APPROVED' ? await permissionsHeldBefore(reader, requestId) : [];
-  const requested = new Set([...card.requested.map((permission) => permission.key), ...heldBefore]);
-  const granted = new Set(card.decision.granted.map((permission) => permission.key));
+  const asked = card.requested.map((permission) => permission.key);
+  const granted = card.decision.granted.map((permission) => permission.key);
+  const { removed } = compareGrant(asked, granted);
+  const { added } = compareGrant([...asked, ...heldBefore], granted);
   return {
     request: card,
     decision: card.decision,
     differences:
       card.decision.outcome === 'APPROVED'
-        ? {
-            added: card.decision.granted.filter((permission) => !requested.has(permission.key)),
-            removed: card.requested.filter((permission) => !granted.has(permission.key)),
-          }
+        ? { added: permissionsFor(added, card.decision.granted), removed: permissionsFor(removed, card.requested) }
         : { added: [], removed: [] },
   };
 }
+
 
 /** The permissions a requester held just before their request was approved, from the log. */
 async function permissionsHeldBefore(reader: Reader, requestId: number): Promise<string[]> {

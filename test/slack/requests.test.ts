@@ -45,6 +45,14 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
 
   const prisma = () => app.db.database.prisma;
 
+  /** Opens the request form and ticks "not listed", which redraws it with the free-text fields. */
+  async function openUnlistedForm() {
+    const opened = await openRequestForm(app, RITA.id);
+    const updatesBefore = app.emulator.callsTo('views.update').length;
+    await app.driver.interact({ userId: RITA.id, actionId: ACTION.toggleUnlisted, view: opened, value: ['unlisted'] });
+    return (await app.emulator.waitForCalls('views.update', updatesBefore + 1))[updatesBefore]!;
+  }
+
   /** The approval card an admin got in their DM for the latest request. */
   const cardFor = (admin: typeof ADA) => {
     const card = postsIn(app, admin.id).at(-1);
@@ -94,12 +102,8 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
 
   it('refuses an unknown customer number with a field error and stores nothing', async () => {
     await startWithOrganization();
-    const opened = await openRequestForm(app, RITA.id);
-    // Ticking "not listed" redraws the form with the free-text fields.
-    const updatesBefore = app.emulator.callsTo('views.update').length;
-    await app.driver.interact({ userId: RITA.id, actionId: ACTION.toggleUnlisted, view: opened, value: ['unlisted'] });
-    const [update] = (await app.emulator.waitForCalls('views.update', updatesBefore + 1)).slice(updatesBefore);
-    const response = await app.driver.submitView(update!, {
+    const update = await openUnlistedForm();
+    const response = await app.driver.submitView(update, {
       [REQUEST_FORM_BLOCK.unlistedToggle]: { [ACTION.toggleUnlisted]: ['unlisted'] },
       [REQUEST_FORM_BLOCK.unlistedCustomerNumber]: { [INPUT_ACTION]: '999999' },
       [REQUEST_FORM_BLOCK.unlistedName]: { [INPUT_ACTION]: 'Springfield Water' },
@@ -116,11 +120,8 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
 
   it('sends a request for an unlisted organization to triage, where an operator routes it to the admins', async () => {
     const organization = await startWithOrganization();
-    const opened = await openRequestForm(app, RITA.id);
-    const updatesBefore = app.emulator.callsTo('views.update').length;
-    await app.driver.interact({ userId: RITA.id, actionId: ACTION.toggleUnlisted, view: opened, value: ['unlisted'] });
-    const [update] = (await app.emulator.waitForCalls('views.update', updatesBefore + 1)).slice(updatesBefore);
-    const response = await app.driver.submitView(update!, {
+    const update = await openUnlistedForm();
+    const response = await app.driver.submitView(update, {
       [REQUEST_FORM_BLOCK.unlistedToggle]: { [ACTION.toggleUnlisted]: ['unlisted'] },
       [REQUEST_FORM_BLOCK.unlistedName]: { [INPUT_ACTION]: 'Redlands Planning Dept' },
       [REQUEST_FORM_BLOCK.unlistedCity]: { [INPUT_ACTION]: 'Redlands' },

@@ -11,7 +11,7 @@ import {
   routeTriagedRequest,
   submitAccessRequest,
   withdrawRequest,
-  type DecisionResult,
+  type DecisionInput,
 } from '../../services/access-requests.js';
 import { profileIsStale, rememberProfile } from '../../services/members.js';
 import { requestCard, requestForm, searchOrganizations, permissionCatalog } from '../../services/read-models.js';
@@ -324,10 +324,32 @@ function registerDecisions(app: App, context: GatehouseContext): void {
   app.action<BlockAction>(ACTION.deny, openDecisionForm('deny', false));
   app.action<BlockAction>(ACTION.triageDeny, openDecisionForm('deny', true));
 
-  /** After the modal has closed: deliver the news, or tell a late admin who decided first. */
-  const finish = async (result: DecisionResult, userId: string, metadata: DecisionFormMetadata, client: WebClient) => {
-    if (result.ok) context.wakeOutbox();
-    else await tellPrivately(client, userId, metadata.channelId, alreadyDecidedText(result.alreadyDecided));
+  /**
+   * Decides, then closes the modal: the news goes out through the outbox, and an admin who came
+   * too late is told who decided first. Refusals that belong to a field are shown on the form.
+   */
+  const submitDecision = async (
+    input: DecisionInput,
+    metadata: DecisionFormMetadata,
+    ack: (response?: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>,
+    client: WebClient,
+  ) => {
+    const userId = input.actor.slackUserId;
+    try {
+      const result = await decideRequest(context.prisma, input, context.settings, context.now());
+      await ack();
+      if (result.ok) context.wakeOutbox();
+      else await tellPrivately(client, userId, metadata.channelId, alreadyDecidedText(result.alreadyDecided));
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const block = input.outcome === 'APPROVED' ? APPROVAL_ERROR_BLOCK[error.code] : undefined;
+      if (block) {
+        await ack({ response_action: 'errors', errors: { [block]: error.message } });
+        return;
+      }
+      await ack();
+      await tellPrivately(client, userId, metadata.channelId, error.message);
+    }
   };
 
   app.view<SlackViewAction>(CALLBACK.approveForm, async ({ body, view, ack, client }) => {
@@ -355,34 +377,21 @@ function registerDecisions(app: App, context: GatehouseContext): void {
       await ack({ response_action: 'errors', errors });
       return;
     }
-    try {
-      const result = await decideRequest(
-        context.prisma,
-        {
-          requestId: metadata.requestId,
-          actor: { slackUserId: body.user.id },
-          outcome: 'APPROVED',
-          granted,
-          endsOn,
-          tags,
-          note,
-          notify: selectedValuesOf(state, APPROVE_FORM_BLOCK.notify, INPUT_ACTION).includes('notify'),
-        },
-        context.settings,
-        context.now(),
-      );
-      await ack();
-      await finish(result, body.user.id, metadata, client);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const block = APPROVAL_ERROR_BLOCK[error.code];
-      if (block) {
-        await ack({ response_action: 'errors', errors: { [block]: error.message } });
-        return;
-      }
-      await ack();
-      await tellPrivately(client, body.user.id, metadata.channelId, error.message);
-    }
+    await submitDecision(
+      {
+        requestId: metadata.requestId,
+        actor: { slackUserId: body.user.id },
+        outcome: 'APPROVED',
+        granted,
+        endsOn,
+        tags,
+        note,
+        notify: selectedValuesOf(state, APPROVE_FORM_BLOCK.notify, INPUT_ACTION).includes('notify'),
+      },
+      metadata,
+      (response) => (response ? ack(response) : ack()),
+      client,
+    );
   });
 
   app.view<SlackViewAction>(CALLBACK.denyForm, async ({ body, view, ack, client }) => {
@@ -400,26 +409,18 @@ function registerDecisions(app: App, context: GatehouseContext): void {
       });
       return;
     }
-    try {
-      const result = await decideRequest(
-        context.prisma,
-        {
-          requestId: metadata.requestId,
-          actor: { slackUserId: body.user.id },
-          outcome: 'DENIED',
-          note: reason,
-          notify: selectedValuesOf(state, DENY_FORM_BLOCK.notify, INPUT_ACTION).includes('notify'),
-          inTriage: metadata.inTriage ?? false,
-        },
-        context.settings,
-        context.now(),
-      );
-      await ack();
-      await finish(result, body.user.id, metadata, client);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      await ack();
-      await tellPrivately(client, body.user.id, metadata.channelId, error.message);
-    }
+    await submitDecision(
+      {
+        requestId: metadata.requestId,
+        actor: { slackUserId: body.user.id },
+        outcome: 'DENIED',
+        note: reason,
+        notify: selectedValuesOf(state, DENY_FORM_BLOCK.notify, INPUT_ACTION).includes('notify'),
+        inTriage: metadata.inTriage ?? false,
+      },
+      metadata,
+      (response) => (response ? ack(response) : ack()),
+      client,
+    );
   });
 }
