@@ -146,6 +146,30 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
     expect(app.emulator.ephemeralMessages.find((message) => message.user === MALLORY.id)?.text).toMatch(/operators/i);
   });
 
+  it('lets an operator deny a request in triage with a reason, and tells the requester', async () => {
+    await startWithOrganization();
+    const update = await openUnlistedForm();
+    await app.driver.submitView(update, {
+      [REQUEST_FORM_BLOCK.unlistedToggle]: { [ACTION.toggleUnlisted]: ['unlisted'] },
+      [REQUEST_FORM_BLOCK.unlistedName]: { [INPUT_ACTION]: 'Nowhere Inc' },
+      [REQUEST_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
+      [REQUEST_FORM_BLOCK.purpose]: { [INPUT_ACTION]: 'Forum access' },
+    }, RITA.id);
+    await settle(app);
+    const triageCard = postsIn(app, TRIAGE_CHANNEL).at(-1)!;
+    const opensBefore = app.emulator.callsTo('views.open').length;
+    await app.driver.clickButton({ userId: OPERATOR.id, actionId: ACTION.triageDeny, message: triageCard });
+    const denyForm = (await app.emulator.waitForCalls('views.open', opensBefore + 1))[opensBefore]!;
+    await app.driver.submitView(denyForm, {
+      [DENY_FORM_BLOCK.reason]: { [INPUT_ACTION]: 'We do not serve this organization' },
+      [DENY_FORM_BLOCK.notify]: { [INPUT_ACTION]: ['notify'] },
+    }, OPERATOR.id);
+    await settle(app);
+    expect(await prisma().accessRequest.findFirstOrThrow()).toMatchObject({ status: 'DENIED', decisionNote: 'We do not serve this organization' });
+    expect(JSON.stringify(postsIn(app, RITA.id).at(-1))).toContain('We do not serve this organization');
+    expect(buttonsIn(app.emulator.findMessage(triageCard.channel, triageCard.ts)!)).toEqual([]);
+  });
+
   it('sends a request for an organization with no admin to triage and tells the requester', async () => {
     await startWithOrganization();
     const lonely = await seedOrganization(app, { name: 'Lonely Borough', customerNumber: '300400' }, []);
