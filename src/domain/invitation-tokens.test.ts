@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import {
+  hashInvitationToken,
+  invitationExpiresAt,
+  invitationTokenMatches,
+  isInvitationExpired,
+  newInvitationToken,
+} from './invitation-tokens.js';
+
+describe('invitation codes', () => {
+  it('are 32 random bytes, different every time, and safe to paste', () => {
+    const tokens = new Set(Array.from({ length: 100 }, () => newInvitationToken()));
+    expect(tokens.size).toBe(100);
+    for (const token of tokens) {
+      expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    }
+  });
+
+  it('are stored as their SHA-256 and matched against it', () => {
+    const token = newInvitationToken();
+    const stored = hashInvitationToken(token);
+    expect(stored).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored).not.toContain(token);
+    expect(invitationTokenMatches(token, stored)).toBe(true);
+    expect(invitationTokenMatches(` ${token}\n`, stored)).toBe(true);
+    expect(invitationTokenMatches(newInvitationToken(), stored)).toBe(false);
+    expect(invitationTokenMatches(token, 'not-a-hash')).toBe(false);
+  });
+
+  it('expire six weeks after they are issued', () => {
+    const issued = new Date('2026-11-25T10:00:00Z');
+    const expires = invitationExpiresAt(issued);
+    expect(expires.toISOString()).toBe('2027-01-06T10:00:00.000Z');
+    expect(isInvitationExpired(expires, new Date('2027-01-06T09:59:59Z'))).toBe(false);
+    expect(isInvitationExpired(expires, expires)).toBe(true);
+  });
+});
