@@ -44,6 +44,9 @@ export function createSlackApp(config: SlackSettings, logger: Logger, context: G
     receiver,
     logger: boltLogger,
     clientOptions,
+    // Gatehouse keeps its state in the database; Bolt's in-memory conversation store would only
+    // cost time on every request and differ between replicas.
+    convoStore: false,
   });
   registerAccessCommand(app, context);
   registerAccessRequests(app, context);
