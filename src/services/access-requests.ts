@@ -8,8 +8,8 @@ import { calendarDateIn, endOfDayIn, isCalendarDate } from '../domain/dates.js';
 import { DomainError } from '../domain/errors.js';
 import type { OutboxItem, RequestRouting } from '../domain/outbox-messages.js';
 import { connectionSnapshot, LOG_ACTION } from '../domain/permissions-log.js';
-import { mayDecideRequest, mayTriage, mayWithdrawRequest } from '../domain/policy.js';
-import type { RequestDecision, UnlistedOrganization } from '../domain/read-models.js';
+import { mayDecideRequest, mayTriage, mayWithdrawRequest, type PolicyDecision, type RequestFacts } from '../domain/policy.js';
+import type { PermissionInfo, RequestCardModel, RequestDecision, UnlistedOrganization } from '../domain/read-models.js';
 import { memberFor, type SlackProfile } from './members.js';
 import { enqueue } from './outbox.js';
 import {
@@ -19,6 +19,7 @@ import {
   permissionCatalog,
   permissionsFor,
   personSummary,
+  requestCardAndCatalog,
 } from './read-models.js';
 
 export interface Settings {
@@ -213,11 +214,7 @@ export async function decideRequest(prisma: Db, input: DecisionInput, settings: 
     const actor = await memberFor(tx, input.actor);
     const actorConnection = request.organizationId ? await connectionOf(tx, actor.id, request.organizationId) : null;
     const facts = { requesterId: request.requesterId, organizationId: request.organizationId, organizationName: request.organization?.name ?? null };
-    const verdict = input.inTriage
-      ? actor.id === request.requesterId
-        ? mayDecideRequest({ memberId: actor.id, connection: null }, facts, now)
-        : mayTriage(actor.slackUserId, settings.operatorUserIds)
-      : mayDecideRequest({ memberId: actor.id, connection: actorConnection ? connectionFacts(actorConnection) : null }, facts, now);
+    const verdict = decisionVerdict(actor.slackUserId, actor, actorConnection, facts, input.inTriage ?? false, settings, now);
     if (!verdict.allowed) throw new DomainError('forbidden', verdict.reason);
     if (input.inTriage && input.outcome === 'APPROVED') {
       throw new DomainError('forbidden', 'Requests in triage are matched to an organization, whose admins then decide them.');
@@ -250,7 +247,13 @@ export async function decideRequest(prisma: Db, input: DecisionInput, settings: 
     if (claimed.count === 0) return { ok: false, alreadyDecided: await outcomeSoFar(tx, request.id) };
 
     const organization = request.organization;
-    const before = organization ? await connectionOf(tx, request.requesterId, organization.id) : null;
+    const existing = organization
+      ? await tx.connection.findUnique({
+          where: { organizationId_memberId: { organizationId: organization.id, memberId: request.requesterId } },
+          include: { permissions: { select: { permissionKey: true } } },
+        })
+      : null;
+    const before = existing && existing.status !== 'REMOVED' ? existing : null;
     const beforeSnapshot = before
       ? connectionSnapshot({ ...before, permissions: before.permissions.map((grant) => grant.permissionKey) })
       : null;
@@ -267,9 +270,6 @@ export async function decideRequest(prisma: Db, input: DecisionInput, settings: 
         connectedById: actor.id,
         updatedAt: now,
       };
-      const existing = await tx.connection.findUnique({
-        where: { organizationId_memberId: { organizationId: organization.id, memberId: request.requesterId } },
-      });
       const connection = existing
         ? await tx.connection.update({ where: { id: existing.id }, data: { ...data, ...(existing.status === 'REMOVED' ? { connectedAt: now } : {}) } })
         : await tx.connection.create({
@@ -413,22 +413,57 @@ export async function routeTriagedRequest(
   }, TRANSACTION_OPTIONS);
 }
 
-/** Whether a request is one for the organization's admins, for opening the Approve and Deny forms. */
-export async function checkMayDecide(
+export type DecisionFormData =
+  | { ok: true; card: RequestCardModel; catalog: PermissionInfo[] }
+  | { ok: false; alreadyDecided: Awaited<ReturnType<typeof outcomeSoFar>> };
+
+/**
+ * What the Approve or Deny form shows, once policy has said the actor may decide the request.
+ * Refuses with a DomainError otherwise; a request no longer pending comes back as its outcome.
+ */
+export async function decisionForm(
   prisma: Db,
   input: { requestId: number; actor: SlackProfile; inTriage?: boolean },
   settings: Settings,
   now: Date,
-): Promise<void> {
-  const request = await prisma.accessRequest.findUnique({ where: { id: input.requestId }, include: { organization: true } });
-  if (!request) throw new DomainError('unknown_request', 'That request no longer exists.');
+): Promise<DecisionFormData> {
+  const loaded = await requestCardAndCatalog(prisma, input.requestId);
+  if (!loaded) throw new DomainError('unknown_request', 'That request no longer exists.');
+  const { card, catalog, requesterId } = loaded;
   const actor = await prisma.member.findUnique({ where: { slackUserId: input.actor.slackUserId } });
-  const facts = { requesterId: request.requesterId, organizationId: request.organizationId, organizationName: request.organization?.name ?? null };
-  const connection = actor && request.organizationId ? await connectionOf(prisma, actor.id, request.organizationId) : null;
-  const verdict = input.inTriage
-    ? actor?.id === request.requesterId
-      ? mayDecideRequest({ memberId: actor.id, connection: null }, facts, now)
-      : mayTriage(input.actor.slackUserId, settings.operatorUserIds)
-    : mayDecideRequest({ memberId: actor?.id ?? null, connection: connection ? connectionFacts(connection) : null }, facts, now);
+  const connection = actor && card.organization ? await connectionOf(prisma, actor.id, card.organization.id) : null;
+  const verdict = decisionVerdict(
+    input.actor.slackUserId,
+    actor,
+    connection,
+    { requesterId, organizationId: card.organization?.id ?? null, organizationName: card.organization?.name ?? null },
+    input.inTriage ?? false,
+    settings,
+    now,
+  );
   if (!verdict.allowed) throw new DomainError('forbidden', verdict.reason);
+  if (card.status !== 'PENDING') return { ok: false, alreadyDecided: await outcomeSoFar(prisma, card.requestId) };
+  return { ok: true, card, catalog };
+}
+
+/** Admins decide their organization's requests; in triage, operators do. Nobody decides their own. */
+function decisionVerdict(
+  actorSlackUserId: string,
+  actor: { id: number } | null,
+  actorConnection: Parameters<typeof connectionFacts>[0] | null,
+  request: RequestFacts,
+  inTriage: boolean,
+  settings: Settings,
+  now: Date,
+): PolicyDecision {
+  if (inTriage) {
+    return actor?.id === request.requesterId
+      ? mayDecideRequest({ memberId: actor.id, connection: null }, request, now)
+      : mayTriage(actorSlackUserId, settings.operatorUserIds);
+  }
+  return mayDecideRequest(
+    { memberId: actor?.id ?? null, connection: actorConnection ? connectionFacts(actorConnection) : null },
+    request,
+    now,
+  );
 }

@@ -166,10 +166,16 @@ function cardModel(row: RequestRow, connection: (ConnectionRow & { memberId: num
 }
 
 export async function requestCard(reader: Reader, requestId: number): Promise<RequestCardModel | null> {
+  return (await requestCardAndCatalog(reader, requestId))?.card ?? null;
+}
+
+/** A request's card together with the catalog it was drawn with, read once for forms that need both. */
+export async function requestCardAndCatalog(reader: Reader, requestId: number) {
   const row = await loadRequest(reader, requestId);
   if (!row) return null;
-  const [card] = await cardModelsOf(reader, [row], await permissionCatalog(reader));
-  return card ?? null;
+  const catalog = await permissionCatalog(reader);
+  const [card] = await cardModelsOf(reader, [row], catalog);
+  return card ? { card, catalog, requesterId: row.requesterId, updatedAt: row.updatedAt } : null;
 }
 
 /** What the `/access request` modal offers this person for the chosen organization. */

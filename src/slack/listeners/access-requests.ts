@@ -5,16 +5,15 @@ import { DECISION_NOTE_MAX, parseTags, PURPOSE_LENGTH, type FieldErrors, type Re
 import { isCalendarDate } from '../../domain/dates.js';
 import { DomainError } from '../../domain/errors.js';
 import {
-  checkMayDecide,
   decideRequest,
-  outcomeSoFar,
+  decisionForm,
   routeTriagedRequest,
   submitAccessRequest,
   withdrawRequest,
   type DecisionInput,
 } from '../../services/access-requests.js';
 import { profileIsStale, rememberProfile } from '../../services/members.js';
-import { requestCard, requestForm, searchOrganizations, permissionCatalog } from '../../services/read-models.js';
+import { requestForm, searchOrganizations } from '../../services/read-models.js';
 import type { GatehouseContext } from '../context.js';
 import { approveFormView, denyFormView } from '../views/decision-forms.js';
 import { ACTION, APPROVE_FORM_BLOCK, CALLBACK, DENY_FORM_BLOCK, INPUT_ACTION, REQUEST_FORM_BLOCK, TEXT_LIMIT } from '../views/ids.js';
@@ -299,25 +298,21 @@ function registerDecisions(app: App, context: GatehouseContext): void {
         return;
       }
       refreshProfileLater(client, context, body.user.id, body.user.team_id);
+      let form;
       try {
-        await checkMayDecide(context.prisma, { requestId: id.data, actor: { slackUserId: body.user.id }, inTriage }, context.settings, context.now());
+        form = await decisionForm(context.prisma, { requestId: id.data, actor: { slackUserId: body.user.id }, inTriage }, context.settings, context.now());
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         await tellPrivately(client, body.user.id, channelId, error.message);
         return;
       }
-      const card = await requestCard(context.prisma, id.data);
-      if (!card) return;
-      if (card.status !== 'PENDING') {
-        const decided = await outcomeSoFar(context.prisma, card.requestId);
-        await tellPrivately(client, body.user.id, channelId, alreadyDecidedText(decided));
+      if (!form.ok) {
+        await tellPrivately(client, body.user.id, channelId, alreadyDecidedText(form.alreadyDecided));
         return;
       }
       const metadata: DecisionFormMetadata = { requestId: id.data, channelId, inTriage };
       const view =
-        kind === 'approve'
-          ? approveFormView({ request: card, catalog: await permissionCatalog(context.prisma) }, metadata)
-          : denyFormView(card, metadata);
+        kind === 'approve' ? approveFormView({ request: form.card, catalog: form.catalog }, metadata) : denyFormView(form.card, metadata);
       await client.views.open({ trigger_id: body.trigger_id, view });
     };
   app.action<BlockAction>(ACTION.approve, openDecisionForm('approve', false));
