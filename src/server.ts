@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, loadAppConfig, type AppConfig } from './config/env.js';
 import { openDatabase, databaseAnswers, type Database } from './db/client.js';
 import { describeDatabase, parseDatabaseUrl } from './db/database-url.js';
-import { applyPendingMigrations } from './db/migrations.js';
+import { applyPendingMigrations, pendingMigrations } from './db/migrations.js';
 import { createLogger, type Logger } from './logger.js';
 import { createSlackApp } from './slack/app.js';
 import type { GatehouseContext } from './slack/context.js';
@@ -32,6 +32,13 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
     // migrated once per release with `npm run db:migrate`, not by every replica.
     const applied = await applyPendingMigrations(target);
     if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
+  } else {
+    const pending = await pendingMigrations(target);
+    if (pending.length > 0) {
+      throw new Error(
+        `The database is missing ${pending.length} migration(s) (${pending.join(', ')}). Run \`npm run db:migrate\` with this DATABASE_URL before starting this version.`,
+      );
+    }
   }
   const database = await openDatabase(target);
   const now = () => new Date();

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_TOKEN, startTestApp, type TestApp } from '../support/app.js';
-import { DATABASE_KINDS } from '../support/databases.js';
+import { createLogger } from '../../src/logger.js';
+import { startGatehouse } from '../../src/server.js';
+import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, startTestApp, type TestApp } from '../support/app.js';
+import { createEmptyDatabase, DATABASE_KINDS } from '../support/databases.js';
 
 const USER = { id: 'U0REQUESTER', name: 'rita', realName: 'Rita Requester', email: 'rita@example.com' };
 
@@ -97,6 +99,25 @@ describe.each(DATABASE_KINDS)('Gatehouse over HTTP on %s', (kind) => {
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: 'unavailable', database: 'unreachable' });
     expect((await fetch(`${app.gatehouse.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('starting on PostgreSQL', () => {
+  it('refuses to start on a database that has not been migrated, and says how to fix it', async () => {
+    const empty = await createEmptyDatabase('postgresql');
+    try {
+      await expect(
+        startGatehouse(
+          {
+            PORT: 0, DATABASE_URL: empty.url, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET,
+            SLACK_API_URL: 'http://127.0.0.1:9/api/', OPERATOR_USER_IDS: [],
+          },
+          { host: '127.0.0.1', logger: createLogger('silent') },
+        ),
+      ).rejects.toThrow(/npm run db:migrate/);
+    } finally {
+      await empty.drop();
+    }
   });
 });
 
