@@ -16,6 +16,7 @@ import {
   inspectView,
   slackStyleMessage,
   type BlockKitReport,
+  type MessagePayload,
 } from './block-kit-limits.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -210,6 +211,11 @@ export interface SlackEmulatorOptions {
   now?: () => number;
   /** How long a trigger_id stays usable; Slack's is 3 s. Load tests that issue triggers ahead of time lengthen it. */
   triggerLifetimeMs?: number;
+  /**
+   * Check every message and view against Block Kit's limits (the default). A benchmark turns it
+   * off: Slack does that work on its own machines, not on the one being measured.
+   */
+  checkBlockKit?: boolean;
   users?: SlackUserInput[];
   /** Channel ids the bot is a member of. */
   channels?: string[];
@@ -414,6 +420,7 @@ export class SlackEmulator {
   readonly token: string;
   readonly appToken: string;
   private readonly triggerLifetimeMs: number;
+  private readonly checkBlockKit: boolean;
   readonly teamId: string;
   readonly teamName: string;
   readonly teamDomain: string;
@@ -461,6 +468,7 @@ export class SlackEmulator {
     this.token = options.token ?? 'xoxb-sandbox-token';
     this.appToken = options.appToken ?? 'xapp-sandbox-token';
     this.triggerLifetimeMs = options.triggerLifetimeMs ?? TRIGGER_LIFETIME_MS;
+    this.checkBlockKit = options.checkBlockKit ?? true;
     this.teamId = options.teamId ?? 'T0SANDBOX01';
     this.teamName = options.teamName ?? 'Gatehouse Sandbox';
     this.teamDomain = options.teamDomain ?? 'gatehouse-sandbox';
@@ -703,13 +711,13 @@ export class SlackEmulator {
         this.checkSubmissionErrors(view, reply.errors, source);
         return;
       case 'update': {
-        const report = inspectView(reply.view, 'modal');
+        const report = this.inspectViewIfChecking(reply.view, 'modal');
         if (report.error) return this.recordReport(source, report);
         this.replaceDefinition(view, reply.view as SlackArgs);
         return;
       }
       case 'push': {
-        const report = inspectView(reply.view, 'modal');
+        const report = this.inspectViewIfChecking(reply.view, 'modal');
         if (report.error) return this.recordReport(source, report);
         const stack = this.modalStacks.get(view.rootViewId) ?? [];
         if (stack.length >= MODAL_STACK_LIMIT) {
@@ -906,7 +914,7 @@ export class SlackEmulator {
     if (isBlank(args.text) && !hasBlocks && args.attachments === undefined) {
       return malformed(fail('no_text'), ['a message needs text, blocks or attachments']);
     }
-    const report = inspectMessage({ text: args.text, blocks: args.blocks });
+    const report = this.inspectMessageIfChecking({ text: args.text, blocks: args.blocks });
     return report.error ? rejectionFor(report) : undefined;
   }
 
@@ -979,7 +987,7 @@ export class SlackEmulator {
   }
 
   private openView(args: SlackArgs): SlackApiBody {
-    const report = inspectView(args.view, 'modal');
+    const report = this.inspectViewIfChecking(args.view, 'modal');
     if (report.error) return rejectionFor(report);
     const trigger = this.redeemTrigger(String(args.trigger_id));
     if ('error' in trigger) return fail(trigger.error);
@@ -990,7 +998,7 @@ export class SlackEmulator {
   }
 
   private pushView(args: SlackArgs): SlackApiBody {
-    const report = inspectView(args.view, 'modal');
+    const report = this.inspectViewIfChecking(args.view, 'modal');
     if (report.error) return rejectionFor(report);
     const trigger = this.redeemTrigger(String(args.trigger_id));
     if ('error' in trigger) return fail(trigger.error);
@@ -1009,7 +1017,7 @@ export class SlackEmulator {
   private updateView(args: SlackArgs): SlackApiBody {
     const view = this.findViewForUpdate(args);
     if (view === undefined) return fail('not_found');
-    const report = inspectView(args.view, view.type);
+    const report = this.inspectViewIfChecking(args.view, view.type);
     if (report.error) return rejectionFor(report);
     if (!isBlank(args.hash) && args.hash !== view.hash) return fail('hash_conflict');
     this.replaceDefinition(view, args.view as SlackArgs);
@@ -1017,7 +1025,7 @@ export class SlackEmulator {
   }
 
   private publishView(args: SlackArgs): SlackApiBody {
-    const report = inspectView(args.view, 'home');
+    const report = this.inspectViewIfChecking(args.view, 'home');
     if (report.error) return rejectionFor(report);
     const userId = String(args.user_id);
     const user = this.users.get(userId);
@@ -1117,7 +1125,7 @@ export class SlackEmulator {
       user: this.botUserId,
     }));
     if (!isBlank(args.channel_id)) {
-      const blocksReport = inspectMessage({ text: args.initial_comment, blocks: args.blocks });
+      const blocksReport = this.inspectMessageIfChecking({ text: args.initial_comment, blocks: args.blocks });
       if (blocksReport.error) return rejectionFor(blocksReport);
       const channel = this.resolvePostingChannel(String(args.channel_id));
       if ('error' in channel) return fail(channel.error);
@@ -1155,7 +1163,7 @@ export class SlackEmulator {
       this.recordViolation('response_url', 'invalid_payload', ['the body is not a JSON object']);
       return record(400, 'invalid_payload');
     }
-    const report = inspectMessage({ text: body.text, blocks: body.blocks });
+    const report = this.inspectMessageIfChecking({ text: body.text, blocks: body.blocks });
     if (report.error) {
       this.recordViolation('response_url', report.error, report.problems.map(describeProblem));
       return record(400, report.error); // webhooks answer 400 with the bare error code (java-slack-sdk#1017)
@@ -1277,6 +1285,14 @@ export class SlackEmulator {
       .filter((blockId) => !inputBlockIds.has(blockId))
       .map((blockId) => `errors names block_id "${blockId}", which is not an input block of view ${view.id}`);
     if (problems.length > 0) this.recordViolation(source, 'invalid_arguments', problems);
+  }
+
+  private inspectViewIfChecking(view: unknown, expectedType?: 'modal' | 'home'): BlockKitReport {
+    return this.checkBlockKit ? inspectView(view, expectedType) : { error: undefined, problems: [] };
+  }
+
+  private inspectMessageIfChecking(message: MessagePayload): BlockKitReport {
+    return this.checkBlockKit ? inspectMessage(message) : { error: undefined, problems: [] };
   }
 
   private redeemTrigger(triggerId: string): { userId: string; viewId: string | undefined } | { error: string } {
