@@ -75,7 +75,7 @@ describe.each(DATABASE_KINDS)('Gatehouse over HTTP on %s', (kind) => {
   it('publishes the App Home tab when it is opened', async () => {
     const response = await app.driver.event({ event: { type: 'app_home_opened', user: USER.id, channel: 'D0RITA', tab: 'home' } });
     expect(response.status).toBe(200);
-    const [publish] = await app.emulator.waitForCalls('views.publish', 1);
+    const [publish] = await app.emulator.waitForCalls('views.publish', 1, 10_000);
     expect(publish?.args).toMatchObject({ user_id: USER.id, view: expect.objectContaining({ type: 'home' }) });
     expect(JSON.stringify(app.emulator.homeView(USER.id))).toContain('/access help');
     expect(app.emulator.violations).toEqual([]);

@@ -50,7 +50,7 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
     const opened = await openRequestForm(app, RITA.id);
     const updatesBefore = app.emulator.callsTo('views.update').length;
     await app.driver.interact({ userId: RITA.id, actionId: ACTION.toggleUnlisted, view: opened, value: ['unlisted'] });
-    return (await app.emulator.waitForCalls('views.update', updatesBefore + 1))[updatesBefore]!;
+    return (await app.emulator.waitForCalls('views.update', updatesBefore + 1, 10_000))[updatesBefore]!;
   }
 
   /** The approval card an admin got in their DM for the latest request. */
@@ -69,7 +69,7 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
     const opensBefore = app.emulator.callsTo('views.open').length;
     const click = await app.driver.clickButton({ userId: admin.id, actionId, message: { channel: card.channel, ts: card.ts } });
     expect(click.status).toBe(200);
-    const [, opened] = [undefined, (await app.emulator.waitForCalls('views.open', opensBefore + 1))[opensBefore]!];
+    const opened = (await app.emulator.waitForCalls('views.open', opensBefore + 1, 10_000))[opensBefore]!;
     return app.driver.submitView(opened, values, admin.id);
   }
 
@@ -159,7 +159,7 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
     const triageCard = postsIn(app, TRIAGE_CHANNEL).at(-1)!;
     const opensBefore = app.emulator.callsTo('views.open').length;
     await app.driver.clickButton({ userId: OPERATOR.id, actionId: ACTION.triageDeny, message: triageCard });
-    const denyForm = (await app.emulator.waitForCalls('views.open', opensBefore + 1))[opensBefore]!;
+    const denyForm = (await app.emulator.waitForCalls('views.open', opensBefore + 1, 10_000))[opensBefore]!;
     await app.driver.submitView(denyForm, {
       [DENY_FORM_BLOCK.reason]: { [INPUT_ACTION]: 'We do not serve this organization' },
       [DENY_FORM_BLOCK.notify]: { [INPUT_ACTION]: ['notify'] },
@@ -258,7 +258,7 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
       const card = cardFor(admin);
       const before = app.emulator.callsTo('views.open').length;
       await app.driver.clickButton({ userId: admin.id, actionId, message: { channel: card.channel, ts: card.ts } });
-      return (await app.emulator.waitForCalls('views.open', before + 1))[before]!;
+      return (await app.emulator.waitForCalls('views.open', before + 1, 10_000))[before]!;
     };
     const approveForm = await openForm(ADA, ACTION.approve);
     const denyForm = await openForm(BOB, ACTION.deny);
@@ -318,7 +318,7 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
     const card = cardFor(ADA);
     const opensBefore = app.emulator.callsTo('views.open').length;
     await app.driver.clickButton({ userId: MALLORY.id, actionId: ACTION.approve, message: { channel: card.channel, ts: card.ts } });
-    await app.emulator.waitForCalls('chat.postEphemeral', 1);
+    await app.emulator.waitForCalls('chat.postEphemeral', 1, 10_000);
     expect(app.emulator.callsTo('views.open')).toHaveLength(opensBefore);
     expect(app.emulator.ephemeralMessages.at(-1)).toMatchObject({ user: MALLORY.id, text: expect.stringMatching(/Only Administrators/) });
 
@@ -349,7 +349,7 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
     expect(postsIn(app, BOB.id)).toHaveLength(1);
     const bobCard = postsIn(app, BOB.id)[0]!;
     await app.driver.clickButton({ userId: ADA.id, actionId: ACTION.approve, message: { channel: bobCard.channel, ts: bobCard.ts } });
-    await app.emulator.waitForCalls('chat.postEphemeral', 1);
+    await app.emulator.waitForCalls('chat.postEphemeral', 1, 10_000);
     expect(app.emulator.ephemeralMessages.at(-1)?.text).toMatch(/own request/);
   });
 

@@ -53,7 +53,7 @@ export async function openRequestForm(app: TestApp, userId: string): Promise<Rec
   const before = app.emulator.callsTo('views.open').length;
   const response = await app.driver.slashCommand({ userId, text: 'request' });
   expect(response.status).toBe(200);
-  const calls = await app.emulator.waitForCalls('views.open', before + 1);
+  const calls = await app.emulator.waitForCalls('views.open', before + 1, 10_000);
   const opened = calls[before]!;
   expect(opened.response).toMatchObject({ ok: true });
   return opened;
