@@ -84,7 +84,7 @@ export async function applyPendingMigrations(target: DatabaseTarget): Promise<st
   }
 }
 
-export function describeEngineError(error: unknown): string {
+function describeEngineError(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
   return String(error);

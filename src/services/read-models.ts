@@ -175,7 +175,7 @@ export async function requestCardAndCatalog(reader: Reader, requestId: number) {
   if (!row) return null;
   const catalog = await permissionCatalog(reader);
   const [card] = await cardModelsOf(reader, [row], catalog);
-  return card ? { card, catalog, requesterId: row.requesterId, updatedAt: row.updatedAt } : null;
+  return card ? { card, catalog, requesterId: row.requesterId } : null;
 }
 
 /** What the `/access request` modal offers this person for the chosen organization. */

@@ -99,33 +99,38 @@ export function postsIn(app: TestApp, channelOrUser: string): StoredMessage[] {
   return app.emulator.messagesIn(channel);
 }
 
-/** Every mrkdwn string in some blocks, plus the fallback text: where Slack would interpret markup. */
-export function mrkdwnTexts(message: { text?: unknown; blocks?: unknown }): string[] {
-  const texts: string[] = typeof message.text === 'string' ? [message.text] : [];
+/** Every object inside some Block Kit, depth first. */
+function everyNode(root: unknown): Array<Record<string, unknown>> {
+  const found: Array<Record<string, unknown>> = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(visit);
     else if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      if (record.type === 'mrkdwn' && typeof record.text === 'string') texts.push(record.text);
-      Object.values(record).forEach(visit);
+      found.push(node as Record<string, unknown>);
+      Object.values(node).forEach(visit);
     }
   };
-  visit(message.blocks);
-  return texts;
+  visit(root);
+  return found;
+}
+
+function textsOfType(blocks: unknown, type: 'mrkdwn' | 'plain_text'): string[] {
+  return everyNode(blocks)
+    .filter((node) => node.type === type && typeof node.text === 'string')
+    .map((node) => node.text as string);
+}
+
+/** Every mrkdwn string in some blocks, plus the fallback text: where Slack would interpret markup. */
+export function mrkdwnTexts(message: { text?: unknown; blocks?: unknown }): string[] {
+  return [...(typeof message.text === 'string' ? [message.text] : []), ...textsOfType(message.blocks, 'mrkdwn')];
+}
+
+/** Every plain_text string in some blocks: shown literally by Slack. */
+export function plainTexts(message: { blocks?: unknown }): string[] {
+  return textsOfType(message.blocks, 'plain_text');
 }
 
 export function buttonsIn(message: { blocks?: unknown }): Array<{ action_id: string; value?: string }> {
-  const found: Array<{ action_id: string; value?: string }> = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      if (record.type === 'button' && typeof record.action_id === 'string') {
-        found.push({ action_id: record.action_id, value: typeof record.value === 'string' ? record.value : undefined });
-      }
-      Object.values(record).forEach(visit);
-    }
-  };
-  visit(message.blocks);
-  return found;
+  return everyNode(message.blocks)
+    .filter((node) => node.type === 'button' && typeof node.action_id === 'string')
+    .map((node) => ({ action_id: node.action_id as string, value: typeof node.value === 'string' ? node.value : undefined }));
 }

@@ -15,7 +15,9 @@ import {
 import { profileIsStale, rememberProfile } from '../../services/members.js';
 import { requestForm, searchOrganizations } from '../../services/read-models.js';
 import type { GatehouseContext } from '../context.js';
+import type { PlainTextOption } from '@slack/types';
 import { approveFormView, denyFormView } from '../views/decision-forms.js';
+import { organizationOption } from '../views/format.js';
 import { ACTION, APPROVE_FORM_BLOCK, CALLBACK, DENY_FORM_BLOCK, INPUT_ACTION, REQUEST_FORM_BLOCK, TEXT_LIMIT } from '../views/ids.js';
 import { decisionFormMetadata, decodeMetadata, requestFormMetadata, type DecisionFormMetadata } from '../views/metadata.js';
 import { alreadyDecidedText } from '../views/notices.js';
@@ -182,24 +184,14 @@ export function registerAccessRequests(app: App, context: GatehouseContext): voi
   app.action<BlockAction>(ACTION.pickOrganization, redrawForm);
   app.action<BlockAction>(ACTION.toggleUnlisted, redrawForm);
 
-  app.options(ACTION.pickOrganization, async ({ options, ack }) => {
-    const organizations = await searchOrganizations(context.prisma, String(options.value ?? '').slice(0, 100));
-    await ack({
-      options: organizations.map((organization) => ({
-        text: { type: 'plain_text' as const, text: `${organization.name}${organization.acronym ? ` (${organization.acronym})` : ''}`.slice(0, 75) },
-        value: String(organization.id),
-      })),
-    });
-  });
-  app.options(ACTION.triageRoute, async ({ options, ack }) => {
-    const organizations = await searchOrganizations(context.prisma, String(options.value ?? '').slice(0, 100));
-    await ack({
-      options: organizations.map((organization) => ({
-        text: { type: 'plain_text' as const, text: `${organization.name} · ${organization.customerNumber}`.slice(0, 75) },
-        value: String(organization.id),
-      })),
-    });
-  });
+  // External selects search the organizations as the person types; triage also shows customer numbers.
+  const organizationSearch = (withCustomerNumber: boolean) =>
+    async ({ options, ack }: { options: { value?: unknown }; ack: (response: { options: PlainTextOption[] }) => Promise<void> }) => {
+      const organizations = await searchOrganizations(context.prisma, String(options.value ?? '').slice(0, 100));
+      await ack({ options: organizations.map((organization) => organizationOption(organization, withCustomerNumber)) });
+    };
+  app.options(ACTION.pickOrganization, organizationSearch(false));
+  app.options(ACTION.triageRoute, organizationSearch(true));
 
   app.view<SlackViewAction>(CALLBACK.requestForm, async ({ body, view, ack }) => {
     const metadata = decodeMetadata(requestFormMetadata, view.private_metadata);

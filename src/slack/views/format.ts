@@ -36,6 +36,8 @@ export const LIMIT = {
   field: 2000,
   header: 150,
   optionText: 75,
+  /** A static select holds at most this many options; beyond it a select must search. */
+  staticSelectOptions: 100,
   optionDescription: 75,
   buttonText: 75,
   placeholder: 150,

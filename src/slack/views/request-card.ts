@@ -36,8 +36,6 @@ import { escapeMrkdwn } from './mrkdwn.js';
 
 type Message = { text: string; blocks: KnownBlock[] };
 
-/** A static select holds at most this many options; beyond it the select searches. */
-const STATIC_SELECT_MAX = 100;
 /** Long free text stays readable on a card; the full text is in Gatehouse. */
 const PURPOSE_SHOWN = 1500;
 const NOTE_SHOWN = 1500;
@@ -170,7 +168,7 @@ function routeSelect(organizationOptions: OrganizationSummary[] | null | undefin
     deny: 'Pick again',
   });
   const placeholder = plain('Match to an organization', LIMIT.placeholder);
-  if (organizationOptions && organizationOptions.length > 0 && organizationOptions.length <= STATIC_SELECT_MAX) {
+  if (organizationOptions && organizationOptions.length > 0 && organizationOptions.length <= LIMIT.staticSelectOptions) {
     return {
       type: 'static_select',
       action_id: ACTION.triageRoute,

@@ -21,15 +21,13 @@ import {
 import { ACTION, CALLBACK, INPUT_ACTION, REQUEST_FORM_BLOCK, TEXT_LIMIT } from './ids.js';
 import { encodeMetadata, requestFormMetadata, type RequestFormMetadata } from './metadata.js';
 
-/** A static select holds at most this many options; beyond it the picker searches instead. */
-const STATIC_SELECT_MAX = 100;
 const UNLISTED_VALUE = 'unlisted';
 
 function organizationPicker(model: RequestFormModel): InputBlock {
   const options = model.organizationOptions;
   const selected = model.selectedOrganization;
   const placeholder = plain('Choose your organization', LIMIT.placeholder);
-  const listed = options !== null && options.length > 0 && options.length <= STATIC_SELECT_MAX;
+  const listed = options !== null && options.length > 0 && options.length <= LIMIT.staticSelectOptions;
   let element: InputBlock['element'];
   if (listed) {
     const choices = options.map((organization) => organizationOption(organization));
