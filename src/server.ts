@@ -7,6 +7,7 @@ import { applyPendingMigrations, pendingMigrations } from './db/migrations.js';
 import { createLogger, type Logger } from './logger.js';
 import { createSlackApp } from './slack/app.js';
 import type { GatehouseContext } from './slack/context.js';
+import { ensurePermissionCatalog } from './services/catalog.js';
 import { OutboxDispatcher } from './slack/outbox-dispatcher.js';
 import { createHttpServer } from './slack/http-server.js';
 
@@ -41,6 +42,8 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
     }
   }
   const database = await openDatabase(target);
+  const catalog = await ensurePermissionCatalog(database.prisma);
+  if (catalog.created + catalog.updated > 0) logger.info(catalog, 'stored the permission catalog');
   const now = () => new Date();
   const dispatcher = new OutboxDispatcher({
     prisma: database.prisma,

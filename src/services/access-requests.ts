@@ -1,4 +1,6 @@
 import { TRANSACTION_OPTIONS, type Db, type Tx } from '../db/client.js';
+import { activateConnection, claimPendingRequest } from '../db/connection-writes.js';
+import { appendLogEntry } from '../db/permission-log.js';
 import {
   checkRequestedAccess,
   permissionsToRequest,
@@ -10,8 +12,9 @@ import type { OutboxItem, RequestRouting } from '../domain/outbox-messages.js';
 import { connectionSnapshot, LOG_ACTION } from '../domain/permissions-log.js';
 import { mayDecideRequest, mayTriage, mayWithdrawRequest, type PolicyDecision, type RequestFacts } from '../domain/policy.js';
 import type { PermissionInfo, RequestCardModel, RequestDecision, UnlistedOrganization } from '../domain/read-models.js';
-import { memberFor, type SlackProfile } from './members.js';
+import { memberFor, profileNeedsRefresh, type SlackProfile } from './members.js';
 import { enqueue } from './outbox.js';
+import { requestWithPeople } from '../db/joined-reads.js';
 import {
   administratorsOf,
   connectionFacts,
@@ -19,7 +22,8 @@ import {
   permissionCatalog,
   permissionsFor,
   personSummary,
-  requestCardAndCatalog,
+  requestCardFrom,
+  requesterConnections,
 } from './read-models.js';
 
 export interface Settings {
@@ -108,7 +112,7 @@ export async function submitAccessRequest(
     const organization = organizationId ? await tx.organization.findUnique({ where: { id: organizationId } }) : null;
     if (organizationId !== null && !organization) fieldErrors.organization = 'That organization no longer exists; choose again.';
 
-    const catalog = await permissionCatalog(tx);
+    const catalog = permissionCatalog();
     const connection = organization ? await connectionOf(tx, requester.id, organization.id) : null;
     const held = new Set(connection?.permissions.map((grant) => grant.permissionKey) ?? []);
     Object.assign(
@@ -141,16 +145,14 @@ export async function submitAccessRequest(
       },
     });
     if (organization) {
-      await tx.permissionLogEntry.create({
-        data: {
-          organizationId: organization.id,
-          actorId: requester.id,
-          subjectMemberId: requester.id,
-          action: LOG_ACTION.requestSubmitted,
-          after: { requestId: request.id, permissions: stringList(request.requestedPermissions) },
-          note: request.purpose,
-          createdAt: now,
-        },
+      await appendLogEntry(tx, {
+        organizationId: organization.id,
+        actorId: requester.id,
+        subjectMemberId: requester.id,
+        action: LOG_ACTION.requestSubmitted,
+        after: { requestId: request.id, permissions: stringList(request.requestedPermissions) },
+        note: request.purpose,
+        createdAt: now,
       });
     }
     const { routing, items } = await routingMessages(tx, request, settings, now);
@@ -158,7 +160,7 @@ export async function submitAccessRequest(
       { kind: 'request.receipt', requestId: request.id, userId: requester.slackUserId, routing },
       ...items,
       { kind: 'home.refresh', userId: requester.slackUserId },
-    ]);
+    ], now);
     return { ok: true, requestId: request.id, routing, duplicate: false };
   }, TRANSACTION_OPTIONS);
 }
@@ -187,7 +189,7 @@ export type DecisionResult =
 export async function outcomeSoFar(tx: Tx | Db, requestId: number) {
   const row = await tx.accessRequest.findUniqueOrThrow({ where: { id: requestId }, include: { decidedBy: true } });
   if ((row.status === 'APPROVED' || row.status === 'DENIED') && row.decidedBy && row.decidedAt) {
-    const catalog = await permissionCatalog(tx);
+    const catalog = permissionCatalog();
     return {
       outcome: row.status,
       by: personSummary(row.decidedBy),
@@ -206,22 +208,21 @@ export async function outcomeSoFar(tx: Tx | Db, requestId: number) {
  */
 export async function decideRequest(prisma: Db, input: DecisionInput, settings: Settings, now: Date): Promise<DecisionResult> {
   return prisma.$transaction(async (tx) => {
-    const request = await tx.accessRequest.findUnique({
-      where: { id: input.requestId },
-      include: { organization: true, requester: true },
-    });
-    if (!request) throw new DomainError('unknown_request', 'That request no longer exists.');
-    const actor = await memberFor(tx, input.actor);
-    const actorConnection = request.organizationId ? await connectionOf(tx, actor.id, request.organizationId) : null;
+    const loaded = await requestWithPeople(tx, input.requestId, input.actor.slackUserId);
+    if (!loaded) throw new DomainError('unknown_request', 'That request no longer exists.');
+    const { request } = loaded;
+    const connections = await requesterConnections(tx, request, loaded.actor ? [loaded.actor.id] : []);
+    const actorConnection = connections.find((connection) => connection.memberId === loaded.actor?.id && connection.status !== 'REMOVED') ?? null;
     const facts = { requesterId: request.requesterId, organizationId: request.organizationId, organizationName: request.organization?.name ?? null };
-    const verdict = decisionVerdict(actor.slackUserId, actor, actorConnection, facts, input.inTriage ?? false, settings, now);
+    const verdict = decisionVerdict(input.actor.slackUserId, loaded.actor, actorConnection, facts, input.inTriage ?? false, settings, now);
     if (!verdict.allowed) throw new DomainError('forbidden', verdict.reason);
     if (input.inTriage && input.outcome === 'APPROVED') {
       throw new DomainError('forbidden', 'Requests in triage are matched to an organization, whose admins then decide them.');
     }
+    // Operators deciding in triage may be new to Gatehouse; the decision is recorded against their member record.
+    const actor = loaded.actor ?? (await memberFor(tx, input.actor));
 
-    const catalog = await permissionCatalog(tx);
-    const catalogKeys = new Set(catalog.map((permission) => permission.key));
+    const catalogKeys = new Set(permissionCatalog().map((permission) => permission.key));
     const granted = [...new Set(input.granted ?? [])];
     if (input.outcome === 'APPROVED') {
       if (granted.length === 0) throw new DomainError('nothing_granted', 'Choose at least one permission to grant, or deny the request.');
@@ -233,26 +234,18 @@ export async function decideRequest(prisma: Db, input: DecisionInput, settings: 
       }
     }
 
-    const claimed = await tx.accessRequest.updateMany({
-      where: { id: request.id, status: 'PENDING' },
-      data: {
-        status: input.outcome,
-        decidedById: actor.id,
-        decidedAt: now,
-        decisionNote: input.note,
-        grantedPermissions: input.outcome === 'APPROVED' ? granted : undefined,
-        updatedAt: now,
-      },
+    const claimed = await claimPendingRequest(tx, {
+      requestId: request.id,
+      outcome: input.outcome,
+      decidedById: actor.id,
+      note: input.note,
+      granted: input.outcome === 'APPROVED' ? granted : null,
+      at: now,
     });
-    if (claimed.count === 0) return { ok: false, alreadyDecided: await outcomeSoFar(tx, request.id) };
+    if (!claimed) return { ok: false, alreadyDecided: await outcomeSoFar(tx, request.id) };
 
     const organization = request.organization;
-    const existing = organization
-      ? await tx.connection.findUnique({
-          where: { organizationId_memberId: { organizationId: organization.id, memberId: request.requesterId } },
-          include: { permissions: { select: { permissionKey: true } } },
-        })
-      : null;
+    const existing = connections.find((connection) => connection.memberId === request.requesterId) ?? null;
     const before = existing && existing.status !== 'REMOVED' ? existing : null;
     const beforeSnapshot = before
       ? connectionSnapshot({ ...before, permissions: before.permissions.map((grant) => grant.permissionKey) })
@@ -260,40 +253,31 @@ export async function decideRequest(prisma: Db, input: DecisionInput, settings: 
     let afterSnapshot = beforeSnapshot;
     if (input.outcome === 'APPROVED' && organization) {
       const endsOn = input.endsOn ?? null;
-      const data = {
-        status: 'ACTIVE' as const,
-        tags: input.tags ?? [],
+      const tags = input.tags ?? [];
+      // Approving replaces what the person held with exactly what was granted.
+      await activateConnection(tx, {
+        organizationId: organization.id,
+        memberId: request.requesterId,
+        existing,
+        permissions: granted,
+        tags,
         endsOn,
         endsAt: endsOn ? endOfDayIn(endsOn, organization.timeZone) : null,
-        expiredAt: null,
-        removedAt: null,
         connectedById: actor.id,
-        updatedAt: now,
-      };
-      const connection = existing
-        ? await tx.connection.update({ where: { id: existing.id }, data: { ...data, ...(existing.status === 'REMOVED' ? { connectedAt: now } : {}) } })
-        : await tx.connection.create({
-            data: { ...data, organizationId: organization.id, memberId: request.requesterId, connectedAt: now },
-          });
-      // Approving replaces what the person held with exactly what was granted.
-      await tx.connectionPermission.deleteMany({ where: { connectionId: connection.id } });
-      await tx.connectionPermission.createMany({
-        data: granted.map((permissionKey) => ({ connectionId: connection.id, permissionKey })),
+        at: now,
       });
-      afterSnapshot = connectionSnapshot({ ...connection, permissions: granted });
+      afterSnapshot = connectionSnapshot({ status: 'ACTIVE', permissions: granted, tags, startsOn: existing?.startsOn ?? null, endsOn });
     }
 
-    const log = await tx.permissionLogEntry.create({
-      data: {
-        organizationId: organization?.id ?? null,
-        actorId: actor.id,
-        subjectMemberId: request.requesterId,
-        action: input.outcome === 'APPROVED' ? LOG_ACTION.requestApproved : LOG_ACTION.requestDenied,
-        before: beforeSnapshot ? { ...beforeSnapshot, requestId: request.id } : { requestId: request.id },
-        after: afterSnapshot ? { ...afterSnapshot, requestId: request.id } : { requestId: request.id },
-        note: input.note,
-        createdAt: now,
-      },
+    const logEntryId = await appendLogEntry(tx, {
+      organizationId: organization?.id ?? null,
+      actorId: actor.id,
+      subjectMemberId: request.requesterId,
+      action: input.outcome === 'APPROVED' ? LOG_ACTION.requestApproved : LOG_ACTION.requestDenied,
+      before: beforeSnapshot ? { ...beforeSnapshot, requestId: request.id } : { requestId: request.id },
+      after: afterSnapshot ? { ...afterSnapshot, requestId: request.id } : { requestId: request.id },
+      note: input.note,
+      createdAt: now,
     });
 
     const admins = organization ? await administratorsOf(tx, organization.id, now) : [];
@@ -302,13 +286,13 @@ export async function decideRequest(prisma: Db, input: DecisionInput, settings: 
     if (input.outcome === 'APPROVED') {
       for (const admin of admins) {
         if (admin.id === actor.id || admin.id === request.requesterId) continue;
-        items.push({ kind: 'permissions.changed', logEntryId: log.id, userId: admin.slackUserId });
+        items.push({ kind: 'permissions.changed', logEntryId, userId: admin.slackUserId });
       }
     }
-    if (organization?.auditChannelId) items.push({ kind: 'audit.line', logEntryId: log.id, channel: organization.auditChannelId });
+    if (organization?.auditChannelId) items.push({ kind: 'audit.line', logEntryId, channel: organization.auditChannelId });
     const homes = new Set([request.requester.slackUserId, actor.slackUserId, ...admins.map((admin) => admin.slackUserId)]);
     items.push(...[...homes].map((userId): OutboxItem => ({ kind: 'home.refresh', userId })));
-    await enqueue(tx, items);
+    await enqueue(tx, items, now);
     return { ok: true, requestId: request.id };
   }, TRANSACTION_OPTIONS);
 }
@@ -337,16 +321,14 @@ export async function withdrawRequest(
     });
     if (claimed.count === 0) return { ok: false, alreadyDecided: await outcomeSoFar(tx, request.id) };
     if (request.organizationId) {
-      await tx.permissionLogEntry.create({
-        data: {
-          organizationId: request.organizationId,
-          actorId: actor!.id,
-          subjectMemberId: request.requesterId,
-          action: LOG_ACTION.requestWithdrawn,
-          before: { requestId: request.id, status: 'PENDING' },
-          after: { requestId: request.id, status: 'WITHDRAWN' },
-          createdAt: now,
-        },
+      await appendLogEntry(tx, {
+        organizationId: request.organizationId,
+        actorId: actor!.id,
+        subjectMemberId: request.requesterId,
+        action: LOG_ACTION.requestWithdrawn,
+        before: { requestId: request.id, status: 'PENDING' },
+        after: { requestId: request.id, status: 'WITHDRAWN' },
+        createdAt: now,
       });
     }
     const admins = request.organizationId ? await administratorsOf(tx, request.organizationId, now) : [];
@@ -354,7 +336,7 @@ export async function withdrawRequest(
       { kind: 'request.refresh', requestId: request.id },
       { kind: 'home.refresh', userId: input.actor.slackUserId },
       ...admins.map((admin): OutboxItem => ({ kind: 'home.refresh', userId: admin.slackUserId })),
-    ]);
+    ], now);
     return { ok: true };
   }, TRANSACTION_OPTIONS);
 }
@@ -391,31 +373,33 @@ export async function routeTriagedRequest(
     });
     if (moved.count === 0) throw new DomainError('not_pending', 'This request is no longer waiting.');
     const requester = await tx.member.findUniqueOrThrow({ where: { id: request.requesterId } });
-    await tx.permissionLogEntry.create({
-      data: {
-        organizationId: organization.id,
-        actorId: actor.id,
-        subjectMemberId: request.requesterId,
-        action: LOG_ACTION.requestRouted,
-        before: { requestId: request.id, organizationId: request.organizationId },
-        after: { requestId: request.id, organizationId: organization.id },
-        note: 'Matched to this organization in triage',
-        createdAt: now,
-      },
+    await appendLogEntry(tx, {
+      organizationId: organization.id,
+      actorId: actor.id,
+      subjectMemberId: request.requesterId,
+      action: LOG_ACTION.requestRouted,
+      before: { requestId: request.id, organizationId: request.organizationId },
+      after: { requestId: request.id, organizationId: organization.id },
+      note: 'Matched to this organization in triage',
+      createdAt: now,
     });
     const { items } = await routingMessages(tx, { ...request, organizationId: organization.id }, settings, now);
     await enqueue(tx, [
       { kind: 'request.refresh', requestId: request.id },
       ...items,
       { kind: 'home.refresh', userId: requester.slackUserId },
-    ]);
+    ], now);
     return { organizationName: organization.name };
   }, TRANSACTION_OPTIONS);
 }
 
-export type DecisionFormData =
+export type DecisionFormData = (
   | { ok: true; card: RequestCardModel; catalog: PermissionInfo[] }
-  | { ok: false; alreadyDecided: Awaited<ReturnType<typeof outcomeSoFar>> };
+  | { ok: false; alreadyDecided: Awaited<ReturnType<typeof outcomeSoFar>> }
+) & {
+  /** Whether Gatehouse should ask Slack again for the actor's name and email. */
+  actorProfileStale: boolean;
+};
 
 /**
  * What the Approve or Deny form shows, once policy has said the actor may decide the request.
@@ -427,23 +411,25 @@ export async function decisionForm(
   settings: Settings,
   now: Date,
 ): Promise<DecisionFormData> {
-  const loaded = await requestCardAndCatalog(prisma, input.requestId);
+  const loaded = await requestWithPeople(prisma, input.requestId, input.actor.slackUserId);
   if (!loaded) throw new DomainError('unknown_request', 'That request no longer exists.');
-  const { card, catalog, requesterId } = loaded;
-  const actor = await prisma.member.findUnique({ where: { slackUserId: input.actor.slackUserId } });
-  const connection = actor && card.organization ? await connectionOf(prisma, actor.id, card.organization.id) : null;
+  const { request, actor } = loaded;
+  const connections = await requesterConnections(prisma, request, actor ? [actor.id] : []);
+  const { card, catalog } = requestCardFrom(request, connections);
+  const connection = connections.find((candidate) => candidate.memberId === actor?.id && candidate.status !== 'REMOVED') ?? null;
   const verdict = decisionVerdict(
     input.actor.slackUserId,
     actor,
     connection,
-    { requesterId, organizationId: card.organization?.id ?? null, organizationName: card.organization?.name ?? null },
+    { requesterId: request.requesterId, organizationId: request.organizationId, organizationName: request.organization?.name ?? null },
     input.inTriage ?? false,
     settings,
     now,
   );
   if (!verdict.allowed) throw new DomainError('forbidden', verdict.reason);
-  if (card.status !== 'PENDING') return { ok: false, alreadyDecided: await outcomeSoFar(prisma, card.requestId) };
-  return { ok: true, card, catalog };
+  const actorProfileStale = profileNeedsRefresh(input.actor.slackUserId, actor, now);
+  if (card.status !== 'PENDING') return { ok: false, alreadyDecided: await outcomeSoFar(prisma, card.requestId), actorProfileStale };
+  return { ok: true, card, catalog, actorProfileStale };
 }
 
 /** Admins decide their organization's requests; in triage, operators do. Nobody decides their own. */

@@ -1,3 +1,4 @@
+import { appendLogEntry } from '../db/permission-log.js';
 import type { Db, Tx } from '../db/client.js';
 import { DomainError } from '../domain/errors.js';
 import { PERMISSION } from '../domain/permission-catalog.js';
@@ -62,16 +63,15 @@ export async function addAdministrator(prisma: Db, change: AdministratorChange) 
       : await tx.connection.create({ data: { organizationId: organization.id, memberId: member.id } });
     if (existing?.status === 'REMOVED') await tx.connectionPermission.deleteMany({ where: { connectionId: connection.id } });
     await tx.connectionPermission.create({ data: { connectionId: connection.id, permissionKey: PERMISSION.administrator } });
-    await tx.permissionLogEntry.create({
-      data: {
-        organizationId: organization.id,
-        actorLabel: ACTOR.operator,
-        subjectMemberId: member.id,
-        action: existing ? LOG_ACTION.permissionsChanged : LOG_ACTION.connectionCreated,
-        before: existing ? { ...connectionSnapshot({ ...existing, permissions: existing.permissions.map((row) => row.permissionKey) }) } : undefined,
-        after: { ...connectionSnapshot({ ...connection, permissions: [...new Set([...heldBefore, PERMISSION.administrator])] }) },
-        note: 'Administrator added by an operator',
-      },
+    await appendLogEntry(tx, {
+      organizationId: organization.id,
+      actorLabel: ACTOR.operator,
+      subjectMemberId: member.id,
+      action: existing ? LOG_ACTION.permissionsChanged : LOG_ACTION.connectionCreated,
+      before: existing ? { ...connectionSnapshot({ ...existing, permissions: existing.permissions.map((row) => row.permissionKey) }) } : undefined,
+      after: { ...connectionSnapshot({ ...connection, permissions: [...new Set([...heldBefore, PERMISSION.administrator])] }) },
+      note: 'Administrator added by an operator',
+      createdAt: new Date(),
     });
     return { organization, member };
   });
@@ -92,16 +92,15 @@ export async function removeAdministrator(prisma: Db, change: Pick<Administrator
     await tx.connectionPermission.delete({
       where: { connectionId_permissionKey: { connectionId: connection.id, permissionKey: PERMISSION.administrator } },
     });
-    await tx.permissionLogEntry.create({
-      data: {
-        organizationId: organization.id,
-        actorLabel: ACTOR.operator,
-        subjectMemberId: connection.memberId,
-        action: LOG_ACTION.permissionsChanged,
-        before: { ...connectionSnapshot({ ...connection, permissions: held }) },
-        after: { ...connectionSnapshot({ ...connection, permissions: held.filter((key) => key !== PERMISSION.administrator) }) },
-        note: 'Administrator removed by an operator',
-      },
+    await appendLogEntry(tx, {
+      organizationId: organization.id,
+      actorLabel: ACTOR.operator,
+      subjectMemberId: connection.memberId,
+      action: LOG_ACTION.permissionsChanged,
+      before: { ...connectionSnapshot({ ...connection, permissions: held }) },
+      after: { ...connectionSnapshot({ ...connection, permissions: held.filter((key) => key !== PERMISSION.administrator) }) },
+      note: 'Administrator removed by an operator',
+      createdAt: new Date(),
     });
     return { organization, member: connection.member };
   });

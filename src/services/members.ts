@@ -36,7 +36,15 @@ const PROFILE_FRESH_MS = 24 * 60 * 60 * 1000;
 
 /** Whether Gatehouse should ask Slack for this person's name and email. */
 export async function profileIsStale(prisma: Db, slackUserId: string, now: Date): Promise<boolean> {
-  const member = await prisma.member.findUnique({ where: { slackUserId } });
+  return profileNeedsRefresh(slackUserId, await prisma.member.findUnique({ where: { slackUserId } }), now);
+}
+
+/** The same judgement for a member record already read. */
+export function profileNeedsRefresh(
+  slackUserId: string,
+  member: { email: string | null; displayName: string; updatedAt: Date } | null,
+  now: Date,
+): boolean {
   if (!member || !member.email || member.displayName === slackUserId) return true;
   return now.getTime() - member.updatedAt.getTime() > PROFILE_FRESH_MS;
 }

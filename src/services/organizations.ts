@@ -1,3 +1,4 @@
+import { appendLogEntry } from '../db/permission-log.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../domain/errors.js';
 import { ACTOR, LOG_ACTION } from '../domain/permissions-log.js';
@@ -48,13 +49,12 @@ export async function createOrganization(prisma: Db, input: NewOrganization) {
     const organization = await tx.organization.create({
       data: { ...input, searchText: organizationSearchText(input.name, input.acronym) },
     });
-    await tx.permissionLogEntry.create({
-      data: {
-        organizationId: organization.id,
-        actorLabel: ACTOR.operator,
-        action: LOG_ACTION.organizationCreated,
-        after: organizationSnapshot(input),
-      },
+    await appendLogEntry(tx, {
+      organizationId: organization.id,
+      actorLabel: ACTOR.operator,
+      action: LOG_ACTION.organizationCreated,
+      after: organizationSnapshot(input),
+      createdAt: new Date(),
     });
     return organization;
   });
@@ -79,14 +79,13 @@ export async function setOrganizationChannels(prisma: Db, customerNumber: string
     const before = await tx.organization.findUnique({ where: { customerNumber } });
     if (!before) throw new DomainError('unknown_organization', `no organization has customer number ${customerNumber}`);
     const after = await tx.organization.update({ where: { id: before.id }, data: changes });
-    await tx.permissionLogEntry.create({
-      data: {
-        organizationId: before.id,
-        actorLabel: ACTOR.operator,
-        action: LOG_ACTION.organizationChannelsChanged,
-        before: { adminChannelId: before.adminChannelId, auditChannelId: before.auditChannelId },
-        after: { adminChannelId: after.adminChannelId, auditChannelId: after.auditChannelId },
-      },
+    await appendLogEntry(tx, {
+      organizationId: before.id,
+      actorLabel: ACTOR.operator,
+      action: LOG_ACTION.organizationChannelsChanged,
+      before: { adminChannelId: before.adminChannelId, auditChannelId: before.auditChannelId },
+      after: { adminChannelId: after.adminChannelId, auditChannelId: after.auditChannelId },
+      createdAt: new Date(),
     });
     return after;
   });

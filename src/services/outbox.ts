@@ -1,21 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/client.js';
+import { Prisma } from '../db/generated/sqlite/client.js';
 import type { OutboxItem } from '../domain/outbox-messages.js';
 
 /** After this many failed attempts a message is parked as FAILED for an operator to look at. */
 export const MAX_DELIVERY_ATTEMPTS = 10;
 
-/** Queues messages inside the caller's transaction, so they exist exactly when the change does. */
-export async function enqueue(tx: Tx, items: readonly OutboxItem[]): Promise<void> {
+/**
+ * Queues messages inside the caller's transaction, so they exist exactly when the change does.
+ * One multi-row INSERT: every change writes several messages, and the ORM's createMany cost a
+ * decision more than all its other writes together.
+ */
+export async function enqueue(tx: Tx, items: readonly OutboxItem[], now: Date): Promise<void> {
   if (items.length === 0) return;
-  await tx.outboxMessage.createMany({
-    data: items.map((item) => ({
-      kind: item.kind,
-      payload: item,
-      requestId: 'requestId' in item ? item.requestId : null,
-      audience: 'audience' in item ? item.audience : null,
-    })),
-  });
+  const rows = items.map(
+    (item) => Prisma.sql`(${item.kind}, ${JSON.stringify(item)}, ${'requestId' in item ? item.requestId : null}, ${
+      'audience' in item ? item.audience : null
+    }, ${now}, ${now})`,
+  );
+  await tx.$executeRaw`
+    INSERT INTO "OutboxMessage" ("kind", "payload", "requestId", "audience", "availableAt", "createdAt")
+    VALUES ${Prisma.join(rows)}`;
 }
 
 export interface ClaimedMessage {
@@ -60,7 +65,8 @@ export async function claimDeliverable(
   return rows.map((row) => ({
     id: row.id,
     claimToken: token,
-    item: row.payload as unknown as OutboxItem,
+    // Only enqueue writes payloads, from typed items.
+    item: JSON.parse(row.payload) as OutboxItem,
     attempts: row.attempts,
     resultChannel: row.resultChannel,
     resultTs: row.resultTs,

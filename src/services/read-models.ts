@@ -1,6 +1,7 @@
 import type { Db, Tx } from '../db/client.js';
 import { compareGrant } from '../domain/access-requests.js';
-import { PERMISSION } from '../domain/permission-catalog.js';
+import { PERMISSION, PERMISSION_CATALOG } from '../domain/permission-catalog.js';
+import { connectionsTo, holdersOf, requestWithPeople, type RequestWithPeople } from '../db/joined-reads.js';
 import { adminRolesOf, isConnectionEffective, type ConnectionFacts } from '../domain/policy.js';
 import type {
   AuditLineModel,
@@ -23,9 +24,12 @@ export const STATIC_ORGANIZATION_LIMIT = 100;
 /** How many awaiting requests App Home and `/access me` list in full. */
 const AWAITING_LISTED = 20;
 
-export async function permissionCatalog(reader: Reader): Promise<PermissionInfo[]> {
-  const rows = await reader.permission.findMany({ orderBy: { sortOrder: 'asc' } });
-  return rows.map(({ key, name, description, adminScope }) => ({ key, name, description, adminScope }));
+/**
+ * The permissions people can hold, in the order they see them. The catalog is part of the product,
+ * so it is read from code; the server stores the same catalog at start for the database's keys.
+ */
+export function permissionCatalog(): PermissionInfo[] {
+  return PERMISSION_CATALOG.map(({ key, name, description, adminScope }) => ({ key, name, description, adminScope }));
 }
 
 /** Catalog entries for keys, in catalog order; unknown keys are dropped. */
@@ -89,10 +93,7 @@ function connectionSummary(row: ConnectionRow, catalog: PermissionInfo[]): Conne
 
 /** The person's connection to an organization, if they have one that has not been removed. */
 export async function connectionOf(reader: Reader, memberId: number, organizationId: number) {
-  const row = await reader.connection.findUnique({
-    where: { organizationId_memberId: { organizationId, memberId } },
-    include: connectionInclude,
-  });
+  const [row] = await connectionsTo(reader, organizationId, [memberId]);
   return row && row.status !== 'REMOVED' ? row : null;
 }
 
@@ -102,11 +103,7 @@ const requestInclude = {
   decidedBy: true,
 } as const;
 
-type RequestRow = NonNullable<Awaited<ReturnType<typeof loadRequest>>>;
-
-function loadRequest(reader: Reader, requestId: number) {
-  return reader.accessRequest.findUnique({ where: { id: requestId }, include: requestInclude });
-}
+type RequestRow = RequestWithPeople;
 
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
@@ -171,11 +168,25 @@ export async function requestCard(reader: Reader, requestId: number): Promise<Re
 
 /** A request's card together with the catalog it was drawn with, read once for forms that need both. */
 export async function requestCardAndCatalog(reader: Reader, requestId: number) {
-  const row = await loadRequest(reader, requestId);
-  if (!row) return null;
-  const catalog = await permissionCatalog(reader);
-  const [card] = await cardModelsOf(reader, [row], catalog);
-  return card ? { card, catalog, requesterId: row.requesterId } : null;
+  const loaded = await requestWithPeople(reader, requestId, null);
+  if (!loaded) return null;
+  return requestCardFrom(loaded.request, await requesterConnections(reader, loaded.request, []));
+}
+
+/**
+ * The requester's connection to the request's organization, together with those of other members
+ * (such as the admin deciding it), read in one statement.
+ */
+export async function requesterConnections(reader: Reader, request: RequestRow, otherMemberIds: number[]) {
+  return request.organizationId === null ? [] : connectionsTo(reader, request.organizationId, [request.requesterId, ...otherMemberIds]);
+}
+
+/** A request's card from rows already read; `connections` must hold the requester's, if any. */
+export function requestCardFrom(request: RequestRow, connections: Awaited<ReturnType<typeof connectionsTo>>) {
+  const catalog = permissionCatalog();
+  const connection =
+    connections.find((candidate) => candidate.memberId === request.requesterId && candidate.status !== 'REMOVED') ?? null;
+  return { card: cardModel(request, connection, catalog), catalog, requesterId: request.requesterId };
 }
 
 /** What the `/access request` modal offers this person for the chosen organization. */
@@ -184,7 +195,7 @@ export async function requestForm(
   slackUserId: string,
   choice: { organizationId: number | null; unlisted: boolean },
 ): Promise<RequestFormModel> {
-  const catalog = await permissionCatalog(reader);
+  const catalog = permissionCatalog();
   const organizationCount = await reader.organization.count();
   const organizationOptions =
     organizationCount <= STATIC_ORGANIZATION_LIMIT
@@ -227,17 +238,17 @@ export async function administeredOrganizationIds(reader: Reader, memberId: numb
 
 /** Slack user ids of an organization's effective Administrators. */
 export async function administratorsOf(reader: Reader, organizationId: number, now: Date) {
-  const rows = await reader.connection.findMany({
-    where: { organizationId, status: 'ACTIVE', permissions: { some: { permissionKey: PERMISSION.administrator } } },
-    include: { member: true, permissions: { select: { permissionKey: true } } },
-    orderBy: { connectedAt: 'asc' },
-  });
-  return rows.filter((row) => isConnectionEffective(connectionFacts(row), now)).map((row) => row.member);
+  const holders = await holdersOf(reader, organizationId, PERMISSION.administrator);
+  return holders
+    .filter(({ startsAt, endsAt }) =>
+      isConnectionEffective({ organizationId, status: 'ACTIVE', permissions: [PERMISSION.administrator], startsAt, endsAt }, now),
+    )
+    .map(({ member }) => member);
 }
 
 /** `/access me` and App Home for one person. */
 export async function myAccess(reader: Reader, slackUserId: string, now: Date): Promise<MyAccessModel> {
-  const catalog = await permissionCatalog(reader);
+  const catalog = permissionCatalog();
   const member = await reader.member.findUnique({ where: { slackUserId } });
   const person = member ? personSummary(member) : { slackUserId, displayName: slackUserId, email: null };
   if (!member) {
@@ -341,7 +352,7 @@ function snapshotRequestId(entry: { before: unknown; after: unknown }): number |
 export async function permissionsChangedNotice(reader: Reader, logEntryId: number): Promise<PermissionsChangedNotice | null> {
   const entry = await reader.permissionLogEntry.findUnique({ where: { id: logEntryId }, include: logEntryInclude });
   if (!entry?.organization || !entry.actor || !entry.subjectMember) return null;
-  const catalog = await permissionCatalog(reader);
+  const catalog = permissionCatalog();
   return {
     organization: organizationSummary(entry.organization),
     subject: personSummary(entry.subjectMember),
@@ -365,7 +376,7 @@ export async function auditLine(reader: Reader, logEntryId: number): Promise<Aud
   const action = entry ? AUDITED_ACTIONS[entry.action] : undefined;
   const requestId = entry ? snapshotRequestId(entry) : null;
   if (!entry?.organization || !entry.actor || !entry.subjectMember || !action || requestId === null) return null;
-  const catalog = await permissionCatalog(reader);
+  const catalog = permissionCatalog();
   const request = await reader.accessRequest.findUnique({ where: { id: requestId } });
   const permissions = action === 'approved' ? snapshotPermissions(entry.after) : stringList(request?.requestedPermissions);
   return {

@@ -57,11 +57,20 @@ function stateOf(view: ViewOutput): ViewStateValues | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** Learns a person's name and email from Slack when it is not known or old, without holding up the reply to them. */
-export function refreshProfileLater(client: WebClient, context: GatehouseContext, slackUserId: string, teamId?: string): void {
+/**
+ * Learns a person's name and email from Slack when it is not known or old, without holding up the
+ * reply to them. `knownStale` skips the check when the caller has already made it.
+ */
+export function refreshProfileLater(
+  client: WebClient,
+  context: GatehouseContext,
+  slackUserId: string,
+  teamId?: string,
+  knownStale?: boolean,
+): void {
   void (async () => {
     try {
-      if (!(await profileIsStale(context.prisma, slackUserId, context.now()))) return;
+      if (!(knownStale ?? (await profileIsStale(context.prisma, slackUserId, context.now())))) return;
       const answer = await client.users.info({ user: slackUserId });
       const profile = answer.user?.profile;
       await rememberProfile(context.prisma, {
@@ -289,7 +298,6 @@ function registerDecisions(app: App, context: GatehouseContext): void {
         await tellPrivately(client, body.user.id, channelId, UNREADABLE);
         return;
       }
-      refreshProfileLater(client, context, body.user.id, body.user.team_id);
       let form;
       try {
         form = await decisionForm(context.prisma, { requestId: id.data, actor: { slackUserId: body.user.id }, inTriage }, context.settings, context.now());
@@ -298,6 +306,7 @@ function registerDecisions(app: App, context: GatehouseContext): void {
         await tellPrivately(client, body.user.id, channelId, error.message);
         return;
       }
+      if (form.actorProfileStale) refreshProfileLater(client, context, body.user.id, body.user.team_id, true);
       if (!form.ok) {
         await tellPrivately(client, body.user.id, channelId, alreadyDecidedText(form.alreadyDecided));
         return;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "OutboxMessage" ALTER COLUMN "payload" SET DATA TYPE TEXT;

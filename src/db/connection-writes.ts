@@ -1,0 +1,73 @@
+import { Prisma } from './generated/sqlite/client.js';
+import type { Tx } from './client.js';
+
+/*
+ * Writes on the decision path as portable SQL: the ORM spent more time preparing these few rows
+ * than the databases spent writing them. Enum values and JSON go in as text, which both SQLite and
+ * PostgreSQL accept for those columns.
+ */
+
+export interface RequestDecisionWrite {
+  requestId: number;
+  outcome: 'APPROVED' | 'DENIED';
+  decidedById: number;
+  note: string | null;
+  /** What an approval grants; null for a denial. */
+  granted: string[] | null;
+  at: Date;
+}
+
+/** Records a decision only while the request is still pending; false when someone else got there first. */
+export async function claimPendingRequest(tx: Tx, decision: RequestDecisionWrite): Promise<boolean> {
+  const changed = await tx.$executeRaw`
+    UPDATE "AccessRequest"
+    SET "status" = ${decision.outcome}, "decidedById" = ${decision.decidedById}, "decidedAt" = ${decision.at},
+        "decisionNote" = ${decision.note}, "grantedPermissions" = ${decision.granted ? JSON.stringify(decision.granted) : null},
+        "updatedAt" = ${decision.at}
+    WHERE "id" = ${decision.requestId} AND "status" = 'PENDING'`;
+  return changed === 1;
+}
+
+export interface ActiveConnectionWrite {
+  organizationId: number;
+  memberId: number;
+  /** The member's current connection row, whatever its status, or null if they never had one. */
+  existing: { id: number; status: string; connectedAt: Date } | null;
+  permissions: readonly string[];
+  tags: readonly string[];
+  endsOn: string | null;
+  endsAt: Date | null;
+  connectedById: number;
+  at: Date;
+}
+
+/**
+ * Makes the member actively connected with exactly these permissions, replacing whatever they held.
+ * A removed connection comes back as a new one, so its connection date is today's.
+ */
+export async function activateConnection(tx: Tx, write: ActiveConnectionWrite): Promise<number> {
+  const tags = JSON.stringify(write.tags);
+  let connectionId: number;
+  if (write.existing) {
+    connectionId = write.existing.id;
+    const connectedAt = write.existing.status === 'REMOVED' ? write.at : write.existing.connectedAt;
+    await tx.$executeRaw`
+      UPDATE "Connection"
+      SET "status" = 'ACTIVE', "tags" = ${tags}, "endsOn" = ${write.endsOn}, "endsAt" = ${write.endsAt}, "expiredAt" = NULL,
+          "removedAt" = NULL, "connectedById" = ${write.connectedById}, "connectedAt" = ${connectedAt}, "updatedAt" = ${write.at}
+      WHERE "id" = ${connectionId}`;
+    await tx.$executeRaw`DELETE FROM "ConnectionPermission" WHERE "connectionId" = ${connectionId}`;
+  } else {
+    const [row] = await tx.$queryRaw<Array<{ id: number }>>`
+      INSERT INTO "Connection" ("organizationId", "memberId", "status", "tags", "endsOn", "endsAt", "connectedById", "connectedAt", "updatedAt")
+      VALUES (${write.organizationId}, ${write.memberId}, 'ACTIVE', ${tags}, ${write.endsOn}, ${write.endsAt}, ${write.connectedById},
+        ${write.at}, ${write.at})
+      RETURNING "id"`;
+    connectionId = row!.id;
+  }
+  if (write.permissions.length > 0) {
+    const rows = write.permissions.map((permissionKey) => Prisma.sql`(${connectionId}, ${permissionKey})`);
+    await tx.$executeRaw`INSERT INTO "ConnectionPermission" ("connectionId", "permissionKey") VALUES ${Prisma.join(rows)}`;
+  }
+  return connectionId;
+}
