@@ -155,3 +155,43 @@ export interface MyAccessModel {
   awaitingCount: number;
   isAdmin: boolean;
 }
+
+/** Languages an invitation can be written in. */
+export const INVITATION_LANGUAGES = ['en', 'es', 'fr'] as const;
+export type InvitationLanguage = (typeof INVITATION_LANGUAGES)[number];
+
+/** Caller settings of an authorized-caller invitation. */
+export interface CallerSettings {
+  supportLevel: 'STANDARD' | 'PREMIUM';
+  /** Premium support only: the caller level the admin chose. */
+  callerLevel: string | null;
+}
+
+/**
+ * Everything an invitee is told, in their invitation's language: by Slack DM (with an Accept
+ * button) when the address belongs to someone in the workspace, otherwise by email with the code.
+ */
+export interface InvitationMessageModel {
+  invitationId: number;
+  language: InvitationLanguage;
+  organization: OrganizationSummary;
+  invitedBy: PersonSummary;
+  inviteeEmail: string;
+  /** What accepting grants, in catalog order. */
+  permissions: PermissionInfo[];
+  /** Calendar date, YYYY-MM-DD, in the organization's time zone; null for access without an end. */
+  endsOn: string | null;
+  caller: CallerSettings | null;
+  personalMessage: string | null;
+  expiresAt: Date;
+  /** The invitation code in plain text. It exists only while the message is being delivered. */
+  code: string;
+}
+
+/** Invitees Gatehouse could reach neither in Slack nor by email; their admin hands the codes over. */
+export interface InvitationCodeHandover {
+  organization: OrganizationSummary;
+  invitations: Array<{ invitationId: number; email: string; code: string; expiresAt: Date }>;
+  /** Why these could not be sent: no Slack account with the address, and email is not configured. */
+  emailConfigured: boolean;
+}
