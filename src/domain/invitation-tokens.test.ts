@@ -4,7 +4,10 @@ import {
   invitationExpiresAt,
   invitationTokenMatches,
   isInvitationExpired,
+  invitationSealingKey,
   newInvitationToken,
+  openInvitationCode,
+  sealInvitationCode,
 } from './invitation-tokens.js';
 
 describe('invitation codes', () => {
@@ -34,5 +37,19 @@ describe('invitation codes', () => {
     expect(expires.toISOString()).toBe('2027-01-06T10:00:00.000Z');
     expect(isInvitationExpired(expires, new Date('2027-01-06T09:59:59Z'))).toBe(false);
     expect(isInvitationExpired(expires, expires)).toBe(true);
+  });
+
+  it('are sealed for the outbox so that only the server secret opens them', () => {
+    const key = invitationSealingKey('server secret');
+    const code = newInvitationToken();
+    const sealed = sealInvitationCode(code, key);
+    expect(sealed).not.toContain(code);
+    expect(sealInvitationCode(code, key)).not.toBe(sealed);
+    expect(openInvitationCode(sealed, key)).toBe(code);
+    expect(openInvitationCode(sealed, invitationSealingKey('another secret'))).toBeNull();
+    const tampered = Buffer.from(sealed, 'base64url');
+    tampered[tampered.length - 1]! ^= 1;
+    expect(openInvitationCode(tampered.toString('base64url'), key)).toBeNull();
+    expect(openInvitationCode('short', key)).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { addWeeks } from 'date-fns';
 
 /** An invitation is good for six weeks from when it was issued (or last resent). */
@@ -28,4 +28,33 @@ export function invitationExpiresAt(issuedAt: Date): Date {
 
 export function isInvitationExpired(expiresAt: Date, now: Date): boolean {
   return now.getTime() >= expiresAt.getTime();
+}
+
+/**
+ * The key that seals codes while they wait in the outbox, derived from a server secret so that a
+ * copy of the database alone does not reveal codes that have not been delivered yet.
+ */
+export function invitationSealingKey(serverSecret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', serverSecret, 'gatehouse', 'invitation codes in the outbox', 32));
+}
+
+/** Encrypts a code for the outbox (AES-256-GCM); the result is base64url text. */
+export function sealInvitationCode(code: string, key: Buffer): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const sealed = Buffer.concat([cipher.update(code, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
+}
+
+/** Decrypts a sealed code; null when it was sealed with another key or tampered with. */
+export function openInvitationCode(sealed: string, key: Buffer): string | null {
+  const bytes = Buffer.from(sealed, 'base64url');
+  if (bytes.length < 29) return null;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
+    decipher.setAuthTag(bytes.subarray(12, 28));
+    return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
 }
