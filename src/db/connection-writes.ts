@@ -37,6 +37,8 @@ export interface ActiveConnectionWrite {
   tags: readonly string[];
   endsOn: string | null;
   endsAt: Date | null;
+  /** Authorized-caller settings: set them, clear them (null), or leave them as they are (undefined). */
+  caller?: { supportLevel: 'STANDARD' | 'PREMIUM'; callerLevel: string | null } | null;
   connectedById: number;
   at: Date;
 }
@@ -51,17 +53,22 @@ export async function activateConnection(tx: Tx, write: ActiveConnectionWrite): 
   if (write.existing) {
     connectionId = write.existing.id;
     const connectedAt = write.existing.status === 'REMOVED' ? write.at : write.existing.connectedAt;
+    const callerColumns =
+      write.caller === undefined
+        ? Prisma.empty
+        : Prisma.sql`, "callerSupportLevel" = ${write.caller?.supportLevel ?? null}, "callerLevel" = ${write.caller?.callerLevel ?? null}`;
     await tx.$executeRaw`
       UPDATE "Connection"
       SET "status" = 'ACTIVE', "tags" = ${tags}, "endsOn" = ${write.endsOn}, "endsAt" = ${write.endsAt}, "expiredAt" = NULL,
-          "removedAt" = NULL, "connectedById" = ${write.connectedById}, "connectedAt" = ${connectedAt}, "updatedAt" = ${write.at}
+          "removedAt" = NULL, "connectedById" = ${write.connectedById}, "connectedAt" = ${connectedAt}, "updatedAt" = ${write.at}${callerColumns}
       WHERE "id" = ${connectionId}`;
     await tx.$executeRaw`DELETE FROM "ConnectionPermission" WHERE "connectionId" = ${connectionId}`;
   } else {
     const [row] = await tx.$queryRaw<Array<{ id: number }>>`
-      INSERT INTO "Connection" ("organizationId", "memberId", "status", "tags", "endsOn", "endsAt", "connectedById", "connectedAt", "updatedAt")
-      VALUES (${write.organizationId}, ${write.memberId}, 'ACTIVE', ${tags}, ${write.endsOn}, ${write.endsAt}, ${write.connectedById},
-        ${write.at}, ${write.at})
+      INSERT INTO "Connection" ("organizationId", "memberId", "status", "tags", "endsOn", "endsAt", "callerSupportLevel", "callerLevel",
+        "connectedById", "connectedAt", "updatedAt")
+      VALUES (${write.organizationId}, ${write.memberId}, 'ACTIVE', ${tags}, ${write.endsOn}, ${write.endsAt}, ${write.caller?.supportLevel ?? null},
+        ${write.caller?.callerLevel ?? null}, ${write.connectedById}, ${write.at}, ${write.at})
       RETURNING "id"`;
     connectionId = row!.id;
   }

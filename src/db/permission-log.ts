@@ -1,3 +1,4 @@
+import { insertRows } from './bulk-insert.js';
 import type { Tx } from './client.js';
 
 export interface LogEntryInput {
@@ -32,4 +33,27 @@ export async function appendLogEntry(tx: Tx, entry: LogEntryInput): Promise<numb
       ${entry.createdAt})
     RETURNING "id"`;
   return row!.id;
+}
+
+const LOG_COLUMNS = ['organizationId', 'actorId', 'actorLabel', 'subjectMemberId', 'subjectEmail', 'action', 'before', 'after', 'note', 'createdAt'] as const;
+
+/** Appends many entries at once, for changes that touch many people (a 1000-person invitation). */
+export async function appendLogEntries(tx: Tx, entries: readonly LogEntryInput[]): Promise<void> {
+  await insertRows(
+    tx,
+    'PermissionLogEntry',
+    LOG_COLUMNS,
+    entries.map((entry) => [
+      entry.organizationId,
+      entry.actorId ?? null,
+      entry.actorLabel ?? null,
+      entry.subjectMemberId ?? null,
+      entry.subjectEmail ?? null,
+      entry.action,
+      jsonOrNull(entry.before),
+      jsonOrNull(entry.after),
+      entry.note ?? null,
+      entry.createdAt,
+    ]),
+  );
 }

@@ -19,4 +19,10 @@ export type OutboxItem =
   /** One line in an organization's audit channel (from a permissions-log entry). */
   | { kind: 'audit.line'; logEntryId: number; channel: string }
   /** Redraw someone's App Home tab. */
-  | { kind: 'home.refresh'; userId: string };
+  | { kind: 'home.refresh'; userId: string }
+  /**
+   * Deliver an invitation: a DM when the address belongs to someone in the workspace, else an
+   * email, else the code goes to the inviting admin. The code travels sealed and is scrubbed
+   * from the row once delivered.
+   */
+  | { kind: 'invitation.deliver'; invitationId: number; sealedCode: string };

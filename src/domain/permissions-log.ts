@@ -9,6 +9,13 @@ export const LOG_ACTION = {
   requestDenied: 'request.denied',
   requestWithdrawn: 'request.withdrawn',
   requestRouted: 'request.routed',
+  invitationSent: 'invitation.sent',
+  /** A new invitation to the same address replaced one that was still pending. */
+  invitationReplaced: 'invitation.replaced',
+  invitationResent: 'invitation.resent',
+  invitationEdited: 'invitation.edited',
+  invitationRevoked: 'invitation.revoked',
+  invitationAccepted: 'invitation.accepted',
 } as const;
 
 export type LogAction = (typeof LOG_ACTION)[keyof typeof LOG_ACTION];

@@ -195,3 +195,55 @@ export interface InvitationCodeHandover {
   /** Why these could not be sent: no Slack account with the address, and email is not configured. */
   emailConfigured: boolean;
 }
+
+/** An invitation being written: the addresses of step 1, sorted by how they stand with the organization. */
+export interface InviteDraftModel {
+  draftId: number;
+  organization: OrganizationSummary;
+  /** Entries that are not addresses; all must be removed before step 2. */
+  invalid: string[];
+  /** Active users: re-inviting changes their permissions only when they accept. */
+  connected: string[];
+  /** Pending users: their unaccepted invitation is replaced. */
+  pending: string[];
+  fresh: string[];
+  duplicates: number;
+}
+
+/** What steps 2 and 3 of an invitation have chosen so far. */
+export interface InviteChoices {
+  permissions: string[];
+  endsOn: string | null;
+  tags: string[];
+  personalMessage: string | null;
+  language: InvitationLanguage;
+  logNote: string | null;
+  caller: CallerSettings | null;
+}
+
+/** Everything the invitation modal's steps show. */
+export interface InviteStepModel {
+  draft: InviteDraftModel;
+  inviter: PersonSummary;
+  /** What this admin may grant, in catalog order. */
+  grantable: PermissionInfo[];
+  choices: InviteChoices;
+}
+
+export type InvitationStatus = 'PENDING' | 'ACCEPTED' | 'REVOKED' | 'EXPIRED';
+
+/** A pending invitation as its organization's admins manage it. */
+export interface InvitationSummary {
+  invitationId: number;
+  organization: OrganizationSummary;
+  email: string;
+  permissions: PermissionInfo[];
+  tags: string[];
+  endsOn: string | null;
+  caller: CallerSettings | null;
+  language: InvitationLanguage;
+  invitedBy: PersonSummary;
+  issuedAt: Date;
+  expiresAt: Date;
+  resendCount: number;
+}

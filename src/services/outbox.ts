@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/client.js';
-import { Prisma } from '../db/generated/sqlite/client.js';
+import { insertRows } from '../db/bulk-insert.js';
 import type { OutboxItem } from '../domain/outbox-messages.js';
 
 /** After this many failed attempts a message is parked as FAILED for an operator to look at. */
@@ -8,19 +8,23 @@ export const MAX_DELIVERY_ATTEMPTS = 10;
 
 /**
  * Queues messages inside the caller's transaction, so they exist exactly when the change does.
- * One multi-row INSERT: every change writes several messages, and the ORM's createMany cost a
- * decision more than all its other writes together.
+ * Written as multi-row INSERTs: every change writes several messages, and the ORM's createMany
+ * cost a decision more than all its other writes together.
  */
 export async function enqueue(tx: Tx, items: readonly OutboxItem[], now: Date): Promise<void> {
-  if (items.length === 0) return;
-  const rows = items.map(
-    (item) => Prisma.sql`(${item.kind}, ${JSON.stringify(item)}, ${'requestId' in item ? item.requestId : null}, ${
-      'audience' in item ? item.audience : null
-    }, ${now}, ${now})`,
+  await insertRows(
+    tx,
+    'OutboxMessage',
+    ['kind', 'payload', 'requestId', 'audience', 'availableAt', 'createdAt'],
+    items.map((item) => [
+      item.kind,
+      JSON.stringify(item),
+      'requestId' in item ? item.requestId : null,
+      'audience' in item ? item.audience : null,
+      now,
+      now,
+    ]),
   );
-  await tx.$executeRaw`
-    INSERT INTO "OutboxMessage" ("kind", "payload", "requestId", "audience", "availableAt", "createdAt")
-    VALUES ${Prisma.join(rows)}`;
 }
 
 export interface ClaimedMessage {
@@ -78,6 +82,8 @@ export async function markDelivered(
   id: number,
   result: { channel?: string | null; ts?: string | null },
   now: Date,
+  /** What to keep of the message once sent, when part of it (an invitation code) must not outlive delivery. */
+  scrubbed?: OutboxItem,
 ): Promise<void> {
   await prisma.outboxMessage.update({
     where: { id },
@@ -90,6 +96,7 @@ export async function markDelivered(
       resultChannel: result.channel ?? undefined,
       resultTs: result.ts ?? undefined,
       lastError: null,
+      ...(scrubbed ? { payload: JSON.stringify(scrubbed) } : {}),
     },
   });
 }

@@ -1,0 +1,709 @@
+import { TRANSACTION_OPTIONS, type Db, type Tx } from '../db/client.js';
+import { insertRows } from '../db/bulk-insert.js';
+import { activateConnection } from '../db/connection-writes.js';
+import { connectionsTo } from '../db/joined-reads.js';
+import { appendLogEntries, appendLogEntry } from '../db/permission-log.js';
+import { calendarDateIn, endOfDayIn, isCalendarDate } from '../domain/dates.js';
+import { MAX_ADDRESSES_PER_INVITATION, parseAddressList } from '../domain/email-addresses.js';
+import { DomainError } from '../domain/errors.js';
+import {
+  callerSettingsFor,
+  checkInvitationGrant,
+  classifyAddresses,
+  CODE_ATTEMPT_LIMIT,
+  grantablePermissions,
+  hasAnyAdminRole,
+  INVITATION_TEXT_LIMIT,
+  mayGrant,
+  mayInvite,
+  type CodeRefusal,
+  type InvitationFieldErrors,
+} from '../domain/invitations.js';
+import {
+  hashInvitationToken,
+  invitationExpiresAt,
+  isInvitationExpired,
+  newInvitationToken,
+  sealInvitationCode,
+} from '../domain/invitation-tokens.js';
+import type { OutboxItem } from '../domain/outbox-messages.js';
+import { connectionSnapshot, LOG_ACTION } from '../domain/permissions-log.js';
+import { adminRolesOf, type AdminRoles } from '../domain/policy.js';
+import {
+  INVITATION_LANGUAGES,
+  type CallerSettings,
+  type InvitationLanguage,
+  type InvitationSummary,
+  type InviteChoices,
+  type InviteDraftModel,
+  type InviteStepModel,
+  type OrganizationSummary,
+} from '../domain/read-models.js';
+import { memberFor, type SlackProfile } from './members.js';
+import { enqueue } from './outbox.js';
+import { administratorsOf, connectionFacts, organizationSummary, permissionCatalog, permissionsFor, personSummary } from './read-models.js';
+
+type Reader = Db | Tx;
+
+export interface InvitationSettings {
+  /** Seals codes while they wait in the outbox (see invitationSealingKey). */
+  sealingKey: Buffer;
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function languageOf(value: string): InvitationLanguage {
+  return (INVITATION_LANGUAGES as readonly string[]).includes(value) ? (value as InvitationLanguage) : 'en';
+}
+
+function callerOf(row: { callerSupportLevel: 'STANDARD' | 'PREMIUM' | null; callerLevel: string | null }): CallerSettings | null {
+  return row.callerSupportLevel ? { supportLevel: row.callerSupportLevel, callerLevel: row.callerLevel } : null;
+}
+
+interface ActingAdmin {
+  member: { id: number; slackUserId: string; displayName: string; email: string | null };
+  organization: OrganizationSummary & { auditChannelId: string | null };
+  roles: AdminRoles;
+}
+
+/** The actor's admin roles in an organization, refusing anyone who holds none there. */
+async function actingAdmin(reader: Reader, actorSlackUserId: string, organizationId: number, now: Date): Promise<ActingAdmin> {
+  const organization = await reader.organization.findUnique({ where: { id: organizationId } });
+  if (!organization) throw new DomainError('unknown_organization', 'That organization no longer exists.');
+  const member = await reader.member.findUnique({ where: { slackUserId: actorSlackUserId } });
+  const [connection] = member ? await connectionsTo(reader, organizationId, [member.id]) : [];
+  const roles = adminRolesOf(connection && connection.status !== 'REMOVED' ? connectionFacts(connection) : null, now);
+  const verdict = mayInvite(roles, organization.name);
+  if (!verdict.allowed || !member) throw new DomainError('forbidden', verdict.allowed ? 'Only administrators can invite people.' : verdict.reason);
+  return { member, organization: { ...organizationSummary(organization), auditChannelId: organization.auditChannelId }, roles };
+}
+
+/** Organizations this person can invite people to, with their roles there. */
+export async function invitableOrganizations(prisma: Db, actorSlackUserId: string, now: Date): Promise<OrganizationSummary[]> {
+  const member = await prisma.member.findUnique({ where: { slackUserId: actorSlackUserId } });
+  if (!member) return [];
+  const connections = await prisma.connection.findMany({
+    where: { memberId: member.id, status: 'ACTIVE' },
+    include: { organization: true, permissions: { select: { permissionKey: true } } },
+    orderBy: { organization: { name: 'asc' } },
+  });
+  return connections
+    .filter((connection) => hasAnyAdminRole(adminRolesOf(connectionFacts(connection), now)))
+    .map((connection) => organizationSummary(connection.organization));
+}
+
+/** How each address stands with the organization: an active user, a pending invitee, or new. */
+async function standings(reader: Reader, organizationId: number, addresses: readonly string[], now: Date) {
+  const connected = new Set<string>();
+  const pending = new Set<string>();
+  if (addresses.length === 0) return { connected, pending };
+  const members = await reader.member.findMany({ where: { email: { in: [...addresses] } }, select: { id: true, email: true } });
+  const connections =
+    members.length === 0
+      ? []
+      : await reader.connection.findMany({
+          where: { organizationId, memberId: { in: members.map((member) => member.id) }, status: { not: 'REMOVED' } },
+          select: { memberId: true },
+        });
+  const connectedIds = new Set(connections.map((connection) => connection.memberId));
+  for (const member of members) if (member.email && connectedIds.has(member.id)) connected.add(member.email);
+  const invitations = await reader.invitation.findMany({
+    where: { organizationId, status: 'PENDING', expiresAt: { gt: now }, email: { in: [...addresses] } },
+    select: { email: true },
+  });
+  for (const invitation of invitations) pending.add(invitation.email);
+  return { connected, pending };
+}
+
+async function draftModel(reader: Reader, draft: { id: number; addresses: unknown; invalidEntries: unknown; duplicates: number }, organization: OrganizationSummary, now: Date): Promise<InviteDraftModel> {
+  const valid = stringList(draft.addresses);
+  const { connected, pending } = await standings(reader, organization.id, valid, now);
+  const classified = classifyAddresses(
+    { valid, invalid: stringList(draft.invalidEntries), duplicates: draft.duplicates },
+    (address) => (connected.has(address) ? 'connected' : pending.has(address) ? 'pending' : 'new'),
+  );
+  return {
+    draftId: draft.id,
+    organization,
+    invalid: classified.invalid,
+    connected: classified.connected,
+    pending: classified.pending,
+    fresh: classified.fresh,
+    duplicates: classified.duplicates,
+  };
+}
+
+async function loadDraft(reader: Reader, draftId: number, actorSlackUserId: string, now: Date) {
+  const draft = await reader.inviteDraft.findUnique({ where: { id: draftId }, include: { author: true } });
+  if (!draft || draft.author.slackUserId !== actorSlackUserId) {
+    throw new DomainError('unknown_draft', 'This invitation was closed or sent already. Start again with `/access invite`.');
+  }
+  const admin = await actingAdmin(reader, actorSlackUserId, draft.organizationId, now);
+  return { draft, admin };
+}
+
+export type AddressCheck = { ok: true; draft: InviteDraftModel } | { ok: false; fieldErrors: InvitationFieldErrors };
+
+/**
+ * Step 1: reads the pasted addresses, sorts them, and keeps them in a draft (a new one, or the
+ * admin's current one when they come back to this step).
+ */
+export async function checkAddresses(
+  prisma: Db,
+  input: { actorSlackUserId: string; organizationId: number; text: string; draftId: number | null },
+  now: Date,
+): Promise<AddressCheck> {
+  const admin = await actingAdmin(prisma, input.actorSlackUserId, input.organizationId, now);
+  const parsed = parseAddressList(input.text);
+  const count = parsed.valid.length + parsed.invalid.length;
+  if (count === 0) return { ok: false, fieldErrors: { addresses: 'Paste at least one email address.' } };
+  if (count > MAX_ADDRESSES_PER_INVITATION) {
+    return {
+      ok: false,
+      fieldErrors: { addresses: `That is ${count} addresses; one invitation goes to at most ${MAX_ADDRESSES_PER_INVITATION}. Split the list.` },
+    };
+  }
+  const data = { addresses: parsed.valid, invalidEntries: parsed.invalid, duplicates: parsed.duplicates, organizationId: input.organizationId };
+  const existing = input.draftId
+    ? await prisma.inviteDraft.findFirst({ where: { id: input.draftId, authorId: admin.member.id } })
+    : null;
+  const draft = existing
+    ? await prisma.inviteDraft.update({ where: { id: existing.id }, data })
+    : await prisma.inviteDraft.create({ data: { ...data, authorId: admin.member.id } });
+  return { ok: true, draft: await draftModel(prisma, draft, admin.organization, now) };
+}
+
+/** Drops one invalid entry, or all of them, from a draft. */
+export async function removeInvalidEntries(
+  prisma: Db,
+  input: { actorSlackUserId: string; draftId: number; entry: string | null },
+  now: Date,
+): Promise<InviteDraftModel> {
+  const { draft, admin } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
+  const remaining = input.entry === null ? [] : stringList(draft.invalidEntries).filter((entry) => entry !== input.entry);
+  const updated = await prisma.inviteDraft.update({ where: { id: draft.id }, data: { invalidEntries: remaining } });
+  return draftModel(prisma, updated, admin.organization, now);
+}
+
+function choicesOf(draft: {
+  permissions: unknown;
+  endsOn: string | null;
+  tags: unknown;
+  personalMessage: string | null;
+  language: string;
+  logNote: string | null;
+  callerSupportLevel: 'STANDARD' | 'PREMIUM' | null;
+  callerLevel: string | null;
+}): InviteChoices {
+  return {
+    permissions: stringList(draft.permissions),
+    endsOn: draft.endsOn,
+    tags: stringList(draft.tags),
+    personalMessage: draft.personalMessage,
+    language: languageOf(draft.language),
+    logNote: draft.logNote,
+    caller: callerOf(draft),
+  };
+}
+
+/** What the steps of the invitation modal show for a draft. */
+export async function inviteSteps(prisma: Db, input: { actorSlackUserId: string; draftId: number }, now: Date): Promise<InviteStepModel> {
+  const { draft, admin } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
+  return {
+    draft: await draftModel(prisma, draft, admin.organization, now),
+    inviter: personSummary(admin.member),
+    grantable: permissionsFor(grantablePermissions(admin.roles), permissionCatalog()),
+    choices: choicesOf(draft),
+  };
+}
+
+export type StepCheck = { ok: true } | { ok: false; fieldErrors: InvitationFieldErrors };
+
+function checkEndDate(endsOn: string | null, organization: OrganizationSummary, now: Date): InvitationFieldErrors {
+  if (!endsOn) return {};
+  if (!isCalendarDate(endsOn)) return { endsOn: 'That is not a date.' };
+  if (endsOn < calendarDateIn(now, organization.timeZone)) return { endsOn: 'Choose today or a later date, or leave it empty.' };
+  return {};
+}
+
+/** Step 2: the permissions, end date and caller settings; kept in the draft once they pass. */
+export async function chooseGrant(
+  prisma: Db,
+  input: { actorSlackUserId: string; draftId: number; permissions: string[]; endsOn: string | null; caller: CallerSettings | null },
+  now: Date,
+): Promise<StepCheck> {
+  const { draft, admin } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
+  const permissions = [...new Set(input.permissions)];
+  const errors = {
+    ...checkInvitationGrant({ permissions, addressCount: stringList(draft.addresses).length, caller: input.caller }, admin.roles),
+    ...checkEndDate(input.endsOn, admin.organization, now),
+  };
+  if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
+  const caller = callerSettingsFor(permissions, input.caller);
+  await prisma.inviteDraft.update({
+    where: { id: draft.id },
+    data: { permissions, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null },
+  });
+  return { ok: true };
+}
+
+/** Step 3's answers, kept whether the admin sends, previews or goes back. */
+export async function saveSendingChoices(
+  prisma: Db,
+  input: { actorSlackUserId: string; draftId: number; tags: string[]; personalMessage: string | null; language: InvitationLanguage; logNote: string | null },
+  now: Date,
+): Promise<void> {
+  const { draft } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
+  await prisma.inviteDraft.update({
+    where: { id: draft.id },
+    data: {
+      tags: input.tags.slice(0, INVITATION_TEXT_LIMIT.tags),
+      personalMessage: input.personalMessage?.trim() || null,
+      language: input.language,
+      logNote: input.logNote?.trim() || null,
+    },
+  });
+}
+
+export interface SentInvitations {
+  organization: OrganizationSummary;
+  sent: number;
+  /** Addresses whose earlier, unaccepted invitation this one replaced. */
+  replaced: number;
+  /** Addresses already connected; their permissions change only if they accept. */
+  reinvited: number;
+}
+
+const INVITATION_COLUMNS = [
+  'organizationId',
+  'email',
+  'permissions',
+  'tags',
+  'endsOn',
+  'personalMessage',
+  'language',
+  'logNote',
+  'callerSupportLevel',
+  'callerLevel',
+  'tokenHash',
+  'status',
+  'invitedById',
+  'issuedAt',
+  'expiresAt',
+  'updatedAt',
+] as const;
+
+/**
+ * Step 3: creates one invitation per address, each with its own code, and queues their delivery.
+ * Everything is checked again against the database as it is now, in one transaction with the
+ * invitations, their log entries and their outbox rows.
+ */
+export async function sendInvitations(
+  prisma: Db,
+  input: { actorSlackUserId: string; draftId: number },
+  settings: InvitationSettings,
+  now: Date,
+): Promise<{ ok: true; result: SentInvitations } | { ok: false; fieldErrors: InvitationFieldErrors }> {
+  return prisma.$transaction(async (tx) => {
+    const { draft, admin } = await loadDraft(tx, input.draftId, input.actorSlackUserId, now);
+    const choices = choicesOf(draft);
+    const addresses = stringList(draft.addresses);
+    const errors: InvitationFieldErrors = {
+      ...checkInvitationGrant({ permissions: choices.permissions, addressCount: addresses.length, caller: choices.caller }, admin.roles),
+      ...checkEndDate(choices.endsOn, admin.organization, now),
+    };
+    if (stringList(draft.invalidEntries).length > 0) errors.addresses = 'Remove the invalid addresses first.';
+    if (addresses.length === 0) errors.addresses = 'There is nobody to invite.';
+    if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
+
+    const { connected, pending } = await standings(tx, admin.organization.id, addresses, now);
+    // A new invitation replaces any the same person has not accepted yet, so only one code works.
+    const replaced = await tx.invitation.findMany({
+      where: { organizationId: admin.organization.id, status: 'PENDING', email: { in: addresses } },
+      select: { id: true, email: true },
+    });
+    if (replaced.length > 0) {
+      await tx.invitation.updateMany({ where: { id: { in: replaced.map((row) => row.id) } }, data: { status: 'REVOKED', updatedAt: now } });
+    }
+
+    const caller = callerSettingsFor(choices.permissions, choices.caller);
+    const codes = new Map(addresses.map((address) => [address, newInvitationToken()]));
+    const expiresAt = invitationExpiresAt(now);
+    const created = await insertRows<{ id: number; email: string }>(
+      tx,
+      'Invitation',
+      INVITATION_COLUMNS,
+      addresses.map((address) => [
+        admin.organization.id,
+        address,
+        JSON.stringify(choices.permissions),
+        JSON.stringify(choices.tags),
+        choices.endsOn,
+        choices.personalMessage,
+        choices.language,
+        choices.logNote,
+        caller?.supportLevel ?? null,
+        caller?.callerLevel ?? null,
+        hashInvitationToken(codes.get(address)!),
+        'PENDING',
+        admin.member.id,
+        now,
+        expiresAt,
+        now,
+      ]),
+      ['id', 'email'],
+    );
+
+    const sent = { permissions: choices.permissions, tags: choices.tags, endsOn: choices.endsOn, caller, language: choices.language };
+    await appendLogEntries(tx, [
+      ...replaced.map((row) => ({
+        organizationId: admin.organization.id,
+        actorId: admin.member.id,
+        subjectEmail: row.email,
+        action: LOG_ACTION.invitationReplaced,
+        before: { invitationId: row.id, status: 'PENDING' },
+        after: { invitationId: row.id, status: 'REVOKED' },
+        note: 'Replaced by a new invitation',
+        createdAt: now,
+      })),
+      ...created.map((row) => ({
+        organizationId: admin.organization.id,
+        actorId: admin.member.id,
+        subjectEmail: row.email,
+        action: LOG_ACTION.invitationSent,
+        after: { invitationId: row.id, ...sent, expiresAt: expiresAt.toISOString() },
+        note: choices.logNote,
+        createdAt: now,
+      })),
+    ]);
+    await enqueue(
+      tx,
+      created.map((row) => ({ kind: 'invitation.deliver', invitationId: row.id, sealedCode: sealInvitationCode(codes.get(row.email)!, settings.sealingKey) })),
+      now,
+    );
+    await tx.inviteDraft.delete({ where: { id: draft.id } });
+    return {
+      ok: true,
+      result: {
+        organization: admin.organization,
+        sent: created.length,
+        replaced: addresses.filter((address) => pending.has(address)).length,
+        reinvited: addresses.filter((address) => connected.has(address)).length,
+      },
+    };
+  }, { ...TRANSACTION_OPTIONS, timeout: 60_000 });
+}
+
+/** Throws away a draft the admin closed. */
+export async function discardDraft(prisma: Db, input: { actorSlackUserId: string; draftId: number }): Promise<void> {
+  await prisma.inviteDraft.deleteMany({ where: { id: input.draftId, author: { slackUserId: input.actorSlackUserId } } });
+}
+
+export type AcceptResult =
+  | { ok: true; organization: OrganizationSummary; permissions: string[] }
+  | { ok: false; refusal: CodeRefusal; message: string };
+
+/**
+ * Connects the person an invitation was for. A code from the Accept button is bound to the
+ * invitee's Slack account: the email on their Slack profile must be the invited address. Wrong
+ * codes are counted per person, and too many in a short time make them wait.
+ */
+export async function acceptInvitation(
+  prisma: Db,
+  input: { code: string; acceptor: SlackProfile; fromButton: { invitationId: number } | null },
+  now: Date,
+): Promise<AcceptResult> {
+  return prisma.$transaction(async (tx) => {
+    const windowStart = new Date(now.getTime() - CODE_ATTEMPT_LIMIT.windowMinutes * 60_000);
+    const recentFailures = await tx.invitationCodeAttempt.count({
+      where: { slackUserId: input.acceptor.slackUserId, createdAt: { gt: windowStart } },
+    });
+    if (recentFailures >= CODE_ATTEMPT_LIMIT.attempts) {
+      return {
+        ok: false,
+        refusal: 'throttled',
+        message: `That is too many codes that did not work. Wait ${CODE_ATTEMPT_LIMIT.windowMinutes} minutes, then try again, or ask your administrator to resend the invitation.`,
+      };
+    }
+    const invitation = await tx.invitation.findUnique({
+      where: { tokenHash: hashInvitationToken(input.code) },
+      include: { organization: true },
+    });
+    if (!invitation || (input.fromButton && input.fromButton.invitationId !== invitation.id)) {
+      await tx.invitationCodeAttempt.create({ data: { slackUserId: input.acceptor.slackUserId, createdAt: now } });
+      return {
+        ok: false,
+        refusal: 'unknown',
+        message: "That invitation code doesn't work. Check that you copied all of it. If your administrator resent the invitation, only the newest code works.",
+      };
+    }
+    const organizationName = invitation.organization.name;
+    if (invitation.status === 'ACCEPTED') {
+      return { ok: false, refusal: 'used', message: `This invitation to ${organizationName} has been accepted already; each code works once.` };
+    }
+    if (invitation.status === 'REVOKED') {
+      return { ok: false, refusal: 'revoked', message: `This invitation to ${organizationName} was withdrawn by an administrator.` };
+    }
+    if (invitation.status === 'EXPIRED' || isInvitationExpired(invitation.expiresAt, now)) {
+      return {
+        ok: false,
+        refusal: 'expired',
+        message: `This invitation to ${organizationName} expired on ${calendarDateIn(invitation.expiresAt, invitation.organization.timeZone)}. Ask an administrator to resend it.`,
+      };
+    }
+    if (input.fromButton && input.acceptor.email?.toLowerCase() !== invitation.email) {
+      return {
+        ok: false,
+        refusal: 'wrong_account',
+        message: `This invitation is for ${invitation.email}, and your Slack account uses another address, so it can't be accepted from here. If the invitation is yours, type \`/access accept\` with the code from it.`,
+      };
+    }
+
+    const acceptor = await memberFor(tx, input.acceptor);
+    const organization = invitation.organization;
+    const [existing] = await connectionsTo(tx, organization.id, [acceptor.id]);
+    const before = existing && existing.status !== 'REMOVED' ? existing : null;
+    const permissions = stringList(invitation.permissions);
+    const tags = stringList(invitation.tags);
+    const caller = callerOf(invitation);
+    await activateConnection(tx, {
+      organizationId: organization.id,
+      memberId: acceptor.id,
+      existing: existing ?? null,
+      permissions,
+      tags,
+      endsOn: invitation.endsOn,
+      endsAt: invitation.endsOn ? endOfDayIn(invitation.endsOn, organization.timeZone) : null,
+      caller,
+      connectedById: invitation.invitedById,
+      at: now,
+    });
+    await tx.invitation.update({ where: { id: invitation.id }, data: { status: 'ACCEPTED', acceptedById: acceptor.id, acceptedAt: now, updatedAt: now } });
+    const logEntryId = await appendLogEntry(tx, {
+      organizationId: organization.id,
+      actorId: acceptor.id,
+      subjectMemberId: acceptor.id,
+      subjectEmail: invitation.email,
+      action: LOG_ACTION.invitationAccepted,
+      before: before
+        ? { ...connectionSnapshot({ ...before, permissions: before.permissions.map((grant) => grant.permissionKey) }), invitationId: invitation.id }
+        : { invitationId: invitation.id },
+      after: { ...connectionSnapshot({ status: 'ACTIVE', permissions, tags, startsOn: before?.startsOn ?? null, endsOn: invitation.endsOn }), invitationId: invitation.id },
+      note: invitation.logNote,
+      createdAt: now,
+    });
+    const admins = await administratorsOf(tx, organization.id, now);
+    const items: OutboxItem[] = admins
+      .filter((admin) => admin.id !== acceptor.id)
+      .map((admin) => ({ kind: 'permissions.changed', logEntryId, userId: admin.slackUserId }));
+    if (organization.auditChannelId) items.push({ kind: 'audit.line', logEntryId, channel: organization.auditChannelId });
+    const homes = new Set([acceptor.slackUserId, ...admins.map((admin) => admin.slackUserId)]);
+    items.push(...[...homes].map((userId): OutboxItem => ({ kind: 'home.refresh', userId })));
+    await enqueue(tx, items, now);
+    return { ok: true, organization: organizationSummary(organization), permissions };
+  }, TRANSACTION_OPTIONS);
+}
+
+/** A pending invitation the actor manages, refusing anyone whose role does not cover what it grants. */
+async function managedInvitation(tx: Tx, actorSlackUserId: string, invitationId: number, now: Date) {
+  const invitation = await tx.invitation.findUnique({ where: { id: invitationId } });
+  if (!invitation) throw new DomainError('unknown_invitation', 'That invitation no longer exists.');
+  const admin = await actingAdmin(tx, actorSlackUserId, invitation.organizationId, now);
+  if (!stringList(invitation.permissions).every((key) => mayGrant(admin.roles, key))) {
+    throw new DomainError('forbidden', 'This invitation grants more than your administrator role covers, so an Administrator has to manage it.');
+  }
+  if (invitation.status !== 'PENDING') {
+    throw new DomainError('not_pending', `This invitation was ${invitation.status.toLowerCase()} already.`);
+  }
+  return { invitation, admin };
+}
+
+/** Issues a new code for a pending invitation; the old one stops working at once. */
+export async function resendInvitation(
+  prisma: Db,
+  input: { actorSlackUserId: string; invitationId: number; language: InvitationLanguage; personalMessage: string | null; note: string | null },
+  settings: InvitationSettings,
+  now: Date,
+): Promise<{ email: string; expiresAt: Date }> {
+  return prisma.$transaction(async (tx) => {
+    const { invitation, admin } = await managedInvitation(tx, input.actorSlackUserId, input.invitationId, now);
+    const code = newInvitationToken();
+    const expiresAt = invitationExpiresAt(now);
+    await tx.invitation.update({
+      where: { id: invitation.id },
+      data: {
+        tokenHash: hashInvitationToken(code),
+        issuedAt: now,
+        expiresAt,
+        resendCount: { increment: 1 },
+        language: input.language,
+        personalMessage: input.personalMessage?.trim() || null,
+        updatedAt: now,
+      },
+    });
+    await appendLogEntry(tx, {
+      organizationId: invitation.organizationId,
+      actorId: admin.member.id,
+      subjectEmail: invitation.email,
+      action: LOG_ACTION.invitationResent,
+      before: { invitationId: invitation.id, expiresAt: invitation.expiresAt.toISOString(), resendCount: invitation.resendCount },
+      after: { invitationId: invitation.id, expiresAt: expiresAt.toISOString(), resendCount: invitation.resendCount + 1, language: input.language },
+      note: input.note?.trim() || null,
+      createdAt: now,
+    });
+    await enqueue(tx, [{ kind: 'invitation.deliver', invitationId: invitation.id, sealedCode: sealInvitationCode(code, settings.sealingKey) }], now);
+    return { email: invitation.email, expiresAt };
+  }, TRANSACTION_OPTIONS);
+}
+
+/** Changes what a pending invitation grants; the person gets the invitation as it is when they accept. */
+export async function editInvitation(
+  prisma: Db,
+  input: {
+    actorSlackUserId: string;
+    invitationId: number;
+    permissions: string[];
+    tags: string[];
+    endsOn: string | null;
+    caller: CallerSettings | null;
+    note: string | null;
+  },
+  now: Date,
+): Promise<StepCheck> {
+  return prisma.$transaction(async (tx) => {
+    const { invitation, admin } = await managedInvitation(tx, input.actorSlackUserId, input.invitationId, now);
+    const permissions = [...new Set(input.permissions)];
+    const errors = {
+      ...checkInvitationGrant({ permissions, addressCount: 1, caller: input.caller }, admin.roles),
+      ...checkEndDate(input.endsOn, admin.organization, now),
+    };
+    if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
+    const caller = callerSettingsFor(permissions, input.caller);
+    const tags = input.tags.slice(0, INVITATION_TEXT_LIMIT.tags);
+    await tx.invitation.update({
+      where: { id: invitation.id },
+      data: { permissions, tags, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null, updatedAt: now },
+    });
+    await appendLogEntry(tx, {
+      organizationId: invitation.organizationId,
+      actorId: admin.member.id,
+      subjectEmail: invitation.email,
+      action: LOG_ACTION.invitationEdited,
+      before: {
+        invitationId: invitation.id,
+        permissions: stringList(invitation.permissions),
+        tags: stringList(invitation.tags),
+        endsOn: invitation.endsOn,
+        caller: callerOf(invitation),
+      },
+      after: { invitationId: invitation.id, permissions, tags, endsOn: input.endsOn, caller },
+      note: input.note?.trim() || null,
+      createdAt: now,
+    });
+    return { ok: true };
+  }, TRANSACTION_OPTIONS);
+}
+
+/** Withdraws a pending invitation; its code stops working. */
+export async function revokeInvitation(
+  prisma: Db,
+  input: { actorSlackUserId: string; invitationId: number; note: string | null },
+  now: Date,
+): Promise<{ email: string }> {
+  return prisma.$transaction(async (tx) => {
+    const { invitation, admin } = await managedInvitation(tx, input.actorSlackUserId, input.invitationId, now);
+    const revoked = await tx.invitation.updateMany({ where: { id: invitation.id, status: 'PENDING' }, data: { status: 'REVOKED', updatedAt: now } });
+    if (revoked.count === 0) throw new DomainError('not_pending', 'This invitation is no longer pending.');
+    await appendLogEntry(tx, {
+      organizationId: invitation.organizationId,
+      actorId: admin.member.id,
+      subjectEmail: invitation.email,
+      action: LOG_ACTION.invitationRevoked,
+      before: { invitationId: invitation.id, status: 'PENDING' },
+      after: { invitationId: invitation.id, status: 'REVOKED' },
+      note: input.note?.trim() || null,
+      createdAt: now,
+    });
+    return { email: invitation.email };
+  }, TRANSACTION_OPTIONS);
+}
+
+/** How many pending invitations an admin's list shows at once. */
+const PENDING_LISTED = 25;
+
+/** Pending invitations of the organizations this person administers, newest first. */
+export async function pendingInvitations(
+  prisma: Db,
+  actorSlackUserId: string,
+  now: Date,
+): Promise<{ invitations: InvitationSummary[]; total: number }> {
+  const organizations = await invitableOrganizations(prisma, actorSlackUserId, now);
+  if (organizations.length === 0) throw new DomainError('forbidden', 'Only administrators can see invitations.');
+  const where = { organizationId: { in: organizations.map((organization) => organization.id) }, status: 'PENDING' as const };
+  const [rows, total] = await Promise.all([
+    prisma.invitation.findMany({ where, include: { organization: true, invitedBy: true }, orderBy: { issuedAt: 'desc' }, take: PENDING_LISTED }),
+    prisma.invitation.count({ where }),
+  ]);
+  const catalog = permissionCatalog();
+  return {
+    total,
+    invitations: rows.map((row) => invitationSummary(row, catalog)),
+  };
+}
+
+/** One pending invitation, for its Edit and Resend forms. */
+export async function invitationForManagement(prisma: Db, actorSlackUserId: string, invitationId: number, now: Date): Promise<InvitationSummary> {
+  return prisma.$transaction(async (tx) => {
+    const { invitation } = await managedInvitation(tx, actorSlackUserId, invitationId, now);
+    const row = await tx.invitation.findUniqueOrThrow({ where: { id: invitation.id }, include: { organization: true, invitedBy: true } });
+    return invitationSummary(row, permissionCatalog());
+  });
+}
+
+function invitationSummary(
+  row: Awaited<ReturnType<Db['invitation']['findUniqueOrThrow']>> & {
+    organization: Parameters<typeof organizationSummary>[0];
+    invitedBy: { slackUserId: string; displayName: string; email: string | null };
+  },
+  catalog: ReturnType<typeof permissionCatalog>,
+): InvitationSummary {
+  return {
+    invitationId: row.id,
+    organization: organizationSummary(row.organization),
+    email: row.email,
+    permissions: permissionsFor(stringList(row.permissions), catalog),
+    tags: stringList(row.tags),
+    endsOn: row.endsOn,
+    caller: callerOf(row),
+    language: languageOf(row.language),
+    invitedBy: personSummary(row.invitedBy),
+    issuedAt: row.issuedAt,
+    expiresAt: row.expiresAt,
+    resendCount: row.resendCount,
+  };
+}
+
+/** What delivering an invitation needs, or null when it is no longer waiting for its invitee. */
+export async function invitationToDeliver(prisma: Db, invitationId: number, now: Date) {
+  const row = await prisma.invitation.findUnique({ where: { id: invitationId }, include: { organization: true, invitedBy: true } });
+  if (!row || row.status !== 'PENDING' || isInvitationExpired(row.expiresAt, now)) return null;
+  const summary = invitationSummary(row, permissionCatalog());
+  return {
+    tokenHash: row.tokenHash,
+    inviteeEmail: row.email,
+    message: {
+      invitationId: row.id,
+      language: summary.language,
+      organization: summary.organization,
+      invitedBy: summary.invitedBy,
+      inviteeEmail: row.email,
+      permissions: summary.permissions,
+      endsOn: row.endsOn,
+      caller: summary.caller,
+      personalMessage: row.personalMessage,
+      expiresAt: row.expiresAt,
+    },
+  };
+}
