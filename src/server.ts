@@ -7,6 +7,8 @@ import { applyPendingMigrations, pendingMigrations } from './db/migrations.js';
 import { createLogger, type Logger } from './logger.js';
 import { createSlackApp } from './slack/app.js';
 import type { GatehouseContext } from './slack/context.js';
+import { invitationSealingKey } from './domain/invitation-tokens.js';
+import { createMailer } from './mail/mailer.js';
 import { ensurePermissionCatalog } from './services/catalog.js';
 import { OutboxDispatcher } from './slack/outbox-dispatcher.js';
 import { createHttpServer } from './slack/http-server.js';
@@ -23,6 +25,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Listen address; the default listens on every interface, as a server in a container must. */
   host?: string;
+  /** The clock; tests move it to see what time-bound rules do. */
+  now?: () => Date;
 }
 
 export async function startGatehouse(config: AppConfig, options: StartOptions = {}): Promise<RunningGatehouse> {
@@ -44,17 +48,22 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
   const database = await openDatabase(target);
   const catalog = await ensurePermissionCatalog(database.prisma);
   if (catalog.created + catalog.updated > 0) logger.info(catalog, 'stored the permission catalog');
-  const now = () => new Date();
+  const now = options.now ?? (() => new Date());
+  // Codes wait in the outbox sealed with a key only the app's configuration holds.
+  const sealingKey = invitationSealingKey(config.SLACK_SIGNING_SECRET);
+  const mailer = config.SMTP_URL && config.SMTP_FROM ? createMailer({ url: config.SMTP_URL, from: config.SMTP_FROM }) : null;
   const dispatcher = new OutboxDispatcher({
     prisma: database.prisma,
     token: config.SLACK_BOT_TOKEN,
     slackApiUrl: config.SLACK_API_URL,
     logger: logger.child({ component: 'outbox' }),
     now,
+    invitations: { sealingKey, mailer },
   });
   const context: GatehouseContext = {
     prisma: database.prisma,
     settings: { triageChannelId: config.TRIAGE_CHANNEL_ID, operatorUserIds: config.OPERATOR_USER_IDS },
+    invitations: { sealingKey },
     logger,
     now,
     wakeOutbox: () => dispatcher.wake(),
@@ -85,6 +94,7 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
     stop() {
       stopping ??= (async () => {
         await dispatcher.stop();
+        mailer?.close();
         if (slack.socketReceiver) await slack.app.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();

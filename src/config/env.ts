@@ -45,7 +45,10 @@ const appSchema = databaseSchema
     OPERATOR_USER_IDS: optionalText
       .transform((value) => (value ?? '').split(',').map((id) => id.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be Slack user ids separated by commas, e.g. U0123,U0456'))),
-  });
+    SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional()),
+    SMTP_FROM: optionalText.pipe(z.string().regex(/^[^\s@]+@[^\s@]+$|<[^\s@]+@[^\s@]+>$/, 'must be an address, e.g. Gatehouse <access@example.com>').optional()),
+  })
+  .refine((config) => !config.SMTP_URL || config.SMTP_FROM, { path: ['SMTP_FROM'], message: 'is required when SMTP_URL is set' });
 
 /** Every variable Gatehouse reads. */
 export const CONFIG_VARIABLES = Object.keys(appSchema.shape);

@@ -1,5 +1,4 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { addWeeks } from 'date-fns';
 
 /** An invitation is good for six weeks from when it was issued (or last resent). */
 export const INVITATION_LIFETIME_WEEKS = 6;
@@ -22,8 +21,11 @@ export function invitationTokenMatches(presented: string, storedHash: string): b
   return stored.length === presentedHash.length && timingSafeEqual(presentedHash, stored);
 }
 
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Six weeks of elapsed time: an instant, the same wherever the server's clock is set. */
 export function invitationExpiresAt(issuedAt: Date): Date {
-  return addWeeks(issuedAt, INVITATION_LIFETIME_WEEKS);
+  return new Date(issuedAt.getTime() + INVITATION_LIFETIME_WEEKS * WEEK_MS);
 }
 
 export function isInvitationExpired(expiresAt: Date, now: Date): boolean {

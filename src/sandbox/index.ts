@@ -75,3 +75,4 @@ export {
   type ViewSubmissionParams,
 } from './slack-driver.js';
 export * from './socket-mode-server.js';
+export * from './smtp-server.js';

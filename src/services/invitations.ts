@@ -1,5 +1,15 @@
 import { TRANSACTION_OPTIONS, type Db, type Tx } from '../db/client.js';
 import { insertRows } from '../db/bulk-insert.js';
+import { Prisma } from '../db/generated/sqlite/client.js';
+import {
+  deleteDraft,
+  organizationAndMember,
+  readDraft,
+  saveDraftAddresses,
+  saveDraftGrant,
+  saveDraftSending,
+  saveInvalidEntries,
+} from '../db/invite-drafts.js';
 import { activateConnection } from '../db/connection-writes.js';
 import { connectionsTo } from '../db/joined-reads.js';
 import { appendLogEntries, appendLogEntry } from '../db/permission-log.js';
@@ -45,6 +55,9 @@ import { administratorsOf, connectionFacts, organizationSummary, permissionCatal
 
 type Reader = Db | Tx;
 
+/** Addresses per IN list: far below either database's parameter limit. */
+const ADDRESSES_PER_QUERY = 500;
+
 export interface InvitationSettings {
   /** Seals codes while they wait in the outbox (see invitationSealingKey). */
   sealingKey: Buffer;
@@ -70,14 +83,19 @@ interface ActingAdmin {
 
 /** The actor's admin roles in an organization, refusing anyone who holds none there. */
 async function actingAdmin(reader: Reader, actorSlackUserId: string, organizationId: number, now: Date): Promise<ActingAdmin> {
-  const organization = await reader.organization.findUnique({ where: { id: organizationId } });
-  if (!organization) throw new DomainError('unknown_organization', 'That organization no longer exists.');
-  const member = await reader.member.findUnique({ where: { slackUserId: actorSlackUserId } });
-  const [connection] = member ? await connectionsTo(reader, organizationId, [member.id]) : [];
+  const row = await organizationAndMember(reader, organizationId, actorSlackUserId);
+  if (!row) throw new DomainError('unknown_organization', 'That organization no longer exists.');
+  const [connection] = row.memberId !== null ? await connectionsTo(reader, organizationId, [row.memberId]) : [];
   const roles = adminRolesOf(connection && connection.status !== 'REMOVED' ? connectionFacts(connection) : null, now);
-  const verdict = mayInvite(roles, organization.name);
-  if (!verdict.allowed || !member) throw new DomainError('forbidden', verdict.allowed ? 'Only administrators can invite people.' : verdict.reason);
-  return { member, organization: { ...organizationSummary(organization), auditChannelId: organization.auditChannelId }, roles };
+  const verdict = mayInvite(roles, row.name);
+  if (!verdict.allowed || row.memberId === null) {
+    throw new DomainError('forbidden', verdict.allowed ? 'Only administrators can invite people.' : verdict.reason);
+  }
+  return {
+    member: { id: row.memberId, slackUserId: actorSlackUserId, displayName: row.memberDisplayName ?? actorSlackUserId, email: row.memberEmail },
+    organization: { ...organizationSummary(row), auditChannelId: row.auditChannelId },
+    roles,
+  };
 }
 
 /** Organizations this person can invite people to, with their roles there. */
@@ -94,26 +112,26 @@ export async function invitableOrganizations(prisma: Db, actorSlackUserId: strin
     .map((connection) => organizationSummary(connection.organization));
 }
 
-/** How each address stands with the organization: an active user, a pending invitee, or new. */
+/**
+ * How each address stands with the organization: an active user, a pending invitee, or new.
+ * Written as SQL because the ORM compiles a plan for each list length, and a 1000-address list
+ * cost more memory that way than the whole invitation.
+ */
 async function standings(reader: Reader, organizationId: number, addresses: readonly string[], now: Date) {
   const connected = new Set<string>();
   const pending = new Set<string>();
-  if (addresses.length === 0) return { connected, pending };
-  const members = await reader.member.findMany({ where: { email: { in: [...addresses] } }, select: { id: true, email: true } });
-  const connections =
-    members.length === 0
-      ? []
-      : await reader.connection.findMany({
-          where: { organizationId, memberId: { in: members.map((member) => member.id) }, status: { not: 'REMOVED' } },
-          select: { memberId: true },
-        });
-  const connectedIds = new Set(connections.map((connection) => connection.memberId));
-  for (const member of members) if (member.email && connectedIds.has(member.id)) connected.add(member.email);
-  const invitations = await reader.invitation.findMany({
-    where: { organizationId, status: 'PENDING', expiresAt: { gt: now }, email: { in: [...addresses] } },
-    select: { email: true },
-  });
-  for (const invitation of invitations) pending.add(invitation.email);
+  for (let start = 0; start < addresses.length; start += ADDRESSES_PER_QUERY) {
+    const list = Prisma.join(addresses.slice(start, start + ADDRESSES_PER_QUERY));
+    const members = await reader.$queryRaw<Array<{ email: string }>>`
+      SELECT DISTINCT m."email" AS "email" FROM "Member" m
+      JOIN "Connection" c ON c."memberId" = m."id" AND c."organizationId" = ${organizationId} AND c."status" <> 'REMOVED'
+      WHERE m."email" IN (${list})`;
+    for (const member of members) connected.add(member.email);
+    const invitations = await reader.$queryRaw<Array<{ email: string }>>`
+      SELECT DISTINCT "email" FROM "Invitation"
+      WHERE "organizationId" = ${organizationId} AND "status" = 'PENDING' AND "expiresAt" > ${now} AND "email" IN (${list})`;
+    for (const invitation of invitations) pending.add(invitation.email);
+  }
   return { connected, pending };
 }
 
@@ -136,8 +154,8 @@ async function draftModel(reader: Reader, draft: { id: number; addresses: unknow
 }
 
 async function loadDraft(reader: Reader, draftId: number, actorSlackUserId: string, now: Date) {
-  const draft = await reader.inviteDraft.findUnique({ where: { id: draftId }, include: { author: true } });
-  if (!draft || draft.author.slackUserId !== actorSlackUserId) {
+  const draft = await readDraft(reader, draftId);
+  if (!draft || draft.authorSlackUserId !== actorSlackUserId) {
     throw new DomainError('unknown_draft', 'This invitation was closed or sent already. Start again with `/access invite`.');
   }
   const admin = await actingAdmin(reader, actorSlackUserId, draft.organizationId, now);
@@ -165,14 +183,9 @@ export async function checkAddresses(
       fieldErrors: { addresses: `That is ${count} addresses; one invitation goes to at most ${MAX_ADDRESSES_PER_INVITATION}. Split the list.` },
     };
   }
-  const data = { addresses: parsed.valid, invalidEntries: parsed.invalid, duplicates: parsed.duplicates, organizationId: input.organizationId };
-  const existing = input.draftId
-    ? await prisma.inviteDraft.findFirst({ where: { id: input.draftId, authorId: admin.member.id } })
-    : null;
-  const draft = existing
-    ? await prisma.inviteDraft.update({ where: { id: existing.id }, data })
-    : await prisma.inviteDraft.create({ data: { ...data, authorId: admin.member.id } });
-  return { ok: true, draft: await draftModel(prisma, draft, admin.organization, now) };
+  const list = { addresses: parsed.valid, invalidEntries: parsed.invalid, duplicates: parsed.duplicates };
+  const draftId = await saveDraftAddresses(prisma, { id: input.draftId, organizationId: input.organizationId, authorId: admin.member.id }, list, now);
+  return { ok: true, draft: await draftModel(prisma, { id: draftId, ...list }, admin.organization, now) };
 }
 
 /** Drops one invalid entry, or all of them, from a draft. */
@@ -183,8 +196,8 @@ export async function removeInvalidEntries(
 ): Promise<InviteDraftModel> {
   const { draft, admin } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
   const remaining = input.entry === null ? [] : stringList(draft.invalidEntries).filter((entry) => entry !== input.entry);
-  const updated = await prisma.inviteDraft.update({ where: { id: draft.id }, data: { invalidEntries: remaining } });
-  return draftModel(prisma, updated, admin.organization, now);
+  await saveInvalidEntries(prisma, draft.id, remaining, now);
+  return draftModel(prisma, { ...draft, invalidEntries: remaining }, admin.organization, now);
 }
 
 function choicesOf(draft: {
@@ -242,10 +255,12 @@ export async function chooseGrant(
   };
   if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
   const caller = callerSettingsFor(permissions, input.caller);
-  await prisma.inviteDraft.update({
-    where: { id: draft.id },
-    data: { permissions, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null },
-  });
+  await saveDraftGrant(
+    prisma,
+    draft.id,
+    { permissions, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null },
+    now,
+  );
   return { ok: true };
 }
 
@@ -256,15 +271,17 @@ export async function saveSendingChoices(
   now: Date,
 ): Promise<void> {
   const { draft } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
-  await prisma.inviteDraft.update({
-    where: { id: draft.id },
-    data: {
+  await saveDraftSending(
+    prisma,
+    draft.id,
+    {
       tags: input.tags.slice(0, INVITATION_TEXT_LIMIT.tags),
       personalMessage: input.personalMessage?.trim() || null,
       language: input.language,
       logNote: input.logNote?.trim() || null,
     },
-  });
+    now,
+  );
 }
 
 export interface SentInvitations {
@@ -320,12 +337,15 @@ export async function sendInvitations(
 
     const { connected, pending } = await standings(tx, admin.organization.id, addresses, now);
     // A new invitation replaces any the same person has not accepted yet, so only one code works.
-    const replaced = await tx.invitation.findMany({
-      where: { organizationId: admin.organization.id, status: 'PENDING', email: { in: addresses } },
-      select: { id: true, email: true },
-    });
-    if (replaced.length > 0) {
-      await tx.invitation.updateMany({ where: { id: { in: replaced.map((row) => row.id) } }, data: { status: 'REVOKED', updatedAt: now } });
+    const replaced: Array<{ id: number; email: string }> = [];
+    for (let start = 0; start < addresses.length; start += ADDRESSES_PER_QUERY) {
+      replaced.push(
+        ...(await tx.$queryRaw<Array<{ id: number; email: string }>>`
+          UPDATE "Invitation" SET "status" = 'REVOKED', "updatedAt" = ${now}
+          WHERE "organizationId" = ${admin.organization.id} AND "status" = 'PENDING'
+            AND "email" IN (${Prisma.join(addresses.slice(start, start + ADDRESSES_PER_QUERY))})
+          RETURNING "id", "email"`),
+      );
     }
 
     const caller = callerSettingsFor(choices.permissions, choices.caller);
@@ -383,7 +403,7 @@ export async function sendInvitations(
       created.map((row) => ({ kind: 'invitation.deliver', invitationId: row.id, sealedCode: sealInvitationCode(codes.get(row.email)!, settings.sealingKey) })),
       now,
     );
-    await tx.inviteDraft.delete({ where: { id: draft.id } });
+    await deleteDraft(tx, draft.id, input.actorSlackUserId);
     return {
       ok: true,
       result: {
@@ -398,7 +418,7 @@ export async function sendInvitations(
 
 /** Throws away a draft the admin closed. */
 export async function discardDraft(prisma: Db, input: { actorSlackUserId: string; draftId: number }): Promise<void> {
-  await prisma.inviteDraft.deleteMany({ where: { id: input.draftId, author: { slackUserId: input.actorSlackUserId } } });
+  await deleteDraft(prisma, input.draftId, input.actorSlackUserId);
 }
 
 export type AcceptResult =

@@ -21,6 +21,12 @@ import {
   requestCard,
   requestOutcome,
 } from '../services/read-models.js';
+import { hashInvitationToken, openInvitationCode } from '../domain/invitation-tokens.js';
+import type { InvitationMessageModel } from '../domain/read-models.js';
+import { MailDeliveryError, type Mailer } from '../mail/mailer.js';
+import { invitationToDeliver } from '../services/invitations.js';
+import { SLASH_COMMAND } from './commands.js';
+import { invitationCodesMessage, invitationDirectMessage, invitationEmail } from './views/invitation-messages.js';
 import { myAccessHome } from './views/my-access.js';
 import { auditLineMessage, permissionsChangedMessage, requestOutcomeMessage } from './views/notices.js';
 import { requestCardMessage, requesterReceiptMessage } from './views/request-card.js';
@@ -28,6 +34,14 @@ import { requestCardMessage, requesterReceiptMessage } from './views/request-car
 interface Message {
   text: string;
   blocks: KnownBlock[];
+}
+
+/** Recorded as the "channel" of an invitation that went out by email. */
+const EMAILED = 'email';
+
+/** What a delivered message keeps: invitation codes do not outlive their delivery. */
+function scrubbed(item: OutboxItem): OutboxItem | undefined {
+  return item.kind === 'invitation.deliver' ? { ...item, sealedCode: '' } : undefined;
 }
 
 /** Platform errors that waiting may cure; every other `ok: false` answer is final. */
@@ -65,6 +79,29 @@ function redrawKey(item: OutboxItem): string | null {
 /** A message the dispatcher chose not to send, because what it was about is gone. */
 class NothingToSend extends Error {}
 
+/** An invitation nobody can deliver to its invitee: the code goes to the admin who sent it. */
+interface CodeHandover {
+  message: ClaimedMessage;
+  inviterSlackUserId: string;
+  model: InvitationMessageModel;
+}
+
+class HandOverToInviter extends Error {
+  constructor(readonly handover: CodeHandover) {
+    super('invitee unreachable');
+  }
+}
+
+/** How invitations are delivered: the key that opens their codes, and email when it is set up. */
+export interface InvitationDelivery {
+  sealingKey: Buffer;
+  mailer: Mailer | null;
+}
+
+function isSlackPlatformError(error: unknown, code: string): boolean {
+  return (error as { data?: { error?: string } }).data?.error === code;
+}
+
 export interface DispatcherOptions {
   prisma: Db;
   token: string;
@@ -74,6 +111,7 @@ export interface DispatcherOptions {
   /** How often to look for due messages when nobody wakes the dispatcher. */
   pollMs?: number;
   batchSize?: number;
+  invitations: InvitationDelivery;
 }
 
 /**
@@ -158,6 +196,7 @@ export class OutboxDispatcher {
       leaseMs: 60_000,
     });
     const redrawn = new Map<string, ClaimedMessage>();
+    const handovers: CodeHandover[] = [];
     for (const [index, message] of claimed.entries()) {
       if (Date.now() < this.pausedUntil) {
         // Give the rest back; they are picked up once the pause is over.
@@ -172,33 +211,103 @@ export class OutboxDispatcher {
         continue;
       }
       if (redraw) redrawn.set(redraw, message);
-      await this.deliverOne(message);
+      await this.deliverOne(message, handovers);
       // Slack's requests come first: their acks have three seconds, deliveries have no deadline.
       await new Promise((resolve) => setImmediate(resolve));
     }
+    await this.handOverCodes(handovers);
     return claimed.length;
+  }
+
+  /**
+   * Sends each admin the codes of the invitees this batch could not reach, in as few messages as
+   * Slack allows, rather than one message per invitee.
+   */
+  private async handOverCodes(handovers: CodeHandover[]): Promise<void> {
+    const groups = new Map<string, CodeHandover[]>();
+    for (const handover of handovers) {
+      const key = `${handover.inviterSlackUserId}:${handover.model.organization.id}`;
+      groups.set(key, [...(groups.get(key) ?? []), handover]);
+    }
+    for (const group of groups.values()) {
+      const first = group[0]!;
+      try {
+        const messages = invitationCodesMessage({
+          organization: first.model.organization,
+          emailConfigured: this.options.invitations.mailer !== null,
+          invitations: group.map(({ model }) => ({ invitationId: model.invitationId, email: model.inviteeEmail, code: model.code, expiresAt: model.expiresAt })),
+        });
+        for (const content of messages) await this.client.chat.postMessage({ channel: first.inviterSlackUserId, ...content });
+        for (const { message } of group) await markDelivered(this.options.prisma, message.id, { channel: first.inviterSlackUserId }, this.now(), scrubbed(message.item));
+      } catch (error) {
+        for (const { message } of group) await this.recordFailure(message, error);
+      }
+    }
   }
 
   private async releaseAll(messages: ClaimedMessage[]): Promise<void> {
     await releaseClaims(this.options.prisma, messages, new Date(this.pausedUntil));
   }
 
-  private async deliverOne(message: ClaimedMessage): Promise<void> {
-    const { prisma, logger } = this.options;
+  private async deliverOne(message: ClaimedMessage, handovers: CodeHandover[]): Promise<void> {
+    const { prisma } = this.options;
     try {
       const result = await this.send(message);
-      await markDelivered(prisma, message.id, result, this.now());
+      await markDelivered(prisma, message.id, result, this.now(), scrubbed(message.item));
     } catch (error) {
       if (error instanceof NothingToSend) {
-        await markDelivered(prisma, message.id, {}, this.now());
+        await markDelivered(prisma, message.id, {}, this.now(), scrubbed(message.item));
         return;
       }
-      const failure = classifyFailure(error, message.attempts);
-      if (failure.pauseAllMs) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + failure.pauseAllMs);
-      const retryAt = failure.retryAfterMs === null ? null : new Date(this.now().getTime() + failure.retryAfterMs);
-      const state = await markAttemptFailed(prisma, message.id, { error: failure.error, retryAt });
-      logger.warn({ outboxId: message.id, kind: message.item.kind, attempts: message.attempts + 1, state, error: failure.error }, 'outbox delivery failed');
+      if (error instanceof HandOverToInviter) {
+        handovers.push(error.handover);
+        return;
+      }
+      await this.recordFailure(message, error);
     }
+  }
+
+  private async recordFailure(message: ClaimedMessage, error: unknown): Promise<void> {
+    const failure = classifyFailure(error, message.attempts);
+    if (failure.pauseAllMs) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + failure.pauseAllMs);
+    const retryAt = failure.retryAfterMs === null ? null : new Date(this.now().getTime() + failure.retryAfterMs);
+    const state = await markAttemptFailed(this.options.prisma, message.id, { error: failure.error, retryAt });
+    this.options.logger.warn(
+      { outboxId: message.id, kind: message.item.kind, attempts: message.attempts + 1, state, error: failure.error },
+      'outbox delivery failed',
+    );
+  }
+
+  /**
+   * Delivers an invitation: by DM with an Accept button when the address belongs to someone in
+   * the workspace, else by email, else by handing the code to the inviting admin.
+   */
+  private async deliverInvitation(message: ClaimedMessage, item: Extract<OutboxItem, { kind: 'invitation.deliver' }>) {
+    const { prisma, invitations } = this.options;
+    const code = openInvitationCode(item.sealedCode, invitations.sealingKey);
+    const invitation = code ? await invitationToDeliver(prisma, item.invitationId, this.now()) : null;
+    // A resend issues a new code and queues it; this older one no longer opens the invitation.
+    if (!code || !invitation || hashInvitationToken(code) !== invitation.tokenHash) throw new NothingToSend();
+    const model: InvitationMessageModel = { ...invitation.message, code };
+    if (message.resultChannel === EMAILED) return { channel: EMAILED, ts: message.resultTs };
+    let inviteeUserId: string | null = null;
+    try {
+      const found = (await this.client.users.lookupByEmail({ email: invitation.inviteeEmail })) as WebAPICallResult & { user?: { id?: string } };
+      inviteeUserId = found.user?.id ?? null;
+    } catch (error) {
+      if (!isSlackPlatformError(error, 'users_not_found')) throw error;
+    }
+    if (inviteeUserId) return this.post(message, inviteeUserId, invitationDirectMessage(model));
+    if (invitations.mailer) {
+      try {
+        const sent = await invitations.mailer.send({ to: invitation.inviteeEmail, ...invitationEmail(model, { slashCommand: SLASH_COMMAND }) });
+        return { channel: EMAILED, ts: sent.messageId };
+      } catch (error) {
+        // A mailbox that does not exist will not start to; its admin gets the code instead.
+        if (!(error instanceof MailDeliveryError) || error.retryable) throw error;
+      }
+    }
+    throw new HandOverToInviter({ message, inviterSlackUserId: invitation.message.invitedBy.slackUserId, model });
   }
 
   private async send(message: ClaimedMessage): Promise<{ channel?: string | null; ts?: string | null }> {
@@ -243,6 +352,8 @@ export class OutboxDispatcher {
         await this.client.views.publish({ user_id: item.userId, view: myAccessHome(model) });
         return {};
       }
+      case 'invitation.deliver':
+        return this.deliverInvitation(message, item);
     }
   }
 

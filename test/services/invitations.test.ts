@@ -1,5 +1,6 @@
-import { addWeeks } from 'date-fns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const addWeeks = (instant: Date, weeks: number) => new Date(instant.getTime() + weeks * 7 * 24 * 60 * 60 * 1000);
 import type { Db } from '../../src/db/client.js';
 import { connectionsTo } from '../../src/db/joined-reads.js';
 import { invitationSealingKey, openInvitationCode } from '../../src/domain/invitation-tokens.js';

@@ -22,6 +22,8 @@ export const ACTION = {
   triageRoute: 'triage_route',
   /** Deny from triage (opens the deny modal); the value is the request id. */
   triageDeny: 'triage_deny',
+  /** Accept button on an invitation DM; the value is `<invitation id>.<code>`. */
+  acceptInvitation: 'invitation_accept',
 } as const;
 
 /** Block ids of the request form's inputs; field errors are reported against these. */
