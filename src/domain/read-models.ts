@@ -122,19 +122,19 @@ export interface PermissionsChangedNotice {
   before: PermissionInfo[];
   after: PermissionInfo[];
   requestId: number | null;
+  /** Set when the change is someone accepting an invitation. */
+  invitationId?: number | null;
   note: string | null;
 }
 
 /** The single audit-channel line for a change. */
-export interface AuditLineModel {
+export type AuditLineModel = {
   organization: OrganizationSummary;
   actor: PersonSummary;
   subject: PersonSummary;
-  action: 'approved' | 'denied' | 'withdrew';
   permissions: PermissionInfo[];
-  requestId: number;
   at: Date;
-}
+} & ({ action: 'approved' | 'denied' | 'withdrew'; requestId: number } | { action: 'accepted'; invitationId: number });
 
 export interface PendingRequestSummary {
   requestId: number;

@@ -165,26 +165,38 @@ async function loadDraft(reader: Reader, draftId: number, actorSlackUserId: stri
 export type AddressCheck = { ok: true; draft: InviteDraftModel } | { ok: false; fieldErrors: InvitationFieldErrors };
 
 /**
- * Step 1: reads the pasted addresses, sorts them, and keeps them in a draft (a new one, or the
- * admin's current one when they come back to this step).
+ * Step 1: reads pasted addresses into a draft. Slack caps one text box at 3000 characters, so a
+ * long list arrives in several pastes: each adds to the admin's draft, repeats folded, up to the
+ * limit for one invitation.
  */
 export async function checkAddresses(
   prisma: Db,
   input: { actorSlackUserId: string; organizationId: number; text: string; draftId: number | null },
   now: Date,
 ): Promise<AddressCheck> {
-  const admin = await actingAdmin(prisma, input.actorSlackUserId, input.organizationId, now);
-  const parsed = parseAddressList(input.text);
+  const earlier = input.draftId ? await loadDraft(prisma, input.draftId, input.actorSlackUserId, now) : null;
+  const admin = earlier?.admin ?? (await actingAdmin(prisma, input.actorSlackUserId, input.organizationId, now));
+  const previous = earlier
+    ? [...stringList(earlier.draft.addresses), ...stringList(earlier.draft.invalidEntries)].join('\n')
+    : '';
+  const parsed = parseAddressList(`${previous}\n${input.text}`);
   const count = parsed.valid.length + parsed.invalid.length;
   if (count === 0) return { ok: false, fieldErrors: { addresses: 'Paste at least one email address.' } };
   if (count > MAX_ADDRESSES_PER_INVITATION) {
     return {
       ok: false,
-      fieldErrors: { addresses: `That is ${count} addresses; one invitation goes to at most ${MAX_ADDRESSES_PER_INVITATION}. Split the list.` },
+      fieldErrors: {
+        addresses: `That makes ${count} addresses; one invitation goes to at most ${MAX_ADDRESSES_PER_INVITATION}. Send these, then invite the rest separately.`,
+      },
     };
   }
-  const list = { addresses: parsed.valid, invalidEntries: parsed.invalid, duplicates: parsed.duplicates };
-  const draftId = await saveDraftAddresses(prisma, { id: input.draftId, organizationId: input.organizationId, authorId: admin.member.id }, list, now);
+  const list = { addresses: parsed.valid, invalidEntries: parsed.invalid, duplicates: parsed.duplicates + (earlier?.draft.duplicates ?? 0) };
+  const draftId = await saveDraftAddresses(
+    prisma,
+    { id: earlier?.draft.id ?? null, organizationId: admin.organization.id, authorId: admin.member.id },
+    list,
+    now,
+  );
   return { ok: true, draft: await draftModel(prisma, { id: draftId, ...list }, admin.organization, now) };
 }
 

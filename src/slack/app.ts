@@ -6,6 +6,7 @@ import type { GatehouseContext } from './context.js';
 import { registerAccessCommand } from './listeners/access-command.js';
 import { registerAccessRequests } from './listeners/access-requests.js';
 import { registerAppHome } from './listeners/app-home.js';
+import { registerInvitations } from './listeners/invitations.js';
 
 export const EVENTS_PATH = '/slack/events';
 
@@ -51,5 +52,6 @@ export function createSlackApp(config: SlackSettings, logger: Logger, context: G
   registerAccessCommand(app, context);
   registerAccessRequests(app, context);
   registerAppHome(app, context);
+  registerInvitations(app, context);
   return { app, httpReceiver, socketReceiver };
 }

@@ -13,6 +13,7 @@ export const SLASH_COMMAND = '/access';
 export const SUBCOMMANDS: SubcommandHelp[] = [
   { name: 'request', usage: '/access request', summary: 'Ask to be connected to an organization, or for more permissions.' },
   { name: 'me', usage: '/access me', summary: 'See your organizations, permissions and pending requests.' },
+  { name: 'accept', usage: '/access accept CODE', summary: 'Accept an invitation with the code from it.' },
   { name: 'help', usage: '/access help', summary: 'Show this list of commands.' },
 ];
 

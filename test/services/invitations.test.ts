@@ -121,6 +121,19 @@ describe.each(DATABASE_KINDS)('invitations on %s', (kind) => {
     expect(await prisma.inviteDraft.count({ where: { id: draft.draftId } })).toBe(0);
   });
 
+  it('adds each paste to the draft, folding repeats across pastes, up to 1000 addresses', async () => {
+    const first = await draftFor('a1@example.io, a2@example.io bad-entry');
+    const second = await checkAddresses(prisma, { actorSlackUserId: ADMIN, organizationId, text: 'A2@example.io\na3@example.io', draftId: first.draftId }, NOW);
+    expect(second).toMatchObject({ ok: true, draft: { draftId: first.draftId, fresh: ['a1@example.io', 'a2@example.io', 'a3@example.io'], invalid: ['bad-entry'], duplicates: 1 } });
+    const tooMany = Array.from({ length: 998 }, (_, index) => `b${index}@example.io`).join('\n');
+    expect(await checkAddresses(prisma, { actorSlackUserId: ADMIN, organizationId, text: tooMany, draftId: first.draftId }, NOW)).toEqual({
+      ok: false,
+      fieldErrors: { addresses: 'That makes 1002 addresses; one invitation goes to at most 1000. Send these, then invite the rest separately.' },
+    });
+    // Someone else cannot add to this admin's draft.
+    await expect(checkAddresses(prisma, { actorSlackUserId: TRAINER, organizationId, text: 'c@example.io', draftId: first.draftId }, NOW)).rejects.toThrow(/Start again/);
+  });
+
   it('keeps authorized-caller invitations to one person with a support level, and limited admins to their scope', async () => {
     const caller = [PERMISSION.viewSupport, PERMISSION.authorizedCallerActions];
     const two = await draftFor('one@example.net two@example.net');

@@ -6,6 +6,7 @@ import type { GatehouseContext } from '../context.js';
 import { helpReply, unknownSubcommandReply } from '../views/help.js';
 import { myAccessMessage } from '../views/my-access.js';
 import { openRequestForm, refreshProfileLater } from './access-requests.js';
+import { acceptFromCommand } from './invitations.js';
 
 /** The fields of a slash command payload that Gatehouse relies on. */
 export const slashCommandPayload = z.object({
@@ -26,7 +27,7 @@ export function registerAccessCommand(app: App, context: GatehouseContext): void
       return;
     }
     const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;
-    const { name } = parseSubcommand(parsed.data.text);
+    const { name, args } = parseSubcommand(parsed.data.text);
     switch (name) {
       case 'help':
         await ack(help);
@@ -37,6 +38,11 @@ export function registerAccessCommand(app: App, context: GatehouseContext): void
         await openRequestForm(client, context, userId, triggerId);
         refreshProfileLater(client, context, userId, teamId);
         return;
+      case 'accept': {
+        const reply = await acceptFromCommand(client, context, { userId, teamId, args });
+        await ack(reply.ok ? { response_type: 'ephemeral', ...reply.message } : { response_type: 'ephemeral', text: reply.text });
+        return;
+      }
       case 'me':
         await ack(myAccessMessage(await myAccess(context.prisma, userId, context.now())));
         return;

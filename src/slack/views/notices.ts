@@ -94,14 +94,23 @@ export function permissionsChangedMessage(notice: PermissionsChangedNotice): Mes
   const afterKeys = keysOf(notice.after);
   const before = bulletsOrNone(notice.before, (permission) => (afterKeys.has(permission.key) ? null : 'removed'));
   const after = bulletsOrNone(notice.after, (permission) => (beforeKeys.has(permission.key) ? null : 'new'));
-  const about = [personDetails(notice.subject), ...(notice.requestId !== null ? [`request #${notice.requestId}`] : [])].join('  ·  ');
+  const about = [
+    personDetails(notice.subject),
+    ...(notice.requestId !== null ? [`request #${notice.requestId}`] : []),
+    ...(notice.invitationId ? [`invitation #${notice.invitationId}`] : []),
+  ].join('  ·  ');
+  const headline = notice.invitationId
+    ? `:incoming_envelope: ${mention(notice.subject)} accepted the invitation to *${where}*.`
+    : `:arrows_counterclockwise: ${mention(notice.actor)} changed ${mention(notice.subject)}'s permissions in *${where}*.`;
   const blocks: KnownBlock[] = [
-    section(mrkdwn(`:arrows_counterclockwise: ${mention(notice.actor)} changed ${mention(notice.subject)}'s permissions in *${where}*.`)),
+    section(mrkdwn(headline)),
     context(plain(about)),
     section(mrkdwn('*Permissions*'), { fields: [mrkdwn(`*Before*\n${before}`, 2000), mrkdwn(`*After*\n${after}`, 2000)] }),
     ...(notice.note ? [section(plain(`Note: ${notice.note}`, NOTE_SHOWN))] : []),
   ];
-  const text = `${escapeMrkdwn(personName(notice.actor))} changed ${escapeMrkdwn(personName(notice.subject))}'s permissions in ${where}.`;
+  const text = notice.invitationId
+    ? `${escapeMrkdwn(personName(notice.subject))} accepted the invitation to ${where}.`
+    : `${escapeMrkdwn(personName(notice.actor))} changed ${escapeMrkdwn(personName(notice.subject))}'s permissions in ${where}.`;
   return { text: fallbackText(text), blocks };
 }
 
@@ -113,6 +122,7 @@ function auditSentence(model: AuditLineModel, name: (person: AuditLineModel['act
   const where = escapeMrkdwn(organizationLabel(model.organization));
   const what = escapeMrkdwn(permissionNames(model.permissions, 'no permissions'));
   const actor = name(model.actor);
+  if (model.action === 'accepted') return `${actor} accepted the invitation to ${where}: ${what} (invitation #${model.invitationId})`;
   const tail = `${where}: ${what} (request #${model.requestId})`;
   switch (model.action) {
     case 'approved':
