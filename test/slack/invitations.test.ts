@@ -132,4 +132,30 @@ describe.each(DATABASE_KINDS)('invitations through Slack on %s', (kind) => {
     const codes = [...handover.matchAll(/`([A-Za-z0-9_-]{43})`/g)].map((match) => match[1]);
     expect(new Set(codes).size).toBe(2);
   });
+
+  it('delivers a 200-person invitation through a Slack outage, every DM exactly once and none before Retry-After', async () => {
+    app = await startTestApp(kind);
+    const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200' }, [ADA]);
+    const invitees = Array.from({ length: 200 }, (_, index) => person(`U0INV${String(index).padStart(4, '0')}`, `Invitee ${index}`));
+    for (const invitee of invitees) app.emulator.addUser(invitee);
+    // Slack fails twice, then rate-limits for 2 seconds, then recovers.
+    app.emulator.failNext('chat.postMessage', { status: 503 }, 2);
+    app.emulator.failNext('chat.postMessage', { status: 429, retryAfter: 2 }, 1);
+    await invite(app, organization.id, invitees.map((invitee) => invitee.email));
+    await settle(app, 60_000);
+
+    const posts = app.emulator.callsTo('chat.postMessage');
+    expect(posts.filter((call) => call.faulted).map((call) => call.status)).toEqual([503, 503, 429]);
+    const limitedAt = posts.find((call) => call.status === 429)!.at.getTime();
+    const nextPost = posts.find((call) => call.at.getTime() > limitedAt && !call.faulted)!;
+    expect(nextPost.at.getTime() - limitedAt).toBeGreaterThanOrEqual(2000);
+    for (const invitee of invitees) {
+      const dms = postsIn(app, invitee.id);
+      expect(dms, invitee.email).toHaveLength(1);
+      expect(buttonsIn(dms[0]!).map((button) => button.action_id)).toEqual([ACTION.acceptInvitation]);
+    }
+    const rows = await app.db.database.prisma.outboxMessage.findMany({ where: { kind: 'invitation.deliver' } });
+    expect(rows).toHaveLength(200);
+    expect(rows.every((row) => row.status === 'SENT')).toBe(true);
+  });
 });

@@ -6,6 +6,16 @@ export const CALLBACK = {
   requestForm: 'access_request_form',
   approveForm: 'access_request_approve',
   denyForm: 'access_request_deny',
+  /** `/access invite` step 1 (the root view): paste addresses, in as many rounds as needed. */
+  inviteAddresses: 'invite_addresses',
+  /** Step 2, pushed on step 1: permissions, end date and caller settings. */
+  inviteGrant: 'invite_grant',
+  /** Step 3, pushed on step 2: tags, message, language, note, preview and Send. */
+  inviteSending: 'invite_sending',
+  /** Forms opened from the overflow menu of `/access invitations`. */
+  invitationEdit: 'invitation_edit',
+  invitationResend: 'invitation_resend',
+  invitationRevoke: 'invitation_revoke',
 } as const;
 
 export const ACTION = {
@@ -24,6 +34,14 @@ export const ACTION = {
   triageDeny: 'triage_deny',
   /** Accept button on an invitation DM; the value is `<invitation id>.<code>`. */
   acceptInvitation: 'invitation_accept',
+  /** "Remove" next to one invalid entry in invite step 1; the value is the entry exactly as stored. */
+  inviteRemoveInvalid: 'invite_remove_invalid',
+  /** "Remove invalid addresses" in invite step 1: drops every invalid entry. */
+  inviteRemoveAllInvalid: 'invite_remove_all_invalid',
+  /** "Preview" in invite step 3; the value is the draft id. */
+  invitePreview: 'invite_preview',
+  /** Overflow menu on each pending invitation; option values are `resend:<id>`, `edit:<id>`, `revoke:<id>`. */
+  manageInvitation: 'invitation_manage',
 } as const;
 
 /** Block ids of the request form's inputs; field errors are reported against these. */
@@ -53,6 +71,57 @@ export const APPROVE_FORM_BLOCK = {
 export const DENY_FORM_BLOCK = {
   reason: 'reason',
   notify: 'notify',
+} as const;
+
+/**
+ * Invite step 1. The addresses input's real block_id carries the view's revision (see
+ * `addressesBlockId` in invite-forms.ts), so each redraw shows an empty box.
+ */
+export const INVITE_ADDRESSES_BLOCK = {
+  organization: 'invite_organization',
+  addresses: 'invite_addresses',
+  /** The actions block holding "Remove invalid addresses". */
+  removeAllInvalid: 'invite_remove_all_invalid',
+} as const;
+
+/** Invite step 2. Both permission groups dispatch a block action (action id INPUT_ACTION) when ticked. */
+export const INVITE_GRANT_BLOCK = {
+  adminPermissions: 'invite_grant_admin',
+  accessPermissions: 'invite_grant_access',
+  endsOn: 'invite_ends_on',
+  supportLevel: 'invite_support_level',
+  callerLevel: 'invite_caller_level',
+} as const;
+
+/** Invite step 3. */
+export const INVITE_SENDING_BLOCK = {
+  tags: 'invite_tags',
+  personalMessage: 'invite_personal_message',
+  language: 'invite_language',
+  note: 'invite_note',
+  /** The actions block holding the Preview button. */
+  preview: 'invite_preview',
+} as const;
+
+/** The Edit form of a pending invitation: step 2's fields plus tags and a log note. */
+export const INVITATION_EDIT_BLOCK = {
+  adminPermissions: 'invitation_edit_admin',
+  accessPermissions: 'invitation_edit_access',
+  endsOn: 'invitation_ends_on',
+  supportLevel: 'invitation_support_level',
+  callerLevel: 'invitation_caller_level',
+  tags: 'invitation_tags',
+  note: 'invitation_note',
+} as const;
+
+export const INVITATION_RESEND_BLOCK = {
+  language: 'invitation_language',
+  personalMessage: 'invitation_personal_message',
+  note: 'invitation_note',
+} as const;
+
+export const INVITATION_REVOKE_BLOCK = {
+  note: 'invitation_note',
 } as const;
 
 /** Every input element uses this action id inside its block; blocks tell the inputs apart. */

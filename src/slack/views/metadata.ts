@@ -17,8 +17,25 @@ export const decisionFormMetadata = z.object({
   inTriage: z.boolean().optional(),
 });
 
+/** The invitation modal's three steps share this; the draft holds everything chosen so far. */
+export const inviteMetadata = z.object({
+  /** Null until the first addresses are checked. */
+  draftId: z.number().int().positive().nullable(),
+  /** The organization when step 1 shows no picker (one organization, or a draft already exists). */
+  organizationId: z.number().int().positive().nullable(),
+  /** Goes up with each redraw of step 1, so the addresses box gets a new block_id and shows empty. */
+  revision: z.number().int().min(0),
+});
+
+/** Edit, Resend and Revoke of one pending invitation. */
+export const invitationFormMetadata = z.object({
+  invitationId: z.number().int().positive(),
+});
+
 export type RequestFormMetadata = z.infer<typeof requestFormMetadata>;
 export type DecisionFormMetadata = z.infer<typeof decisionFormMetadata>;
+export type InviteMetadata = z.infer<typeof inviteMetadata>;
+export type InvitationFormMetadata = z.infer<typeof invitationFormMetadata>;
 
 export function encodeMetadata<T>(schema: z.ZodType<T>, value: T): string {
   return JSON.stringify(schema.parse(value));
