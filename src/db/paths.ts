@@ -1,8 +1,22 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-/** The checkout's root, found from this file so commands work from any working directory. */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * The checkout's root: the nearest folder above this file with a package.json. Found by walking
+ * up, so it is the same whether this runs from src/ through tsx or from the compiled dist/src/.
+ */
+function projectRoot(): string {
+  let folder = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(folder, 'package.json'))) {
+    const parent = path.dirname(folder);
+    if (parent === folder) throw new Error('Gatehouse could not find its package.json above its own files.');
+    folder = parent;
+  }
+  return folder;
+}
+
+export const PROJECT_ROOT = projectRoot();
 
 export const PRISMA_DIR = path.join(PROJECT_ROOT, 'prisma');
 

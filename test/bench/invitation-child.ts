@@ -68,7 +68,7 @@ async function runInvitation(
 }
 
 
-if (process.argv[1]?.endsWith('invitation-child.ts')) {
+if (/invitation-child\.[jt]s$/.test(process.argv[1] ?? '')) {
   const [url, size, offset] = process.argv.slice(2);
   const figures = await measureOne(url!, Number(size), Number(offset));
   process.stdout.write(`${JSON.stringify(figures)}\n`);

@@ -1,6 +1,7 @@
 // The invitation benchmark: one invitation of 100 to 1000 addresses against 100,000 members,
 // from the pasted text to the invitations, code hashes, log entries and outbox rows. Each size runs
-// in a fresh child process (invitation-child.ts) so its peak RSS is its own.
+// in a fresh child process (the compiled invitation-child.ts, as production runs compiled code)
+// so its peak RSS is its own.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { addAdministrator } from '../../src/services/administrators.js';
 import { ensurePermissionCatalog } from '../../src/services/catalog.js';
 import { createOrganization } from '../../src/services/organizations.js';
 
+import { compiledEntry } from './processes.js';
 import { BENCH_ADMIN as ADMIN, BENCH_CUSTOMER_NUMBER as CUSTOMER_NUMBER, type InvitationFigures } from './invitation-child.js';
 
 export interface InvitationBenchResult {
@@ -50,7 +52,7 @@ async function buildDatabase(url: string, members: number): Promise<void> {
 }
 
 async function inChild(url: string, size: number, offset: number): Promise<InvitationFigures> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'test/bench/invitation-child.ts'), url, String(size), String(offset)], {
+  const child = spawn(process.execPath, ['--enable-source-maps', compiledEntry('test/bench/invitation-child.ts'), url, String(size), String(offset)], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/db/paths.js';
@@ -10,14 +11,24 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a TypeScript entry point in its own Node process and waits until `healthPath` answers. */
+/**
+ * The compiled JavaScript of a TypeScript entry point, as `npm start` runs it: the benchmark
+ * measures what production runs, without a TypeScript loader in the process.
+ */
+export function compiledEntry(entry: string): string {
+  const compiled = path.join(PROJECT_ROOT, 'dist', entry.replace(/\.ts$/, '.js'));
+  if (!existsSync(compiled)) throw new Error(`${compiled} is missing; run \`npm run build\` first (npm run bench does).`);
+  return compiled;
+}
+
+/** Starts an entry point, compiled, in its own Node process and waits until `healthPath` answers. */
 export async function startServerProcess(
   entry: string,
   env: Record<string, string>,
   port: number,
   healthPath: string,
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, entry)], {
+  const child = spawn(process.execPath, ['--enable-source-maps', compiledEntry(entry)], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { measureAckLatency } from './ack-latency.js';
 import { measureApprovePath } from './approve-path.js';
+import { measureInvitations } from './invitation.js';
 
 const options = z
   .object({
@@ -49,12 +50,27 @@ console.log(approveRow('Gatehouse (SQLite)', approve.gatehouse));
 console.log(approveRow('bare Bolt (ack only)', approve.bareBolt));
 console.log(`A decision's ack p99 is ${approve.gatehouse.submissionAck.p99Ms} ms (target < 100 ms).`);
 
+const invitation = await measureInvitations({ members: 100_000, sizes: [100, 250, 500, 1000] });
+console.log(`\nInvitation: paste, check, sort against ${invitation.members.toLocaleString('en-US')} members, and store invitations, code hashes, log entries and outbox rows`);
+console.log('| addresses | invitations | time ms | ms per address | peak RSS MB |');
+console.log('| --------- | ----------- | ------- | -------------- | ----------- |');
+for (const size of invitation.sizes) {
+  console.log(
+    `| ${String(size.addresses).padStart(9)} | ${String(size.invitations).padStart(11)} | ${String(size.milliseconds).padStart(7)} | ${(size.milliseconds / size.addresses)
+      .toFixed(2)
+      .padStart(14)} | ${String(size.peakRssMb).padStart(11)} |`,
+  );
+}
+const largest = invitation.sizes.at(-1)!;
+console.log(`1000 addresses took ${largest.milliseconds} ms (target < 1000 ms) with a peak RSS of ${largest.peakRssMb} MB (target < 200 MB).`);
+
 if (options.out) {
   const report = {
     generatedAt: new Date().toISOString(),
     machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
     ackLatency: ack,
     approvePath: approve,
+    invitation,
   };
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`Wrote ${options.out}`);
