@@ -48,6 +48,7 @@ import {
   type InviteDraftModel,
   type InviteStepModel,
   type OrganizationSummary,
+  type PermissionInfo,
 } from '../domain/read-models.js';
 import { memberFor, type SlackProfile } from './members.js';
 import { enqueue } from './outbox.js';
@@ -685,12 +686,18 @@ export async function pendingInvitations(
   };
 }
 
-/** One pending invitation, for its Edit and Resend forms. */
-export async function invitationForManagement(prisma: Db, actorSlackUserId: string, invitationId: number, now: Date): Promise<InvitationSummary> {
+/** One pending invitation for its Edit, Resend and Revoke forms, with what the actor may grant. */
+export async function invitationForManagement(
+  prisma: Db,
+  actorSlackUserId: string,
+  invitationId: number,
+  now: Date,
+): Promise<{ invitation: InvitationSummary; grantable: PermissionInfo[] }> {
   return prisma.$transaction(async (tx) => {
-    const { invitation } = await managedInvitation(tx, actorSlackUserId, invitationId, now);
+    const { invitation, admin } = await managedInvitation(tx, actorSlackUserId, invitationId, now);
     const row = await tx.invitation.findUniqueOrThrow({ where: { id: invitation.id }, include: { organization: true, invitedBy: true } });
-    return invitationSummary(row, permissionCatalog());
+    const catalog = permissionCatalog();
+    return { invitation: invitationSummary(row, catalog), grantable: permissionsFor(grantablePermissions(admin.roles), catalog) };
   });
 }
 

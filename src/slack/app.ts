@@ -7,6 +7,7 @@ import { registerAccessCommand } from './listeners/access-command.js';
 import { registerAccessRequests } from './listeners/access-requests.js';
 import { registerAppHome } from './listeners/app-home.js';
 import { registerInvitations } from './listeners/invitations.js';
+import { registerInviteFlow } from './listeners/invite-flow.js';
 
 export const EVENTS_PATH = '/slack/events';
 
@@ -53,5 +54,6 @@ export function createSlackApp(config: SlackSettings, logger: Logger, context: G
   registerAccessRequests(app, context);
   registerAppHome(app, context);
   registerInvitations(app, context);
+  registerInviteFlow(app, context);
   return { app, httpReceiver, socketReceiver };
 }

@@ -14,6 +14,8 @@ export const SUBCOMMANDS: SubcommandHelp[] = [
   { name: 'request', usage: '/access request', summary: 'Ask to be connected to an organization, or for more permissions.' },
   { name: 'me', usage: '/access me', summary: 'See your organizations, permissions and pending requests.' },
   { name: 'accept', usage: '/access accept CODE', summary: 'Accept an invitation with the code from it.' },
+  { name: 'invite', usage: '/access invite', summary: 'Administrators: invite up to 1000 people by email.' },
+  { name: 'invitations', usage: '/access invitations', summary: 'Administrators: resend, edit or revoke pending invitations.' },
   { name: 'help', usage: '/access help', summary: 'Show this list of commands.' },
 ];
 

@@ -42,6 +42,8 @@ describe.each(DATABASE_KINDS)('invitations through Slack on %s', (kind) => {
   let app: TestApp;
   let smtp: SmtpSandbox | undefined;
   afterEach(async () => {
+    // Whatever the app sent, Slack would have accepted: no Block Kit or API rule was broken.
+    expect(app.emulator.violations).toEqual([]);
     await app.stop();
     await smtp?.close();
     smtp = undefined;

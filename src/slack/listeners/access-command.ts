@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
+import { invitableOrganizations } from '../../services/invitations.js';
 import { myAccess } from '../../services/read-models.js';
 import { parseSubcommand, SLASH_COMMAND, SUBCOMMANDS } from '../commands.js';
 import type { GatehouseContext } from '../context.js';
@@ -7,6 +8,7 @@ import { helpReply, unknownSubcommandReply } from '../views/help.js';
 import { myAccessMessage } from '../views/my-access.js';
 import { openRequestForm, refreshProfileLater } from './access-requests.js';
 import { acceptFromCommand } from './invitations.js';
+import { invitationList, openInviteForm } from './invite-flow.js';
 
 /** The fields of a slash command payload that Gatehouse relies on. */
 export const slashCommandPayload = z.object({
@@ -43,6 +45,20 @@ export function registerAccessCommand(app: App, context: GatehouseContext): void
         await ack(reply.ok ? { response_type: 'ephemeral', ...reply.message } : { response_type: 'ephemeral', text: reply.text });
         return;
       }
+      case 'invite': {
+        const organizations = await invitableOrganizations(context.prisma, userId, context.now());
+        if (organizations.length === 0) {
+          await ack({ response_type: 'ephemeral', text: 'Only administrators of an organization can invite people to it.' });
+          return;
+        }
+        // The trigger is good for three seconds, so the form opens right after the ack.
+        await ack();
+        await openInviteForm(client, organizations, triggerId);
+        return;
+      }
+      case 'invitations':
+        await ack(await invitationList(context, userId));
+        return;
       case 'me':
         await ack(myAccessMessage(await myAccess(context.prisma, userId, context.now())));
         return;
@@ -51,3 +67,4 @@ export function registerAccessCommand(app: App, context: GatehouseContext): void
     }
   });
 }
+

@@ -155,6 +155,7 @@ function modal(options: {
     close: plain(options.close, MODAL_LABEL),
     ...(options.privateMetadata !== undefined ? { private_metadata: options.privateMetadata } : {}),
     ...(options.notifyOnClose ? { notify_on_close: true } : {}),
+    // A last resort: each view budgets its own blocks (the preview goes last and takes what is left).
     blocks: options.blocks.slice(0, MODAL_BLOCKS),
   };
 }
@@ -727,7 +728,7 @@ export function invitationEditView(model: InvitationEditModel, metadata: Invitat
     ...invitationHeading(invitation),
     context(plain('Nothing is sent again: the person gets the invitation as it stands when they accept. Resend it if they should see the change.')),
     ...(beyondRole.length > 0
-      ? [section(mrkdwn(`:warning: It also grants ${escapeMrkdwn(permissionNames(beyondRole))}, which your role does not cover; saving removes it.`))]
+      ? [section(mrkdwn(`:warning: It also grants ${escapeMrkdwn(permissionNames(beyondRole))}, which your role does not cover; saving removes ${beyondRole.length === 1 ? 'it' : 'them'}.`))]
       : []),
     ...permissionInputs(INVITATION_EDIT_BLOCK, grantable, invitation.permissions.map((permission) => permission.key)),
     endsOnInput(INVITATION_EDIT_BLOCK.endsOn, invitation.endsOn),

@@ -1,0 +1,467 @@
+import type { App, BlockAction, SlackViewAction, ViewClosedAction, ViewOutput } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { DomainError } from '../../domain/errors.js';
+import { invitationExpiresAt } from '../../domain/invitation-tokens.js';
+import { isAuthorizedCallerInvitation, type InvitationFieldErrors } from '../../domain/invitations.js';
+import { INVITATION_LANGUAGES, type CallerSettings, type InvitationLanguage, type InvitationMessageModel, type InviteStepModel, type OrganizationSummary } from '../../domain/read-models.js';
+import {
+  checkAddresses,
+  chooseGrant,
+  discardDraft,
+  editInvitation,
+  invitableOrganizations,
+  invitationForManagement,
+  inviteSteps,
+  pendingInvitations,
+  removeInvalidEntries,
+  resendInvitation,
+  revokeInvitation,
+  saveSendingChoices,
+  sendInvitations,
+} from '../../services/invitations.js';
+import { permissionCatalog, permissionsFor } from '../../services/read-models.js';
+import type { GatehouseContext } from '../context.js';
+import {
+  ACTION,
+  CALLBACK,
+  INPUT_ACTION,
+  INVITATION_EDIT_BLOCK,
+  INVITATION_RESEND_BLOCK,
+  INVITATION_REVOKE_BLOCK,
+  INVITE_ADDRESSES_BLOCK,
+  INVITE_GRANT_BLOCK,
+  INVITE_SENDING_BLOCK,
+} from '../views/ids.js';
+import {
+  addressesBlockId,
+  invitationEditView,
+  invitationListMessage,
+  invitationResendView,
+  invitationRevokeView,
+  inviteAddressesView,
+  inviteGrantView,
+  inviteSendingView,
+  inviteSentView,
+  parseManageValue,
+  PERMISSION_TOGGLE_ACTION,
+} from '../views/invite-forms.js';
+import { decodeMetadata, invitationFormMetadata, inviteMetadata, type InviteMetadata } from '../views/metadata.js';
+import { dateOf, selectedValueOf, selectedValuesOf, textOf, viewStateValues, type ViewStateValues } from '../view-state.js';
+import { tellPrivately } from './access-requests.js';
+
+
+const UNREADABLE = "Gatehouse couldn't read that form. Please start again with `/access invite`.";
+/** Shown in the preview instead of a real code, which does not exist until the invitation is sent. */
+const PREVIEW_CODE = 'PREVIEW-the-real-code-is-made-when-you-send';
+
+function stateOf(view: ViewOutput): ViewStateValues {
+  const parsed = viewStateValues.safeParse(view.state?.values ?? {});
+  return parsed.success ? parsed.data : {};
+}
+
+function blockIdsOf(view: ViewOutput): Set<string> {
+  return new Set(view.blocks.map((block) => block.block_id).filter((id): id is string => typeof id === 'string'));
+}
+
+/** Field errors on the blocks that show them; a field the form lacks falls back to the first permission group. */
+function errorsOn(
+  view: ViewOutput,
+  errors: InvitationFieldErrors,
+  blocks: { adminPermissions: string; accessPermissions: string; endsOn: string; supportLevel: string; callerLevel: string },
+): Record<string, string> {
+  const present = blockIdsOf(view);
+  const permissionsBlock = [blocks.accessPermissions, blocks.adminPermissions].find((id) => present.has(id)) ?? blocks.endsOn;
+  const target: Record<keyof InvitationFieldErrors, string> = {
+    permissions: permissionsBlock,
+    addresses: permissionsBlock,
+    endsOn: blocks.endsOn,
+    supportLevel: present.has(blocks.supportLevel) ? blocks.supportLevel : permissionsBlock,
+    callerLevel: present.has(blocks.callerLevel) ? blocks.callerLevel : permissionsBlock,
+  };
+  const keyed: Record<string, string> = {};
+  for (const [field, message] of Object.entries(errors) as Array<[keyof InvitationFieldErrors, string]>) {
+    const block = target[field];
+    keyed[block] = keyed[block] ? `${keyed[block]} ${message}` : message;
+  }
+  return keyed;
+}
+
+function readGrant(state: ViewStateValues, blocks: typeof INVITE_GRANT_BLOCK | typeof INVITATION_EDIT_BLOCK) {
+  const permissions = [...selectedValuesOf(state, blocks.adminPermissions, INPUT_ACTION), ...selectedValuesOf(state, blocks.accessPermissions, INPUT_ACTION)];
+  const supportLevel = selectedValueOf(state, blocks.supportLevel, INPUT_ACTION);
+  const caller: CallerSettings | null =
+    supportLevel === 'STANDARD' || supportLevel === 'PREMIUM' ? { supportLevel, callerLevel: selectedValueOf(state, blocks.callerLevel, INPUT_ACTION) } : null;
+  return { permissions, endsOn: dateOf(state, blocks.endsOn, INPUT_ACTION), caller };
+}
+
+function languageFrom(value: string | null): InvitationLanguage {
+  return (INVITATION_LANGUAGES as readonly string[]).includes(value ?? '') ? (value as InvitationLanguage) : 'en';
+}
+
+function tagsFrom(text: string | null): string[] {
+  return [...new Set((text ?? '').split(',').map((tag) => tag.trim()).filter(Boolean))];
+}
+
+function readSending(state: ViewStateValues) {
+  return {
+    tags: tagsFrom(textOf(state, INVITE_SENDING_BLOCK.tags, INPUT_ACTION)),
+    personalMessage: textOf(state, INVITE_SENDING_BLOCK.personalMessage, INPUT_ACTION),
+    language: languageFrom(selectedValueOf(state, INVITE_SENDING_BLOCK.language, INPUT_ACTION)),
+    logNote: textOf(state, INVITE_SENDING_BLOCK.note, INPUT_ACTION),
+  };
+}
+
+/** What the first invitee would receive, with a placeholder where the code will be. */
+function previewOf(step: InviteStepModel, now: Date): InvitationMessageModel | null {
+  const invitee = step.draft.fresh[0] ?? step.draft.connected[0] ?? step.draft.pending[0];
+  if (!invitee) return null;
+  return {
+    invitationId: 1,
+    language: step.choices.language,
+    organization: step.draft.organization,
+    invitedBy: step.inviter,
+    inviteeEmail: invitee,
+    permissions: permissionsFor(step.choices.permissions, permissionCatalog()),
+    endsOn: step.choices.endsOn,
+    caller: step.choices.caller,
+    personalMessage: step.choices.personalMessage,
+    expiresAt: invitationExpiresAt(now),
+    code: PREVIEW_CODE,
+  };
+}
+
+/** `/access invite`: step 1, for the organizations this admin can invite people to. */
+export async function openInviteForm(client: WebClient, organizations: OrganizationSummary[], triggerId: string): Promise<void> {
+  const only = organizations.length === 1 ? organizations[0]!.id : null;
+  await client.views.open({
+    trigger_id: triggerId,
+    view: inviteAddressesView({ organizations, selectedOrganizationId: only, draft: null }, { draftId: null, organizationId: only, revision: 0 }),
+  });
+}
+
+/** `/access invitations`: the pending invitations of the organizations this person administers. */
+export async function invitationList(context: GatehouseContext, userId: string) {
+  try {
+    return { response_type: 'ephemeral' as const, ...invitationListMessage(await pendingInvitations(context.prisma, userId, context.now())) };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return { response_type: 'ephemeral' as const, text: error.message };
+  }
+}
+
+export function registerInviteFlow(app: App, context: GatehouseContext): void {
+  const redrawAddresses = async (client: WebClient, view: ViewOutput, userId: string, metadata: InviteMetadata, draft: Awaited<ReturnType<typeof removeInvalidEntries>>) => {
+    const organizations = await invitableOrganizations(context.prisma, userId, context.now());
+    const next = { draftId: draft.draftId, organizationId: draft.organization.id, revision: metadata.revision + 1 };
+    await client.views
+      .update({ view_id: view.id, hash: view.hash, view: inviteAddressesView({ organizations, selectedOrganizationId: draft.organization.id, draft }, next) })
+      .catch((error: unknown) => context.logger.debug({ err: error }, 'invitation step 1 was not redrawn'));
+  };
+
+  // Step 1: each paste adds to the draft and shows where every address stands; an empty box goes on.
+  app.view<SlackViewAction>(CALLBACK.inviteAddresses, async ({ body, view, ack }) => {
+    const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
+    const addressesBlock = addressesBlockId(metadata?.revision ?? 0);
+    if (!metadata) {
+      await ack({ response_action: 'errors', errors: { [addressesBlock]: UNREADABLE } });
+      return;
+    }
+    const state = stateOf(view);
+    const userId = body.user.id;
+    const now = context.now();
+    try {
+      const text = textOf(state, addressesBlock, INPUT_ACTION);
+      if (text) {
+        const picked = Number(selectedValueOf(state, INVITE_ADDRESSES_BLOCK.organization, INPUT_ACTION));
+        const organizationId = metadata.organizationId ?? (Number.isInteger(picked) && picked > 0 ? picked : null);
+        if (!organizationId) {
+          await ack({ response_action: 'errors', errors: { [INVITE_ADDRESSES_BLOCK.organization]: 'Choose the organization to invite people to.' } });
+          return;
+        }
+        const checked = await checkAddresses(context.prisma, { actorSlackUserId: userId, organizationId, text, draftId: metadata.draftId }, now);
+        if (!checked.ok) {
+          await ack({ response_action: 'errors', errors: { [addressesBlock]: checked.fieldErrors.addresses ?? 'Check these addresses.' } });
+          return;
+        }
+        const organizations = await invitableOrganizations(context.prisma, userId, now);
+        const next = { draftId: checked.draft.draftId, organizationId: checked.draft.organization.id, revision: metadata.revision + 1 };
+        await ack({
+          response_action: 'update',
+          view: inviteAddressesView({ organizations, selectedOrganizationId: next.organizationId, draft: checked.draft }, next),
+        });
+        return;
+      }
+      if (!metadata.draftId) {
+        await ack({ response_action: 'errors', errors: { [addressesBlock]: 'Paste at least one email address.' } });
+        return;
+      }
+      const step = await inviteSteps(context.prisma, { actorSlackUserId: userId, draftId: metadata.draftId }, now);
+      const invalid = step.draft.invalid.length;
+      const problem =
+        invalid > 0
+          ? `Remove the ${invalid} invalid ${invalid === 1 ? 'entry' : 'entries'} first.`
+          : step.draft.fresh.length + step.draft.connected.length + step.draft.pending.length === 0
+            ? 'Paste at least one email address.'
+            : null;
+      if (problem) {
+        await ack({ response_action: 'errors', errors: { [addressesBlock]: problem } });
+        return;
+      }
+      await ack({ response_action: 'push', view: inviteGrantView({ step, showCallerFields: isAuthorizedCallerInvitation(step.choices.permissions) }, metadata) });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await ack({ response_action: 'errors', errors: { [addressesBlock]: error.message } });
+    }
+  });
+
+  const removeInvalid = (all: boolean) =>
+    async ({ body, action, ack, client }: { body: BlockAction; action: BlockAction['actions'][number]; ack: () => Promise<void>; client: WebClient }) => {
+      await ack();
+      const view = body.view;
+      const metadata = decodeMetadata(inviteMetadata, view?.private_metadata);
+      if (!view || !metadata?.draftId) return;
+      const entry = !all && 'value' in action && typeof action.value === 'string' ? action.value : null;
+      if (!all && entry === null) return;
+      try {
+        const draft = await removeInvalidEntries(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId, entry }, context.now());
+        await redrawAddresses(client, view, body.user.id, metadata, draft);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        await tellPrivately(client, body.user.id, null, error.message);
+      }
+    };
+  app.action<BlockAction>(ACTION.inviteRemoveInvalid, removeInvalid(false));
+  app.action<BlockAction>(ACTION.inviteRemoveAllInvalid, removeInvalid(true));
+
+  app.view<ViewClosedAction>({ callback_id: CALLBACK.inviteAddresses, type: 'view_closed' }, async ({ body, view, ack }) => {
+    await ack();
+    const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
+    if (metadata?.draftId) await discardDraft(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId });
+  });
+
+  // Ticking both support permissions turns the invitation into an authorized-caller one, whose
+  // form asks for the caller settings; unticking either takes them away again.
+  app.action<BlockAction>(PERMISSION_TOGGLE_ACTION, async ({ body, ack, client }) => {
+    await ack();
+    const view = body.view;
+    if (!view) return;
+    const now = context.now();
+    try {
+      if (view.callback_id === CALLBACK.inviteGrant) {
+        const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
+        if (!metadata?.draftId) return;
+        const grant = readGrant(stateOf(view), INVITE_GRANT_BLOCK);
+        const showCallerFields = isAuthorizedCallerInvitation(grant.permissions);
+        if (showCallerFields === blockIdsOf(view).has(INVITE_GRANT_BLOCK.supportLevel)) return;
+        const step = await inviteSteps(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId }, now);
+        const current = { ...step, choices: { ...step.choices, permissions: grant.permissions, endsOn: grant.endsOn, caller: grant.caller ?? step.choices.caller } };
+        await client.views.update({ view_id: view.id, hash: view.hash, view: inviteGrantView({ step: current, showCallerFields }, metadata) });
+      } else if (view.callback_id === CALLBACK.invitationEdit) {
+        const metadata = decodeMetadata(invitationFormMetadata, view.private_metadata);
+        if (!metadata) return;
+        const grant = readGrant(stateOf(view), INVITATION_EDIT_BLOCK);
+        const showCallerFields = isAuthorizedCallerInvitation(grant.permissions);
+        if (showCallerFields === blockIdsOf(view).has(INVITATION_EDIT_BLOCK.supportLevel)) return;
+        const { invitation, grantable } = await invitationForManagement(context.prisma, body.user.id, metadata.invitationId, now);
+        const catalog = permissionCatalog();
+        const current = { ...invitation, permissions: permissionsFor(grant.permissions, catalog), endsOn: grant.endsOn, caller: grant.caller ?? invitation.caller };
+        await client.views.update({ view_id: view.id, hash: view.hash, view: invitationEditView({ invitation: current, grantable, showCallerFields }, metadata) });
+      }
+    } catch (error) {
+      if (error instanceof DomainError) await tellPrivately(client, body.user.id, null, error.message);
+      else context.logger.debug({ err: error }, 'permission form was not redrawn');
+    }
+  });
+
+  // Step 2: what to grant. Passing checks keeps it in the draft and opens step 3.
+  app.view<SlackViewAction>(CALLBACK.inviteGrant, async ({ body, view, ack }) => {
+    const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
+    if (!metadata?.draftId) {
+      await ack({ response_action: 'errors', errors: { [INVITE_GRANT_BLOCK.endsOn]: UNREADABLE } });
+      return;
+    }
+    const now = context.now();
+    try {
+      const grant = readGrant(stateOf(view), INVITE_GRANT_BLOCK);
+      const chosen = await chooseGrant(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId, ...grant }, now);
+      if (!chosen.ok) {
+        await ack({ response_action: 'errors', errors: errorsOn(view, chosen.fieldErrors, INVITE_GRANT_BLOCK) });
+        return;
+      }
+      const step = await inviteSteps(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId }, now);
+      await ack({ response_action: 'push', view: inviteSendingView({ step, preview: null }, metadata) });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await ack({ response_action: 'errors', errors: errorsOn(view, { permissions: error.message }, INVITE_GRANT_BLOCK) });
+    }
+  });
+
+  // Step 3: Preview shows exactly what the first invitee will get, with the choices made so far.
+  app.action<BlockAction>(ACTION.invitePreview, async ({ body, ack, client }) => {
+    await ack();
+    const view = body.view;
+    const metadata = decodeMetadata(inviteMetadata, view?.private_metadata);
+    if (!view || !metadata?.draftId) return;
+    const now = context.now();
+    try {
+      await saveSendingChoices(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId, ...readSending(stateOf(view)) }, now);
+      const step = await inviteSteps(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId }, now);
+      await client.views.update({ view_id: view.id, hash: view.hash, view: inviteSendingView({ step, preview: previewOf(step, now) }, metadata) });
+    } catch (error) {
+      if (error instanceof DomainError) await tellPrivately(client, body.user.id, null, error.message);
+      else context.logger.debug({ err: error }, 'invitation preview was not shown');
+    }
+  });
+
+  // Back from step 3 keeps what was typed there; closing the whole modal throws the draft away.
+  app.view<ViewClosedAction>({ callback_id: CALLBACK.inviteSending, type: 'view_closed' }, async ({ body, view, ack }) => {
+    await ack();
+    const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
+    if (!metadata?.draftId) return;
+    if (body.is_cleared) {
+      await discardDraft(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId });
+      return;
+    }
+    await saveSendingChoices(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId, ...readSending(stateOf(view)) }, context.now()).catch(
+      (error: unknown) => context.logger.debug({ err: error }, 'invitation step 3 was not saved'),
+    );
+  });
+
+  app.view<SlackViewAction>(CALLBACK.inviteSending, async ({ body, view, ack, client }) => {
+    const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
+    if (!metadata?.draftId) {
+      await ack({ response_action: 'errors', errors: { [INVITE_SENDING_BLOCK.personalMessage]: UNREADABLE } });
+      return;
+    }
+    const userId = body.user.id;
+    const now = context.now();
+    try {
+      await saveSendingChoices(context.prisma, { actorSlackUserId: userId, draftId: metadata.draftId, ...readSending(stateOf(view)) }, now);
+      const sent = await sendInvitations(context.prisma, { actorSlackUserId: userId, draftId: metadata.draftId }, context.invitations, now);
+      if (!sent.ok) {
+        const message = Object.values(sent.fieldErrors).join(' ');
+        await ack({ response_action: 'errors', errors: { [INVITE_SENDING_BLOCK.personalMessage]: `${message} Go back to fix it.` } });
+        return;
+      }
+      await ack({ response_action: 'clear' });
+      context.wakeOutbox();
+      const summary = inviteSentView(sent.result);
+      await client.chat.postMessage({ channel: userId, text: `Sent ${sent.result.sent} invitations.`, blocks: summary.blocks });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await ack({ response_action: 'errors', errors: { [INVITE_SENDING_BLOCK.personalMessage]: error.message } });
+    }
+  });
+
+  registerInvitationManagement(app, context);
+}
+
+/** Resend, Edit and Revoke, from the overflow menu of `/access invitations`. */
+function registerInvitationManagement(app: App, context: GatehouseContext): void {
+  app.action<BlockAction>(ACTION.manageInvitation, async ({ body, action, ack, client }) => {
+    await ack();
+    const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
+    const choice = 'selected_option' in action && action.selected_option ? parseManageValue(action.selected_option.value ?? '') : null;
+    if (!choice) {
+      await tellPrivately(client, body.user.id, channelId, "Gatehouse couldn't read that choice. Run `/access invitations` again.");
+      return;
+    }
+    try {
+      const { invitation, grantable } = await invitationForManagement(context.prisma, body.user.id, choice.invitationId, context.now());
+      const metadata = { invitationId: invitation.invitationId };
+      const view =
+        choice.verb === 'edit'
+          ? invitationEditView({ invitation, grantable, showCallerFields: isAuthorizedCallerInvitation(invitation.permissions.map((permission) => permission.key)) }, metadata)
+          : choice.verb === 'resend'
+            ? invitationResendView(invitation, metadata)
+            : invitationRevokeView(invitation, metadata);
+      await client.views.open({ trigger_id: body.trigger_id, view });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await tellPrivately(client, body.user.id, channelId, error.message);
+    }
+  });
+
+  const formMetadata = (view: ViewOutput) => decodeMetadata(invitationFormMetadata, view.private_metadata);
+
+  app.view<SlackViewAction>(CALLBACK.invitationEdit, async ({ body, view, ack, client }) => {
+    const metadata = formMetadata(view);
+    if (!metadata) {
+      await ack({ response_action: 'errors', errors: { [INVITATION_EDIT_BLOCK.note]: UNREADABLE } });
+      return;
+    }
+    const state = stateOf(view);
+    try {
+      const edited = await editInvitation(
+        context.prisma,
+        {
+          actorSlackUserId: body.user.id,
+          invitationId: metadata.invitationId,
+          ...readGrant(state, INVITATION_EDIT_BLOCK),
+          tags: tagsFrom(textOf(state, INVITATION_EDIT_BLOCK.tags, INPUT_ACTION)),
+          note: textOf(state, INVITATION_EDIT_BLOCK.note, INPUT_ACTION),
+        },
+        context.now(),
+      );
+      if (!edited.ok) {
+        await ack({ response_action: 'errors', errors: errorsOn(view, edited.fieldErrors, INVITATION_EDIT_BLOCK) });
+        return;
+      }
+      await ack();
+      await tellPrivately(client, body.user.id, null, 'Invitation updated. The person gets it as it is now when they accept.');
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await ack({ response_action: 'errors', errors: { [INVITATION_EDIT_BLOCK.note]: error.message } });
+    }
+  });
+
+  app.view<SlackViewAction>(CALLBACK.invitationResend, async ({ body, view, ack, client }) => {
+    const metadata = formMetadata(view);
+    if (!metadata) {
+      await ack({ response_action: 'errors', errors: { [INVITATION_RESEND_BLOCK.note]: UNREADABLE } });
+      return;
+    }
+    const state = stateOf(view);
+    try {
+      const resent = await resendInvitation(
+        context.prisma,
+        {
+          actorSlackUserId: body.user.id,
+          invitationId: metadata.invitationId,
+          language: languageFrom(selectedValueOf(state, INVITATION_RESEND_BLOCK.language, INPUT_ACTION)),
+          personalMessage: textOf(state, INVITATION_RESEND_BLOCK.personalMessage, INPUT_ACTION),
+          note: textOf(state, INVITATION_RESEND_BLOCK.note, INPUT_ACTION),
+        },
+        context.invitations,
+        context.now(),
+      );
+      await ack();
+      context.wakeOutbox();
+      await tellPrivately(client, body.user.id, null, `Resent the invitation to ${resent.email}. The earlier code no longer works.`);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await ack({ response_action: 'errors', errors: { [INVITATION_RESEND_BLOCK.note]: error.message } });
+    }
+  });
+
+  app.view<SlackViewAction>(CALLBACK.invitationRevoke, async ({ body, view, ack, client }) => {
+    const metadata = formMetadata(view);
+    if (!metadata) {
+      await ack({ response_action: 'errors', errors: { [INVITATION_REVOKE_BLOCK.note]: UNREADABLE } });
+      return;
+    }
+    try {
+      const revoked = await revokeInvitation(
+        context.prisma,
+        { actorSlackUserId: body.user.id, invitationId: metadata.invitationId, note: textOf(stateOf(view), INVITATION_REVOKE_BLOCK.note, INPUT_ACTION) },
+        context.now(),
+      );
+      await ack();
+      await tellPrivately(client, body.user.id, null, `Revoked the invitation to ${revoked.email}; its code no longer works.`);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await ack({ response_action: 'errors', errors: { [INVITATION_REVOKE_BLOCK.note]: error.message } });
+    }
+  });
+}
+
