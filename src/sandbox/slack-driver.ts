@@ -131,6 +131,8 @@ export interface ViewClosedParams extends DeliveryOptions {
   view: ViewRef;
   userId?: string;
   isCleared?: boolean;
+  /** What the view's inputs held when it was closed; Slack sends that state with view_closed. */
+  values?: ValuesInput;
 }
 
 export interface BlockSuggestionParams extends DeliveryOptions {
@@ -570,7 +572,7 @@ export function createSlackDriver(options: SlackDriverOptions): SlackDriver {
       user: userRef(userId),
       api_app_id: apiAppId,
       token: verificationToken,
-      view: emulator.viewPayload(view, buildViewStateValues(view.definition, {}, { allowMissingRequired: true })),
+      view: emulator.viewPayload(view, buildViewStateValues(view.definition, params.values ?? {}, { allowMissingRequired: true })),
       is_cleared: params.isCleared ?? false,
       enterprise: null,
       is_enterprise_install: false,

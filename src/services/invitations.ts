@@ -277,6 +277,26 @@ export async function chooseGrant(
   return { ok: true };
 }
 
+/**
+ * Step 2 as it stands when the admin goes back to step 1, unchecked, so that Next shows it again.
+ * Only permissions this admin may grant are kept; everything is checked when they go on.
+ */
+export async function keepGrantChoices(
+  prisma: Db,
+  input: { actorSlackUserId: string; draftId: number; permissions: string[]; endsOn: string | null; caller: CallerSettings | null },
+  now: Date,
+): Promise<void> {
+  const { draft, admin } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
+  const permissions = [...new Set(input.permissions)].filter((key) => mayGrant(admin.roles, key));
+  const endsOn = input.endsOn && isCalendarDate(input.endsOn) ? input.endsOn : null;
+  await saveDraftGrant(
+    prisma,
+    draft.id,
+    { permissions, endsOn, callerSupportLevel: input.caller?.supportLevel ?? null, callerLevel: input.caller?.callerLevel ?? null },
+    now,
+  );
+}
+
 /** Step 3's answers, kept whether the admin sends, previews or goes back. */
 export async function saveSendingChoices(
   prisma: Db,

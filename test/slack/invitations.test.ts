@@ -13,9 +13,14 @@ const ADA = person('U0ADA', 'Ada Admin');
 const RITA = person('U0RITA', 'Rita Invitee');
 const settings = { sealingKey: invitationSealingKey(SIGNING_SECRET) };
 
-async function invite(app: TestApp, organizationId: number, addresses: string[], options: { language?: 'en' | 'es' | 'fr'; permissions?: string[] } = {}) {
+async function invite(
+  app: TestApp,
+  organizationId: number,
+  addresses: string[],
+  options: { language?: 'en' | 'es' | 'fr'; permissions?: string[]; now?: Date } = {},
+) {
   const { prisma } = app.db.database;
-  const now = new Date();
+  const now = options.now ?? new Date();
   const checked = await checkAddresses(prisma, { actorSlackUserId: ADA.id, organizationId, text: addresses.join('\n'), draftId: null }, now);
   if (!checked.ok) throw new Error(JSON.stringify(checked.fieldErrors));
   const draftId = checked.draft.draftId;
@@ -160,4 +165,37 @@ describe.each(DATABASE_KINDS)('invitations through Slack on %s', (kind) => {
     expect(rows).toHaveLength(200);
     expect(rows.every((row) => row.status === 'SENT')).toBe(true);
   });
+
+  it('refuses a code after six weeks, and an old code once the invitation was resent, each with its own message', async () => {
+    // The app's clock starts at the real time (the invitations are sent at it) and is then moved on.
+    let clock = new Date();
+    app = await startTestApp(kind, {}, { now: () => clock });
+    const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200', timeZone: 'America/Los_Angeles' }, [ADA]);
+    await invite(app, organization.id, ['late@example.org', 'again@example.org'], { now: clock });
+    await settle(app);
+    // Neither is in Slack and email is not set up, so Ada got both codes to hand over.
+    const handover = postsIn(app, ADA.id).map((message) => mrkdwnTexts(message).join('\n')).join('\n');
+    const codeFor = (email: string) => new RegExp(`${email.replace('.', '\\.')}[^\\n]*?\`([A-Za-z0-9_-]{43})\``).exec(handover)?.[1];
+    const late = codeFor('late@example.org')!;
+    const again = codeFor('again@example.org')!;
+    expect(late).toBeDefined();
+    expect(again).toBeDefined();
+
+    const resent = await app.db.database.prisma.invitation.findFirstOrThrow({ where: { email: 'again@example.org' } });
+    const { resendInvitation } = await import('../../src/services/invitations.js');
+    await resendInvitation(app.db.database.prisma, { actorSlackUserId: ADA.id, invitationId: resent.id, language: 'en', personalMessage: null, note: null }, settings, clock);
+    const replaced = await app.driver.slashCommand({ userId: 'U0AGAIN', text: `accept ${again}` });
+    expect(bodyText(replaced.body)).toContain('only the newest code works');
+
+    clock = new Date(clock.getTime() + 6 * 7 * 24 * 60 * 60 * 1000);
+    const expired = await app.driver.slashCommand({ userId: 'U0LATE', text: `accept ${late}` });
+    const expiry = (await app.db.database.prisma.invitation.findFirstOrThrow({ where: { email: 'late@example.org' } })).expiresAt;
+    const expiryDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Los_Angeles' }).format(expiry);
+    expect(bodyText(expired.body)).toContain(`This invitation to City of Redlands expired on ${expiryDate}`);
+    expect(await app.db.database.prisma.connection.count({ where: { organizationId: organization.id } })).toBe(1);
+  });
 });
+
+function bodyText(body: unknown): string {
+  return typeof body === 'string' ? body : JSON.stringify(body);
+}

@@ -7,7 +7,7 @@ import { addressesBlockId } from '../../src/slack/views/invite-forms.js';
 import { ACTION, CALLBACK, INPUT_ACTION, INVITE_GRANT_BLOCK, INVITE_SENDING_BLOCK } from '../../src/slack/views/ids.js';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
-import { person, seedOrganization } from '../support/flows.js';
+import { mrkdwnTexts, person, postsIn, seedOrganization, settle } from '../support/flows.js';
 
 const ADA = person('U0ADA', 'Ada Admin');
 const CALLER = [PERMISSION.viewSupport, PERMISSION.authorizedCallerActions];
@@ -171,6 +171,38 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     expect(bodyText(refused.body)).toContain('one person at a time; this one has 2 addresses');
   });
 
+  it('keeps what was entered in steps 2 and 3 when the admin goes back and forth', async () => {
+    app = await startTestApp(kind);
+    await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200' }, [ADA]);
+    await openInvite(app);
+    await paste(app, 'one@example.org');
+    await paste(app, '');
+    // Tick a permission and an end date in step 2, then go Back to step 1.
+    const step2 = modalOf(app);
+    await app.driver.viewClosed({
+      view: step2,
+      userId: ADA.id,
+      values: { [INVITE_GRANT_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] }, [INVITE_GRANT_BLOCK.endsOn]: { [INPUT_ACTION]: '2031-03-31' } },
+    });
+    expect(modalOf(app).depth).toBe(1);
+    await paste(app, '');
+    const again = JSON.stringify(modalOf(app).definition);
+    expect(modalOf(app).depth).toBe(2);
+    expect(again).toContain('"initial_date":"2031-03-31"');
+    expect(again).toMatch(new RegExp(`"initial_options":\\[[^\\]]*"value":"${PERMISSION.esriAccess}"`));
+    // Step 3: choose a language and a message, go Back, come forward: they are still there.
+    await app.driver.submitView(modalOf(app), { [INVITE_GRANT_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] } }, ADA.id);
+    await app.driver.viewClosed({
+      view: modalOf(app),
+      userId: ADA.id,
+      values: { [INVITE_SENDING_BLOCK.language]: { [INPUT_ACTION]: 'es' }, [INVITE_SENDING_BLOCK.personalMessage]: { [INPUT_ACTION]: 'Hola' } },
+    });
+    await app.driver.submitView(modalOf(app), { [INVITE_GRANT_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] } }, ADA.id);
+    const step3 = JSON.stringify(modalOf(app).definition);
+    expect(step3).toContain('"initial_value":"Hola"');
+    expect(step3).toContain('"value":"es"');
+  });
+
   it('lists pending invitations for admins, and edits, resends and revokes them from the list', async () => {
     app = await startTestApp(kind);
     const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200' }, [ADA]);
@@ -179,6 +211,11 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     if (!draft.ok) throw new Error('draft');
     await chooseGrant(prisma, { actorSlackUserId: ADA.id, draftId: draft.draft.draftId, permissions: [PERMISSION.esriAccess], endsOn: null, caller: null }, new Date());
     await sendInvitations(prisma, { actorSlackUserId: ADA.id, draftId: draft.draft.draftId }, { sealingKey: invitationSealingKey(SIGNING_SECRET) }, new Date());
+    // Neither invitee is in Slack and email is not set up: Ada receives both codes to hand over.
+    await settle(app);
+    const handover = postsIn(app, ADA.id).map((message) => mrkdwnTexts(message).join('\n')).join('\n');
+    const ritaCode = /rita@example\.org[^\n]*?`([A-Za-z0-9_-]{43})`/.exec(handover)?.[1];
+    expect(ritaCode).toBeDefined();
     const rita = await prisma.invitation.findFirstOrThrow({ where: { email: 'rita@example.org' } });
     const sam = await prisma.invitation.findFirstOrThrow({ where: { email: 'sam@example.org' } });
 
@@ -211,15 +248,23 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     const edited = await prisma.invitation.findUniqueOrThrow({ where: { id: rita.id } });
     expect((edited.permissions as string[]).slice().sort()).toEqual([PERMISSION.downloadSoftware, PERMISSION.esriAccess]);
     expect(edited.tags).toEqual(['field']);
+    // What Rita gets on accepting is the invitation as edited.
+    app.emulator.addUser(person('U0RITA', 'Rita Invitee'));
+    const accepted = await app.driver.slashCommand({ userId: 'U0RITA', text: `accept ${ritaCode}` });
+    expect(bodyText(accepted.body)).toContain('You accepted the invitation');
+    const ritaMember = await prisma.member.findUniqueOrThrow({ where: { slackUserId: 'U0RITA' } });
+    const grants = await prisma.connectionPermission.findMany({ where: { connection: { memberId: ritaMember.id } } });
+    expect(grants.map((grant) => grant.permissionKey).sort()).toEqual([PERMISSION.downloadSoftware, PERMISSION.esriAccess]);
+    expect(await prisma.connection.findFirstOrThrow({ where: { memberId: ritaMember.id } })).toMatchObject({ tags: ['field'] });
 
     const resend = await choose('resend', sam.id);
     await app.driver.submitView(resend, { invitation_language: { [INPUT_ACTION]: 'es' } }, ADA.id);
     expect(await prisma.invitation.findUniqueOrThrow({ where: { id: sam.id } })).toMatchObject({ resendCount: 1, language: 'es' });
     expect((await prisma.invitation.findUniqueOrThrow({ where: { id: sam.id } })).tokenHash).not.toBe(sam.tokenHash);
 
-    const revoke = await choose('revoke', rita.id);
+    const revoke = await choose('revoke', sam.id);
     await app.driver.submitView(revoke, {}, ADA.id);
-    expect(await prisma.invitation.findUniqueOrThrow({ where: { id: rita.id } })).toMatchObject({ status: 'REVOKED' });
+    expect(await prisma.invitation.findUniqueOrThrow({ where: { id: sam.id } })).toMatchObject({ status: 'REVOKED' });
     expect(await prisma.permissionLogEntry.findMany({ where: { action: { in: ['invitation.edited', 'invitation.resent', 'invitation.revoked'] } }, orderBy: { id: 'asc' } })).toEqual([
       expect.objectContaining({ action: 'invitation.edited' }),
       expect.objectContaining({ action: 'invitation.resent' }),

@@ -26,7 +26,7 @@ export interface TestApp {
 }
 
 /** Gatehouse on a fresh database of the given kind, talking to an emulated Slack. */
-export async function startTestApp(kind: DatabaseKind, overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+export async function startTestApp(kind: DatabaseKind, overrides: Partial<AppConfig> = {}, options: { now?: () => Date } = {}): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   const emulator = await startSlackEmulator({ token: BOT_TOKEN, appToken: APP_TOKEN });
   const socket = overrides.SLACK_APP_TOKEN ? await startSocketModeServer(emulator) : undefined;
@@ -43,7 +43,7 @@ export async function startTestApp(kind: DatabaseKind, overrides: Partial<AppCon
       OPERATOR_USER_IDS: [],
       ...overrides,
     },
-    { host: '127.0.0.1', logger: createLogger('silent') },
+    { host: '127.0.0.1', logger: createLogger('silent'), ...(options.now ? { now: options.now } : {}) },
   );
   const driver = createSlackDriver({ appUrl: `${gatehouse.url}/slack/events`, signingSecret: SIGNING_SECRET, emulator });
   return {

@@ -12,6 +12,7 @@ import {
   invitableOrganizations,
   invitationForManagement,
   inviteSteps,
+  keepGrantChoices,
   pendingInvitations,
   removeInvalidEntries,
   resendInvitation,
@@ -234,9 +235,10 @@ export function registerInviteFlow(app: App, context: GatehouseContext): void {
   app.action<BlockAction>(ACTION.inviteRemoveAllInvalid, removeInvalid(true));
 
   app.view<ViewClosedAction>({ callback_id: CALLBACK.inviteAddresses, type: 'view_closed' }, async ({ body, view, ack }) => {
-    await ack();
     const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
     if (metadata?.draftId) await discardDraft(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId });
+    // Acknowledged once done, so whatever the admin does next finds the draft gone.
+    await ack();
   });
 
   // Ticking both support permissions turns the invitation into an authorized-caller one, whose
@@ -296,6 +298,25 @@ export function registerInviteFlow(app: App, context: GatehouseContext): void {
     }
   });
 
+  // Back from step 2 keeps what was ticked; closing the whole modal throws the draft away.
+  app.view<ViewClosedAction>({ callback_id: CALLBACK.inviteGrant, type: 'view_closed' }, async ({ body, view, ack }) => {
+    const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
+    if (!metadata?.draftId) {
+      await ack();
+      return;
+    }
+    if (body.is_cleared) {
+      await discardDraft(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId });
+      await ack();
+      return;
+    }
+    await keepGrantChoices(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId, ...readGrant(stateOf(view), INVITE_GRANT_BLOCK) }, context.now()).catch(
+      (error: unknown) => context.logger.debug({ err: error }, 'invitation step 2 was not kept'),
+    );
+    // Acknowledged once saved, so whatever the admin does next finds it saved.
+    await ack();
+  });
+
   // Step 3: Preview shows exactly what the first invitee will get, with the choices made so far.
   app.action<BlockAction>(ACTION.invitePreview, async ({ body, ack, client }) => {
     await ack();
@@ -315,16 +336,21 @@ export function registerInviteFlow(app: App, context: GatehouseContext): void {
 
   // Back from step 3 keeps what was typed there; closing the whole modal throws the draft away.
   app.view<ViewClosedAction>({ callback_id: CALLBACK.inviteSending, type: 'view_closed' }, async ({ body, view, ack }) => {
-    await ack();
     const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
-    if (!metadata?.draftId) return;
+    if (!metadata?.draftId) {
+      await ack();
+      return;
+    }
     if (body.is_cleared) {
       await discardDraft(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId });
+      await ack();
       return;
     }
     await saveSendingChoices(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId, ...readSending(stateOf(view)) }, context.now()).catch(
       (error: unknown) => context.logger.debug({ err: error }, 'invitation step 3 was not saved'),
     );
+    // Acknowledged once saved, so whatever the admin does next finds it saved.
+    await ack();
   });
 
   app.view<SlackViewAction>(CALLBACK.inviteSending, async ({ body, view, ack, client }) => {

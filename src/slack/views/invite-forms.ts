@@ -537,6 +537,8 @@ export function inviteGrantView(model: { step: InviteStepModel; showCallerFields
     title: 'Invite: permissions',
     submit: 'Next',
     close: 'Back',
+    // Back keeps what was ticked: the listener saves it when this view closes.
+    notifyOnClose: true,
     privateMetadata: encodeMetadata(inviteMetadata, metadata),
     blocks,
   });
