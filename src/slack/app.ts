@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import { boltLoggerFrom } from './bolt-logger.js';
 import type { GatehouseContext } from './context.js';
+import { ListenerRouter } from './listener-router.js';
 import { registerAccessCommand } from './listeners/access-command.js';
 import { registerAccessRequests } from './listeners/access-requests.js';
 import { registerAppHome } from './listeners/app-home.js';
@@ -51,9 +52,11 @@ export function createSlackApp(config: SlackSettings, logger: Logger, context: G
     convoStore: false,
   });
   registerAccessCommand(app, context);
-  registerAccessRequests(app, context);
   registerAppHome(app, context);
-  registerInvitations(app, context);
-  registerInviteFlow(app, context);
+  const router = new ListenerRouter();
+  registerAccessRequests(router, context);
+  registerInvitations(router, context);
+  registerInviteFlow(router, context);
+  router.install(app);
   return { app, httpReceiver, socketReceiver };
 }

@@ -79,8 +79,9 @@ describe('the Slack app manifest', () => {
     const eventsHandled = [...appSource.matchAll(/app\.event\(\s*'([a-z_]+)'/g)].map((match) => match[1]).sort();
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(eventsHandled);
     expect(manifest.features.app_home.home_tab_enabled).toBe(eventsHandled.includes('app_home_opened'));
-    const interactive = /app\.(action|view|shortcut|options)\(/.test(appSource);
+    // Listeners register on Bolt directly or through the router, with or without type arguments.
+    const interactive = /\b(app|router)\.(action|view|viewClosed|shortcut|options)(<[^>]*>)?\(/.test(appSource);
     expect(manifest.settings.interactivity.is_enabled).toBe(interactive);
-    expect(Boolean(manifest.settings.interactivity.message_menu_options_url)).toBe(/app\.options\(/.test(appSource));
+    expect(Boolean(manifest.settings.interactivity.message_menu_options_url)).toBe(/\brouter\.options\(/.test(appSource));
   });
 });

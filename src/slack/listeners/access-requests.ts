@@ -1,4 +1,5 @@
-import type { App, BlockAction, SlackViewAction, ViewOutput } from '@slack/bolt';
+import type { BlockAction, ViewOutput } from '@slack/bolt';
+import type { ListenerRouter } from '../listener-router.js';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { DECISION_NOTE_MAX, parseTags, PURPOSE_LENGTH, type FieldErrors, type RequestField } from '../../domain/access-requests.js';
@@ -164,7 +165,7 @@ export async function openRequestForm(client: WebClient, context: GatehouseConte
   await client.views.open({ trigger_id: triggerId, view: requestFormView(model, { organizationId: null, unlisted: false }) });
 }
 
-export function registerAccessRequests(app: App, context: GatehouseContext): void {
+export function registerAccessRequests(router: ListenerRouter, context: GatehouseContext): void {
   // Choosing an organization or ticking "not listed" redraws the form for that choice.
   const redrawForm = async ({ body, ack, client }: { body: BlockAction; ack: () => Promise<void>; client: WebClient }) => {
     await ack();
@@ -190,8 +191,8 @@ export function registerAccessRequests(app: App, context: GatehouseContext): voi
       context.logger.debug({ err: error }, 'request form was not redrawn');
     });
   };
-  app.action<BlockAction>(ACTION.pickOrganization, redrawForm);
-  app.action<BlockAction>(ACTION.toggleUnlisted, redrawForm);
+  router.action(ACTION.pickOrganization, redrawForm);
+  router.action(ACTION.toggleUnlisted, redrawForm);
 
   // External selects search the organizations as the person types; triage also shows customer numbers.
   const organizationSearch = (withCustomerNumber: boolean) =>
@@ -199,10 +200,10 @@ export function registerAccessRequests(app: App, context: GatehouseContext): voi
       const organizations = await searchOrganizations(context.prisma, String(options.value ?? '').slice(0, 100));
       await ack({ options: organizations.map((organization) => organizationOption(organization, withCustomerNumber)) });
     };
-  app.options(ACTION.pickOrganization, organizationSearch(false));
-  app.options(ACTION.triageRoute, organizationSearch(true));
+  router.options(ACTION.pickOrganization, organizationSearch(false));
+  router.options(ACTION.triageRoute, organizationSearch(true));
 
-  app.view<SlackViewAction>(CALLBACK.requestForm, async ({ body, view, ack }) => {
+  router.view(CALLBACK.requestForm, async ({ body, view, ack }) => {
     const metadata = decodeMetadata(requestFormMetadata, view.private_metadata);
     const state = stateOf(view);
     if (!metadata || !state) {
@@ -236,11 +237,11 @@ export function registerAccessRequests(app: App, context: GatehouseContext): voi
     context.wakeOutbox();
   });
 
-  registerDecisions(app, context);
+  registerDecisions(router, context);
 
   // Withdrawing and routing are quick database changes, made before the ack so Slack's answer
   // already reflects them.
-  app.action<BlockAction>(ACTION.withdraw, async ({ body, action, ack, client }) => {
+  router.action(ACTION.withdraw, async ({ body, action, ack, client }) => {
     const id = requestId.safeParse('value' in action ? action.value : undefined);
     const channelId = body.channel?.id ?? body.container?.channel_id;
     if (!id.success) {
@@ -260,7 +261,7 @@ export function registerAccessRequests(app: App, context: GatehouseContext): voi
     }
   });
 
-  app.action<BlockAction>(ACTION.triageRoute, async ({ body, action, ack, client }) => {
+  router.action(ACTION.triageRoute, async ({ body, action, ack, client }) => {
     const channelId = body.channel?.id ?? body.container?.channel_id;
     const blockId = 'block_id' in action ? action.block_id : '';
     const id = requestId.safeParse(/^triage_(\d+)$/.exec(blockId)?.[1]);
@@ -288,7 +289,7 @@ export function registerAccessRequests(app: App, context: GatehouseContext): voi
   });
 }
 
-function registerDecisions(app: App, context: GatehouseContext): void {
+function registerDecisions(router: ListenerRouter, context: GatehouseContext): void {
   const openDecisionForm = (kind: 'approve' | 'deny', inTriage: boolean) =>
     async ({ body, action, ack, client }: { body: BlockAction; action: BlockAction['actions'][number]; ack: () => Promise<void>; client: WebClient }) => {
       await ack();
@@ -316,9 +317,9 @@ function registerDecisions(app: App, context: GatehouseContext): void {
         kind === 'approve' ? approveFormView({ request: form.card, catalog: form.catalog }, metadata) : denyFormView(form.card, metadata);
       await client.views.open({ trigger_id: body.trigger_id, view });
     };
-  app.action<BlockAction>(ACTION.approve, openDecisionForm('approve', false));
-  app.action<BlockAction>(ACTION.deny, openDecisionForm('deny', false));
-  app.action<BlockAction>(ACTION.triageDeny, openDecisionForm('deny', true));
+  router.action(ACTION.approve, openDecisionForm('approve', false));
+  router.action(ACTION.deny, openDecisionForm('deny', false));
+  router.action(ACTION.triageDeny, openDecisionForm('deny', true));
 
   /**
    * Decides, then closes the modal: the news goes out through the outbox, and an admin who came
@@ -348,7 +349,7 @@ function registerDecisions(app: App, context: GatehouseContext): void {
     }
   };
 
-  app.view<SlackViewAction>(CALLBACK.approveForm, async ({ body, view, ack, client }) => {
+  router.view(CALLBACK.approveForm, async ({ body, view, ack, client }) => {
     const metadata = decodeMetadata(decisionFormMetadata, view.private_metadata);
     const state = stateOf(view);
     if (!metadata || !state || metadata.inTriage) {
@@ -390,7 +391,7 @@ function registerDecisions(app: App, context: GatehouseContext): void {
     );
   });
 
-  app.view<SlackViewAction>(CALLBACK.denyForm, async ({ body, view, ack, client }) => {
+  router.view(CALLBACK.denyForm, async ({ body, view, ack, client }) => {
     const metadata = decodeMetadata(decisionFormMetadata, view.private_metadata);
     const state = stateOf(view);
     if (!metadata || !state) {

@@ -1,4 +1,4 @@
-import type { App, BlockAction } from '@slack/bolt';
+import type { ListenerRouter } from '../listener-router.js';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
@@ -48,9 +48,9 @@ export async function acceptFromCommand(
   return { ok: true, message: acceptedMessage({ organization: result.organization, permissions: permissionsFor(result.permissions, permissionCatalog()) }) };
 }
 
-export function registerInvitations(app: App, context: GatehouseContext): void {
+export function registerInvitations(router: ListenerRouter, context: GatehouseContext): void {
   // The Accept button in an invitation DM: bound to the invitee's Slack account by its email.
-  app.action<BlockAction>(ACTION.acceptInvitation, async ({ body, action, ack, client }) => {
+  router.action(ACTION.acceptInvitation, async ({ body, action, ack, client }) => {
     await ack();
     const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
     const value = parseAcceptButtonValue('value' in action && typeof action.value === 'string' ? action.value : '');

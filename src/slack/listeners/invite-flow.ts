@@ -1,4 +1,5 @@
-import type { App, BlockAction, SlackViewAction, ViewClosedAction, ViewOutput } from '@slack/bolt';
+import type { BlockAction, ViewOutput } from '@slack/bolt';
+import type { ListenerRouter } from '../listener-router.js';
 import type { WebClient } from '@slack/web-api';
 import { DomainError } from '../../domain/errors.js';
 import { invitationExpiresAt } from '../../domain/invitation-tokens.js';
@@ -150,7 +151,7 @@ export async function invitationList(context: GatehouseContext, userId: string) 
   }
 }
 
-export function registerInviteFlow(app: App, context: GatehouseContext): void {
+export function registerInviteFlow(router: ListenerRouter, context: GatehouseContext): void {
   const redrawAddresses = async (client: WebClient, view: ViewOutput, userId: string, metadata: InviteMetadata, draft: Awaited<ReturnType<typeof removeInvalidEntries>>) => {
     const organizations = await invitableOrganizations(context.prisma, userId, context.now());
     const next = { draftId: draft.draftId, organizationId: draft.organization.id, revision: metadata.revision + 1 };
@@ -160,7 +161,7 @@ export function registerInviteFlow(app: App, context: GatehouseContext): void {
   };
 
   // Step 1: each paste adds to the draft and shows where every address stands; an empty box goes on.
-  app.view<SlackViewAction>(CALLBACK.inviteAddresses, async ({ body, view, ack }) => {
+  router.view(CALLBACK.inviteAddresses, async ({ body, view, ack }) => {
     const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
     const addressesBlock = addressesBlockId(metadata?.revision ?? 0);
     if (!metadata) {
@@ -231,10 +232,10 @@ export function registerInviteFlow(app: App, context: GatehouseContext): void {
         await tellPrivately(client, body.user.id, null, error.message);
       }
     };
-  app.action<BlockAction>(ACTION.inviteRemoveInvalid, removeInvalid(false));
-  app.action<BlockAction>(ACTION.inviteRemoveAllInvalid, removeInvalid(true));
+  router.action(ACTION.inviteRemoveInvalid, removeInvalid(false));
+  router.action(ACTION.inviteRemoveAllInvalid, removeInvalid(true));
 
-  app.view<ViewClosedAction>({ callback_id: CALLBACK.inviteAddresses, type: 'view_closed' }, async ({ body, view, ack }) => {
+  router.viewClosed(CALLBACK.inviteAddresses, async ({ body, view, ack }) => {
     const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
     if (metadata?.draftId) await discardDraft(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId });
     // Acknowledged once done, so whatever the admin does next finds the draft gone.
@@ -243,7 +244,7 @@ export function registerInviteFlow(app: App, context: GatehouseContext): void {
 
   // Ticking both support permissions turns the invitation into an authorized-caller one, whose
   // form asks for the caller settings; unticking either takes them away again.
-  app.action<BlockAction>(PERMISSION_TOGGLE_ACTION, async ({ body, ack, client }) => {
+  router.action(PERMISSION_TOGGLE_ACTION, async ({ body, ack, client }) => {
     await ack();
     const view = body.view;
     if (!view) return;
@@ -276,7 +277,7 @@ export function registerInviteFlow(app: App, context: GatehouseContext): void {
   });
 
   // Step 2: what to grant. Passing checks keeps it in the draft and opens step 3.
-  app.view<SlackViewAction>(CALLBACK.inviteGrant, async ({ body, view, ack }) => {
+  router.view(CALLBACK.inviteGrant, async ({ body, view, ack }) => {
     const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
     if (!metadata?.draftId) {
       await ack({ response_action: 'errors', errors: { [INVITE_GRANT_BLOCK.endsOn]: UNREADABLE } });
@@ -299,7 +300,7 @@ export function registerInviteFlow(app: App, context: GatehouseContext): void {
   });
 
   // Back from step 2 keeps what was ticked; closing the whole modal throws the draft away.
-  app.view<ViewClosedAction>({ callback_id: CALLBACK.inviteGrant, type: 'view_closed' }, async ({ body, view, ack }) => {
+  router.viewClosed(CALLBACK.inviteGrant, async ({ body, view, ack }) => {
     const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
     if (!metadata?.draftId) {
       await ack();
@@ -318,7 +319,7 @@ export function registerInviteFlow(app: App, context: GatehouseContext): void {
   });
 
   // Step 3: Preview shows exactly what the first invitee will get, with the choices made so far.
-  app.action<BlockAction>(ACTION.invitePreview, async ({ body, ack, client }) => {
+  router.action(ACTION.invitePreview, async ({ body, ack, client }) => {
     await ack();
     const view = body.view;
     const metadata = decodeMetadata(inviteMetadata, view?.private_metadata);
@@ -335,7 +336,7 @@ export function registerInviteFlow(app: App, context: GatehouseContext): void {
   });
 
   // Back from step 3 keeps what was typed there; closing the whole modal throws the draft away.
-  app.view<ViewClosedAction>({ callback_id: CALLBACK.inviteSending, type: 'view_closed' }, async ({ body, view, ack }) => {
+  router.viewClosed(CALLBACK.inviteSending, async ({ body, view, ack }) => {
     const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
     if (!metadata?.draftId) {
       await ack();
@@ -353,7 +354,7 @@ export function registerInviteFlow(app: App, context: GatehouseContext): void {
     await ack();
   });
 
-  app.view<SlackViewAction>(CALLBACK.inviteSending, async ({ body, view, ack, client }) => {
+  router.view(CALLBACK.inviteSending, async ({ body, view, ack, client }) => {
     const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
     if (!metadata?.draftId) {
       await ack({ response_action: 'errors', errors: { [INVITE_SENDING_BLOCK.personalMessage]: UNREADABLE } });
@@ -379,12 +380,12 @@ export function registerInviteFlow(app: App, context: GatehouseContext): void {
     }
   });
 
-  registerInvitationManagement(app, context);
+  registerInvitationManagement(router, context);
 }
 
 /** Resend, Edit and Revoke, from the overflow menu of `/access invitations`. */
-function registerInvitationManagement(app: App, context: GatehouseContext): void {
-  app.action<BlockAction>(ACTION.manageInvitation, async ({ body, action, ack, client }) => {
+function registerInvitationManagement(router: ListenerRouter, context: GatehouseContext): void {
+  router.action(ACTION.manageInvitation, async ({ body, action, ack, client }) => {
     await ack();
     const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
     const choice = 'selected_option' in action && action.selected_option ? parseManageValue(action.selected_option.value ?? '') : null;
@@ -410,7 +411,7 @@ function registerInvitationManagement(app: App, context: GatehouseContext): void
 
   const formMetadata = (view: ViewOutput) => decodeMetadata(invitationFormMetadata, view.private_metadata);
 
-  app.view<SlackViewAction>(CALLBACK.invitationEdit, async ({ body, view, ack, client }) => {
+  router.view(CALLBACK.invitationEdit, async ({ body, view, ack, client }) => {
     const metadata = formMetadata(view);
     if (!metadata) {
       await ack({ response_action: 'errors', errors: { [INVITATION_EDIT_BLOCK.note]: UNREADABLE } });
@@ -441,7 +442,7 @@ function registerInvitationManagement(app: App, context: GatehouseContext): void
     }
   });
 
-  app.view<SlackViewAction>(CALLBACK.invitationResend, async ({ body, view, ack, client }) => {
+  router.view(CALLBACK.invitationResend, async ({ body, view, ack, client }) => {
     const metadata = formMetadata(view);
     if (!metadata) {
       await ack({ response_action: 'errors', errors: { [INVITATION_RESEND_BLOCK.note]: UNREADABLE } });
@@ -470,7 +471,7 @@ function registerInvitationManagement(app: App, context: GatehouseContext): void
     }
   });
 
-  app.view<SlackViewAction>(CALLBACK.invitationRevoke, async ({ body, view, ack, client }) => {
+  router.view(CALLBACK.invitationRevoke, async ({ body, view, ack, client }) => {
     const metadata = formMetadata(view);
     if (!metadata) {
       await ack({ response_action: 'errors', errors: { [INVITATION_REVOKE_BLOCK.note]: UNREADABLE } });
