@@ -28,7 +28,7 @@ export async function startServerProcess(
   port: number,
   healthPath: string,
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [compiledEntry(entry)], {
+  const child = spawn(process.execPath, ['--enable-source-maps', compiledEntry(entry)], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
