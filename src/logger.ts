@@ -3,9 +3,14 @@ import pino, { type Logger, type LoggerOptions } from 'pino';
 export type { Logger };
 
 /** Keys whose values are credentials or invitation codes, wherever they appear in a log record. */
-const SECRET_KEY = /token|secret|password|passwd|authorization|cookie|signature|invitation_?code|^code$|smtp_?url|database_?url/i;
-/** Slack tokens and URL credentials inside free text, such as an error message. */
+const SECRET_KEY = /token|secret|password|passwd|authorization|cookie|signature|invitation_?code|sealed_?code|^code$|smtp_?url|database_?url/i;
+/**
+ * Slack tokens, URL credentials and invitation codes inside free text, such as an error message
+ * or a command's text (`/access accept CODE`, an Accept button's `<id>.<code>` value).
+ */
 const SECRET_TEXT = [
+  { pattern: /\b(accept\s+)[A-Za-z0-9_-]{20,}/gi, replacement: '$1[redacted]' },
+  { pattern: /\b(\d+\.)[A-Za-z0-9_-]{43}\b/g, replacement: '$1[redacted]' },
   { pattern: /\bxox[abposr]-[A-Za-z0-9-]+/g, replacement: 'xox?-[redacted]' },
   { pattern: /\bxapp-[A-Za-z0-9-]+/g, replacement: 'xapp-[redacted]' },
   { pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^:/\s@]*):[^@\s/]+@/gi, replacement: '$1:[redacted]@' },

@@ -30,11 +30,13 @@ describe('logging', () => {
         invitation: { code: 'c0de-c0de', invitationCode: 'c0de-2', email: 'a@example.com' },
         headers: { authorization: 'Bearer xoxb-1', 'x-slack-signature': 'v0=abc' },
         note: 'called with xoxb-999-888-leaked and xapp-1-A-2-leaked',
+        command: { text: 'accept Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg' },
+        action: { value: '42.QmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXhxdXg', sealedCode: 'c2VhbGVk' },
       },
       'request failed for postgresql://app:hunter2@db/gatehouse using xoxb-777-secret',
     );
     const text = JSON.stringify(records());
-    for (const secret of ['xoxb-123', 'shh', 'hunter2', 'c0de', 'Bearer', 'v0=abc', 'xoxb-999', 'xapp-1-A', 'xoxb-777']) {
+    for (const secret of ['xoxb-123', 'shh', 'hunter2', 'c0de', 'Bearer', 'v0=abc', 'xoxb-999', 'xapp-1-A', 'xoxb-777', 'Zm9vYmFy', 'QmFyYmF6', 'c2VhbGVk']) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('a@example.com');
