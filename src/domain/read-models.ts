@@ -247,3 +247,12 @@ export interface InvitationSummary {
   expiresAt: Date;
   resendCount: number;
 }
+
+/** An invitation someone accepted lately, so admins see it leave the pending list for a reason. */
+export interface AcceptedInvitation {
+  invitationId: number;
+  organization: OrganizationSummary;
+  email: string;
+  acceptedBy: PersonSummary;
+  acceptedAt: Date;
+}

@@ -256,6 +256,10 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     const grants = await prisma.connectionPermission.findMany({ where: { connection: { memberId: ritaMember.id } } });
     expect(grants.map((grant) => grant.permissionKey).sort()).toEqual([PERMISSION.downloadSoftware, PERMISSION.esriAccess]);
     expect(await prisma.connection.findFirstOrThrow({ where: { memberId: ritaMember.id } })).toMatchObject({ tags: ['field'] });
+    // The admins' list shows it accepted, and by whom.
+    const relisted = bodyText((await app.driver.slashCommand({ userId: ADA.id, text: 'invitations' })).body);
+    expect(relisted).toContain('Recently accepted');
+    expect(relisted).toMatch(/rita@example\.org\* \(City of Redlands\): accepted by <@U0RITA>/);
 
     const resend = await choose('resend', sam.id);
     await app.driver.submitView(resend, { invitation_language: { [INPUT_ACTION]: 'es' } }, ADA.id);

@@ -25,6 +25,7 @@ import { INVITATION_LIFETIME_WEEKS } from '../../domain/invitation-tokens.js';
 import { MAX_ADDRESSES_PER_INVITATION } from '../../domain/email-addresses.js';
 import {
   INVITATION_LANGUAGES,
+  type AcceptedInvitation,
   type CallerSettings,
   type InvitationLanguage,
   type InvitationMessageModel,
@@ -666,21 +667,37 @@ function invitationSection(invitation: InvitationSummary): KnownBlock {
   );
 }
 
+/** Invitations accepted lately, one line each, so admins see where a pending one went. */
+function recentlyAcceptedBlock(accepted: readonly AcceptedInvitation[]): KnownBlock[] {
+  if (accepted.length === 0) return [];
+  const lines = accepted.map(
+    (invitation) =>
+      `• *${shownEntry(invitation.email)}* (${organizationName(invitation.organization)}): accepted by ${mention(invitation.acceptedBy)} ${onDateTime(invitation.acceptedAt)}`,
+  );
+  return [section(mrkdwn(truncate(`*Recently accepted*\n${lines.join('\n')}`, LIMIT.sectionText)))];
+}
+
 /** `/access invitations`: pending invitations, newest first, each with Resend, Edit and Revoke. */
-export function invitationListMessage(model: { invitations: InvitationSummary[]; total: number }): { text: string; blocks: KnownBlock[] } {
+export function invitationListMessage(model: {
+  invitations: InvitationSummary[];
+  total: number;
+  recentlyAccepted?: AcceptedInvitation[];
+}): { text: string; blocks: KnownBlock[] } {
+  const accepted = recentlyAcceptedBlock(model.recentlyAccepted ?? []);
   if (model.invitations.length === 0) {
     return {
       text: fallbackText('No pending invitations.'),
       blocks: [
         section(mrkdwn('No pending invitations.')),
+        ...accepted,
         context(mrkdwn(`Invite people with \`${SLASH_COMMAND} invite\`.`)),
       ],
     };
   }
   const blocks: KnownBlock[] = [header('Pending invitations')];
-  // Room for the closing context line below the invitations.
-  const invitationBlocks = MESSAGE_BLOCKS - 2;
-  let textLength = blockTextLength(blocks);
+  // Room for the recently accepted and the closing context line below the invitations.
+  const invitationBlocks = MESSAGE_BLOCKS - 2 - accepted.length;
+  let textLength = blockTextLength(blocks) + blockTextLength(accepted);
   let listed = 0;
   for (const invitation of model.invitations.slice(0, invitationBlocks)) {
     const block = invitationSection(invitation);
@@ -692,6 +709,7 @@ export function invitationListMessage(model: { invitations: InvitationSummary[];
   }
   const total = Math.max(model.total, model.invitations.length);
   const unlisted = total - listed;
+  blocks.push(...accepted);
   blocks.push(
     context(
       mrkdwn(
