@@ -7,6 +7,7 @@ import { applyPendingMigrations } from '../db/migrations.js';
 import { DomainError } from '../domain/errors.js';
 import { seedPermissionCatalog, listPermissionCatalog } from '../services/catalog.js';
 import { addAdministrator, removeAdministrator } from '../services/administrators.js';
+import { DEFAULT_JOB_SETTINGS, JOBS, jobNamed, jobsStatus, runJobForTick } from '../jobs/jobs.js';
 import {
   createOrganization,
   listOrganizationsWithAdministrators,
@@ -38,6 +39,10 @@ Administrators
 Permission catalog
   permissions seed
   permissions list [--json]
+
+Jobs
+  jobs run NAME      run a job now, once (time-limits)
+  jobs status [--json]
 
 Database
   db migrate`;
@@ -250,6 +255,51 @@ const COMMANDS: Record<string, Command> = {
           io.out(`${permission.key.padEnd(32)} ${permission.name}  [${permission.adminScope.toLowerCase()}]`);
           io.out(`${''.padEnd(32)} ${permission.description}`);
         }
+      };
+    },
+  },
+  'jobs run': {
+    prepare(args) {
+      const { positionals } = parseCommandLine(args, {}, 1);
+      const job = jobNamed(positionals[0] ?? '');
+      if (!job) throw new UsageError(`unknown job "${positionals[0] ?? ''}"; jobs: ${JOBS.map((known) => known.name).join(', ')}`);
+      return async (prisma, io) => {
+        const now = new Date();
+        // A run by hand has a tick of its own, so it never takes a scheduled tick from a replica.
+        const outcome = await runJobForTick(job, `manual:${now.toISOString()}`, { prisma, now, ...DEFAULT_JOB_SETTINGS });
+        if (outcome.status === 'failed') throw new DomainError('job_failed', `${job.name} failed after ${outcome.durationMs} ms: ${outcome.error}`);
+        if (outcome.status === 'skipped') {
+          io.out(`${job.name} is already running.`);
+          return;
+        }
+        const counts = Object.entries(outcome.counts).map(([kind, count]) => `${kind} ${count}`).join(', ');
+        io.out(`${job.name} ran in ${outcome.durationMs} ms: ${counts}.`);
+      };
+    },
+  },
+  'jobs status': {
+    prepare(args) {
+      const { values } = parseCommandLine(args, {}, 0);
+      return async (prisma, io) => {
+        const status = await jobsStatus(prisma);
+        if (values.json) {
+          io.out(JSON.stringify(status, null, 2));
+          return;
+        }
+        for (const job of status.jobs) {
+          const last = job.lastRun;
+          io.out(`${job.job}: ${job.summary}`);
+          io.out(
+            last
+              ? `  last run ${last.startedAt.toISOString()} (tick ${last.tick}) on ${last.runner}: ${last.status.toLowerCase()}` +
+                  `${last.durationMs !== null ? ` in ${last.durationMs} ms` : ''}${last.counts ? `, ${JSON.stringify(last.counts)}` : ''}${
+                    last.error ? `, error: ${last.error}` : ''
+                  }`
+              : '  never run',
+          );
+          if (job.failedRuns > 0) io.out(`  ${job.failedRuns} failed run(s) on record`);
+        }
+        io.out(`Outbox: ${status.pendingMessages} waiting, ${status.parkedMessages} parked as failed after repeated attempts.`);
       };
     },
   },

@@ -25,4 +25,14 @@ export type OutboxItem =
    * email, else the code goes to the inviting admin. The code travels sealed and is scrubbed
    * from the row once delivered.
    */
-  | { kind: 'invitation.deliver'; invitationId: number; sealedCode: string };
+  | { kind: 'invitation.deliver'; invitationId: number; sealedCode: string }
+  /** Tell someone their access to an organization ends soon (`endsAt` is the end it warns about). */
+  | { kind: 'connection.warning'; connectionId: number; endsAt: string; leadDays: number; userId: string }
+  /** Tell someone their access expired, or that they were removed after the grace period. */
+  | { kind: 'connection.ended'; connectionId: number; event: ConnectionEndEvent; userId: string }
+  /** Tell an admin (a user id) or the audit channel whose access expired or who was removed. */
+  | { kind: 'connections.ended.summary'; organizationId: number; event: ConnectionEndEvent; connectionIds: number[]; channel: string }
+  /** Tell an admin that invitations they sent expired unaccepted and were deleted. */
+  | { kind: 'invitations.expired'; organizationId: number; emails: string[]; userId: string };
+
+export type ConnectionEndEvent = 'expired' | 'removed';

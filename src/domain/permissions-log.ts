@@ -16,6 +16,10 @@ export const LOG_ACTION = {
   invitationEdited: 'invitation.edited',
   invitationRevoked: 'invitation.revoked',
   invitationAccepted: 'invitation.accepted',
+  invitationExpired: 'invitation.expired',
+  connectionExpired: 'connection.expired',
+  connectionRemoved: 'connection.removed',
+  endDateChanged: 'connection.end_date_changed',
 } as const;
 
 export type LogAction = (typeof LOG_ACTION)[keyof typeof LOG_ACTION];

@@ -27,6 +27,21 @@ export async function enqueue(tx: Tx, items: readonly OutboxItem[], now: Date): 
   );
 }
 
+/**
+ * Queues messages that must exist once however often their cause is seen again: each carries a
+ * key, and a second row with the same key is dropped by the database's unique index.
+ */
+export async function enqueueOnce(tx: Tx, items: ReadonlyArray<{ item: OutboxItem; dedupeKey: string }>, now: Date): Promise<number> {
+  let queued = 0;
+  for (const { item, dedupeKey } of items) {
+    queued += await tx.$executeRaw`
+      INSERT INTO "OutboxMessage" ("kind", "payload", "dedupeKey", "availableAt", "createdAt")
+      VALUES (${item.kind}, ${JSON.stringify(item)}, ${dedupeKey}, ${now}, ${now})
+      ON CONFLICT ("dedupeKey") DO NOTHING`;
+  }
+  return queued;
+}
+
 export interface ClaimedMessage {
   id: number;
   /** Identifies the claim, so only its holder gives the message back. */

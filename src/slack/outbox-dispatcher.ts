@@ -27,6 +27,8 @@ import { MailDeliveryError, type Mailer } from '../mail/mailer.js';
 import { invitationToDeliver } from '../services/invitations.js';
 import { SLASH_COMMAND } from './commands.js';
 import { invitationCodesMessage, invitationDirectMessage, invitationEmail } from './views/invitation-messages.js';
+import { connectionNotice, connectionNotices, organizationOf } from '../services/lifecycle.js';
+import { connectionEndedMessage, connectionsEndedSummary, expiryWarningMessage, invitationsExpiredMessage } from './views/time-limit-notices.js';
 import { myAccessHome } from './views/my-access.js';
 import { auditLineMessage, permissionsChangedMessage, requestOutcomeMessage } from './views/notices.js';
 import { requestCardMessage, requesterReceiptMessage } from './views/request-card.js';
@@ -354,6 +356,28 @@ export class OutboxDispatcher {
       }
       case 'invitation.deliver':
         return this.deliverInvitation(message, item);
+      case 'connection.warning': {
+        const notice = await connectionNotice(prisma, item.connectionId);
+        // Extending or removing the end date since this was queued makes the warning wrong, so it is dropped.
+        if (!notice || notice.status !== 'ACTIVE' || notice.endsAt?.toISOString() !== item.endsAt) throw new NothingToSend();
+        return this.post(message, item.userId, expiryWarningMessage(notice, item.leadDays));
+      }
+      case 'connection.ended': {
+        const notice = await connectionNotice(prisma, item.connectionId);
+        if (!notice) throw new NothingToSend();
+        return this.post(message, item.userId, connectionEndedMessage(notice, item.event));
+      }
+      case 'connections.ended.summary': {
+        const organization = await organizationOf(prisma, item.organizationId);
+        const notices = await connectionNotices(prisma, item.connectionIds);
+        if (!organization || notices.length === 0) throw new NothingToSend();
+        return this.post(message, item.channel, connectionsEndedSummary(organization, item.event, notices));
+      }
+      case 'invitations.expired': {
+        const organization = await organizationOf(prisma, item.organizationId);
+        if (!organization) throw new NothingToSend();
+        return this.post(message, item.userId, invitationsExpiredMessage(organization, item.emails));
+      }
     }
   }
 

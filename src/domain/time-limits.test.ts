@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { graceEndsAt, warningDue, warningKey } from './time-limits.js';
+
+const END = new Date('2027-03-01T08:00:00.000Z');
+const daysBefore = (days: number, ms = 0) => new Date(END.getTime() - days * 86_400_000 + ms);
+
+describe('warningDue', () => {
+  it('is due exactly at 14, 7 and 1 days before the end, and not a millisecond earlier', () => {
+    const leads = [14, 7, 1];
+    expect(warningDue(END, leads, daysBefore(14, -1))).toBeNull();
+    expect(warningDue(END, leads, daysBefore(14))).toBe(14);
+    expect(warningDue(END, leads, daysBefore(7, -1))).toBe(14);
+    expect(warningDue(END, leads, daysBefore(7))).toBe(7);
+    expect(warningDue(END, leads, daysBefore(1))).toBe(1);
+    expect(warningDue(END, leads, END)).toBeNull();
+  });
+
+  it('after downtime, gives only the most urgent warning', () => {
+    expect(warningDue(END, [14, 7, 1], daysBefore(3))).toBe(7);
+    expect(warningDue(END, [1, 14, 7], daysBefore(0, -1000))).toBe(1);
+  });
+
+  it('keys each warning by connection, end date and lead, and ends the grace period 30 days after the end', () => {
+    expect(warningKey(5, END, 7)).toBe('warning:5:2027-03-01T08:00:00.000Z:7');
+    expect(graceEndsAt(END).toISOString()).toBe('2027-03-31T08:00:00.000Z');
+  });
+});

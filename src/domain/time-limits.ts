@@ -1,0 +1,35 @@
+/** Rules for access that ends on a date: when people are warned, when it ends, and when they are removed. */
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Days after the end during which an admin can still extend or remove the end date. */
+export const GRACE_DAYS = 30;
+
+/** Default lead times for warnings, in days before the end. */
+export const DEFAULT_WARNING_LEAD_DAYS: readonly number[] = [14, 7, 1];
+
+/** When a connection that ended at `endsAt` is removed if nobody restores it. */
+export function graceEndsAt(endsAt: Date): Date {
+  return new Date(endsAt.getTime() + GRACE_DAYS * DAY_MS);
+}
+
+/**
+ * The warning due now for access ending at `endsAt`: the smallest lead time whose moment has come,
+ * or null before the first one and after the end. After downtime only the most urgent warning is
+ * due, so nobody gets the 14-day and the 7-day warning in the same minute.
+ */
+export function warningDue(endsAt: Date, leadDays: readonly number[], now: Date): number | null {
+  if (now.getTime() >= endsAt.getTime()) return null;
+  const due = leadDays.filter((lead) => now.getTime() >= endsAt.getTime() - lead * DAY_MS);
+  return due.length === 0 ? null : Math.min(...due);
+}
+
+/** The earliest `endsAt` for which some warning is due now: anything ending before this plus the longest lead. */
+export function warningHorizon(leadDays: readonly number[], now: Date): Date {
+  return new Date(now.getTime() + Math.max(0, ...leadDays) * DAY_MS);
+}
+
+/** Identifies one warning for one end date, so it is sent once however often the job runs. */
+export function warningKey(connectionId: number, endsAt: Date, leadDays: number): string {
+  return `warning:${connectionId}:${endsAt.toISOString()}:${leadDays}`;
+}

@@ -1,0 +1,106 @@
+import { hostname } from 'node:os';
+import type { Db } from '../db/client.js';
+import { DEFAULT_WARNING_LEAD_DAYS } from '../domain/time-limits.js';
+import { sweepTimeLimits } from '../services/lifecycle.js';
+
+/** What a job needs to run: the database, the clock and its settings. */
+export interface JobContext {
+  prisma: Db;
+  now: Date;
+  warningLeadDays: readonly number[];
+}
+
+export interface JobDefinition {
+  name: string;
+  summary: string;
+  run(context: JobContext): Promise<Record<string, number>>;
+}
+
+export const JOBS: readonly JobDefinition[] = [
+  {
+    name: 'time-limits',
+    summary: 'Warns before access ends, expires it at the end, removes people 30 days later, and deletes invitations 6 weeks old.',
+    run: async ({ prisma, now, warningLeadDays }) => ({ ...(await sweepTimeLimits(prisma, { warningLeadDays }, now)) }),
+  },
+];
+
+export function jobNamed(name: string): JobDefinition | undefined {
+  return JOBS.find((job) => job.name === name);
+}
+
+export const DEFAULT_JOB_SETTINGS = { warningLeadDays: DEFAULT_WARNING_LEAD_DAYS } as const;
+
+export type JobOutcome =
+  | { status: 'succeeded'; counts: Record<string, number>; durationMs: number }
+  | { status: 'failed'; error: string; durationMs: number }
+  | { status: 'skipped' };
+
+/** Identifies this process in JobRun rows, so `jobs status` says which replica ran what. */
+export const RUNNER = `${hostname()}:${process.pid}`;
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002';
+}
+
+/**
+ * Runs a job for one tick, once across every replica: the first to insert the (job, tick) row
+ * runs it, the others find the row and skip. The row then records how it went.
+ */
+export async function runJobForTick(job: JobDefinition, tick: string, context: JobContext): Promise<JobOutcome> {
+  const { prisma } = context;
+  let runId: number;
+  try {
+    runId = (await prisma.jobRun.create({ data: { job: job.name, tick, runner: RUNNER, startedAt: context.now } })).id;
+  } catch (error) {
+    if (isUniqueViolation(error)) return { status: 'skipped' };
+    throw error;
+  }
+  const started = performance.now();
+  try {
+    const counts = await job.run(context);
+    const durationMs = Math.round(performance.now() - started);
+    await prisma.jobRun.update({ where: { id: runId }, data: { status: 'SUCCEEDED', finishedAt: new Date(), durationMs, counts } });
+    return { status: 'succeeded', counts, durationMs };
+  } catch (error) {
+    const durationMs = Math.round(performance.now() - started);
+    const message = error instanceof Error ? error.message : String(error);
+    await prisma.jobRun.update({ where: { id: runId }, data: { status: 'FAILED', finishedAt: new Date(), durationMs, error: message.slice(0, 2000) } });
+    return { status: 'failed', error: message, durationMs };
+  }
+}
+
+/** The tick a moment falls in, for a schedule that fires every `intervalMinutes`. */
+export function tickOf(now: Date, intervalMinutes: number): string {
+  const period = intervalMinutes * 60_000;
+  return new Date(Math.floor(now.getTime() / period) * period).toISOString();
+}
+
+export interface JobStatus {
+  job: string;
+  summary: string;
+  lastRun: { tick: string; status: string; runner: string; startedAt: Date; durationMs: number | null; counts: unknown; error: string | null } | null;
+  failedRuns: number;
+}
+
+/** Each job's last run, and the outbox messages parked as failed. */
+export async function jobsStatus(prisma: Db): Promise<{ jobs: JobStatus[]; parkedMessages: number; pendingMessages: number }> {
+  const jobs = await Promise.all(
+    JOBS.map(async (job) => {
+      const last = await prisma.jobRun.findFirst({ where: { job: job.name }, orderBy: { startedAt: 'desc' } });
+      const failedRuns = await prisma.jobRun.count({ where: { job: job.name, status: 'FAILED' } });
+      return {
+        job: job.name,
+        summary: job.summary,
+        lastRun: last
+          ? { tick: last.tick, status: last.status, runner: last.runner, startedAt: last.startedAt, durationMs: last.durationMs, counts: last.counts, error: last.error }
+          : null,
+        failedRuns,
+      };
+    }),
+  );
+  const [parkedMessages, pendingMessages] = await Promise.all([
+    prisma.outboxMessage.count({ where: { status: 'FAILED' } }),
+    prisma.outboxMessage.count({ where: { status: 'PENDING' } }),
+  ]);
+  return { jobs, parkedMessages, pendingMessages };
+}

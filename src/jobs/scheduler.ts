@@ -1,0 +1,45 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from '../logger.js';
+import { JOBS, runJobForTick, tickOf, type JobContext } from './jobs.js';
+
+export interface SchedulerOptions {
+  intervalMinutes: number;
+  context: () => JobContext;
+  logger: Logger;
+  /** Told how each run went, for metrics. */
+  onRun?: (job: string, outcome: Awaited<ReturnType<typeof runJobForTick>>) => void;
+}
+
+/**
+ * Fires every job every few minutes on every replica; the (job, tick) claim in the database lets
+ * one run per tick and the others skip. Jobs work from the database's state, so a missed tick
+ * (downtime, a slow run) is caught up by the next one.
+ */
+export function startScheduler(options: SchedulerOptions): { stop(): Promise<void> } {
+  const running = new Set<Promise<void>>();
+  const fire = () => {
+    const context = options.context();
+    const tick = tickOf(context.now, options.intervalMinutes);
+    for (const job of JOBS) {
+      const run = (async () => {
+        try {
+          const outcome = await runJobForTick(job, tick, context);
+          options.onRun?.(job.name, outcome);
+          if (outcome.status === 'failed') options.logger.error({ job: job.name, tick, error: outcome.error }, 'job failed');
+          else if (outcome.status === 'succeeded') options.logger.info({ job: job.name, tick, ...outcome }, 'job ran');
+        } catch (error) {
+          options.logger.error({ err: error, job: job.name, tick }, 'job could not start');
+        }
+      })();
+      running.add(run);
+      void run.finally(() => running.delete(run));
+    }
+  };
+  const task: ScheduledTask = cron.schedule(`*/${options.intervalMinutes} * * * *`, fire);
+  return {
+    async stop() {
+      await task.stop();
+      await Promise.all(running);
+    },
+  };
+}

@@ -1,0 +1,295 @@
+import { TRANSACTION_OPTIONS, type Db, type Tx } from '../db/client.js';
+import { Prisma } from '../db/generated/sqlite/client.js';
+import { appendLogEntries } from '../db/permission-log.js';
+import { ACTOR, LOG_ACTION } from '../domain/permissions-log.js';
+import type { ConnectionEndEvent, OutboxItem } from '../domain/outbox-messages.js';
+import { GRACE_DAYS, graceEndsAt, warningDue, warningHorizon, warningKey } from '../domain/time-limits.js';
+import type { OrganizationSummary, PersonSummary } from '../domain/read-models.js';
+import { enqueue, enqueueOnce } from './outbox.js';
+import { administratorsOf, connectionFacts, organizationSummary, personSummary } from './read-models.js';
+import { calendarDateIn, endOfDayIn, isCalendarDate } from '../domain/dates.js';
+import { DomainError } from '../domain/errors.js';
+import { adminRolesOf } from '../domain/policy.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/*
+ * The rules that act while nobody is looking. Each works from the database as it is, not from
+ * when it last ran: a run after three hours of downtime catches up on everything due. Every change
+ * is a compare-and-set committed with its log entries and messages, batch by batch, so a run
+ * killed midway leaves finished batches finished and the next run picks up the rest, and a clock
+ * moved back finds nothing left to do twice.
+ */
+
+/** Connections or invitations handled per transaction. */
+const BATCH = 200;
+
+export interface TimeLimitSettings {
+  warningLeadDays: readonly number[];
+}
+
+export interface SweepCounts {
+  warned: number;
+  expired: number;
+  removed: number;
+  invitationsExpired: number;
+}
+
+interface EndedConnection {
+  id: number;
+  organizationId: number;
+  memberId: number;
+  endsOn: string | null;
+  slackUserId: string;
+}
+
+/** Ids of connections in `status` whose end (or grace period) passed by `before`, oldest first. */
+async function dueConnectionIds(prisma: Db, status: 'ACTIVE' | 'EXPIRED', before: Date): Promise<number[]> {
+  const rows = await prisma.$queryRaw<Array<{ id: number }>>`
+    SELECT "id" FROM "Connection"
+    WHERE "status" = ${Prisma.raw(`'${status}'`)} AND "endsAt" IS NOT NULL AND "endsAt" <= ${before}
+    ORDER BY "endsAt", "id" LIMIT ${BATCH}`;
+  return rows.map((row) => row.id);
+}
+
+/** Moves due connections from one status to the next, only those still due; returns the ones moved. */
+async function endConnections(tx: Tx, ids: number[], event: ConnectionEndEvent, cutoff: Date, now: Date): Promise<EndedConnection[]> {
+  const list = Prisma.join(ids);
+  const moved =
+    event === 'expired'
+      ? await tx.$queryRaw<Array<{ id: number }>>`
+          UPDATE "Connection" SET "status" = 'EXPIRED', "expiredAt" = "endsAt", "updatedAt" = ${now}
+          WHERE "id" IN (${list}) AND "status" = 'ACTIVE' AND "endsAt" <= ${cutoff}
+          RETURNING "id"`
+      : await tx.$queryRaw<Array<{ id: number }>>`
+          UPDATE "Connection" SET "status" = 'REMOVED', "removedAt" = ${now}, "updatedAt" = ${now}
+          WHERE "id" IN (${list}) AND "status" = 'EXPIRED' AND "endsAt" <= ${cutoff}
+          RETURNING "id"`;
+  if (moved.length === 0) return [];
+  return tx.$queryRaw<EndedConnection[]>`
+    SELECT c."id", c."organizationId", c."memberId", c."endsOn", m."slackUserId"
+    FROM "Connection" c JOIN "Member" m ON m."id" = c."memberId"
+    WHERE c."id" IN (${Prisma.join(moved.map((row) => row.id))})
+    ORDER BY c."id"`;
+}
+
+/** The person, each admin of the organization and its audit channel hear of connections that ended. */
+async function endedMessages(tx: Tx, ended: EndedConnection[], event: ConnectionEndEvent, now: Date): Promise<OutboxItem[]> {
+  const items: OutboxItem[] = ended.map((connection) => ({ kind: 'connection.ended', connectionId: connection.id, event, userId: connection.slackUserId }));
+  const byOrganization = new Map<number, number[]>();
+  for (const connection of ended) byOrganization.set(connection.organizationId, [...(byOrganization.get(connection.organizationId) ?? []), connection.id]);
+  for (const [organizationId, connectionIds] of byOrganization) {
+    const organization = await tx.organization.findUnique({ where: { id: organizationId }, select: { auditChannelId: true } });
+    for (const admin of await administratorsOf(tx, organizationId, now)) {
+      items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: admin.slackUserId });
+    }
+    if (organization?.auditChannelId) items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: organization.auditChannelId });
+  }
+  for (const userId of new Set(ended.map((connection) => connection.slackUserId))) items.push({ kind: 'home.refresh', userId });
+  return items;
+}
+
+async function sweepEnds(prisma: Db, event: ConnectionEndEvent, now: Date): Promise<number> {
+  // Expiry is due at the end; removal once the grace period after the end is over.
+  const cutoff = event === 'expired' ? now : new Date(now.getTime() - GRACE_DAYS * DAY_MS);
+  let total = 0;
+  for (;;) {
+    const ids = await dueConnectionIds(prisma, event === 'expired' ? 'ACTIVE' : 'EXPIRED', cutoff);
+    if (ids.length === 0) return total;
+    const moved = await prisma.$transaction(async (tx) => {
+      const ended = await endConnections(tx, ids, event, cutoff, now);
+      await appendLogEntries(
+        tx,
+        ended.map((connection) => ({
+          organizationId: connection.organizationId,
+          actorLabel: ACTOR.system,
+          subjectMemberId: connection.memberId,
+          action: event === 'expired' ? LOG_ACTION.connectionExpired : LOG_ACTION.connectionRemoved,
+          before: { connectionId: connection.id, status: event === 'expired' ? 'ACTIVE' : 'EXPIRED', endsOn: connection.endsOn },
+          after: { connectionId: connection.id, status: event === 'expired' ? 'EXPIRED' : 'REMOVED', endsOn: connection.endsOn },
+          note: event === 'expired' ? 'Access reached its end date' : 'Removed 30 days after access ended',
+          createdAt: now,
+        })),
+      );
+      await enqueue(tx, await endedMessages(tx, ended, event, now), now);
+      return ended.length;
+    }, TRANSACTION_OPTIONS);
+    total += moved;
+    // Rows another runner moved first are skipped by the compare-and-set; stop when a batch moved nothing.
+    if (moved === 0 && ids.length < BATCH) return total;
+  }
+}
+
+/** Warns people whose access ends soon, once per end date and lead time. */
+async function sweepWarnings(prisma: Db, settings: TimeLimitSettings, now: Date): Promise<number> {
+  if (settings.warningLeadDays.length === 0) return 0;
+  let warned = 0;
+  let afterId = 0;
+  for (;;) {
+    const rows = await prisma.$queryRaw<Array<{ id: number; endsAt: Date; slackUserId: string }>>`
+      SELECT c."id", c."endsAt", m."slackUserId"
+      FROM "Connection" c JOIN "Member" m ON m."id" = c."memberId"
+      WHERE c."status" = 'ACTIVE' AND c."endsAt" > ${now} AND c."endsAt" <= ${warningHorizon(settings.warningLeadDays, now)} AND c."id" > ${afterId}
+      ORDER BY c."id" LIMIT ${BATCH}`;
+    if (rows.length === 0) return warned;
+    afterId = rows.at(-1)!.id;
+    const due = rows.flatMap((row) => {
+      const lead = warningDue(row.endsAt, settings.warningLeadDays, now);
+      return lead === null
+        ? []
+        : [
+            {
+              item: { kind: 'connection.warning' as const, connectionId: row.id, endsAt: row.endsAt.toISOString(), leadDays: lead, userId: row.slackUserId },
+              dedupeKey: warningKey(row.id, row.endsAt, lead),
+            },
+          ];
+    });
+    if (due.length > 0) warned += await prisma.$transaction((tx) => enqueueOnce(tx, due, now), TRANSACTION_OPTIONS);
+  }
+}
+
+/** Deletes invitations six weeks old, code hash and all, with a log entry and a note to whoever sent them. */
+async function sweepInvitations(prisma: Db, now: Date): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const due = await prisma.invitation.findMany({
+      where: { status: 'PENDING', expiresAt: { lte: now } },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+      take: BATCH,
+    });
+    if (due.length === 0) return total;
+    total += await prisma.$transaction(async (tx) => {
+      const deleted = await tx.$queryRaw<Array<{ id: number; organizationId: number; email: string; invitedById: number }>>`
+        DELETE FROM "Invitation"
+        WHERE "id" IN (${Prisma.join(due.map((row) => row.id))}) AND "status" = 'PENDING' AND "expiresAt" <= ${now}
+        RETURNING "id", "organizationId", "email", "invitedById"`;
+      await appendLogEntries(
+        tx,
+        deleted.map((invitation) => ({
+          organizationId: invitation.organizationId,
+          actorLabel: ACTOR.system,
+          subjectEmail: invitation.email,
+          action: LOG_ACTION.invitationExpired,
+          before: { invitationId: invitation.id, status: 'PENDING' },
+          after: { invitationId: invitation.id, status: 'DELETED' },
+          note: 'Not accepted within 6 weeks',
+          createdAt: now,
+        })),
+      );
+      const byInviter = new Map<string, { organizationId: number; invitedById: number; emails: string[] }>();
+      for (const invitation of deleted) {
+        const key = `${invitation.organizationId}:${invitation.invitedById}`;
+        const entry = byInviter.get(key) ?? { organizationId: invitation.organizationId, invitedById: invitation.invitedById, emails: [] };
+        entry.emails.push(invitation.email);
+        byInviter.set(key, entry);
+      }
+      const inviters = await tx.member.findMany({ where: { id: { in: [...new Set(deleted.map((row) => row.invitedById))] } }, select: { id: true, slackUserId: true } });
+      const slackIdOf = new Map(inviters.map((member) => [member.id, member.slackUserId]));
+      await enqueue(
+        tx,
+        [...byInviter.values()].map((entry) => ({
+          kind: 'invitations.expired' as const,
+          organizationId: entry.organizationId,
+          emails: entry.emails,
+          userId: slackIdOf.get(entry.invitedById)!,
+        })),
+        now,
+      );
+      return deleted.length;
+    }, TRANSACTION_OPTIONS);
+  }
+}
+
+/** The time-limit job: warnings, expiry, removal after the grace period, and expired invitations. */
+export async function sweepTimeLimits(prisma: Db, settings: TimeLimitSettings, now: Date): Promise<SweepCounts> {
+  const expired = await sweepEnds(prisma, 'expired', now);
+  const removed = await sweepEnds(prisma, 'removed', now);
+  const warned = await sweepWarnings(prisma, settings, now);
+  const invitationsExpired = await sweepInvitations(prisma, now);
+  return { warned, expired, removed, invitationsExpired };
+}
+
+/** A person's connection as the time-limit messages describe it. */
+export interface ConnectionNotice {
+  organization: OrganizationSummary;
+  person: PersonSummary;
+  status: string;
+  endsOn: string | null;
+  endsAt: Date | null;
+  /** For expired access: until when an admin can restore it. */
+  restorableUntil: Date | null;
+}
+
+export async function connectionNotice(prisma: Db, connectionId: number): Promise<ConnectionNotice | null> {
+  const row = await prisma.connection.findUnique({ where: { id: connectionId }, include: { organization: true, member: true } });
+  if (!row) return null;
+  return {
+    organization: organizationSummary(row.organization),
+    person: personSummary(row.member),
+    status: row.status,
+    endsOn: row.endsOn,
+    endsAt: row.endsAt,
+    restorableUntil: row.status === 'EXPIRED' && row.endsAt ? graceEndsAt(row.endsAt) : null,
+  };
+}
+
+export async function connectionNotices(prisma: Db, connectionIds: readonly number[]): Promise<ConnectionNotice[]> {
+  const notices = await Promise.all(connectionIds.map((id) => connectionNotice(prisma, id)));
+  return notices.filter((notice): notice is ConnectionNotice => notice !== null);
+}
+
+export async function organizationOf(prisma: Db, organizationId: number): Promise<OrganizationSummary | null> {
+  const row = await prisma.organization.findUnique({ where: { id: organizationId } });
+  return row ? organizationSummary(row) : null;
+}
+
+/**
+ * An admin moves a connection's end date to a later day, or removes it. Before the end this
+ * cancels the warnings that no longer apply (they are checked against the end date when sent);
+ * within 30 days after the end it restores access at once. Removed people are invited again instead.
+ */
+export async function changeEndDate(
+  prisma: Db,
+  input: { actorSlackUserId: string; connectionId: number; endsOn: string | null; note: string | null },
+  now: Date,
+): Promise<{ status: 'ACTIVE' }> {
+  return prisma.$transaction(async (tx) => {
+    const connection = await tx.connection.findUnique({ where: { id: input.connectionId }, include: { organization: true, member: true } });
+    if (!connection) throw new DomainError('unknown_connection', 'That connection no longer exists.');
+    const actor = await tx.member.findUnique({ where: { slackUserId: input.actorSlackUserId } });
+    const actorConnection = actor ? await tx.connection.findUnique({ where: { organizationId_memberId: { organizationId: connection.organizationId, memberId: actor.id } }, include: { permissions: true } }) : null;
+    if (!actorConnection || !adminRolesOf(connectionFacts(actorConnection), now).administrator) {
+      throw new DomainError('forbidden', `Only Administrators of ${connection.organization.name} can change end dates there.`);
+    }
+    if (connection.status === 'REMOVED' || connection.status === 'SUSPENDED') {
+      throw new DomainError('not_restorable', 'This person is no longer connected; invite them again instead.');
+    }
+    if (connection.status === 'EXPIRED' && connection.endsAt && now >= graceEndsAt(connection.endsAt)) {
+      throw new DomainError('not_restorable', 'The 30 days to restore this access are over; invite them again instead.');
+    }
+    if (input.endsOn !== null) {
+      if (!isCalendarDate(input.endsOn)) throw new DomainError('bad_date', 'The end date is not a date.');
+      if (input.endsOn < calendarDateIn(now, connection.organization.timeZone)) throw new DomainError('bad_date', 'Choose today or a later date.');
+    }
+    const endsAt = input.endsOn ? endOfDayIn(input.endsOn, connection.organization.timeZone) : null;
+    await tx.connection.update({
+      where: { id: connection.id },
+      data: { status: 'ACTIVE', endsOn: input.endsOn, endsAt, expiredAt: null, updatedAt: now },
+    });
+    await appendLogEntries(tx, [
+      {
+        organizationId: connection.organizationId,
+        actorId: actor!.id,
+        subjectMemberId: connection.memberId,
+        action: LOG_ACTION.endDateChanged,
+        before: { connectionId: connection.id, status: connection.status, endsOn: connection.endsOn },
+        after: { connectionId: connection.id, status: 'ACTIVE', endsOn: input.endsOn },
+        note: input.note,
+        createdAt: now,
+      },
+    ]);
+    await enqueue(tx, [{ kind: 'home.refresh', userId: connection.member.slackUserId }], now);
+    return { status: 'ACTIVE' as const };
+  }, TRANSACTION_OPTIONS);
+}

@@ -1,0 +1,79 @@
+/** What people, admins and the audit channel are told when access nears its end, ends, or is removed. */
+import type { KnownBlock } from '@slack/types';
+import type { ConnectionEndEvent } from '../../domain/outbox-messages.js';
+import type { OrganizationSummary } from '../../domain/read-models.js';
+import type { ConnectionNotice } from '../../services/lifecycle.js';
+import { SLASH_COMMAND } from '../commands.js';
+import { calendarDateLabel, context, fallbackText, LIMIT, mention, mrkdwn, onDateTime, organizationLabel, section } from './format.js';
+import { escapeMrkdwn, truncate } from './mrkdwn.js';
+
+type Message = { text: string; blocks: KnownBlock[] };
+
+function where(organization: OrganizationSummary): string {
+  return escapeMrkdwn(organizationLabel(organization));
+}
+
+function endLabel(notice: Pick<ConnectionNotice, 'endsOn' | 'endsAt'>): string {
+  if (notice.endsOn) return calendarDateLabel(notice.endsOn);
+  return notice.endsAt ? onDateTime(notice.endsAt) : 'its end date';
+}
+
+/** The person's warning, some days before their access ends. */
+export function expiryWarningMessage(notice: ConnectionNotice, leadDays: number): Message {
+  const when = leadDays === 1 ? 'tomorrow' : `in ${leadDays} days`;
+  const sentence = `Your access to *${where(notice.organization)}* ends ${when}, at the end of ${endLabel(notice)}.`;
+  return {
+    text: fallbackText(`Your access to ${organizationLabel(notice.organization)} ends ${when}.`),
+    blocks: [
+      section(mrkdwn(`:hourglass_flowing_sand: ${sentence}`)),
+      context(mrkdwn('If you still need it, ask one of its administrators to extend it. After the end you will look disconnected.')),
+    ],
+  };
+}
+
+/** The person's notice that their access expired, or that they were removed after the grace period. */
+export function connectionEndedMessage(notice: ConnectionNotice, event: ConnectionEndEvent): Message {
+  const organization = where(notice.organization);
+  const text =
+    event === 'expired'
+      ? `Your access to *${organization}* ended on ${endLabel(notice)}. An administrator can restore it until ${
+          notice.restorableUntil ? onDateTime(notice.restorableUntil) : '30 days after that'
+        }; after that you will be removed from the organization.`
+      : `You were removed from *${organization}*: your access ended on ${endLabel(notice)} and was not restored within 30 days.`;
+  return {
+    text: fallbackText(text.replace(/\*/g, '')),
+    blocks: [section(mrkdwn(text)), context(mrkdwn(`See what you can still access with \`${SLASH_COMMAND} me\`.`))],
+  };
+}
+
+/** How many people an admin or audit summary names before saying how many more there are. */
+const NAMED = 40;
+
+/** An admin's or the audit channel's summary of whose access expired, or who was removed. */
+export function connectionsEndedSummary(organization: OrganizationSummary, event: ConnectionEndEvent, notices: ConnectionNotice[]): Message {
+  const verb = event === 'expired' ? 'expired' : 'ended: removed after 30 days';
+  const lines = notices.slice(0, NAMED).map((notice) => `• ${mention(notice.person)}  (end date ${endLabel(notice)})`);
+  const more = notices.length > NAMED ? `\n…and ${notices.length - NAMED} more.` : '';
+  const heading =
+    event === 'expired'
+      ? `:hourglass: Access to *${where(organization)}* ${verb} for ${notices.length === 1 ? 'one person' : `${notices.length} people`}. An administrator can extend or remove their end date within 30 days to restore it.`
+      : `:wave: ${notices.length === 1 ? 'One person was' : `${notices.length} people were`} removed from *${where(organization)}*: their access ${verb}.`;
+  return {
+    text: fallbackText(heading.replace(/\*/g, '')),
+    blocks: [section(mrkdwn(heading)), section(mrkdwn(truncate(`${lines.join('\n')}${more}`, LIMIT.sectionText)))],
+  };
+}
+
+/** The inviting admin's note that invitations went unaccepted for six weeks and were deleted. */
+export function invitationsExpiredMessage(organization: OrganizationSummary, emails: string[]): Message {
+  const listed = emails.slice(0, NAMED).map((email) => `• ${escapeMrkdwn(email)}`).join('\n');
+  const more = emails.length > NAMED ? `\n…and ${emails.length - NAMED} more.` : '';
+  const heading = `${emails.length === 1 ? 'An invitation' : `${emails.length} invitations`} to *${where(organization)}* went unaccepted for 6 weeks and ${
+    emails.length === 1 ? 'was' : 'were'
+  } deleted. Invite again with \`${SLASH_COMMAND} invite\` if they still need access.`;
+  return {
+    text: fallbackText(`${emails.length} invitations to ${organizationLabel(organization)} expired.`),
+    blocks: [section(mrkdwn(heading)), section(mrkdwn(truncate(`${listed}${more}`, LIMIT.sectionText)))],
+  };
+}
+
