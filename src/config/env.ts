@@ -45,6 +45,10 @@ const appSchema = databaseSchema
     OPERATOR_USER_IDS: optionalText
       .transform((value) => (value ?? '').split(',').map((id) => id.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be Slack user ids separated by commas, e.g. U0123,U0456'))),
+    JOB_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(30).refine((minutes) => 60 % minutes === 0, 'must divide an hour: 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30').default(5),
+    EXPIRY_WARNING_DAYS: optionalText
+      .transform((value) => (value ?? '14,7,1').split(',').map((day) => day.trim()).filter(Boolean).map(Number))
+      .pipe(z.array(z.number().int().min(1).max(365)).max(10)),
     SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional()),
     SMTP_FROM: optionalText.pipe(z.string().regex(/^[^\s@]+@[^\s@]+$|<[^\s@]+@[^\s@]+>$/, 'must be an address, e.g. Gatehouse <access@example.com>').optional()),
   })

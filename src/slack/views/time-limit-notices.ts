@@ -23,7 +23,7 @@ export function expiryWarningMessage(notice: ConnectionNotice, leadDays: number)
   const when = leadDays === 1 ? 'tomorrow' : `in ${leadDays} days`;
   const sentence = `Your access to *${where(notice.organization)}* ends ${when}, at the end of ${endLabel(notice)}.`;
   return {
-    text: fallbackText(`Your access to ${organizationLabel(notice.organization)} ends ${when}.`),
+    text: fallbackText(`Your access to ${where(notice.organization)} ends ${when}.`),
     blocks: [
       section(mrkdwn(`:hourglass_flowing_sand: ${sentence}`)),
       context(mrkdwn('If you still need it, ask one of its administrators to extend it. After the end you will look disconnected.')),
@@ -72,7 +72,7 @@ export function invitationsExpiredMessage(organization: OrganizationSummary, ema
     emails.length === 1 ? 'was' : 'were'
   } deleted. Invite again with \`${SLASH_COMMAND} invite\` if they still need access.`;
   return {
-    text: fallbackText(`${emails.length} invitations to ${organizationLabel(organization)} expired.`),
+    text: fallbackText(`${emails.length} invitations to ${where(organization)} expired.`),
     blocks: [section(mrkdwn(heading)), section(mrkdwn(truncate(`${listed}${more}`, LIMIT.sectionText)))],
   };
 }
