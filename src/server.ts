@@ -12,12 +12,17 @@ import { createMailer } from './mail/mailer.js';
 import { ensurePermissionCatalog } from './services/catalog.js';
 import { OutboxDispatcher } from './slack/outbox-dispatcher.js';
 import { createHttpServer } from './slack/http-server.js';
+import { timeListeners } from './slack/listener-router.js';
+import { createMetrics, type GatehouseMetrics } from './metrics.js';
+import { startScheduler } from './jobs/scheduler.js';
 
 export interface RunningGatehouse {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
   url: string;
   database: Database;
   dispatcher: OutboxDispatcher;
+  /** Served at `GET /metrics`; jobs report their runs through `recordJobRun`. */
+  metrics: GatehouseMetrics;
   stop(): Promise<void>;
 }
 
@@ -27,6 +32,8 @@ export interface StartOptions {
   host?: string;
   /** The clock; tests move it to see what time-bound rules do. */
   now?: () => Date;
+  /** Whether this process schedules the jobs; tests run them by hand instead. Default true. */
+  scheduleJobs?: boolean;
 }
 
 export async function startGatehouse(config: AppConfig, options: StartOptions = {}): Promise<RunningGatehouse> {
@@ -68,10 +75,13 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
     now,
     wakeOutbox: () => dispatcher.wake(),
   };
+  const metrics = createMetrics({ prisma: database.prisma, now });
   const slack = createSlackApp(config, logger, context);
+  timeListeners(slack.app, metrics);
   const server = createHttpServer({
     slackReceiver: slack.httpReceiver,
     isReady: () => databaseAnswers(database.prisma),
+    metrics: metrics.registry,
     logger,
   });
   await new Promise<void>((resolve, reject) => {
@@ -80,6 +90,18 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
   });
   if (slack.socketReceiver) await slack.app.start();
   dispatcher.start();
+  const scheduler =
+    options.scheduleJobs === false
+      ? null
+      : startScheduler({
+          intervalMinutes: config.JOB_INTERVAL_MINUTES,
+          context: () => ({ prisma: database.prisma, now: now(), warningLeadDays: config.EXPIRY_WARNING_DAYS }),
+          logger: logger.child({ component: 'jobs' }),
+          onRun: (job, outcome) => {
+            metrics.recordJobRun(job, outcome.status, outcome.status === 'skipped' ? 0 : outcome.durationMs, outcome.status === 'succeeded' ? outcome.counts : {});
+            if (outcome.status === 'succeeded') dispatcher.wake();
+          },
+        });
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
   logger.info(
@@ -91,8 +113,10 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
     url,
     database,
     dispatcher,
+    metrics,
     stop() {
       stopping ??= (async () => {
+        await scheduler?.stop();
         await dispatcher.stop();
         mailer?.close();
         if (slack.socketReceiver) await slack.app.stop();

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { HTTPReceiver } from '@slack/bolt';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { EVENTS_PATH } from './app.js';
 
@@ -11,6 +12,8 @@ export interface HttpServerOptions {
   slackReceiver?: HTTPReceiver;
   /** Whether the database answers. */
   isReady: () => Promise<boolean>;
+  /** Served at `GET /metrics` in Prometheus's text format; absent, the path is not served. */
+  metrics?: Registry;
   logger: Logger;
   now?: () => number;
 }
@@ -46,6 +49,21 @@ export function createHttpServer(options: HttpServerOptions): Server {
           sendJson(res, ready ? 200 : 503, ready ? { status: 'ready', database: 'ok' } : { status: 'unavailable', database: 'unreachable' }),
         )
         .catch(() => sendJson(res, 503, { status: 'unavailable', database: 'unreachable' }));
+      return;
+    }
+    if (req.method === 'GET' && path === '/metrics' && options.metrics) {
+      const registry = options.metrics;
+      registry
+        .metrics()
+        .then((text) => {
+          res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text) });
+          res.end(text);
+        })
+        .catch((error: unknown) => {
+          // Outbox and connection figures are read from the database at scrape time.
+          options.logger.warn({ err: error }, 'could not collect metrics');
+          sendJson(res, 503, { error: 'metrics_unavailable' });
+        });
       return;
     }
     if (options.slackReceiver && path === EVENTS_PATH) {

@@ -41,9 +41,12 @@ export async function startTestApp(kind: DatabaseKind, overrides: Partial<AppCon
       SLACK_APP_TOKEN: undefined,
       TRIAGE_CHANNEL_ID: undefined,
       OPERATOR_USER_IDS: [],
+      JOB_INTERVAL_MINUTES: 5,
+      EXPIRY_WARNING_DAYS: [14, 7, 1],
       ...overrides,
     },
-    { host: '127.0.0.1', logger: createLogger('silent'), ...(options.now ? { now: options.now } : {}) },
+    // Tests run jobs by hand, at the moments they choose.
+    { host: '127.0.0.1', logger: createLogger('silent'), scheduleJobs: false, ...(options.now ? { now: options.now } : {}) },
   );
   const driver = createSlackDriver({ appUrl: `${gatehouse.url}/slack/events`, signingSecret: SIGNING_SECRET, emulator });
   return {

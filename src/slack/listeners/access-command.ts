@@ -4,6 +4,7 @@ import { invitableOrganizations } from '../../services/invitations.js';
 import { myAccess } from '../../services/read-models.js';
 import { parseSubcommand, SLASH_COMMAND, SUBCOMMANDS } from '../commands.js';
 import type { GatehouseContext } from '../context.js';
+import { timeListener } from '../listener-router.js';
 import { helpReply, unknownSubcommandReply } from '../views/help.js';
 import { myAccessMessage } from '../views/my-access.js';
 import { openRequestForm, refreshProfileLater } from './access-requests.js';
@@ -20,51 +21,62 @@ export const slashCommandPayload = z.object({
   response_url: z.url(),
 });
 
+/** Metric labels name only the subcommands Gatehouse knows, never what the user typed. */
+const LISTENER_BY_SUBCOMMAND = new Map(SUBCOMMANDS.map(({ name }) => [name, `command:${SLASH_COMMAND} ${name}`]));
+const OTHER_LISTENER = `command:${SLASH_COMMAND} other`;
+
 export function registerAccessCommand(app: App, context: GatehouseContext): void {
   const help = helpReply(SUBCOMMANDS);
-  app.command(SLASH_COMMAND, async ({ command, ack, client }) => {
-    const parsed = slashCommandPayload.safeParse(command);
-    if (!parsed.success) {
-      await ack({ response_type: 'ephemeral', text: 'Slack sent an incomplete command. Please try again.' });
-      return;
-    }
-    const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;
-    const { name, args } = parseSubcommand(parsed.data.text);
-    switch (name) {
-      case 'help':
-        await ack(help);
-        return;
-      case 'request':
-        // The trigger is good for three seconds, so the form opens right after the ack.
-        await ack();
-        await openRequestForm(client, context, userId, triggerId);
-        refreshProfileLater(client, context, userId, teamId);
-        return;
-      case 'accept': {
-        const reply = await acceptFromCommand(client, context, { userId, teamId, args });
-        await ack(reply.ok ? { response_type: 'ephemeral', ...reply.message } : { response_type: 'ephemeral', text: reply.text });
+  app.command(SLASH_COMMAND, async (listenerArgs) => {
+    const parsed = slashCommandPayload.safeParse(listenerArgs.command);
+    const subcommand = parsed.success ? parseSubcommand(parsed.data.text) : undefined;
+    const observation = timeListener(listenerArgs, (subcommand && LISTENER_BY_SUBCOMMAND.get(subcommand.name)) ?? OTHER_LISTENER);
+    // Read after timeListener, which puts the timed ack in its place.
+    const { ack, client } = listenerArgs;
+    try {
+      if (!parsed.success || !subcommand) {
+        await ack({ response_type: 'ephemeral', text: 'Slack sent an incomplete command. Please try again.' });
         return;
       }
-      case 'invite': {
-        const organizations = await invitableOrganizations(context.prisma, userId, context.now());
-        if (organizations.length === 0) {
-          await ack({ response_type: 'ephemeral', text: 'Only administrators of an organization can invite people to it.' });
+      const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;
+      const { name, args } = subcommand;
+      switch (name) {
+        case 'help':
+          await ack(help);
+          return;
+        case 'request':
+          // The trigger is good for three seconds, so the form opens right after the ack.
+          await ack();
+          await openRequestForm(client, context, userId, triggerId);
+          refreshProfileLater(client, context, userId, teamId);
+          return;
+        case 'accept': {
+          const reply = await acceptFromCommand(client, context, { userId, teamId, args });
+          await ack(reply.ok ? { response_type: 'ephemeral', ...reply.message } : { response_type: 'ephemeral', text: reply.text });
           return;
         }
-        // The trigger is good for three seconds, so the form opens right after the ack.
-        await ack();
-        await openInviteForm(client, organizations, triggerId);
-        return;
+        case 'invite': {
+          const organizations = await invitableOrganizations(context.prisma, userId, context.now());
+          if (organizations.length === 0) {
+            await ack({ response_type: 'ephemeral', text: 'Only administrators of an organization can invite people to it.' });
+            return;
+          }
+          // The trigger is good for three seconds, so the form opens right after the ack.
+          await ack();
+          await openInviteForm(client, organizations, triggerId);
+          return;
+        }
+        case 'invitations':
+          await ack(await invitationList(context, userId));
+          return;
+        case 'me':
+          await ack(myAccessMessage(await myAccess(context.prisma, userId, context.now())));
+          return;
+        default:
+          await ack(unknownSubcommandReply(name, SUBCOMMANDS));
       }
-      case 'invitations':
-        await ack(await invitationList(context, userId));
-        return;
-      case 'me':
-        await ack(myAccessMessage(await myAccess(context.prisma, userId, context.now())));
-        return;
-      default:
-        await ack(unknownSubcommandReply(name, SUBCOMMANDS));
+    } finally {
+      observation?.finished();
     }
   });
 }
-
