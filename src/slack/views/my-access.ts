@@ -6,10 +6,12 @@
  */
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { ConnectionSummary, MyAccessModel, PendingRequestSummary, RequestCardModel } from '../../domain/read-models.js';
+import { graceEndsAt } from '../../domain/time-limits.js';
 import {
   blockTextLength,
   connectionStatusLabel,
   context,
+  onDateTime,
   DIVIDER,
   endDate,
   fallbackText,
@@ -80,6 +82,14 @@ function moreLine(surface: Surface, more: number, what: string): KnownBlock[] {
 
 function connectionBlock(connection: ConnectionSummary): KnownBlock {
   const ends = endDate(connection.endsAt, connection.endsOn);
+  if (connection.status === 'EXPIRED' && connection.endsAt) {
+    // Expired access counts for nothing, but an admin can still bring it back for a while.
+    const where = escapeMrkdwn(organizationLabel(connection.organization, ORGANIZATION_SHOWN));
+    const until = onDateTime(graceEndsAt(connection.endsAt));
+    return section(
+      mrkdwn(`*${where}*  ·  Expired on ${ends ?? 'its end date'}; your admin can restore it until ${until}\nNot in effect: ${permissionsLine(connection.permissions)}`),
+    );
+  }
   const endsWord = connection.status === 'ACTIVE' || connection.status === 'SUSPENDED' ? 'access ends' : 'access ended';
   const facts = [connectionStatusLabel(connection.status), ...(ends ? [`${endsWord} ${ends}`] : [])].join('  ·  ');
   const where = escapeMrkdwn(organizationLabel(connection.organization, ORGANIZATION_SHOWN));

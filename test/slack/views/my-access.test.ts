@@ -168,3 +168,22 @@ describe('user text in my access', () => {
     expectInert(message);
   });
 });
+
+describe('expired access in /access me and App Home', () => {
+  it('says when it expired and until when an admin can restore it, and that it is not in effect', () => {
+    const expired = connection({
+      status: 'EXPIRED',
+      endsOn: '2027-01-31',
+      endsAt: new Date('2027-02-01T08:00:00.000Z'),
+      permissions: CATALOG.slice(0, 2),
+    });
+    const message = myAccessMessage(myAccessModel({ connections: [expired] }));
+    expect(checkMessage(message)).toEqual([]);
+    const text = allText(message);
+    expect(text).toContain('Expired on');
+    // The grace period ends 30 days after the end: March 3, 2027 at 08:00 UTC.
+    expect(text).toContain('your admin can restore it until <!date^1804060800^');
+    expect(text).toContain('Not in effect:');
+    expect(checkView(myAccessHome(myAccessModel({ connections: [expired] })))).toEqual([]);
+  });
+});
