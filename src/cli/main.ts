@@ -8,6 +8,7 @@ import { DomainError } from '../domain/errors.js';
 import { seedPermissionCatalog, listPermissionCatalog } from '../services/catalog.js';
 import { addAdministrator, removeAdministrator } from '../services/administrators.js';
 import { DEFAULT_JOB_SETTINGS, JOBS, jobNamed, jobsStatus, runJobForTick } from '../jobs/jobs.js';
+import { parkedMessages, retryParkedMessages } from '../services/outbox.js';
 import {
   createOrganization,
   listOrganizationsWithAdministrators,
@@ -43,6 +44,10 @@ Permission catalog
 Jobs
   jobs run NAME      run a job now, once (time-limits)
   jobs status [--json]
+
+Outbox
+  outbox failed [--json]          messages parked after repeated failed deliveries
+  outbox retry ID… | outbox retry --all
 
 Database
   db migrate`;
@@ -98,7 +103,8 @@ function parse<Schema extends z.ZodType>(schema: Schema, value: unknown): z.infe
   throw new UsageError(issue?.message ?? `${label} is not valid`);
 }
 
-function parseCommandLine(args: string[], options: ParseArgsConfig['options'], positionalCount: number) {
+/** `positionalCount` null takes any number of positional arguments. */
+function parseCommandLine(args: string[], options: ParseArgsConfig['options'], positionalCount: number | null) {
   let parsed;
   try {
     parsed = parseArgs({ args, options: { ...options, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
@@ -106,7 +112,7 @@ function parseCommandLine(args: string[], options: ParseArgsConfig['options'], p
     // Node's message goes on to explain `--`; the first sentence is the reason.
     throw new UsageError((error as Error).message.split(/\.\s/)[0] ?? 'invalid arguments');
   }
-  if (parsed.positionals.length !== positionalCount) {
+  if (positionalCount !== null && parsed.positionals.length !== positionalCount) {
     throw new UsageError(
       positionalCount === 0
         ? `unexpected argument ${parsed.positionals[0]}`
@@ -300,6 +306,33 @@ const COMMANDS: Record<string, Command> = {
           if (job.failedRuns > 0) io.out(`  ${job.failedRuns} failed run(s) on record`);
         }
         io.out(`Outbox: ${status.pendingMessages} waiting, ${status.parkedMessages} parked as failed after repeated attempts.`);
+      };
+    },
+  },
+  'outbox failed': {
+    prepare(args) {
+      const { values } = parseCommandLine(args, {}, 0);
+      return async (prisma, io) => {
+        const parked = await parkedMessages(prisma);
+        if (values.json) {
+          io.out(JSON.stringify(parked, null, 2));
+          return;
+        }
+        if (parked.length === 0) io.out('No messages are parked.');
+        for (const message of parked) {
+          io.out(`#${message.id} ${message.kind} (${message.attempts} attempts, queued ${message.createdAt.toISOString()}): ${message.lastError ?? 'no error recorded'}`);
+        }
+      };
+    },
+  },
+  'outbox retry': {
+    prepare(args) {
+      const { values, positionals } = parseCommandLine(args, { all: { type: 'boolean' } }, null);
+      const ids = parse(z.array(z.coerce.number().int().positive('message ids are positive whole numbers')), positionals);
+      if (Boolean(values.all) === ids.length > 0) throw new UsageError('give the ids of parked messages, or --all');
+      return async (prisma, io) => {
+        const retried = await retryParkedMessages(prisma, values.all ? 'all' : ids, new Date());
+        io.out(`${retried} message(s) will be delivered again; a running server picks them up within seconds.`);
       };
     },
   },

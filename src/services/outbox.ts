@@ -167,3 +167,25 @@ export async function recordRequestMessage(
 export function requestMessagesOf(prisma: Db, requestId: number) {
   return prisma.requestMessage.findMany({ where: { requestId }, orderBy: { id: 'asc' } });
 }
+
+/**
+ * Gives messages parked as failed another full set of attempts, for an operator who has fixed
+ * what made them fail (a channel the bot was not in, a revoked token). Returns how many.
+ */
+export async function retryParkedMessages(prisma: Db, ids: number[] | 'all', now: Date): Promise<number> {
+  const retried = await prisma.outboxMessage.updateMany({
+    where: { status: 'FAILED', ...(ids === 'all' ? {} : { id: { in: ids } }) },
+    data: { status: 'PENDING', attempts: 0, availableAt: now, claimedBy: null, claimedUntil: null },
+  });
+  return retried.count;
+}
+
+/** Messages parked as failed, newest first, with why. */
+export function parkedMessages(prisma: Db, limit = 50) {
+  return prisma.outboxMessage.findMany({
+    where: { status: 'FAILED' },
+    orderBy: { id: 'desc' },
+    take: limit,
+    select: { id: true, kind: true, attempts: true, lastError: true, createdAt: true },
+  });
+}

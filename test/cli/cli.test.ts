@@ -68,6 +68,15 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
     expect(status.out.at(-1)).toBe('Outbox: 0 waiting, 1 parked as failed after repeated attempts.');
     expect(JSON.parse((await cli('jobs', 'status', '--json')).out.join('\n'))).toMatchObject({ parkedMessages: 1, jobs: [{ job: 'time-limits' }] });
     expect(await cli('jobs', 'run', 'nope')).toMatchObject({ status: 1, err: ['gatehouse: unknown job "nope"; jobs: time-limits'] });
+
+    // An operator sees why a message was parked and sends it round again.
+    await db.prisma.outboxMessage.updateMany({ data: { lastError: 'channel_not_found' } });
+    expect((await cli('outbox', 'failed')).out[0]).toMatch(/^#\d+ home\.refresh \(10 attempts, queued .*\): channel_not_found$/);
+    expect(await cli('outbox', 'retry')).toMatchObject({ status: 1, err: ['gatehouse: give the ids of parked messages, or --all'] });
+    expect(await cli('outbox', 'retry', 'x')).toMatchObject({ status: 1 });
+    expect((await cli('outbox', 'retry', '--all')).out).toEqual(['1 message(s) will be delivered again; a running server picks them up within seconds.']);
+    expect(await db.prisma.outboxMessage.findFirstOrThrow()).toMatchObject({ status: 'PENDING', attempts: 0 });
+    expect((await cli('outbox', 'failed')).out).toEqual(['No messages are parked.']);
     await db.prisma.outboxMessage.deleteMany();
   });
 
