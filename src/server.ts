@@ -95,7 +95,13 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
       ? null
       : startScheduler({
           intervalMinutes: config.JOB_INTERVAL_MINUTES,
-          context: () => ({ prisma: database.prisma, now: now(), warningLeadDays: config.EXPIRY_WARNING_DAYS }),
+          context: () => ({
+            prisma: database.prisma,
+            now: now(),
+            warningLeadDays: config.EXPIRY_WARNING_DAYS,
+            requestReminderDays: config.REQUEST_REMINDER_DAYS,
+            requestExpiryDays: config.REQUEST_EXPIRY_DAYS,
+          }),
           logger: logger.child({ component: 'jobs' }),
           onRun: (job, outcome) => {
             metrics.recordJobRun(job, outcome.status, outcome.status === 'skipped' ? 0 : outcome.durationMs, outcome.status === 'succeeded' ? outcome.counts : {});

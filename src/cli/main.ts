@@ -42,7 +42,7 @@ Permission catalog
   permissions list [--json]
 
 Jobs
-  jobs run NAME      run a job now, once (time-limits)
+  jobs run NAME      run a job now, once (time-limits, requests)
   jobs status [--json]
 
 Outbox

@@ -49,6 +49,8 @@ const appSchema = databaseSchema
     EXPIRY_WARNING_DAYS: optionalText
       .transform((value) => (value ?? '14,7,1').split(',').map((day) => day.trim()).filter(Boolean).map(Number))
       .pipe(z.array(z.number().int().min(1).max(365)).max(10)),
+    REQUEST_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(3),
+    REQUEST_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional()),
     SMTP_FROM: optionalText.pipe(z.string().regex(/^[^\s@]+@[^\s@]+$|<[^\s@]+@[^\s@]+>$/, 'must be an address, e.g. Gatehouse <access@example.com>').optional()),
   })

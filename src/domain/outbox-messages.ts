@@ -33,6 +33,10 @@ export type OutboxItem =
   /** Tell an admin (a user id) or the audit channel whose access expired or who was removed. */
   | { kind: 'connections.ended.summary'; organizationId: number; event: ConnectionEndEvent; connectionIds: number[]; channel: string }
   /** Tell an admin that invitations they sent expired unaccepted and were deleted. */
-  | { kind: 'invitations.expired'; organizationId: number; emails: string[]; userId: string };
+  | { kind: 'invitations.expired'; organizationId: number; emails: string[]; userId: string }
+  /** Remind an admin of a request still waiting for a decision. */
+  | { kind: 'request.reminder'; requestId: number; userId: string }
+  /** Tell a requester their request expired undecided. */
+  | { kind: 'request.expired'; requestId: number; userId: string };
 
 export type ConnectionEndEvent = 'expired' | 'removed';

@@ -9,6 +9,7 @@ export const LOG_ACTION = {
   requestDenied: 'request.denied',
   requestWithdrawn: 'request.withdrawn',
   requestRouted: 'request.routed',
+  requestExpired: 'request.expired',
   invitationSent: 'invitation.sent',
   /** A new invitation to the same address replaced one that was still pending. */
   invitationReplaced: 'invitation.replaced',

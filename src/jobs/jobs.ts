@@ -1,13 +1,15 @@
 import { hostname } from 'node:os';
 import type { Db } from '../db/client.js';
 import { DEFAULT_WARNING_LEAD_DAYS } from '../domain/time-limits.js';
-import { sweepTimeLimits } from '../services/lifecycle.js';
+import { sweepRequests, sweepTimeLimits } from '../services/lifecycle.js';
 
 /** What a job needs to run: the database, the clock and its settings. */
 export interface JobContext {
   prisma: Db;
   now: Date;
   warningLeadDays: readonly number[];
+  requestReminderDays: number;
+  requestExpiryDays: number;
 }
 
 export interface JobDefinition {
@@ -22,13 +24,20 @@ export const JOBS: readonly JobDefinition[] = [
     summary: 'Warns before access ends, expires it at the end, removes people 30 days later, and deletes invitations 6 weeks old.',
     run: async ({ prisma, now, warningLeadDays }) => ({ ...(await sweepTimeLimits(prisma, { warningLeadDays }, now)) }),
   },
+  {
+    name: 'requests',
+    summary: 'Reminds admins of requests waiting too long, and expires requests left undecided.',
+    run: async ({ prisma, now, requestReminderDays, requestExpiryDays }) => ({
+      ...(await sweepRequests(prisma, { reminderAfterDays: requestReminderDays, expiryAfterDays: requestExpiryDays }, now)),
+    }),
+  },
 ];
 
 export function jobNamed(name: string): JobDefinition | undefined {
   return JOBS.find((job) => job.name === name);
 }
 
-export const DEFAULT_JOB_SETTINGS = { warningLeadDays: DEFAULT_WARNING_LEAD_DAYS } as const;
+export const DEFAULT_JOB_SETTINGS = { warningLeadDays: DEFAULT_WARNING_LEAD_DAYS, requestReminderDays: 3, requestExpiryDays: 30 } as const;
 
 export type JobOutcome =
   | { status: 'succeeded'; counts: Record<string, number>; durationMs: number }

@@ -293,3 +293,80 @@ export async function changeEndDate(
     return { status: 'ACTIVE' as const };
   }, TRANSACTION_OPTIONS);
 }
+
+export interface RequestAgeSettings {
+  reminderAfterDays: number;
+  expiryAfterDays: number;
+}
+
+/**
+ * Pending requests: admins are reminded once of a request waiting `reminderAfterDays`, and a
+ * request undecided after `expiryAfterDays` expires, its cards say so and its requester is told.
+ */
+export async function sweepRequests(prisma: Db, settings: RequestAgeSettings, now: Date): Promise<{ reminded: number; expired: number }> {
+  let reminded = 0;
+  let expired = 0;
+  const expireBefore = new Date(now.getTime() - settings.expiryAfterDays * DAY_MS);
+  for (;;) {
+    const due = await prisma.accessRequest.findMany({ where: { status: 'PENDING', createdAt: { lte: expireBefore } }, select: { id: true }, orderBy: { id: 'asc' }, take: BATCH });
+    if (due.length === 0) break;
+    expired += await prisma.$transaction(async (tx) => {
+      const ended = await tx.$queryRaw<Array<{ id: number; organizationId: number | null; requesterId: number }>>`
+        UPDATE "AccessRequest" SET "status" = 'EXPIRED', "updatedAt" = ${now}
+        WHERE "id" IN (${Prisma.join(due.map((row) => row.id))}) AND "status" = 'PENDING' AND "createdAt" <= ${expireBefore}
+        RETURNING "id", "organizationId", "requesterId"`;
+      await appendLogEntries(
+        tx,
+        ended
+          .filter((request) => request.organizationId !== null)
+          .map((request) => ({
+            organizationId: request.organizationId,
+            actorLabel: ACTOR.system,
+            subjectMemberId: request.requesterId,
+            action: LOG_ACTION.requestExpired,
+            before: { requestId: request.id, status: 'PENDING' },
+            after: { requestId: request.id, status: 'EXPIRED' },
+            note: `Not decided within ${settings.expiryAfterDays} days`,
+            createdAt: now,
+          })),
+      );
+      const requesters = await tx.member.findMany({ where: { id: { in: ended.map((request) => request.requesterId) } }, select: { id: true, slackUserId: true } });
+      const slackIdOf = new Map(requesters.map((member) => [member.id, member.slackUserId]));
+      await enqueue(
+        tx,
+        ended.flatMap((request): OutboxItem[] => [
+          { kind: 'request.refresh', requestId: request.id },
+          { kind: 'request.expired', requestId: request.id, userId: slackIdOf.get(request.requesterId)! },
+          { kind: 'home.refresh', userId: slackIdOf.get(request.requesterId)! },
+        ]),
+        now,
+      );
+      return ended.length;
+    }, TRANSACTION_OPTIONS);
+  }
+  const remindBefore = new Date(now.getTime() - settings.reminderAfterDays * DAY_MS);
+  for (;;) {
+    const due = await prisma.accessRequest.findMany({
+      where: { status: 'PENDING', remindedAt: null, organizationId: { not: null }, createdAt: { lte: remindBefore } },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+      take: BATCH,
+    });
+    if (due.length === 0) break;
+    reminded += await prisma.$transaction(async (tx) => {
+      const marked = await tx.$queryRaw<Array<{ id: number; organizationId: number; requesterId: number }>>`
+        UPDATE "AccessRequest" SET "remindedAt" = ${now}
+        WHERE "id" IN (${Prisma.join(due.map((row) => row.id))}) AND "status" = 'PENDING' AND "remindedAt" IS NULL
+        RETURNING "id", "organizationId", "requesterId"`;
+      const items: OutboxItem[] = [];
+      for (const request of marked) {
+        for (const admin of await administratorsOf(tx, request.organizationId, now)) {
+          if (admin.id !== request.requesterId) items.push({ kind: 'request.reminder', requestId: request.id, userId: admin.slackUserId });
+        }
+      }
+      await enqueue(tx, items, now);
+      return marked.length;
+    }, TRANSACTION_OPTIONS);
+  }
+  return { reminded, expired };
+}

@@ -28,7 +28,14 @@ import { invitationToDeliver } from '../services/invitations.js';
 import { SLASH_COMMAND } from './commands.js';
 import { invitationCodesMessage, invitationDirectMessage, invitationEmail } from './views/invitation-messages.js';
 import { connectionNotice, connectionNotices, organizationOf } from '../services/lifecycle.js';
-import { connectionEndedMessage, connectionsEndedSummary, expiryWarningMessage, invitationsExpiredMessage } from './views/time-limit-notices.js';
+import {
+  connectionEndedMessage,
+  connectionsEndedSummary,
+  expiryWarningMessage,
+  invitationsExpiredMessage,
+  requestExpiredMessage,
+  requestReminderMessage,
+} from './views/time-limit-notices.js';
 import { myAccessHome } from './views/my-access.js';
 import { auditLineMessage, permissionsChangedMessage, requestOutcomeMessage } from './views/notices.js';
 import { requestCardMessage, requesterReceiptMessage } from './views/request-card.js';
@@ -372,6 +379,16 @@ export class OutboxDispatcher {
         const notices = await connectionNotices(prisma, item.connectionIds);
         if (!organization || notices.length === 0) throw new NothingToSend();
         return this.post(message, item.channel, connectionsEndedSummary(organization, item.event, notices));
+      }
+      case 'request.reminder': {
+        const card = await requestCard(prisma, item.requestId);
+        if (!card || card.status !== 'PENDING') throw new NothingToSend();
+        return this.post(message, item.userId, requestReminderMessage(card));
+      }
+      case 'request.expired': {
+        const card = await requestCard(prisma, item.requestId);
+        if (!card || card.status !== 'EXPIRED') throw new NothingToSend();
+        return this.post(message, item.userId, requestExpiredMessage(card));
       }
       case 'invitations.expired': {
         const organization = await organizationOf(prisma, item.organizationId);

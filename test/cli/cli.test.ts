@@ -66,8 +66,8 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
     const status = await cli('jobs', 'status');
     expect(status.out[1]).toMatch(/^ {2}last run .* \(tick manual:.*\) on .*: succeeded in \d+ ms, \{"warned":0,"expired":0,"removed":0,"invitationsExpired":0\}$/);
     expect(status.out.at(-1)).toBe('Outbox: 0 waiting, 1 parked as failed after repeated attempts.');
-    expect(JSON.parse((await cli('jobs', 'status', '--json')).out.join('\n'))).toMatchObject({ parkedMessages: 1, jobs: [{ job: 'time-limits' }] });
-    expect(await cli('jobs', 'run', 'nope')).toMatchObject({ status: 1, err: ['gatehouse: unknown job "nope"; jobs: time-limits'] });
+    expect(JSON.parse((await cli('jobs', 'status', '--json')).out.join('\n'))).toMatchObject({ parkedMessages: 1, jobs: [{ job: 'time-limits' }, { job: 'requests' }] });
+    expect(await cli('jobs', 'run', 'nope')).toMatchObject({ status: 1, err: ['gatehouse: unknown job "nope"; jobs: time-limits, requests'] });
 
     // An operator sees why a message was parked and sends it round again.
     await db.prisma.outboxMessage.updateMany({ data: { lastError: 'channel_not_found' } });

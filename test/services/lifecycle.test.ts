@@ -8,12 +8,13 @@ import { DEFAULT_WARNING_LEAD_DAYS } from '../../src/domain/time-limits.js';
 import { JOBS, runJobForTick } from '../../src/jobs/jobs.js';
 import { addAdministrator } from '../../src/services/administrators.js';
 import { seedPermissionCatalog } from '../../src/services/catalog.js';
-import { changeEndDate, sweepTimeLimits } from '../../src/services/lifecycle.js';
+import { changeEndDate, sweepRequests, sweepTimeLimits } from '../../src/services/lifecycle.js';
 import { createOrganization } from '../../src/services/organizations.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const settings = { warningLeadDays: DEFAULT_WARNING_LEAD_DAYS };
+const jobSettings = { ...settings, requestReminderDays: 3, requestExpiryDays: 30 };
 
 describe.each(DATABASE_KINDS)('time limits on %s', (kind) => {
   let database: TestDatabase;
@@ -149,12 +150,39 @@ describe.each(DATABASE_KINDS)('time limits on %s', (kind) => {
     expect(notes).toEqual([expect.objectContaining({ userId: 'U0ADMINUTC', emails: ['late1@example.org', 'late2@example.org'] })]);
   });
 
+  it('reminds admins once of a request waiting 3 days, and expires it undecided after 30', async () => {
+    const requester = await prisma.member.create({ data: { slackUserId: `U0REQ${kind.slice(0, 2).toUpperCase()}01`, displayName: 'Rex' } });
+    const createdAt = new Date('2027-09-01T10:00:00.000Z');
+    const request = await prisma.accessRequest.create({
+      data: { requesterId: requester.id, organizationId: utc.id, purpose: 'Maps', requestedPermissions: [PERMISSION.esriAccess], createdAt },
+    });
+    const ages = { reminderAfterDays: 3, expiryAfterDays: 30 };
+    const at = (days: number, ms = 0) => new Date(createdAt.getTime() + days * DAY + ms);
+    const reminders = async () =>
+      (await prisma.outboxMessage.findMany({ where: { kind: 'request.reminder' } }))
+        .map((row) => JSON.parse(row.payload) as OutboxItem)
+        .filter((item) => 'requestId' in item && item.requestId === request.id);
+    expect(await sweepRequests(prisma, ages, at(3, -1))).toEqual({ reminded: 0, expired: 0 });
+    expect(await sweepRequests(prisma, ages, at(3))).toEqual({ reminded: 1, expired: 0 });
+    await sweepRequests(prisma, ages, at(10));
+    expect(await reminders()).toEqual([expect.objectContaining({ userId: 'U0ADMINUTC' })]);
+    expect(await sweepRequests(prisma, ages, at(30, -1))).toEqual({ reminded: 0, expired: 0 });
+    expect(await sweepRequests(prisma, ages, at(30))).toEqual({ reminded: 0, expired: 1 });
+    expect((await prisma.accessRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe('EXPIRED');
+    expect(await prisma.permissionLogEntry.count({ where: { action: 'request.expired', subjectMemberId: requester.id } })).toBe(1);
+    const told = (await prisma.outboxMessage.findMany({ where: { kind: { in: ['request.expired', 'request.refresh'] } } }))
+      .map((row) => JSON.parse(row.payload) as OutboxItem)
+      .filter((item) => 'requestId' in item && item.requestId === request.id);
+    expect(told.map((item) => item.kind).sort()).toEqual(['request.expired', 'request.refresh']);
+    expect(await sweepRequests(prisma, ages, at(31))).toEqual({ reminded: 0, expired: 0 });
+  });
+
   it('runs a job once per tick however many replicas fire it, and records how it went', async () => {
     const job = JOBS[0]!;
     const replicas = await Promise.all([1, 2, 3].map(() => openDatabase(database.target)));
     try {
       const now = new Date('2028-01-01T00:05:00.000Z');
-      const fire = (replica: (typeof replicas)[number]) => runJobForTick(job, '2028-01-01T00:05:00.000Z', { prisma: replica.prisma, now, ...settings });
+      const fire = (replica: (typeof replicas)[number]) => runJobForTick(job, '2028-01-01T00:05:00.000Z', { prisma: replica.prisma, now, ...jobSettings });
       // PostgreSQL serves several replicas at once; SQLite's writers take turns, as its processes would.
       const outcomes =
         kind === 'postgresql' ? await Promise.all(replicas.map(fire)) : [await fire(replicas[0]!), await fire(replicas[1]!), await fire(replicas[2]!)];

@@ -42,7 +42,7 @@ export async function startTestApp(kind: DatabaseKind, overrides: Partial<AppCon
       TRIAGE_CHANNEL_ID: undefined,
       OPERATOR_USER_IDS: [],
       JOB_INTERVAL_MINUTES: 5,
-      EXPIRY_WARNING_DAYS: [14, 7, 1],
+      EXPIRY_WARNING_DAYS: [14, 7, 1], REQUEST_REMINDER_DAYS: 3, REQUEST_EXPIRY_DAYS: 30,
       ...overrides,
     },
     // Tests run jobs by hand, at the moments they choose.

@@ -1,7 +1,7 @@
 /** What people, admins and the audit channel are told when access nears its end, ends, or is removed. */
 import type { KnownBlock } from '@slack/types';
 import type { ConnectionEndEvent } from '../../domain/outbox-messages.js';
-import type { OrganizationSummary } from '../../domain/read-models.js';
+import type { OrganizationSummary, RequestCardModel } from '../../domain/read-models.js';
 import type { ConnectionNotice } from '../../services/lifecycle.js';
 import { SLASH_COMMAND } from '../commands.js';
 import { calendarDateLabel, context, fallbackText, LIMIT, mention, mrkdwn, onDateTime, organizationLabel, section } from './format.js';
@@ -77,3 +77,20 @@ export function invitationsExpiredMessage(organization: OrganizationSummary, ema
   };
 }
 
+
+/** An admin's reminder of a request still waiting for a decision. */
+export function requestReminderMessage(card: RequestCardModel): Message {
+  const organization = card.organization ? where(card.organization) : 'an unlisted organization';
+  const sentence = `:alarm_clock: ${mention(card.requester)} is still waiting for a decision on access to *${organization}* (request #${card.requestId}, asked ${onDateTime(card.createdAt)}).`;
+  return {
+    text: fallbackText(`A request for access to ${organization} is still waiting for a decision.`),
+    blocks: [section(mrkdwn(sentence)), context(mrkdwn('Approve or deny it from its card, or from the Gatehouse Home tab.'))],
+  };
+}
+
+/** The requester's notice that their request expired without a decision. */
+export function requestExpiredMessage(card: RequestCardModel): Message {
+  const organization = card.organization ? where(card.organization) : 'your organization';
+  const sentence = `Your request for access to *${organization}* (request #${card.requestId}), made ${onDateTime(card.createdAt)}, expired without a decision. You can ask again with \`${SLASH_COMMAND} request\`.`;
+  return { text: fallbackText(sentence.replace(/\*/g, '')), blocks: [section(mrkdwn(sentence))] };
+}
