@@ -73,17 +73,29 @@ async function endConnections(tx: Tx, ids: number[], event: ConnectionEndEvent, 
     ORDER BY c."id"`;
 }
 
+/** Who hears about an organization's ended connections: its Administrators and its audit channel. */
+type Audience = { admins: string[]; auditChannelId: string | null };
+
 /** The person, each admin of the organization and its audit channel hear of connections that ended. */
-async function endedMessages(tx: Tx, ended: EndedConnection[], event: ConnectionEndEvent, now: Date): Promise<OutboxItem[]> {
+async function endedMessages(
+  tx: Tx,
+  ended: EndedConnection[],
+  event: ConnectionEndEvent,
+  audiences: Map<number, Audience>,
+  now: Date,
+): Promise<OutboxItem[]> {
   const items: OutboxItem[] = ended.map((connection) => ({ kind: 'connection.ended', connectionId: connection.id, event, userId: connection.slackUserId }));
   const byOrganization = new Map<number, number[]>();
   for (const connection of ended) byOrganization.set(connection.organizationId, [...(byOrganization.get(connection.organizationId) ?? []), connection.id]);
   for (const [organizationId, connectionIds] of byOrganization) {
-    const organization = await tx.organization.findUnique({ where: { id: organizationId }, select: { auditChannelId: true } });
-    for (const admin of await administratorsOf(tx, organizationId, now)) {
-      items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: admin.slackUserId });
+    let audience = audiences.get(organizationId);
+    if (!audience) {
+      const organization = await tx.organization.findUnique({ where: { id: organizationId }, select: { auditChannelId: true } });
+      audience = { admins: (await administratorsOf(tx, organizationId, now)).map((admin) => admin.slackUserId), auditChannelId: organization?.auditChannelId ?? null };
+      audiences.set(organizationId, audience);
     }
-    if (organization?.auditChannelId) items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: organization.auditChannelId });
+    for (const admin of audience.admins) items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: admin });
+    if (audience.auditChannelId) items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: audience.auditChannelId });
   }
   for (const userId of new Set(ended.map((connection) => connection.slackUserId))) items.push({ kind: 'home.refresh', userId });
   return items;
@@ -93,6 +105,8 @@ async function sweepEnds(prisma: Db, event: ConnectionEndEvent, now: Date): Prom
   // Expiry is due at the end; removal once the grace period after the end is over.
   const cutoff = event === 'expired' ? now : new Date(now.getTime() - GRACE_DAYS * DAY_MS);
   let total = 0;
+  // Read once per run: an organization's admins do not change in the seconds a sweep takes.
+  const audiences = new Map<number, Audience>();
   for (;;) {
     const ids = await dueConnectionIds(prisma, event === 'expired' ? 'ACTIVE' : 'EXPIRED', cutoff);
     if (ids.length === 0) return total;
@@ -111,7 +125,7 @@ async function sweepEnds(prisma: Db, event: ConnectionEndEvent, now: Date): Prom
           createdAt: now,
         })),
       );
-      await enqueue(tx, await endedMessages(tx, ended, event, now), now);
+      await enqueue(tx, await endedMessages(tx, ended, event, audiences, now), now);
       return ended.length;
     }, TRANSACTION_OPTIONS);
     total += moved;
@@ -124,15 +138,20 @@ async function sweepEnds(prisma: Db, event: ConnectionEndEvent, now: Date): Prom
 async function sweepWarnings(prisma: Db, settings: TimeLimitSettings, now: Date): Promise<number> {
   if (settings.warningLeadDays.length === 0) return 0;
   let warned = 0;
-  let afterId = 0;
+  // Pages follow the (status, endsAt) index, so the time grows with the connections in the warning
+  // window rather than with all of them.
+  let after = { endsAt: now, id: 0 };
+  const horizon = warningHorizon(settings.warningLeadDays, now);
   for (;;) {
     const rows = await prisma.$queryRaw<Array<{ id: number; endsAt: Date; slackUserId: string }>>`
       SELECT c."id", c."endsAt", m."slackUserId"
       FROM "Connection" c JOIN "Member" m ON m."id" = c."memberId"
-      WHERE c."status" = 'ACTIVE' AND c."endsAt" > ${now} AND c."endsAt" <= ${warningHorizon(settings.warningLeadDays, now)} AND c."id" > ${afterId}
-      ORDER BY c."id" LIMIT ${BATCH}`;
+      WHERE c."status" = 'ACTIVE' AND c."endsAt" <= ${horizon}
+        AND (c."endsAt" > ${after.endsAt} OR (c."endsAt" = ${after.endsAt} AND c."id" > ${after.id}))
+      ORDER BY c."endsAt", c."id" LIMIT ${BATCH}`;
     if (rows.length === 0) return warned;
-    afterId = rows.at(-1)!.id;
+    const last = rows.at(-1)!;
+    after = { endsAt: last.endsAt, id: last.id };
     const due = rows.flatMap((row) => {
       const lead = warningDue(row.endsAt, settings.warningLeadDays, now);
       return lead === null

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { measureAckLatency } from './ack-latency.js';
 import { measureApprovePath } from './approve-path.js';
 import { measureInvitations } from './invitation.js';
+import { measureSweep } from './sweep.js';
 
 const options = z
   .object({
@@ -64,6 +65,21 @@ for (const size of invitation.sizes) {
 const largest = invitation.sizes.at(-1)!;
 console.log(`1000 addresses took ${largest.milliseconds} ms (target < 1000 ms) with a peak RSS of ${largest.peakRssMb} MB (target < 200 MB).`);
 
+const sweep = await measureSweep([10_000, 100_000, 1_000_000]);
+console.log('\nTime-limit sweep on SQLite: 10,000 connections past their end among all of them (outbox written, not delivered)');
+console.log('| connections | expired | time ms | peak RSS MB |');
+console.log('| ----------- | ------- | ------- | ----------- |');
+for (const size of sweep.sizes) {
+  console.log(`| ${String(size.connections).padStart(11)} | ${String(size.expired).padStart(7)} | ${String(size.milliseconds).padStart(7)} | ${String(size.peakRssMb).padStart(11)} |`);
+}
+const smallest = sweep.sizes[0]!;
+const biggest = sweep.sizes.at(-1)!;
+console.log(
+  `10^6 connections took ${biggest.milliseconds} ms (target < 5000 ms), ${(biggest.milliseconds / smallest.milliseconds).toFixed(2)}x the time at 10^4 (target ≤ 1.5x), peak RSS ${Math.max(
+    ...sweep.sizes.map((size) => size.peakRssMb),
+  )} MB (target < 300 MB).`,
+);
+
 if (options.out) {
   const report = {
     generatedAt: new Date().toISOString(),
@@ -71,6 +87,7 @@ if (options.out) {
     ackLatency: ack,
     approvePath: approve,
     invitation,
+    sweep,
   };
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`Wrote ${options.out}`);
