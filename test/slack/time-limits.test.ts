@@ -5,7 +5,8 @@ import { DEFAULT_WARNING_LEAD_DAYS } from '../../src/domain/time-limits.js';
 import { changeEndDate, sweepTimeLimits } from '../../src/services/lifecycle.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
-import { mrkdwnTexts, person, postsIn, seedOrganization, settle } from '../support/flows.js';
+import { mrkdwnTexts, person, postsIn, requestAccess, seedOrganization, settle } from '../support/flows.js';
+import { ACTION } from '../../src/slack/views/ids.js';
 
 const ADA = person('U0ADA', 'Ada Admin');
 const RITA = person('U0RITA', 'Rita Member');
@@ -54,5 +55,56 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     expect(mrkdwnTexts(postsIn(app, RITA.id).at(-1)!).join('\n')).toContain('ended on February 28, 2031. An administrator can restore it until');
     expect(mrkdwnTexts(postsIn(app, ADA.id).at(-1)!).join('\n')).toContain(`<@${RITA.id}>`);
     expect(postsIn(app, 'C0AUDIT')).toHaveLength(1);
+  });
+
+  it('delivers a sweep\'s messages through a Slack outage, each once and none before Retry-After', async () => {
+    // A clock that runs, set to the end date: retries are scheduled by it and must come due.
+    let offsetMs = 0;
+    app = await startTestApp(kind, {}, { now: () => new Date(Date.now() + offsetMs) });
+    const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200', auditChannelId: 'C0AUDIT' }, [ADA]);
+    const { prisma } = app.db.database;
+    const endsAt = endOfDayIn('2031-01-31', 'UTC');
+    const people = Array.from({ length: 20 }, (_, index) => person(`U0END${String(index).padStart(3, '0')}`, `Ending ${index}`));
+    for (const someone of people) {
+      app.emulator.addUser(someone);
+      const member = await prisma.member.create({ data: { slackUserId: someone.id, displayName: someone.realName } });
+      await prisma.connection.create({ data: { organizationId: organization.id, memberId: member.id, endsOn: '2031-01-31', endsAt } });
+    }
+    app.emulator.failNext('chat.postMessage', { status: 503 }, 3);
+    app.emulator.failNext('chat.postMessage', { status: 429, retryAfter: 2 }, 1);
+    offsetMs = endsAt.getTime() - Date.now();
+    expect((await sweepTimeLimits(prisma, settings, new Date(Date.now() + offsetMs))).expired).toBe(20);
+    app.gatehouse.dispatcher.wake();
+    await settle(app, 60_000);
+
+    const posts = app.emulator.callsTo('chat.postMessage');
+    expect(posts.filter((call) => call.faulted).map((call) => call.status)).toEqual([503, 503, 503, 429]);
+    const limitedAt = posts.find((call) => call.status === 429)!.at.getTime();
+    const next = posts.find((call) => call.at.getTime() > limitedAt && !call.faulted)!;
+    expect(next.at.getTime() - limitedAt).toBeGreaterThanOrEqual(2000);
+    for (const someone of people) expect(postsIn(app, someone.id), someone.id).toHaveLength(1);
+    expect(postsIn(app, ADA.id)).toHaveLength(1);
+    expect(postsIn(app, 'C0AUDIT')).toHaveLength(1);
+  });
+
+  it('treats someone whose access expired as not connected: they cannot act as an admin', async () => {
+    app = await startTestApp(kind);
+    const BOB = person('U0BOB', 'Bob Backup');
+    app.emulator.addUser(RITA);
+    const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200' }, [ADA, BOB]);
+    const { prisma } = app.db.database;
+    // Bob's access ended yesterday; the sweep has not even run yet.
+    const bob = await prisma.member.findUniqueOrThrow({ where: { slackUserId: BOB.id } });
+    await prisma.connection.updateMany({ where: { memberId: bob.id }, data: { endsOn: '2020-01-01', endsAt: new Date('2020-01-02T00:00:00.000Z') } });
+    const requestId = await requestAccess(app, RITA, { organizationId: organization.id, accessPermissions: [PERMISSION.esriAccess] });
+    // Only Ada, who is still in effect, got a card.
+    expect(postsIn(app, BOB.id)).toEqual([]);
+    const card = postsIn(app, ADA.id)[0]!;
+    // Bob clicks Approve on Ada's card anyway (a forwarded or old card): refused, nothing decided.
+    await app.driver.clickButton({ userId: BOB.id, actionId: ACTION.approve, message: card });
+    const refusal = await app.emulator.waitForCalls('chat.postEphemeral', 1, 10_000);
+    expect(JSON.stringify(refusal.at(-1)!.args)).toContain('Only Administrators of City of Redlands can decide this request.');
+    expect(app.emulator.callsTo('views.open')).toHaveLength(1);
+    expect((await prisma.accessRequest.findUniqueOrThrow({ where: { id: requestId } })).status).toBe('PENDING');
   });
 });
