@@ -34,6 +34,8 @@ export type OutboxItem =
   | { kind: 'connections.ended.summary'; organizationId: number; event: ConnectionEndEvent; connectionIds: number[]; channel: string }
   /** Tell an admin that invitations they sent expired unaccepted and were deleted. */
   | { kind: 'invitations.expired'; organizationId: number; emails: string[]; userId: string }
+  /** An admin's daily list of who loses access soon in an organization (`day` in its time zone). */
+  | { kind: 'expiry.digest'; organizationId: number; day: string; until: string; userId: string }
   /** Remind an admin of a request still waiting for a decision. */
   | { kind: 'request.reminder'; requestId: number; userId: string }
   /** Tell a requester their request expired undecided. */

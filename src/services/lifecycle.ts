@@ -30,6 +30,7 @@ export interface TimeLimitSettings {
 
 export interface SweepCounts {
   warned: number;
+  digests: number;
   expired: number;
   removed: number;
   invitationsExpired: number;
@@ -220,13 +221,75 @@ async function sweepInvitations(prisma: Db, now: Date): Promise<number> {
   }
 }
 
-/** The time-limit job: warnings, expiry, removal after the grace period, and expired invitations. */
+/**
+ * Each admin of an organization where access ends soon gets one digest a day (a day in the
+ * organization's time zone), listing who, with buttons to extend or remove their end dates.
+ */
+async function sweepDigests(prisma: Db, settings: TimeLimitSettings, now: Date): Promise<number> {
+  if (settings.warningLeadDays.length === 0) return 0;
+  const until = warningHorizon(settings.warningLeadDays, now);
+  const organizations = await prisma.$queryRaw<Array<{ organizationId: number; timeZone: string }>>`
+    SELECT DISTINCT c."organizationId", o."timeZone"
+    FROM "Connection" c JOIN "Organization" o ON o."id" = c."organizationId"
+    WHERE c."status" = 'ACTIVE' AND c."endsAt" > ${now} AND c."endsAt" <= ${until}`;
+  let queued = 0;
+  for (const { organizationId, timeZone } of organizations) {
+    const day = calendarDateIn(now, timeZone);
+    const admins = await administratorsOf(prisma, organizationId, now);
+    const digests = admins.map((admin) => ({
+      item: { kind: 'expiry.digest' as const, organizationId, day, until: until.toISOString(), userId: admin.slackUserId },
+      dedupeKey: `digest:${organizationId}:${day}:${admin.slackUserId}`,
+    }));
+    if (digests.length > 0) queued += await prisma.$transaction((tx) => enqueueOnce(tx, digests, now), TRANSACTION_OPTIONS);
+  }
+  return queued;
+}
+
+/** The time-limit job: warnings and digests, expiry, removal after the grace period, and expired invitations. */
 export async function sweepTimeLimits(prisma: Db, settings: TimeLimitSettings, now: Date): Promise<SweepCounts> {
   const expired = await sweepEnds(prisma, 'expired', now);
   const removed = await sweepEnds(prisma, 'removed', now);
   const warned = await sweepWarnings(prisma, settings, now);
+  const digests = await sweepDigests(prisma, settings, now);
   const invitationsExpired = await sweepInvitations(prisma, now);
-  return { warned, expired, removed, invitationsExpired };
+  return { warned, digests, expired, removed, invitationsExpired };
+}
+
+/** How many people a digest lists. */
+const DIGEST_LISTED = 40;
+
+export interface ExpiryDigest {
+  organization: OrganizationSummary;
+  /** Access ending before `until`, soonest first. */
+  endingSoon: Array<ConnectionNotice & { connectionId: number }>;
+  /** Access that ended and can still be restored, most recent first. */
+  restorable: Array<ConnectionNotice & { connectionId: number }>;
+}
+
+/** An admin's digest as it stands now: a person extended since it was queued is no longer listed. */
+export async function expiryDigest(prisma: Db, organizationId: number, until: Date, now: Date): Promise<ExpiryDigest | null> {
+  const organization = await prisma.organization.findUnique({ where: { id: organizationId } });
+  if (!organization) return null;
+  const include = { organization: true, member: true } as const;
+  const [soon, ended] = await Promise.all([
+    prisma.connection.findMany({
+      where: { organizationId, status: 'ACTIVE', endsAt: { gt: now, lte: until } },
+      include,
+      orderBy: { endsAt: 'asc' },
+      take: DIGEST_LISTED,
+    }),
+    prisma.connection.findMany({ where: { organizationId, status: 'EXPIRED' }, include, orderBy: { endsAt: 'desc' }, take: DIGEST_LISTED }),
+  ]);
+  const notice = (row: (typeof soon)[number]) => ({
+    connectionId: row.id,
+    organization: organizationSummary(row.organization),
+    person: personSummary(row.member),
+    status: row.status,
+    endsOn: row.endsOn,
+    endsAt: row.endsAt,
+    restorableUntil: row.status === 'EXPIRED' && row.endsAt ? graceEndsAt(row.endsAt) : null,
+  });
+  return { organization: organizationSummary(organization), endingSoon: soon.map(notice), restorable: ended.map(notice) };
 }
 
 /** A person's connection as the time-limit messages describe it. */

@@ -9,6 +9,7 @@ import { registerAccessRequests } from './listeners/access-requests.js';
 import { registerAppHome } from './listeners/app-home.js';
 import { registerInvitations } from './listeners/invitations.js';
 import { registerInviteFlow } from './listeners/invite-flow.js';
+import { registerEndDates } from './listeners/end-dates.js';
 
 export const EVENTS_PATH = '/slack/events';
 
@@ -57,6 +58,7 @@ export function createSlackApp(config: SlackSettings, logger: Logger, context: G
   registerAccessRequests(router, context);
   registerInvitations(router, context);
   registerInviteFlow(router, context);
+  registerEndDates(router, context);
   router.install(app);
   return { app, httpReceiver, socketReceiver };
 }

@@ -27,10 +27,11 @@ import { MailDeliveryError, type Mailer } from '../mail/mailer.js';
 import { invitationToDeliver } from '../services/invitations.js';
 import { SLASH_COMMAND } from './commands.js';
 import { invitationCodesMessage, invitationDirectMessage, invitationEmail } from './views/invitation-messages.js';
-import { connectionNotice, connectionNotices, organizationOf } from '../services/lifecycle.js';
+import { connectionNotice, connectionNotices, expiryDigest, organizationOf } from '../services/lifecycle.js';
 import {
   connectionEndedMessage,
   connectionsEndedSummary,
+  expiryDigestMessage,
   expiryWarningMessage,
   invitationsExpiredMessage,
   requestExpiredMessage,
@@ -379,6 +380,11 @@ export class OutboxDispatcher {
         const notices = await connectionNotices(prisma, item.connectionIds);
         if (!organization || notices.length === 0) throw new NothingToSend();
         return this.post(message, item.channel, connectionsEndedSummary(organization, item.event, notices));
+      }
+      case 'expiry.digest': {
+        const digest = await expiryDigest(prisma, item.organizationId, new Date(item.until), this.now());
+        if (!digest || digest.endingSoon.length + digest.restorable.length === 0) throw new NothingToSend();
+        return this.post(message, item.userId, expiryDigestMessage(digest));
       }
       case 'request.reminder': {
         const card = await requestCard(prisma, item.requestId);

@@ -61,10 +61,10 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
     expect((await cli('jobs', 'status')).out[1]).toBe('  never run');
     const ran = await cli('jobs', 'run', 'time-limits');
     expect(ran.status).toBe(0);
-    expect(ran.out[0]).toMatch(/^time-limits ran in \d+ ms: warned 0, expired 0, removed 0, invitationsExpired 0\.$/);
+    expect(ran.out[0]).toMatch(/^time-limits ran in \d+ ms: warned 0, digests 0, expired 0, removed 0, invitationsExpired 0\.$/);
     await db.prisma.outboxMessage.create({ data: { kind: 'home.refresh', payload: '{"kind":"home.refresh","userId":"U1"}', status: 'FAILED', attempts: 10 } });
     const status = await cli('jobs', 'status');
-    expect(status.out[1]).toMatch(/^ {2}last run .* \(tick manual:.*\) on .*: succeeded in \d+ ms, \{"warned":0,"expired":0,"removed":0,"invitationsExpired":0\}$/);
+    expect(status.out[1]).toMatch(/^ {2}last run .* \(tick manual:.*\) on .*: succeeded in \d+ ms, \{"warned":0,"digests":0,"expired":0,"removed":0,"invitationsExpired":0\}$/);
     expect(status.out.at(-1)).toBe('Outbox: 0 waiting, 1 parked as failed after repeated attempts.');
     expect(JSON.parse((await cli('jobs', 'status', '--json')).out.join('\n'))).toMatchObject({ parkedMessages: 1, jobs: [{ job: 'time-limits' }, { job: 'requests' }] });
     expect(await cli('jobs', 'run', 'nope')).toMatchObject({ status: 1, err: ['gatehouse: unknown job "nope"; jobs: time-limits, requests'] });

@@ -98,7 +98,7 @@ describe.each(DATABASE_KINDS)('time limits on %s', (kind) => {
     // The clock moves back an hour: nothing happens twice.
     const rowsBefore = await prisma.outboxMessage.count();
     const logBefore = await prisma.permissionLogEntry.count();
-    expect(await sweepTimeLimits(prisma, settings, new Date('2027-02-01T07:00:00.000Z'))).toEqual({ warned: 0, expired: 0, removed: 0, invitationsExpired: 0 });
+    expect(await sweepTimeLimits(prisma, settings, new Date('2027-02-01T07:00:00.000Z'))).toEqual({ warned: 0, digests: 0, expired: 0, removed: 0, invitationsExpired: 0 });
     expect(await prisma.outboxMessage.count()).toBe(rowsBefore);
     expect(await prisma.permissionLogEntry.count()).toBe(logBefore);
 

@@ -6,11 +6,19 @@ import { changeEndDate, sweepTimeLimits } from '../../src/services/lifecycle.js'
 import { startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { mrkdwnTexts, person, postsIn, requestAccess, seedOrganization, settle } from '../support/flows.js';
-import { ACTION } from '../../src/slack/views/ids.js';
+import { ACTION, EXTEND_FORM_BLOCK, INPUT_ACTION } from '../../src/slack/views/ids.js';
 
 const ADA = person('U0ADA', 'Ada Admin');
 const RITA = person('U0RITA', 'Rita Member');
 const DAY = 24 * 60 * 60 * 1000;
+
+/** The block of a digest whose ⋯ menu is about this connection. */
+function menuBlockFor(message: { blocks?: unknown }, connectionId: number): string {
+  const blocks = (message.blocks ?? []) as Array<{ block_id?: string; accessory?: { options?: Array<{ value: string }> } }>;
+  const block = blocks.find((candidate) => candidate.accessory?.options?.some((option) => option.value === `extend:${connectionId}`));
+  if (!block?.block_id) throw new Error(`no menu for connection ${connectionId}`);
+  return block.block_id;
+}
 const settings = { warningLeadDays: DEFAULT_WARNING_LEAD_DAYS };
 
 describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
@@ -106,5 +114,56 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     expect(JSON.stringify(refusal.at(-1)!.args)).toContain('Only Administrators of City of Redlands can decide this request.');
     expect(app.emulator.callsTo('views.open')).toHaveLength(1);
     expect((await prisma.accessRequest.findUniqueOrThrow({ where: { id: requestId } })).status).toBe('PENDING');
+  });
+
+  it('sends each admin one digest a day, whose menu extends or removes end dates', async () => {
+    let clock = new Date();
+    app = await startTestApp(kind, {}, { now: () => clock });
+    const SAM = person('U0SAM', 'Sam Soon');
+    for (const someone of [RITA, SAM]) app.emulator.addUser(someone);
+    const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200', timeZone: 'America/Los_Angeles' }, [ADA]);
+    const { prisma } = app.db.database;
+    const endsAt = endOfDayIn('2031-01-31', 'America/Los_Angeles');
+    const connections = [];
+    for (const someone of [RITA, SAM]) {
+      const member = await prisma.member.create({ data: { slackUserId: someone.id, displayName: someone.realName } });
+      connections.push(await prisma.connection.create({ data: { organizationId: organization.id, memberId: member.id, endsOn: '2031-01-31', endsAt } }));
+    }
+    clock = new Date(endsAt.getTime() - 5 * DAY);
+    await sweepTimeLimits(prisma, settings, clock);
+    await sweepTimeLimits(prisma, settings, new Date(clock.getTime() + 60 * 60 * 1000));
+    await settle(app);
+    const digests = postsIn(app, ADA.id);
+    expect(digests).toHaveLength(1);
+    const digest = digests[0]!;
+    expect(mrkdwnTexts(digest).join('\n')).toContain(`<@${RITA.id}>  ·  ends at the end of January 31, 2031`);
+
+    // Extend Rita from the menu: a form opens, and saving gives her access until the new date.
+    const opened = app.emulator.callsTo('views.open').length;
+    await app.driver.interact({ userId: ADA.id, actionId: ACTION.endDateMenu, blockId: menuBlockFor(digest, connections[0]!.id), message: digest, value: `extend:${connections[0]!.id}` });
+    await app.emulator.waitForCalls('views.open', opened + 1, 10_000);
+    const form = app.emulator.currentModal(ADA.id)!;
+    await app.driver.submitView(form, { [EXTEND_FORM_BLOCK.endsOn]: { [INPUT_ACTION]: '2031-06-30' } }, ADA.id);
+    expect(await prisma.connection.findUniqueOrThrow({ where: { id: connections[0]!.id } })).toMatchObject({
+      status: 'ACTIVE',
+      endsOn: '2031-06-30',
+      endsAt: endOfDayIn('2031-06-30', 'America/Los_Angeles'),
+    });
+    // Remove Sam's end date outright; Ada is told it is done.
+    const toldBefore = app.emulator.callsTo('chat.postEphemeral').length;
+    await app.driver.interact({ userId: ADA.id, actionId: ACTION.endDateMenu, blockId: menuBlockFor(digest, connections[1]!.id), message: digest, value: `remove:${connections[1]!.id}` });
+    for (let waited = 0; waited < 10_000; waited += 20) {
+      if ((await prisma.connection.findUniqueOrThrow({ where: { id: connections[1]!.id } })).endsOn === null) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await prisma.connection.findUniqueOrThrow({ where: { id: connections[1]!.id } })).toMatchObject({ status: 'ACTIVE', endsOn: null, endsAt: null });
+    expect(await prisma.permissionLogEntry.count({ where: { action: 'connection.end_date_changed' } })).toBe(2);
+    const done = await app.emulator.waitForCalls('chat.postEphemeral', toldBefore + 1, 10_000);
+    expect(JSON.stringify(done.at(-1)!.args)).toContain(`Done: <@${SAM.id}> now has access with no end date.`);
+    // Someone who is not an Administrator cannot do the same with a copy of the menu.
+    await app.driver.interact({ userId: RITA.id, actionId: ACTION.endDateMenu, blockId: menuBlockFor(digest, connections[0]!.id), message: digest, value: `remove:${connections[0]!.id}` });
+    const refusal = await app.emulator.waitForCalls('chat.postEphemeral', toldBefore + 2, 10_000);
+    expect(JSON.stringify(refusal.at(-1)!.args)).toContain('Only Administrators of City of Redlands can change end dates there.');
+    expect((await prisma.connection.findUniqueOrThrow({ where: { id: connections[0]!.id } })).endsOn).toBe('2031-06-30');
   });
 });

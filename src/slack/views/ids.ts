@@ -16,6 +16,8 @@ export const CALLBACK = {
   invitationEdit: 'invitation_edit',
   invitationResend: 'invitation_resend',
   invitationRevoke: 'invitation_revoke',
+  /** Extend an end date, from the admins' daily digest. */
+  extendEndDate: 'connection_extend_end_date',
 } as const;
 
 export const ACTION = {
@@ -42,6 +44,14 @@ export const ACTION = {
   invitePreview: 'invite_preview',
   /** Overflow menu on each pending invitation; option values are `resend:<id>`, `edit:<id>`, `revoke:<id>`. */
   manageInvitation: 'invitation_manage',
+  /** Overflow menu on each person in the admins' expiry digest; option values are `extend:<id>` and `remove:<id>`. */
+  endDateMenu: 'connection_end_date',
+} as const;
+
+/** The Extend form's date input. */
+export const EXTEND_FORM_BLOCK = {
+  endsOn: 'extend_ends_on',
+  note: 'extend_note',
 } as const;
 
 /** Block ids of the request form's inputs; field errors are reported against these. */

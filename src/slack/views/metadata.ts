@@ -34,6 +34,12 @@ export const invitationFormMetadata = z.object({
 
 export type RequestFormMetadata = z.infer<typeof requestFormMetadata>;
 export type DecisionFormMetadata = z.infer<typeof decisionFormMetadata>;
+/** The Extend form of one connection. */
+export const extendFormMetadata = z.object({
+  connectionId: z.number().int().positive(),
+});
+
+export type ExtendFormMetadata = z.infer<typeof extendFormMetadata>;
 export type InviteMetadata = z.infer<typeof inviteMetadata>;
 export type InvitationFormMetadata = z.infer<typeof invitationFormMetadata>;
 

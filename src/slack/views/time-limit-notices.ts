@@ -1,10 +1,12 @@
 /** What people, admins and the audit channel are told when access nears its end, ends, or is removed. */
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, ModalView, Overflow } from '@slack/types';
 import type { ConnectionEndEvent } from '../../domain/outbox-messages.js';
 import type { OrganizationSummary, RequestCardModel } from '../../domain/read-models.js';
 import type { ConnectionNotice } from '../../services/lifecycle.js';
 import { SLASH_COMMAND } from '../commands.js';
-import { calendarDateLabel, context, fallbackText, LIMIT, mention, mrkdwn, onDateTime, organizationLabel, section } from './format.js';
+import { calendarDateLabel, context, fallbackText, header, LIMIT, mention, mrkdwn, onDateTime, organizationLabel, plain, section } from './format.js';
+import { ACTION, CALLBACK, EXTEND_FORM_BLOCK, INPUT_ACTION } from './ids.js';
+import { encodeMetadata, extendFormMetadata, type ExtendFormMetadata } from './metadata.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
 
 type Message = { text: string; blocks: KnownBlock[] };
@@ -93,4 +95,81 @@ export function requestExpiredMessage(card: RequestCardModel): Message {
   const organization = card.organization ? where(card.organization) : 'your organization';
   const sentence = `Your request for access to *${organization}* (request #${card.requestId}), made ${onDateTime(card.createdAt)}, expired without a decision. You can ask again with \`${SLASH_COMMAND} request\`.`;
   return { text: fallbackText(sentence.replace(/\*/g, '')), blocks: [section(mrkdwn(sentence))] };
+}
+
+type DigestEntry = ConnectionNotice & { connectionId: number };
+
+function endDateMenu(entry: DigestEntry, restorable: boolean): Overflow {
+  const option = (text: string, verb: 'extend' | 'remove') => ({ text: plain(text), value: `${verb}:${entry.connectionId}` });
+  return {
+    type: 'overflow',
+    action_id: ACTION.endDateMenu,
+    options: [option(restorable ? 'Restore with a new end date…' : 'Extend…', 'extend'), option(restorable ? 'Restore with no end date' : 'Remove end date', 'remove')],
+  };
+}
+
+/** The overflow's choice, or null for anything Gatehouse did not put there. */
+export function parseEndDateChoice(value: string): { verb: 'extend' | 'remove'; connectionId: number } | null {
+  const match = /^(extend|remove):([1-9]\d{0,9})$/.exec(value);
+  return match ? { verb: match[1] as 'extend' | 'remove', connectionId: Number(match[2]) } : null;
+}
+
+/** An admin's daily digest: who loses access soon, and whose ended access can still be restored. */
+export function expiryDigestMessage(digest: { organization: OrganizationSummary; endingSoon: DigestEntry[]; restorable: DigestEntry[] }): Message {
+  const blocks: KnownBlock[] = [header(truncate(`Access ending in ${organizationLabel(digest.organization)}`, 150))];
+  // Two headings and a closing line leave room for 46 people within Slack's 50 blocks.
+  const room = 46;
+  const soon = digest.endingSoon.slice(0, room);
+  const restorable = digest.restorable.slice(0, Math.max(0, room - soon.length));
+  if (soon.length > 0) {
+    blocks.push(section(mrkdwn('*Ends soon*')));
+    for (const entry of soon) {
+      blocks.push(section(mrkdwn(`${mention(entry.person)}  ·  ends at the end of ${endLabel(entry)}`), { block_id: `end_date_${entry.connectionId}`, accessory: endDateMenu(entry, false) }));
+    }
+  }
+  if (restorable.length > 0) {
+    blocks.push(section(mrkdwn('*Ended; can still be restored*')));
+    for (const entry of restorable) {
+      const until = entry.restorableUntil ? onDateTime(entry.restorableUntil) : 'soon';
+      blocks.push(
+        section(mrkdwn(`${mention(entry.person)}  ·  ended ${endLabel(entry)}, restorable until ${until}`), {
+          block_id: `end_date_${entry.connectionId}`,
+          accessory: endDateMenu(entry, true),
+        }),
+      );
+    }
+  }
+  const unlisted = digest.endingSoon.length + digest.restorable.length - soon.length - restorable.length;
+  blocks.push(context(mrkdwn(`${unlisted > 0 ? `${unlisted} more not listed. ` : ''}Use the ⋯ menu to extend or remove an end date; the person keeps access at once.`)));
+  const count = digest.endingSoon.length;
+  return { text: fallbackText(`${count} ${count === 1 ? 'person loses' : 'people lose'} access to ${where(digest.organization)} soon.`), blocks };
+}
+
+/** The form to move an end date later (or restore expired access with a new one). */
+export function extendEndDateView(entry: ConnectionNotice, metadata: ExtendFormMetadata, today: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.extendEndDate,
+    title: plain('Extend access', 24),
+    submit: plain('Save', 24),
+    close: plain('Cancel', 24),
+    private_metadata: encodeMetadata(extendFormMetadata, metadata),
+    blocks: [
+      section(mrkdwn(`${mention(entry.person)} in *${where(entry.organization)}*: access ${entry.status === 'EXPIRED' ? 'ended' : 'ends'} ${endLabel(entry)}.`)),
+      {
+        type: 'input',
+        block_id: EXTEND_FORM_BLOCK.endsOn,
+        label: plain('New last day of access'),
+        element: { type: 'datepicker', action_id: INPUT_ACTION, initial_date: today },
+        hint: plain("Access lasts until the end of this day in the organization's time zone."),
+      },
+      {
+        type: 'input',
+        block_id: EXTEND_FORM_BLOCK.note,
+        optional: true,
+        label: plain('Note for the permissions log'),
+        element: { type: 'plain_text_input', action_id: INPUT_ACTION, max_length: 1000, multiline: true },
+      },
+    ],
+  };
 }
