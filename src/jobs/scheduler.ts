@@ -2,6 +2,24 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger.js';
 import { JOBS, runJobForTick, tickOf, type JobContext } from './jobs.js';
 
+/** What the schedule does each time it fires: every job, for the tick this moment falls in. */
+export async function fireTick(options: SchedulerOptions): Promise<void> {
+  const context = options.context();
+  const tick = tickOf(context.now, options.intervalMinutes);
+  await Promise.all(
+    JOBS.map(async (job) => {
+      try {
+        const outcome = await runJobForTick(job, tick, context);
+        options.onRun?.(job.name, outcome);
+        if (outcome.status === 'failed') options.logger.error({ job: job.name, tick, error: outcome.error }, 'job failed');
+        else if (outcome.status === 'succeeded') options.logger.info({ job: job.name, tick, ...outcome }, 'job ran');
+      } catch (error) {
+        options.logger.error({ err: error, job: job.name, tick }, 'job could not start');
+      }
+    }),
+  );
+}
+
 export interface SchedulerOptions {
   intervalMinutes: number;
   context: () => JobContext;
@@ -18,22 +36,9 @@ export interface SchedulerOptions {
 export function startScheduler(options: SchedulerOptions): { stop(): Promise<void> } {
   const running = new Set<Promise<void>>();
   const fire = () => {
-    const context = options.context();
-    const tick = tickOf(context.now, options.intervalMinutes);
-    for (const job of JOBS) {
-      const run = (async () => {
-        try {
-          const outcome = await runJobForTick(job, tick, context);
-          options.onRun?.(job.name, outcome);
-          if (outcome.status === 'failed') options.logger.error({ job: job.name, tick, error: outcome.error }, 'job failed');
-          else if (outcome.status === 'succeeded') options.logger.info({ job: job.name, tick, ...outcome }, 'job ran');
-        } catch (error) {
-          options.logger.error({ err: error, job: job.name, tick }, 'job could not start');
-        }
-      })();
-      running.add(run);
-      void run.finally(() => running.delete(run));
-    }
+    const run = fireTick(options);
+    running.add(run);
+    void run.finally(() => running.delete(run));
   };
   const task: ScheduledTask = cron.schedule(`*/${options.intervalMinutes} * * * *`, fire);
   return {

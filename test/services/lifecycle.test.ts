@@ -194,3 +194,33 @@ describe.each(DATABASE_KINDS)('time limits on %s', (kind) => {
     expect(runs).toEqual([expect.objectContaining({ status: 'SUCCEEDED', counts: expect.objectContaining({ expired: expect.any(Number) }) })]);
   });
 });
+
+describe('the schedule', () => {
+  it('fires every job for the tick a moment falls in, and a second replica firing the same tick only skips', async () => {
+    const database = await createTestDatabase('sqlite');
+    try {
+      const { fireTick } = await import('../../src/jobs/scheduler.js');
+      const { createLogger } = await import('../../src/logger.js');
+      const outcomes: Array<[string, string]> = [];
+      const options = {
+        intervalMinutes: 5,
+        logger: createLogger('silent'),
+        context: () => ({ prisma: database.database.prisma, now: new Date('2029-05-05T10:07:30.000Z'), ...jobSettings }),
+        onRun: (job: string, outcome: { status: string }) => outcomes.push([job, outcome.status]),
+      };
+      await fireTick(options);
+      expect(outcomes.splice(0).sort()).toEqual([
+        ['requests', 'succeeded'],
+        ['time-limits', 'succeeded'],
+      ]);
+      await fireTick(options);
+      expect(outcomes.sort()).toEqual([
+        ['requests', 'skipped'],
+        ['time-limits', 'skipped'],
+      ]);
+      expect((await database.database.prisma.jobRun.findMany()).map((run) => run.tick)).toEqual(['2029-05-05T10:05:00.000Z', '2029-05-05T10:05:00.000Z']);
+    } finally {
+      await database.drop();
+    }
+  });
+});
