@@ -35,6 +35,9 @@ export interface ActiveConnectionWrite {
   existing: { id: number; status: string; connectedAt: Date } | null;
   permissions: readonly string[];
   tags: readonly string[];
+  /** The first day of access and the instant it begins; null for right away. */
+  startsOn?: string | null;
+  startsAt?: Date | null;
   endsOn: string | null;
   endsAt: Date | null;
   /** Authorized-caller settings: set them, clear them (null), or leave them as they are (undefined). */
@@ -59,15 +62,17 @@ export async function activateConnection(tx: Tx, write: ActiveConnectionWrite): 
         : Prisma.sql`, "callerSupportLevel" = ${write.caller?.supportLevel ?? null}, "callerLevel" = ${write.caller?.callerLevel ?? null}`;
     await tx.$executeRaw`
       UPDATE "Connection"
-      SET "status" = 'ACTIVE', "tags" = ${tags}, "endsOn" = ${write.endsOn}, "endsAt" = ${write.endsAt}, "expiredAt" = NULL,
+      SET "status" = 'ACTIVE', "tags" = ${tags}, "startsOn" = ${write.startsOn ?? null}, "startsAt" = ${write.startsAt ?? null},
+          "endsOn" = ${write.endsOn}, "endsAt" = ${write.endsAt}, "expiredAt" = NULL,
           "removedAt" = NULL, "connectedById" = ${write.connectedById}, "connectedAt" = ${connectedAt}, "updatedAt" = ${write.at}${callerColumns}
       WHERE "id" = ${connectionId}`;
     await tx.$executeRaw`DELETE FROM "ConnectionPermission" WHERE "connectionId" = ${connectionId}`;
   } else {
     const [row] = await tx.$queryRaw<Array<{ id: number }>>`
-      INSERT INTO "Connection" ("organizationId", "memberId", "status", "tags", "endsOn", "endsAt", "callerSupportLevel", "callerLevel",
-        "connectedById", "connectedAt", "updatedAt")
-      VALUES (${write.organizationId}, ${write.memberId}, 'ACTIVE', ${tags}, ${write.endsOn}, ${write.endsAt}, ${write.caller?.supportLevel ?? null},
+      INSERT INTO "Connection" ("organizationId", "memberId", "status", "tags", "startsOn", "startsAt", "endsOn", "endsAt", "callerSupportLevel",
+        "callerLevel", "connectedById", "connectedAt", "updatedAt")
+      VALUES (${write.organizationId}, ${write.memberId}, 'ACTIVE', ${tags}, ${write.startsOn ?? null}, ${write.startsAt ?? null}, ${write.endsOn},
+        ${write.endsAt}, ${write.caller?.supportLevel ?? null},
         ${write.caller?.callerLevel ?? null}, ${write.connectedById}, ${write.at}, ${write.at})
       RETURNING "id"`;
     connectionId = row!.id;

@@ -6,7 +6,7 @@ import {
   permissionsToRequest,
   type FieldErrors,
 } from '../domain/access-requests.js';
-import { calendarDateIn, endOfDayIn, isCalendarDate } from '../domain/dates.js';
+import { calendarDateIn, endOfDayIn, isCalendarDate, startOfDayIn } from '../domain/dates.js';
 import { DomainError } from '../domain/errors.js';
 import type { OutboxItem, RequestRouting } from '../domain/outbox-messages.js';
 import { connectionSnapshot, LOG_ACTION } from '../domain/permissions-log.js';
@@ -173,6 +173,8 @@ export interface DecisionInput {
   granted?: string[];
   /** Approvals: a calendar date, YYYY-MM-DD, or null for no end. */
   endsOn?: string | null;
+  /** Approvals: the first day of access, or null for right away. */
+  startsOn?: string | null;
   tags?: string[];
   /** The log note of an approval, or the reason for a denial. */
   note: string | null;
@@ -232,6 +234,10 @@ export async function decideRequest(prisma: Db, input: DecisionInput, settings: 
       if (input.endsOn && today && input.endsOn < today) {
         throw new DomainError('bad_date', 'Choose today or a later date, or leave it empty for access without an end.');
       }
+      if (input.startsOn && !isCalendarDate(input.startsOn)) throw new DomainError('bad_start_date', 'The start date is not a date.');
+      if (input.startsOn && input.endsOn && input.startsOn > input.endsOn) {
+        throw new DomainError('bad_start_date', 'Access has to start on or before its last day.');
+      }
     }
 
     const claimed = await claimPendingRequest(tx, {
@@ -253,6 +259,7 @@ export async function decideRequest(prisma: Db, input: DecisionInput, settings: 
     let afterSnapshot = beforeSnapshot;
     if (input.outcome === 'APPROVED' && organization) {
       const endsOn = input.endsOn ?? null;
+      const startsOn = input.startsOn ?? null;
       const tags = input.tags ?? [];
       // Approving replaces what the person held with exactly what was granted.
       await activateConnection(tx, {
@@ -261,12 +268,14 @@ export async function decideRequest(prisma: Db, input: DecisionInput, settings: 
         existing,
         permissions: granted,
         tags,
+        startsOn,
+        startsAt: startsOn ? startOfDayIn(startsOn, organization.timeZone) : null,
         endsOn,
         endsAt: endsOn ? endOfDayIn(endsOn, organization.timeZone) : null,
         connectedById: actor.id,
         at: now,
       });
-      afterSnapshot = connectionSnapshot({ status: 'ACTIVE', permissions: granted, tags, startsOn: existing?.startsOn ?? null, endsOn });
+      afterSnapshot = connectionSnapshot({ status: 'ACTIVE', permissions: granted, tags, startsOn, endsOn });
     }
 
     const logEntryId = await appendLogEntry(tx, {

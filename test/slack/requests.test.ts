@@ -217,6 +217,30 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
     }
   });
 
+  it('approves with a time range: before its first day and after its last the person looks not connected', async () => {
+    const organization = await startWithOrganization();
+    await requestAccess(app, RITA, { organizationId: organization.id, accessPermissions: [PERMISSION.esriAccess] });
+    const refused = await clickAndSubmit(ADA, ACTION.approve, {
+      [APPROVE_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
+      [APPROVE_FORM_BLOCK.startsOn]: { [INPUT_ACTION]: '2031-03-01' },
+      [APPROVE_FORM_BLOCK.endsOn]: { [INPUT_ACTION]: '2031-02-01' },
+    });
+    expect(JSON.stringify(refused.body)).toContain('Access has to start on or before its last day.');
+    await clickAndSubmit(ADA, ACTION.approve, {
+      [APPROVE_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
+      [APPROVE_FORM_BLOCK.startsOn]: { [INPUT_ACTION]: '2031-03-01' },
+      [APPROVE_FORM_BLOCK.endsOn]: { [INPUT_ACTION]: '2031-03-31' },
+    });
+    await settle(app);
+    const connection = await prisma().connection.findFirstOrThrow({ where: { member: { slackUserId: RITA.id } }, include: { permissions: true } });
+    expect(connection).toMatchObject({ startsOn: '2031-03-01', endsOn: '2031-03-31' });
+    const facts = { ...connection, permissions: connection.permissions.map((grant) => grant.permissionKey) };
+    const { isConnectionEffective } = await import('../../src/domain/policy.js');
+    expect(isConnectionEffective(facts, new Date(connection.startsAt!.getTime() - 1))).toBe(false);
+    expect(isConnectionEffective(facts, connection.startsAt!)).toBe(true);
+    expect(isConnectionEffective(facts, connection.endsAt!)).toBe(false);
+  });
+
   it('replaces an existing connection’s permissions on approval, and leaves it as it was on denial', async () => {
     const organization = await startWithOrganization();
     const first = await requestAccess(app, RITA, { organizationId: organization.id, accessPermissions: [PERMISSION.downloadSoftware] });

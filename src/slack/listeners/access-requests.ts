@@ -49,6 +49,7 @@ const APPROVAL_ERROR_BLOCK: Record<string, string> = {
   nothing_granted: APPROVE_FORM_BLOCK.accessPermissions,
   unknown_permission: APPROVE_FORM_BLOCK.accessPermissions,
   bad_date: APPROVE_FORM_BLOCK.endsOn,
+  bad_start_date: APPROVE_FORM_BLOCK.startsOn,
 };
 
 const UNREADABLE = "Gatehouse couldn't read that. Please try again, or start over with `/access request`.";
@@ -360,12 +361,14 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
       ...selectedValuesOf(state, APPROVE_FORM_BLOCK.adminPermissions, INPUT_ACTION),
       ...selectedValuesOf(state, APPROVE_FORM_BLOCK.accessPermissions, INPUT_ACTION),
     ];
+    const startsOn = dateOf(state, APPROVE_FORM_BLOCK.startsOn, INPUT_ACTION);
     const endsOn = dateOf(state, APPROVE_FORM_BLOCK.endsOn, INPUT_ACTION);
     const note = textOf(state, APPROVE_FORM_BLOCK.note, INPUT_ACTION);
     const tags = parseTags(textOf(state, APPROVE_FORM_BLOCK.tags, INPUT_ACTION));
     const errors: Record<string, string> = {};
     if (granted.length === 0) errors[APPROVE_FORM_BLOCK.accessPermissions] = 'Choose at least one permission to grant, or deny the request instead.';
     if (endsOn && !isCalendarDate(endsOn)) errors[APPROVE_FORM_BLOCK.endsOn] = 'Choose a date from the calendar.';
+    if (startsOn && !isCalendarDate(startsOn)) errors[APPROVE_FORM_BLOCK.startsOn] = 'Choose a date from the calendar.';
     if (note && note.length > DECISION_NOTE_MAX) errors[APPROVE_FORM_BLOCK.note] = `Keep the note under ${DECISION_NOTE_MAX} characters.`;
     if (tags.length > TEXT_LIMIT.tags || tags.some((tag) => tag.length > TEXT_LIMIT.tag)) {
       errors[APPROVE_FORM_BLOCK.tags] = `Up to ${TEXT_LIMIT.tags} tags of at most ${TEXT_LIMIT.tag} characters each.`;
@@ -380,6 +383,7 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
         actor: { slackUserId: body.user.id },
         outcome: 'APPROVED',
         granted,
+        startsOn,
         endsOn,
         tags,
         note,

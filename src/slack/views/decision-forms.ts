@@ -105,6 +105,14 @@ function approvalDetails(): InputBlock[] {
   return [
     {
       type: 'input',
+      block_id: APPROVE_FORM_BLOCK.startsOn,
+      optional: true,
+      label: plain('Access starts on'),
+      element: { type: 'datepicker', action_id: INPUT_ACTION, placeholder: plain('Right away', LIMIT.placeholder) },
+      hint: plain('Optional. Before this day (in the organization’s time zone) the person looks not connected.'),
+    },
+    {
+      type: 'input',
       block_id: APPROVE_FORM_BLOCK.endsOn,
       optional: true,
       label: plain('Access ends on'),

@@ -72,6 +72,7 @@ export const REQUEST_FORM_BLOCK = {
 export const APPROVE_FORM_BLOCK = {
   adminPermissions: 'grant_admin',
   accessPermissions: 'grant_access',
+  startsOn: 'starts_on',
   endsOn: 'ends_on',
   tags: 'tags',
   note: 'note',
