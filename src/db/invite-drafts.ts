@@ -20,6 +20,7 @@ export interface InviteDraftRow {
   invalidEntries: unknown;
   duplicates: number;
   permissions: unknown;
+  startsOn: string | null;
   endsOn: string | null;
   tags: unknown;
   personalMessage: string | null;
@@ -32,7 +33,7 @@ export interface InviteDraftRow {
 export async function readDraft(reader: Reader, draftId: number): Promise<InviteDraftRow | null> {
   const [row] = await reader.$queryRaw<InviteDraftRow[]>`
     SELECT d."id", d."organizationId", d."authorId", m."slackUserId" AS "authorSlackUserId", d."addresses", d."invalidEntries",
-           d."duplicates", d."permissions", d."endsOn", d."tags", d."personalMessage", d."language", d."logNote",
+           d."duplicates", d."permissions", d."startsOn", d."endsOn", d."tags", d."personalMessage", d."language", d."logNote",
            d."callerSupportLevel", d."callerLevel"
     FROM "InviteDraft" d JOIN "Member" m ON m."id" = d."authorId"
     WHERE d."id" = ${draftId}`;
@@ -78,6 +79,7 @@ export async function saveInvalidEntries(reader: Reader, draftId: number, invali
 
 export interface DraftGrant {
   permissions: readonly string[];
+  startsOn: string | null;
   endsOn: string | null;
   callerSupportLevel: 'STANDARD' | 'PREMIUM' | null;
   callerLevel: string | null;
@@ -86,7 +88,8 @@ export interface DraftGrant {
 export async function saveDraftGrant(reader: Reader, draftId: number, grant: DraftGrant, now: Date): Promise<void> {
   await reader.$executeRaw`
     UPDATE "InviteDraft"
-    SET "permissions" = ${JSON.stringify(grant.permissions)}, "endsOn" = ${grant.endsOn}, "callerSupportLevel" = ${grant.callerSupportLevel},
+    SET "permissions" = ${JSON.stringify(grant.permissions)}, "startsOn" = ${grant.startsOn}, "endsOn" = ${grant.endsOn},
+        "callerSupportLevel" = ${grant.callerSupportLevel},
         "callerLevel" = ${grant.callerLevel}, "updatedAt" = ${now}
     WHERE "id" = ${draftId}`;
 }

@@ -14,7 +14,7 @@ export const INVITATION_TEXT_LIMIT = { personalMessage: 1000, note: 1000, tag: 5
 /** How many wrong codes one person may try before Gatehouse makes them wait. */
 export const CODE_ATTEMPT_LIMIT = { attempts: 5, windowMinutes: 15 } as const;
 
-export type InvitationField = 'addresses' | 'permissions' | 'endsOn' | 'callerLevel' | 'supportLevel';
+export type InvitationField = 'addresses' | 'permissions' | 'startsOn' | 'endsOn' | 'callerLevel' | 'supportLevel';
 export type InvitationFieldErrors = Partial<Record<InvitationField, string>>;
 
 const SCOPE_OF = new Map<string, AdminScope>(PERMISSION_CATALOG.map((permission) => [permission.key, permission.adminScope]));

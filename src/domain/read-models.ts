@@ -213,6 +213,7 @@ export interface InviteDraftModel {
 /** What steps 2 and 3 of an invitation have chosen so far. */
 export interface InviteChoices {
   permissions: string[];
+  startsOn: string | null;
   endsOn: string | null;
   tags: string[];
   personalMessage: string | null;
@@ -239,6 +240,7 @@ export interface InvitationSummary {
   email: string;
   permissions: PermissionInfo[];
   tags: string[];
+  startsOn: string | null;
   endsOn: string | null;
   caller: CallerSettings | null;
   language: InvitationLanguage;

@@ -13,7 +13,7 @@ import {
 import { activateConnection } from '../db/connection-writes.js';
 import { connectionsTo } from '../db/joined-reads.js';
 import { appendLogEntries, appendLogEntry } from '../db/permission-log.js';
-import { calendarDateIn, endOfDayIn, isCalendarDate } from '../domain/dates.js';
+import { calendarDateIn, endOfDayIn, isCalendarDate, startOfDayIn } from '../domain/dates.js';
 import { MAX_ADDRESSES_PER_INVITATION, parseAddressList } from '../domain/email-addresses.js';
 import { DomainError } from '../domain/errors.js';
 import {
@@ -216,6 +216,7 @@ export async function removeInvalidEntries(
 
 function choicesOf(draft: {
   permissions: unknown;
+  startsOn: string | null;
   endsOn: string | null;
   tags: unknown;
   personalMessage: string | null;
@@ -226,6 +227,7 @@ function choicesOf(draft: {
 }): InviteChoices {
   return {
     permissions: stringList(draft.permissions),
+    startsOn: draft.startsOn,
     endsOn: draft.endsOn,
     tags: stringList(draft.tags),
     personalMessage: draft.personalMessage,
@@ -248,31 +250,34 @@ export async function inviteSteps(prisma: Db, input: { actorSlackUserId: string;
 
 export type StepCheck = { ok: true } | { ok: false; fieldErrors: InvitationFieldErrors };
 
-function checkEndDate(endsOn: string | null, organization: OrganizationSummary, now: Date): InvitationFieldErrors {
+function checkTimeRange(range: { startsOn: string | null; endsOn: string | null }, organization: OrganizationSummary, now: Date): InvitationFieldErrors {
+  const { startsOn, endsOn } = range;
+  if (startsOn && !isCalendarDate(startsOn)) return { startsOn: 'That is not a date.' };
   if (!endsOn) return {};
   if (!isCalendarDate(endsOn)) return { endsOn: 'That is not a date.' };
   if (endsOn < calendarDateIn(now, organization.timeZone)) return { endsOn: 'Choose today or a later date, or leave it empty.' };
+  if (startsOn && startsOn > endsOn) return { startsOn: 'Access has to start on or before its last day.' };
   return {};
 }
 
 /** Step 2: the permissions, end date and caller settings; kept in the draft once they pass. */
 export async function chooseGrant(
   prisma: Db,
-  input: { actorSlackUserId: string; draftId: number; permissions: string[]; endsOn: string | null; caller: CallerSettings | null },
+  input: { actorSlackUserId: string; draftId: number; permissions: string[]; startsOn?: string | null; endsOn: string | null; caller: CallerSettings | null },
   now: Date,
 ): Promise<StepCheck> {
   const { draft, admin } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
   const permissions = [...new Set(input.permissions)];
   const errors = {
     ...checkInvitationGrant({ permissions, addressCount: stringList(draft.addresses).length, caller: input.caller }, admin.roles),
-    ...checkEndDate(input.endsOn, admin.organization, now),
+    ...checkTimeRange({ startsOn: input.startsOn ?? null, endsOn: input.endsOn }, admin.organization, now),
   };
   if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
   const caller = callerSettingsFor(permissions, input.caller);
   await saveDraftGrant(
     prisma,
     draft.id,
-    { permissions, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null },
+    { permissions, startsOn: input.startsOn ?? null, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null },
     now,
   );
   return { ok: true };
@@ -284,16 +289,17 @@ export async function chooseGrant(
  */
 export async function keepGrantChoices(
   prisma: Db,
-  input: { actorSlackUserId: string; draftId: number; permissions: string[]; endsOn: string | null; caller: CallerSettings | null },
+  input: { actorSlackUserId: string; draftId: number; permissions: string[]; startsOn?: string | null; endsOn: string | null; caller: CallerSettings | null },
   now: Date,
 ): Promise<void> {
   const { draft, admin } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
   const permissions = [...new Set(input.permissions)].filter((key) => mayGrant(admin.roles, key));
   const endsOn = input.endsOn && isCalendarDate(input.endsOn) ? input.endsOn : null;
+  const startsOn = input.startsOn && isCalendarDate(input.startsOn) ? input.startsOn : null;
   await saveDraftGrant(
     prisma,
     draft.id,
-    { permissions, endsOn, callerSupportLevel: input.caller?.supportLevel ?? null, callerLevel: input.caller?.callerLevel ?? null },
+    { permissions, startsOn, endsOn, callerSupportLevel: input.caller?.supportLevel ?? null, callerLevel: input.caller?.callerLevel ?? null },
     now,
   );
 }
@@ -332,6 +338,7 @@ const INVITATION_COLUMNS = [
   'email',
   'permissions',
   'tags',
+  'startsOn',
   'endsOn',
   'personalMessage',
   'language',
@@ -363,7 +370,7 @@ export async function sendInvitations(
     const addresses = stringList(draft.addresses);
     const errors: InvitationFieldErrors = {
       ...checkInvitationGrant({ permissions: choices.permissions, addressCount: addresses.length, caller: choices.caller }, admin.roles),
-      ...checkEndDate(choices.endsOn, admin.organization, now),
+      ...checkTimeRange(choices, admin.organization, now),
     };
     if (stringList(draft.invalidEntries).length > 0) errors.addresses = 'Remove the invalid addresses first.';
     if (addresses.length === 0) errors.addresses = 'There is nobody to invite.';
@@ -394,6 +401,7 @@ export async function sendInvitations(
         address,
         JSON.stringify(choices.permissions),
         JSON.stringify(choices.tags),
+        choices.startsOn,
         choices.endsOn,
         choices.personalMessage,
         choices.language,
@@ -410,7 +418,7 @@ export async function sendInvitations(
       ['id', 'email'],
     );
 
-    const sent = { permissions: choices.permissions, tags: choices.tags, endsOn: choices.endsOn, caller, language: choices.language };
+    const sent = { permissions: choices.permissions, tags: choices.tags, startsOn: choices.startsOn, endsOn: choices.endsOn, caller, language: choices.language };
     await appendLogEntries(tx, [
       ...replaced.map((row) => ({
         organizationId: admin.organization.id,
@@ -528,6 +536,8 @@ export async function acceptInvitation(
       existing: existing ?? null,
       permissions,
       tags,
+      startsOn: invitation.startsOn,
+      startsAt: invitation.startsOn ? startOfDayIn(invitation.startsOn, organization.timeZone) : null,
       endsOn: invitation.endsOn,
       endsAt: invitation.endsOn ? endOfDayIn(invitation.endsOn, organization.timeZone) : null,
       caller,
@@ -544,7 +554,7 @@ export async function acceptInvitation(
       before: before
         ? { ...connectionSnapshot({ ...before, permissions: before.permissions.map((grant) => grant.permissionKey) }), invitationId: invitation.id }
         : { invitationId: invitation.id },
-      after: { ...connectionSnapshot({ status: 'ACTIVE', permissions, tags, startsOn: before?.startsOn ?? null, endsOn: invitation.endsOn }), invitationId: invitation.id },
+      after: { ...connectionSnapshot({ status: 'ACTIVE', permissions, tags, startsOn: invitation.startsOn, endsOn: invitation.endsOn }), invitationId: invitation.id },
       note: invitation.logNote,
       createdAt: now,
     });
@@ -620,6 +630,7 @@ export async function editInvitation(
     invitationId: number;
     permissions: string[];
     tags: string[];
+    startsOn?: string | null;
     endsOn: string | null;
     caller: CallerSettings | null;
     note: string | null;
@@ -631,14 +642,14 @@ export async function editInvitation(
     const permissions = [...new Set(input.permissions)];
     const errors = {
       ...checkInvitationGrant({ permissions, addressCount: 1, caller: input.caller }, admin.roles),
-      ...checkEndDate(input.endsOn, admin.organization, now),
+      ...checkTimeRange({ startsOn: input.startsOn ?? null, endsOn: input.endsOn }, admin.organization, now),
     };
     if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
     const caller = callerSettingsFor(permissions, input.caller);
     const tags = input.tags.slice(0, INVITATION_TEXT_LIMIT.tags);
     await tx.invitation.update({
       where: { id: invitation.id },
-      data: { permissions, tags, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null, updatedAt: now },
+      data: { permissions, tags, startsOn: input.startsOn ?? null, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null, updatedAt: now },
     });
     await appendLogEntry(tx, {
       organizationId: invitation.organizationId,
@@ -649,10 +660,11 @@ export async function editInvitation(
         invitationId: invitation.id,
         permissions: stringList(invitation.permissions),
         tags: stringList(invitation.tags),
+        startsOn: invitation.startsOn,
         endsOn: invitation.endsOn,
         caller: callerOf(invitation),
       },
-      after: { invitationId: invitation.id, permissions, tags, endsOn: input.endsOn, caller },
+      after: { invitationId: invitation.id, permissions, tags, startsOn: input.startsOn ?? null, endsOn: input.endsOn, caller },
       note: input.note?.trim() || null,
       createdAt: now,
     });
@@ -755,6 +767,7 @@ function invitationSummary(
     email: row.email,
     permissions: permissionsFor(stringList(row.permissions), catalog),
     tags: stringList(row.tags),
+    startsOn: row.startsOn,
     endsOn: row.endsOn,
     caller: callerOf(row),
     language: languageOf(row.language),

@@ -176,10 +176,27 @@ describe.each(DATABASE_KINDS)('invitations on %s', (kind) => {
     expect(
       await editInvitation(
         prisma,
-        { actorSlackUserId: ADMIN, invitationId: rita!.invitationId, permissions: [PERMISSION.esriAccess, PERMISSION.eLearning], tags: ['field'], endsOn: '2027-01-31', caller: null, note: 'More access' },
+        {
+          actorSlackUserId: ADMIN,
+          invitationId: rita!.invitationId,
+          permissions: [PERMISSION.esriAccess, PERMISSION.eLearning],
+          tags: ['field'],
+          startsOn: '2026-12-01',
+          endsOn: '2027-01-31',
+          caller: null,
+          note: 'More access',
+        },
         NOW,
       ),
     ).toEqual({ ok: true });
+    // A start after the end is refused.
+    expect(
+      await editInvitation(
+        prisma,
+        { actorSlackUserId: ADMIN, invitationId: rita!.invitationId, permissions: [PERMISSION.esriAccess], tags: [], startsOn: '2027-03-01', endsOn: '2027-01-31', caller: null, note: null },
+        NOW,
+      ),
+    ).toEqual({ ok: false, fieldErrors: { startsOn: 'Access has to start on or before its last day.' } });
     // The button is bound to the invited address: a Slack account with another email is refused.
     const wrongAccount = await acceptInvitation(
       prisma,
@@ -195,7 +212,14 @@ describe.each(DATABASE_KINDS)('invitations on %s', (kind) => {
     expect(accepted).toMatchObject({ ok: true, permissions: [PERMISSION.esriAccess, PERMISSION.eLearning] });
     const ritaMember = await prisma.member.findUniqueOrThrow({ where: { slackUserId: 'URITA00001' } });
     const [connection] = await connectionsTo(prisma, organizationId, [ritaMember.id]);
-    expect(connection).toMatchObject({ status: 'ACTIVE', tags: ['field'], endsOn: '2027-01-31', endsAt: new Date('2027-02-01T08:00:00.000Z') });
+    expect(connection).toMatchObject({
+      status: 'ACTIVE',
+      tags: ['field'],
+      startsOn: '2026-12-01',
+      startsAt: new Date('2026-12-01T08:00:00.000Z'),
+      endsOn: '2027-01-31',
+      endsAt: new Date('2027-02-01T08:00:00.000Z'),
+    });
     expect(connection!.permissions.map((grant) => grant.permissionKey).sort()).toEqual([PERMISSION.eLearning, PERMISSION.esriAccess].sort());
     expect(await prisma.permissionLogEntry.count({ where: { action: 'invitation.accepted', subjectMemberId: ritaMember.id } })).toBe(1);
     const notices = await prisma.outboxMessage.findMany({ where: { kind: { in: ['permissions.changed', 'home.refresh'] } } });

@@ -69,13 +69,14 @@ function blockIdsOf(view: ViewOutput): Set<string> {
 function errorsOn(
   view: ViewOutput,
   errors: InvitationFieldErrors,
-  blocks: { adminPermissions: string; accessPermissions: string; endsOn: string; supportLevel: string; callerLevel: string },
+  blocks: { adminPermissions: string; accessPermissions: string; startsOn: string; endsOn: string; supportLevel: string; callerLevel: string },
 ): Record<string, string> {
   const present = blockIdsOf(view);
   const permissionsBlock = [blocks.accessPermissions, blocks.adminPermissions].find((id) => present.has(id)) ?? blocks.endsOn;
   const target: Record<keyof InvitationFieldErrors, string> = {
     permissions: permissionsBlock,
     addresses: permissionsBlock,
+    startsOn: blocks.startsOn,
     endsOn: blocks.endsOn,
     supportLevel: present.has(blocks.supportLevel) ? blocks.supportLevel : permissionsBlock,
     callerLevel: present.has(blocks.callerLevel) ? blocks.callerLevel : permissionsBlock,
@@ -93,7 +94,7 @@ function readGrant(state: ViewStateValues, blocks: typeof INVITE_GRANT_BLOCK | t
   const supportLevel = selectedValueOf(state, blocks.supportLevel, INPUT_ACTION);
   const caller: CallerSettings | null =
     supportLevel === 'STANDARD' || supportLevel === 'PREMIUM' ? { supportLevel, callerLevel: selectedValueOf(state, blocks.callerLevel, INPUT_ACTION) } : null;
-  return { permissions, endsOn: dateOf(state, blocks.endsOn, INPUT_ACTION), caller };
+  return { permissions, startsOn: dateOf(state, blocks.startsOn, INPUT_ACTION), endsOn: dateOf(state, blocks.endsOn, INPUT_ACTION), caller };
 }
 
 function languageFrom(value: string | null): InvitationLanguage {
@@ -257,7 +258,10 @@ export function registerInviteFlow(router: ListenerRouter, context: GatehouseCon
         const showCallerFields = isAuthorizedCallerInvitation(grant.permissions);
         if (showCallerFields === blockIdsOf(view).has(INVITE_GRANT_BLOCK.supportLevel)) return;
         const step = await inviteSteps(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId }, now);
-        const current = { ...step, choices: { ...step.choices, permissions: grant.permissions, endsOn: grant.endsOn, caller: grant.caller ?? step.choices.caller } };
+        const current = {
+          ...step,
+          choices: { ...step.choices, permissions: grant.permissions, startsOn: grant.startsOn, endsOn: grant.endsOn, caller: grant.caller ?? step.choices.caller },
+        };
         await client.views.update({ view_id: view.id, hash: view.hash, view: inviteGrantView({ step: current, showCallerFields }, metadata) });
       } else if (view.callback_id === CALLBACK.invitationEdit) {
         const metadata = decodeMetadata(invitationFormMetadata, view.private_metadata);
@@ -267,7 +271,13 @@ export function registerInviteFlow(router: ListenerRouter, context: GatehouseCon
         if (showCallerFields === blockIdsOf(view).has(INVITATION_EDIT_BLOCK.supportLevel)) return;
         const { invitation, grantable } = await invitationForManagement(context.prisma, body.user.id, metadata.invitationId, now);
         const catalog = permissionCatalog();
-        const current = { ...invitation, permissions: permissionsFor(grant.permissions, catalog), endsOn: grant.endsOn, caller: grant.caller ?? invitation.caller };
+        const current = {
+          ...invitation,
+          permissions: permissionsFor(grant.permissions, catalog),
+          startsOn: grant.startsOn,
+          endsOn: grant.endsOn,
+          caller: grant.caller ?? invitation.caller,
+        };
         await client.views.update({ view_id: view.id, hash: view.hash, view: invitationEditView({ invitation: current, grantable, showCallerFields }, metadata) });
       }
     } catch (error) {

@@ -99,6 +99,7 @@ export const INVITE_ADDRESSES_BLOCK = {
 export const INVITE_GRANT_BLOCK = {
   adminPermissions: 'invite_grant_admin',
   accessPermissions: 'invite_grant_access',
+  startsOn: 'invite_starts_on',
   endsOn: 'invite_ends_on',
   supportLevel: 'invite_support_level',
   callerLevel: 'invite_caller_level',
@@ -118,6 +119,7 @@ export const INVITE_SENDING_BLOCK = {
 export const INVITATION_EDIT_BLOCK = {
   adminPermissions: 'invitation_edit_admin',
   accessPermissions: 'invitation_edit_access',
+  startsOn: 'invitation_starts_on',
   endsOn: 'invitation_ends_on',
   supportLevel: 'invitation_support_level',
   callerLevel: 'invitation_caller_level',

@@ -265,6 +265,22 @@ function personalMessageInput(blockId: string, initial: string | null, hint: str
   });
 }
 
+function startsOnInput(blockId: string, startsOn: string | null): InputBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: true,
+    label: plain('Access starts on'),
+    element: {
+      type: 'datepicker',
+      action_id: INPUT_ACTION,
+      placeholder: plain('When they accept', LIMIT.placeholder),
+      ...(startsOn && CALENDAR_DATE.test(startsOn) ? { initial_date: startsOn } : {}),
+    },
+    hint: plain('Optional. Before this day (in the organization’s time zone) they look not connected, even once they accept.'),
+  };
+}
+
 function endsOnInput(blockId: string, endsOn: string | null): InputBlock {
   return {
     type: 'input',
@@ -521,6 +537,7 @@ export function inviteGrantView(model: { step: InviteStepModel; showCallerFields
       ? [context(plain('Active users keep their current permissions until they accept; accepting replaces them with what you tick here.'))]
       : []),
     ...permissionInputs(INVITE_GRANT_BLOCK, grantable, choices.permissions),
+    startsOnInput(INVITE_GRANT_BLOCK.startsOn, choices.startsOn),
     endsOnInput(INVITE_GRANT_BLOCK.endsOn, choices.endsOn),
   ];
   if (model.showCallerFields) {
@@ -751,6 +768,7 @@ export function invitationEditView(model: InvitationEditModel, metadata: Invitat
       ? [section(mrkdwn(`:warning: It also grants ${escapeMrkdwn(permissionNames(beyondRole))}, which your role does not cover; saving removes ${beyondRole.length === 1 ? 'it' : 'them'}.`))]
       : []),
     ...permissionInputs(INVITATION_EDIT_BLOCK, grantable, invitation.permissions.map((permission) => permission.key)),
+    startsOnInput(INVITATION_EDIT_BLOCK.startsOn, invitation.startsOn),
     endsOnInput(INVITATION_EDIT_BLOCK.endsOn, invitation.endsOn),
     ...(model.showCallerFields ? callerInputs(INVITATION_EDIT_BLOCK, invitation.caller) : []),
     tagsInput(INVITATION_EDIT_BLOCK.tags, invitation.tags),

@@ -117,6 +117,7 @@ function fullDraft(): InviteDraftModel {
 function choices(overrides: Partial<InviteChoices> = {}): InviteChoices {
   return {
     permissions: [PERMISSION.downloadSoftware, PERMISSION.esriAccess],
+    startsOn: null,
     endsOn: '2099-12-31',
     tags: ['planning', 'contractor'],
     personalMessage: 'Welcome to the planning team!',
@@ -157,6 +158,7 @@ function invitation(overrides: Partial<InvitationSummary> = {}): InvitationSumma
     email: 'rita@redlands.example',
     permissions: permissions(PERMISSION.downloadSoftware, PERMISSION.esriAccess),
     tags: ['planning'],
+    startsOn: null,
     endsOn: '2099-12-31',
     caller: null,
     language: 'fr',
