@@ -12,11 +12,11 @@ const ADA = person('U0ADA', 'Ada Admin');
 const RITA = person('U0RITA', 'Rita Member');
 const DAY = 24 * 60 * 60 * 1000;
 
-/** The block of a digest whose ⋯ menu is about this connection. */
-function menuBlockFor(message: { blocks?: unknown }, connectionId: number): string {
-  const blocks = (message.blocks ?? []) as Array<{ block_id?: string; accessory?: { options?: Array<{ value: string }> } }>;
-  const block = blocks.find((candidate) => candidate.accessory?.options?.some((option) => option.value === `extend:${connectionId}`));
-  if (!block?.block_id) throw new Error(`no menu for connection ${connectionId}`);
+/** The block of a digest holding the buttons for this connection. */
+function buttonsBlockFor(message: { blocks?: unknown }, connectionId: number): string {
+  const blocks = (message.blocks ?? []) as Array<{ block_id?: string; elements?: Array<{ value?: string }> }>;
+  const block = blocks.find((candidate) => candidate.elements?.some((element) => element.value === `extend:${connectionId}`));
+  if (!block?.block_id) throw new Error(`no buttons for connection ${connectionId}`);
   return block.block_id;
 }
 const settings = { warningLeadDays: DEFAULT_WARNING_LEAD_DAYS };
@@ -116,7 +116,7 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     expect((await prisma.accessRequest.findUniqueOrThrow({ where: { id: requestId } })).status).toBe('PENDING');
   });
 
-  it('sends each admin one digest a day, whose menu extends or removes end dates', async () => {
+  it('sends each admin one digest a day, whose Extend and Remove end date buttons work for admins only', async () => {
     let clock = new Date();
     app = await startTestApp(kind, {}, { now: () => clock });
     const SAM = person('U0SAM', 'Sam Soon');
@@ -140,7 +140,7 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
 
     // Extend Rita from the menu: a form opens, and saving gives her access until the new date.
     const opened = app.emulator.callsTo('views.open').length;
-    await app.driver.interact({ userId: ADA.id, actionId: ACTION.endDateMenu, blockId: menuBlockFor(digest, connections[0]!.id), message: digest, value: `extend:${connections[0]!.id}` });
+    await app.driver.clickButton({ userId: ADA.id, actionId: ACTION.extendEndDate, blockId: buttonsBlockFor(digest, connections[0]!.id), message: digest });
     await app.emulator.waitForCalls('views.open', opened + 1, 10_000);
     const form = app.emulator.currentModal(ADA.id)!;
     await app.driver.submitView(form, { [EXTEND_FORM_BLOCK.endsOn]: { [INPUT_ACTION]: '2031-06-30' } }, ADA.id);
@@ -151,7 +151,7 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     });
     // Remove Sam's end date outright; Ada is told it is done.
     const toldBefore = app.emulator.callsTo('chat.postEphemeral').length;
-    await app.driver.interact({ userId: ADA.id, actionId: ACTION.endDateMenu, blockId: menuBlockFor(digest, connections[1]!.id), message: digest, value: `remove:${connections[1]!.id}` });
+    await app.driver.clickButton({ userId: ADA.id, actionId: ACTION.removeEndDate, blockId: buttonsBlockFor(digest, connections[1]!.id), message: digest });
     for (let waited = 0; waited < 10_000; waited += 20) {
       if ((await prisma.connection.findUniqueOrThrow({ where: { id: connections[1]!.id } })).endsOn === null) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -161,7 +161,7 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     const done = await app.emulator.waitForCalls('chat.postEphemeral', toldBefore + 1, 10_000);
     expect(JSON.stringify(done.at(-1)!.args)).toContain(`Done: <@${SAM.id}> now has access with no end date.`);
     // Someone who is not an Administrator cannot do the same with a copy of the menu.
-    await app.driver.interact({ userId: RITA.id, actionId: ACTION.endDateMenu, blockId: menuBlockFor(digest, connections[0]!.id), message: digest, value: `remove:${connections[0]!.id}` });
+    await app.driver.clickButton({ userId: RITA.id, actionId: ACTION.removeEndDate, blockId: buttonsBlockFor(digest, connections[0]!.id), message: digest });
     const refusal = await app.emulator.waitForCalls('chat.postEphemeral', toldBefore + 2, 10_000);
     expect(JSON.stringify(refusal.at(-1)!.args)).toContain('Only Administrators of City of Redlands can change end dates there.');
     expect((await prisma.connection.findUniqueOrThrow({ where: { id: connections[0]!.id } })).endsOn).toBe('2031-06-30');

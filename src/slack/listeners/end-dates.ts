@@ -14,10 +14,10 @@ const SUGGESTED_EXTENSION_DAYS = 30;
 
 /** Extend or remove end dates from the admins' digest. Policy is checked by the service on every change. */
 export function registerEndDates(router: ListenerRouter, context: GatehouseContext): void {
-  router.action(ACTION.endDateMenu, async ({ body, action, ack, client }) => {
+  const onDigestButton: Parameters<ListenerRouter['action']>[1] = async ({ body, action, ack, client }) => {
     await ack();
     const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
-    const choice = 'selected_option' in action && action.selected_option ? parseEndDateChoice(action.selected_option.value ?? '') : null;
+    const choice = 'value' in action && typeof action.value === 'string' ? parseEndDateChoice(action.value) : null;
     if (!choice) {
       await tellPrivately(client, body.user.id, channelId, "Gatehouse couldn't read that choice.");
       return;
@@ -39,7 +39,9 @@ export function registerEndDates(router: ListenerRouter, context: GatehouseConte
       if (!(error instanceof DomainError)) throw error;
       await tellPrivately(client, body.user.id, channelId, error.message);
     }
-  });
+  };
+  router.action(ACTION.extendEndDate, onDigestButton);
+  router.action(ACTION.removeEndDate, onDigestButton);
 
   router.view(CALLBACK.extendEndDate, async ({ body, view, ack, client }) => {
     const metadata = decodeMetadata(extendFormMetadata, view.private_metadata);

@@ -44,8 +44,9 @@ export const ACTION = {
   invitePreview: 'invite_preview',
   /** Overflow menu on each pending invitation; option values are `resend:<id>`, `edit:<id>`, `revoke:<id>`. */
   manageInvitation: 'invitation_manage',
-  /** Overflow menu on each person in the admins' expiry digest; option values are `extend:<id>` and `remove:<id>`. */
-  endDateMenu: 'connection_end_date',
+  /** Buttons on each person in the admins' expiry digest; values are `extend:<connection id>` and `remove:<connection id>`. */
+  extendEndDate: 'digest_extend_end_date',
+  removeEndDate: 'digest_remove_end_date',
 } as const;
 
 /** The Extend form's date input. */

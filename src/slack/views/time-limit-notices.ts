@@ -1,10 +1,26 @@
 /** What people, admins and the audit channel are told when access nears its end, ends, or is removed. */
-import type { KnownBlock, ModalView, Overflow } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import type { ConnectionEndEvent } from '../../domain/outbox-messages.js';
 import type { OrganizationSummary, RequestCardModel } from '../../domain/read-models.js';
 import type { ConnectionNotice } from '../../services/lifecycle.js';
 import { SLASH_COMMAND } from '../commands.js';
-import { calendarDateLabel, context, fallbackText, header, LIMIT, mention, mrkdwn, onDateTime, organizationLabel, plain, section } from './format.js';
+import {
+  actions,
+  button,
+  calendarDateLabel,
+  confirmDialog,
+  context,
+  fallbackText,
+  header,
+  LIMIT,
+  mention,
+  mrkdwn,
+  onDateTime,
+  organizationLabel,
+  personName,
+  plain,
+  section,
+} from './format.js';
 import { ACTION, CALLBACK, EXTEND_FORM_BLOCK, INPUT_ACTION } from './ids.js';
 import { encodeMetadata, extendFormMetadata, type ExtendFormMetadata } from './metadata.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
@@ -99,16 +115,29 @@ export function requestExpiredMessage(card: RequestCardModel): Message {
 
 type DigestEntry = ConnectionNotice & { connectionId: number };
 
-function endDateMenu(entry: DigestEntry, restorable: boolean): Overflow {
-  const option = (text: string, verb: 'extend' | 'remove') => ({ text: plain(text), value: `${verb}:${entry.connectionId}` });
-  return {
-    type: 'overflow',
-    action_id: ACTION.endDateMenu,
-    options: [option(restorable ? 'Restore with a new end date…' : 'Extend…', 'extend'), option(restorable ? 'Restore with no end date' : 'Remove end date', 'remove')],
-  };
+/** The person's line in the digest, and their Extend and Remove end date buttons under it. */
+function digestEntry(entry: DigestEntry, text: string, restorable: boolean): KnownBlock[] {
+  const who = personName(entry.person);
+  return [
+    section(mrkdwn(text)),
+    actions(`end_date_${entry.connectionId}`, [
+      button({ text: restorable ? 'Restore with new end date…' : 'Extend…', actionId: ACTION.extendEndDate, value: `extend:${entry.connectionId}` }),
+      button({
+        text: restorable ? 'Restore, no end date' : 'Remove end date',
+        actionId: ACTION.removeEndDate,
+        value: `remove:${entry.connectionId}`,
+        confirm: confirmDialog({
+          title: restorable ? 'Restore access?' : 'Remove the end date?',
+          text: `${who} will keep access to ${organizationLabel(entry.organization)} with no end date.`,
+          confirm: restorable ? 'Restore' : 'Remove end date',
+          deny: 'Cancel',
+        }),
+      }),
+    ]),
+  ];
 }
 
-/** The overflow's choice, or null for anything Gatehouse did not put there. */
+/** A digest button's value, or null for anything Gatehouse did not put there. */
 export function parseEndDateChoice(value: string): { verb: 'extend' | 'remove'; connectionId: number } | null {
   const match = /^(extend|remove):([1-9]\d{0,9})$/.exec(value);
   return match ? { verb: match[1] as 'extend' | 'remove', connectionId: Number(match[2]) } : null;
@@ -117,30 +146,23 @@ export function parseEndDateChoice(value: string): { verb: 'extend' | 'remove'; 
 /** An admin's daily digest: who loses access soon, and whose ended access can still be restored. */
 export function expiryDigestMessage(digest: { organization: OrganizationSummary; endingSoon: DigestEntry[]; restorable: DigestEntry[] }): Message {
   const blocks: KnownBlock[] = [header(truncate(`Access ending in ${organizationLabel(digest.organization)}`, 150))];
-  // Two headings and a closing line leave room for 46 people within Slack's 50 blocks.
-  const room = 46;
+  // Each person takes two blocks; a header, two headings and a closing line leave room for 23.
+  const room = 23;
   const soon = digest.endingSoon.slice(0, room);
   const restorable = digest.restorable.slice(0, Math.max(0, room - soon.length));
   if (soon.length > 0) {
     blocks.push(section(mrkdwn('*Ends soon*')));
-    for (const entry of soon) {
-      blocks.push(section(mrkdwn(`${mention(entry.person)}  ·  ends at the end of ${endLabel(entry)}`), { block_id: `end_date_${entry.connectionId}`, accessory: endDateMenu(entry, false) }));
-    }
+    for (const entry of soon) blocks.push(...digestEntry(entry, `${mention(entry.person)}  ·  ends at the end of ${endLabel(entry)}`, false));
   }
   if (restorable.length > 0) {
     blocks.push(section(mrkdwn('*Ended; can still be restored*')));
     for (const entry of restorable) {
       const until = entry.restorableUntil ? onDateTime(entry.restorableUntil) : 'soon';
-      blocks.push(
-        section(mrkdwn(`${mention(entry.person)}  ·  ended ${endLabel(entry)}, restorable until ${until}`), {
-          block_id: `end_date_${entry.connectionId}`,
-          accessory: endDateMenu(entry, true),
-        }),
-      );
+      blocks.push(...digestEntry(entry, `${mention(entry.person)}  ·  ended ${endLabel(entry)}, restorable until ${until}`, true));
     }
   }
   const unlisted = digest.endingSoon.length + digest.restorable.length - soon.length - restorable.length;
-  blocks.push(context(mrkdwn(`${unlisted > 0 ? `${unlisted} more not listed. ` : ''}Use the ⋯ menu to extend or remove an end date; the person keeps access at once.`)));
+  blocks.push(context(mrkdwn(`${unlisted > 0 ? `${unlisted} more not listed. ` : ''}Extending or removing an end date takes effect at once.`)));
   const count = digest.endingSoon.length;
   return { text: fallbackText(`${count} ${count === 1 ? 'person loses' : 'people lose'} access to ${where(digest.organization)} soon.`), blocks };
 }
