@@ -1,5 +1,5 @@
 import type { BlockAction, ViewOutput } from '@slack/bolt';
-import type { ListenerRouter } from '../listener-router.js';
+import type { ListenerRouter, ViewSubmissionArgs } from '../listener-router.js';
 import type { WebClient } from '@slack/web-api';
 import { DomainError } from '../../domain/errors.js';
 import { invitationExpiresAt } from '../../domain/invitation-tokens.js';
@@ -419,21 +419,34 @@ function registerInvitationManagement(router: ListenerRouter, context: Gatehouse
     }
   });
 
-  const formMetadata = (view: ViewOutput) => decodeMetadata(invitationFormMetadata, view.private_metadata);
+  /**
+   * The Edit, Resend and Revoke forms share their frame: read the invitation id back from the view,
+   * and show a refusal on the form's note field, where the admin is looking.
+   */
+  const invitationForm =
+    (noteBlock: string, work: (args: ViewSubmissionArgs & { invitationId: number; state: ViewStateValues }) => Promise<void>) =>
+    async (args: ViewSubmissionArgs) => {
+      const metadata = decodeMetadata(invitationFormMetadata, args.view.private_metadata);
+      if (!metadata) {
+        await args.ack({ response_action: 'errors', errors: { [noteBlock]: UNREADABLE } });
+        return;
+      }
+      try {
+        await work({ ...args, invitationId: metadata.invitationId, state: stateOf(args.view) });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        await args.ack({ response_action: 'errors', errors: { [noteBlock]: error.message } });
+      }
+    };
 
-  router.view(CALLBACK.invitationEdit, async ({ body, view, ack, client }) => {
-    const metadata = formMetadata(view);
-    if (!metadata) {
-      await ack({ response_action: 'errors', errors: { [INVITATION_EDIT_BLOCK.note]: UNREADABLE } });
-      return;
-    }
-    const state = stateOf(view);
-    try {
+  router.view(
+    CALLBACK.invitationEdit,
+    invitationForm(INVITATION_EDIT_BLOCK.note, async ({ body, view, ack, client, invitationId, state }) => {
       const edited = await editInvitation(
         context.prisma,
         {
           actorSlackUserId: body.user.id,
-          invitationId: metadata.invitationId,
+          invitationId,
           ...readGrant(state, INVITATION_EDIT_BLOCK),
           tags: tagsFrom(textOf(state, INVITATION_EDIT_BLOCK.tags, INPUT_ACTION)),
           note: textOf(state, INVITATION_EDIT_BLOCK.note, INPUT_ACTION),
@@ -446,25 +459,17 @@ function registerInvitationManagement(router: ListenerRouter, context: Gatehouse
       }
       await ack();
       await tellPrivately(client, body.user.id, null, 'Invitation updated. The person gets it as it is now when they accept.');
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      await ack({ response_action: 'errors', errors: { [INVITATION_EDIT_BLOCK.note]: error.message } });
-    }
-  });
+    }),
+  );
 
-  router.view(CALLBACK.invitationResend, async ({ body, view, ack, client }) => {
-    const metadata = formMetadata(view);
-    if (!metadata) {
-      await ack({ response_action: 'errors', errors: { [INVITATION_RESEND_BLOCK.note]: UNREADABLE } });
-      return;
-    }
-    const state = stateOf(view);
-    try {
+  router.view(
+    CALLBACK.invitationResend,
+    invitationForm(INVITATION_RESEND_BLOCK.note, async ({ body, ack, client, invitationId, state }) => {
       const resent = await resendInvitation(
         context.prisma,
         {
           actorSlackUserId: body.user.id,
-          invitationId: metadata.invitationId,
+          invitationId,
           language: languageFrom(selectedValueOf(state, INVITATION_RESEND_BLOCK.language, INPUT_ACTION)),
           personalMessage: textOf(state, INVITATION_RESEND_BLOCK.personalMessage, INPUT_ACTION),
           note: textOf(state, INVITATION_RESEND_BLOCK.note, INPUT_ACTION),
@@ -475,30 +480,20 @@ function registerInvitationManagement(router: ListenerRouter, context: Gatehouse
       await ack();
       context.wakeOutbox();
       await tellPrivately(client, body.user.id, null, `Resent the invitation to ${resent.email}. The earlier code no longer works.`);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      await ack({ response_action: 'errors', errors: { [INVITATION_RESEND_BLOCK.note]: error.message } });
-    }
-  });
+    }),
+  );
 
-  router.view(CALLBACK.invitationRevoke, async ({ body, view, ack, client }) => {
-    const metadata = formMetadata(view);
-    if (!metadata) {
-      await ack({ response_action: 'errors', errors: { [INVITATION_REVOKE_BLOCK.note]: UNREADABLE } });
-      return;
-    }
-    try {
+  router.view(
+    CALLBACK.invitationRevoke,
+    invitationForm(INVITATION_REVOKE_BLOCK.note, async ({ body, ack, client, invitationId, state }) => {
       const revoked = await revokeInvitation(
         context.prisma,
-        { actorSlackUserId: body.user.id, invitationId: metadata.invitationId, note: textOf(stateOf(view), INVITATION_REVOKE_BLOCK.note, INPUT_ACTION) },
+        { actorSlackUserId: body.user.id, invitationId, note: textOf(state, INVITATION_REVOKE_BLOCK.note, INPUT_ACTION) },
         context.now(),
       );
       await ack();
       await tellPrivately(client, body.user.id, null, `Revoked the invitation to ${revoked.email}; its code no longer works.`);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      await ack({ response_action: 'errors', errors: { [INVITATION_REVOKE_BLOCK.note]: error.message } });
-    }
-  });
+    }),
+  );
 }
 
