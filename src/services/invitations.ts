@@ -5,6 +5,7 @@ import {
   deleteDraft,
   organizationAndMember,
   readDraft,
+  type InviteDraftRow,
   saveDraftAddresses,
   saveDraftGrant,
   saveDraftSending,
@@ -214,17 +215,9 @@ export async function removeInvalidEntries(
   return draftModel(prisma, { ...draft, invalidEntries: remaining }, admin.organization, now);
 }
 
-function choicesOf(draft: {
-  permissions: unknown;
-  startsOn: string | null;
-  endsOn: string | null;
-  tags: unknown;
-  personalMessage: string | null;
-  language: string;
-  logNote: string | null;
-  callerSupportLevel: 'STANDARD' | 'PREMIUM' | null;
-  callerLevel: string | null;
-}): InviteChoices {
+function choicesOf(
+  draft: Pick<InviteDraftRow, 'permissions' | 'startsOn' | 'endsOn' | 'tags' | 'personalMessage' | 'language' | 'logNote' | 'callerSupportLevel' | 'callerLevel'>,
+): InviteChoices {
   return {
     permissions: stringList(draft.permissions),
     startsOn: draft.startsOn,

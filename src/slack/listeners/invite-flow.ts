@@ -1,5 +1,5 @@
 import type { BlockAction, ViewOutput } from '@slack/bolt';
-import type { ListenerRouter, ViewSubmissionArgs } from '../listener-router.js';
+import type { ListenerRouter, ViewClosedArgs, ViewSubmissionArgs } from '../listener-router.js';
 import type { WebClient } from '@slack/web-api';
 import { DomainError } from '../../domain/errors.js';
 import { invitationExpiresAt } from '../../domain/invitation-tokens.js';
@@ -309,24 +309,6 @@ export function registerInviteFlow(router: ListenerRouter, context: GatehouseCon
     }
   });
 
-  // Back from step 2 keeps what was ticked; closing the whole modal throws the draft away.
-  router.viewClosed(CALLBACK.inviteGrant, async ({ body, view, ack }) => {
-    const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
-    if (!metadata?.draftId) {
-      await ack();
-      return;
-    }
-    if (body.is_cleared) {
-      await discardDraft(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId });
-      await ack();
-      return;
-    }
-    await keepGrantChoices(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId, ...readGrant(stateOf(view), INVITE_GRANT_BLOCK) }, context.now()).catch(
-      (error: unknown) => context.logger.debug({ err: error }, 'invitation step 2 was not kept'),
-    );
-    // Acknowledged once saved, so whatever the admin does next finds it saved.
-    await ack();
-  });
 
   // Step 3: Preview shows exactly what the first invitee will get, with the choices made so far.
   router.action(ACTION.invitePreview, async ({ body, ack, client }) => {
@@ -345,24 +327,33 @@ export function registerInviteFlow(router: ListenerRouter, context: GatehouseCon
     }
   });
 
-  // Back from step 3 keeps what was typed there; closing the whole modal throws the draft away.
-  router.viewClosed(CALLBACK.inviteSending, async ({ body, view, ack }) => {
-    const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
-    if (!metadata?.draftId) {
+  /**
+   * Back from step 2 or 3 keeps what was entered there, so Next shows it again; closing the whole
+   * modal throws the draft away. Acknowledged once saved, so whatever the admin does next finds it.
+   */
+  const keepOnBack =
+    (step: string, keep: (actorSlackUserId: string, draftId: number, state: ViewStateValues) => Promise<void>) =>
+    async ({ body, view, ack }: ViewClosedArgs) => {
+      const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
+      if (metadata?.draftId) {
+        const draftId = metadata.draftId;
+        if (body.is_cleared) await discardDraft(context.prisma, { actorSlackUserId: body.user.id, draftId });
+        else await keep(body.user.id, draftId, stateOf(view)).catch((error: unknown) => context.logger.debug({ err: error }, `invitation ${step} was not kept`));
+      }
       await ack();
-      return;
-    }
-    if (body.is_cleared) {
-      await discardDraft(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId });
-      await ack();
-      return;
-    }
-    await saveSendingChoices(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId, ...readSending(stateOf(view)) }, context.now()).catch(
-      (error: unknown) => context.logger.debug({ err: error }, 'invitation step 3 was not saved'),
-    );
-    // Acknowledged once saved, so whatever the admin does next finds it saved.
-    await ack();
-  });
+    };
+  router.viewClosed(
+    CALLBACK.inviteGrant,
+    keepOnBack('step 2', (actorSlackUserId, draftId, state) =>
+      keepGrantChoices(context.prisma, { actorSlackUserId, draftId, ...readGrant(state, INVITE_GRANT_BLOCK) }, context.now()),
+    ),
+  );
+  router.viewClosed(
+    CALLBACK.inviteSending,
+    keepOnBack('step 3', (actorSlackUserId, draftId, state) =>
+      saveSendingChoices(context.prisma, { actorSlackUserId, draftId, ...readSending(state) }, context.now()),
+    ),
+  );
 
   router.view(CALLBACK.inviteSending, async ({ body, view, ack, client }) => {
     const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
