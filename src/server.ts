@@ -69,6 +69,7 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
   });
   const context: GatehouseContext = {
     prisma: database.prisma,
+    sql: database.sql,
     settings: { triageChannelId: config.TRIAGE_CHANNEL_ID, operatorUserIds: config.OPERATOR_USER_IDS },
     invitations: { sealingKey },
     logger,

@@ -1,5 +1,5 @@
 import { Prisma } from './generated/sqlite/client.js';
-import type { Tx } from './client.js';
+import { sqlOf, type SqlTarget } from './sql.js';
 
 /**
  * Rows per INSERT statement. SQLite allows 32,766 parameters per statement and PostgreSQL 65,535;
@@ -15,12 +15,13 @@ type Value = string | number | boolean | Date | null;
  * caller's constants and never come from input.
  */
 export async function insertRows<Returned extends Record<string, unknown> = Record<string, never>>(
-  tx: Tx,
+  target: SqlTarget,
   table: string,
   columns: readonly string[],
   rows: ReadonlyArray<readonly Value[]>,
   returning: readonly (keyof Returned & string)[] = [],
 ): Promise<Returned[]> {
+  const sql = sqlOf(target);
   const inserted: Returned[] = [];
   const into = Prisma.raw(`"${table}" (${columns.map((column) => `"${column}"`).join(', ')})`);
   const returningClause = Prisma.raw(returning.length > 0 ? ` RETURNING ${returning.map((column) => `"${column}"`).join(', ')}` : '');
@@ -29,9 +30,9 @@ export async function insertRows<Returned extends Record<string, unknown> = Reco
     const values = Prisma.join(chunk.map((row) => Prisma.sql`(${Prisma.join(row as Value[])})`));
     if (returning.length > 0) {
       // Neither database promises RETURNING rows in VALUES order, so callers match them by a key column.
-      inserted.push(...(await tx.$queryRaw<Returned[]>`INSERT INTO ${into} VALUES ${values}${returningClause}`));
+      inserted.push(...(await sql.query<Returned>(Prisma.sql`INSERT INTO ${into} VALUES ${values}${returningClause}`)));
     } else {
-      await tx.$executeRaw`INSERT INTO ${into} VALUES ${values}`;
+      await sql.execute(Prisma.sql`INSERT INTO ${into} VALUES ${values}`);
     }
   }
   return inserted;

@@ -1,7 +1,9 @@
 import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.js';
 import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/client.js';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { createAdapterFactory } from './adapters.js';
 import type { DatabaseTarget } from './database-url.js';
+import { driverSqlDatabase, type SqlDatabase } from './sql.js';
 
 /**
  * The one client type the app is written against. Both generated clients come from the same
@@ -18,6 +20,8 @@ export const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const
 
 export interface Database {
   prisma: Db;
+  /** The same database for hand-written SQL on the hot paths, without the ORM's per-call cost. */
+  sql: SqlDatabase;
   target: DatabaseTarget;
   close(): Promise<void>;
 }
@@ -26,8 +30,26 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
 }
 
+/** The factory, and the adapter it gave Prisma once Prisma has connected. */
+function rememberingAdapter(factory: SqlMigrationAwareDriverAdapterFactory) {
+  let connected: SqlDriverAdapter | undefined;
+  return {
+    factory: {
+      provider: factory.provider,
+      adapterName: factory.adapterName,
+      connect: async () => (connected = await factory.connect()),
+      connectToShadowDb: () => factory.connectToShadowDb(),
+    } satisfies SqlMigrationAwareDriverAdapterFactory,
+    connected(): SqlDriverAdapter {
+      if (!connected) throw new Error('Prisma has not connected to the database yet.');
+      return connected;
+    },
+  };
+}
+
 export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<Database> {
-  const adapter = createAdapterFactory(target, options);
+  const remembered = rememberingAdapter(createAdapterFactory(target, options));
+  const adapter = remembered.factory;
   const prisma =
     target.provider === 'sqlite'
       ? new SqlitePrismaClient({ adapter })
@@ -42,6 +64,8 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
   }
   return {
     prisma,
+    // SQLite's connection is shared with Prisma, so its lock orders both kinds of transaction.
+    sql: driverSqlDatabase(remembered.connected()),
     target,
     close: () => prisma.$disconnect(),
   };

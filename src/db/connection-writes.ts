@@ -1,5 +1,5 @@
 import { Prisma } from './generated/sqlite/client.js';
-import type { Tx } from './client.js';
+import { sqlOf, type SqlTarget } from './sql.js';
 
 /*
  * Writes on the decision path as portable SQL: the ORM spent more time preparing these few rows
@@ -18,13 +18,13 @@ export interface RequestDecisionWrite {
 }
 
 /** Records a decision only while the request is still pending; false when someone else got there first. */
-export async function claimPendingRequest(tx: Tx, decision: RequestDecisionWrite): Promise<boolean> {
-  const changed = await tx.$executeRaw`
+export async function claimPendingRequest(target: SqlTarget, decision: RequestDecisionWrite): Promise<boolean> {
+  const changed = await sqlOf(target).execute(Prisma.sql`
     UPDATE "AccessRequest"
     SET "status" = ${decision.outcome}, "decidedById" = ${decision.decidedById}, "decidedAt" = ${decision.at},
         "decisionNote" = ${decision.note}, "grantedPermissions" = ${decision.granted ? JSON.stringify(decision.granted) : null},
         "updatedAt" = ${decision.at}
-    WHERE "id" = ${decision.requestId} AND "status" = 'PENDING'`;
+    WHERE "id" = ${decision.requestId} AND "status" = 'PENDING'`);
   return changed === 1;
 }
 
@@ -50,7 +50,8 @@ export interface ActiveConnectionWrite {
  * Makes the member actively connected with exactly these permissions, replacing whatever they held.
  * A removed connection comes back as a new one, so its connection date is today's.
  */
-export async function activateConnection(tx: Tx, write: ActiveConnectionWrite): Promise<number> {
+export async function activateConnection(target: SqlTarget, write: ActiveConnectionWrite): Promise<number> {
+  const sql = sqlOf(target);
   const tags = JSON.stringify(write.tags);
   let connectionId: number;
   if (write.existing) {
@@ -60,26 +61,26 @@ export async function activateConnection(tx: Tx, write: ActiveConnectionWrite): 
       write.caller === undefined
         ? Prisma.empty
         : Prisma.sql`, "callerSupportLevel" = ${write.caller?.supportLevel ?? null}, "callerLevel" = ${write.caller?.callerLevel ?? null}`;
-    await tx.$executeRaw`
+    await sql.execute(Prisma.sql`
       UPDATE "Connection"
       SET "status" = 'ACTIVE', "tags" = ${tags}, "startsOn" = ${write.startsOn ?? null}, "startsAt" = ${write.startsAt ?? null},
           "endsOn" = ${write.endsOn}, "endsAt" = ${write.endsAt}, "expiredAt" = NULL,
           "removedAt" = NULL, "connectedById" = ${write.connectedById}, "connectedAt" = ${connectedAt}, "updatedAt" = ${write.at}${callerColumns}
-      WHERE "id" = ${connectionId}`;
-    await tx.$executeRaw`DELETE FROM "ConnectionPermission" WHERE "connectionId" = ${connectionId}`;
+      WHERE "id" = ${connectionId}`);
+    await sql.execute(Prisma.sql`DELETE FROM "ConnectionPermission" WHERE "connectionId" = ${connectionId}`);
   } else {
-    const [row] = await tx.$queryRaw<Array<{ id: number }>>`
+    const [row] = await sql.query<{ id: number }>(Prisma.sql`
       INSERT INTO "Connection" ("organizationId", "memberId", "status", "tags", "startsOn", "startsAt", "endsOn", "endsAt", "callerSupportLevel",
         "callerLevel", "connectedById", "connectedAt", "updatedAt")
       VALUES (${write.organizationId}, ${write.memberId}, 'ACTIVE', ${tags}, ${write.startsOn ?? null}, ${write.startsAt ?? null}, ${write.endsOn},
         ${write.endsAt}, ${write.caller?.supportLevel ?? null},
         ${write.caller?.callerLevel ?? null}, ${write.connectedById}, ${write.at}, ${write.at})
-      RETURNING "id"`;
+      RETURNING "id"`);
     connectionId = row!.id;
   }
   if (write.permissions.length > 0) {
     const rows = write.permissions.map((permissionKey) => Prisma.sql`(${connectionId}, ${permissionKey})`);
-    await tx.$executeRaw`INSERT INTO "ConnectionPermission" ("connectionId", "permissionKey") VALUES ${Prisma.join(rows)}`;
+    await sql.execute(Prisma.sql`INSERT INTO "ConnectionPermission" ("connectionId", "permissionKey") VALUES ${Prisma.join(rows)}`);
   }
   return connectionId;
 }

@@ -1,14 +1,13 @@
 import { Prisma, type AccessRequest, type Connection, type Member, type Organization } from './generated/sqlite/client.js';
-import type { Db, Tx } from './client.js';
+import { sqlOf, type SqlTarget } from './sql.js';
 
 /*
  * Reads on the decision path, each one SQL statement where Prisma's includes would take several
  * round trips (it fetches every relation separately on SQLite). The statements use only quoted
- * identifiers and portable SQL, so they run unchanged on SQLite and PostgreSQL, and both drivers
- * return dates as Date, JSON parsed and enums as strings, exactly as the models describe.
+ * identifiers and portable SQL, so they run unchanged on SQLite and PostgreSQL, through Prisma or
+ * straight on the driver (see sql.ts); either way dates come back as Date, JSON parsed and enums as
+ * strings, exactly as the models describe.
  */
-
-type Reader = Db | Tx;
 
 /** Every column of a model, checked by the compiler so that a new column cannot be forgotten here. */
 function allColumns<Model>() {
@@ -108,11 +107,11 @@ export type RequestWithPeople = AccessRequest & {
  * acting on it (null when Gatehouse has never seen them), in one statement.
  */
 export async function requestWithPeople(
-  reader: Reader,
+  reader: SqlTarget,
   requestId: number,
   actorSlackUserId: string | null,
 ): Promise<{ request: RequestWithPeople; actor: Member | null } | null> {
-  const rows = await reader.$queryRaw<Row[]>`
+  const rows = await sqlOf(reader).query<Row>(Prisma.sql`
     SELECT ${selectList('r', 'r', REQUEST_COLUMNS)}, ${selectList('q', 'q', MEMBER_COLUMNS)},
            ${selectList('o', 'o', ORGANIZATION_COLUMNS)}, ${selectList('d', 'd', MEMBER_COLUMNS)},
            ${selectList('a', 'a', MEMBER_COLUMNS)}
@@ -121,7 +120,7 @@ export async function requestWithPeople(
     LEFT JOIN "Organization" o ON o."id" = r."organizationId"
     LEFT JOIN "Member" d ON d."id" = r."decidedById"
     LEFT JOIN "Member" a ON a."slackUserId" = ${actorSlackUserId}
-    WHERE r."id" = ${requestId}`;
+    WHERE r."id" = ${requestId}`);
   const row = rows[0];
   if (!row) return null;
   const request = pick<AccessRequest>(row, 'r', REQUEST_COLUMNS)!;
@@ -143,19 +142,19 @@ export type ConnectionWithPermissions = Connection & {
 
 /** These members' connections to one organization, whatever their status, with permissions and organization. */
 export async function connectionsTo(
-  reader: Reader,
+  reader: SqlTarget,
   organizationId: number,
   memberIds: readonly number[],
 ): Promise<ConnectionWithPermissions[]> {
   if (memberIds.length === 0) return [];
-  const rows = await reader.$queryRaw<Row[]>`
+  const rows = await sqlOf(reader).query<Row>(Prisma.sql`
     SELECT ${selectList('c', 'c', CONNECTION_COLUMNS)}, ${selectList('o', 'o', ORGANIZATION_COLUMNS)},
            p."permissionKey" AS "permissionKey"
     FROM "Connection" c
     JOIN "Organization" o ON o."id" = c."organizationId"
     LEFT JOIN "ConnectionPermission" p ON p."connectionId" = c."id"
     WHERE c."organizationId" = ${organizationId} AND c."memberId" IN (${Prisma.join([...new Set(memberIds)])})
-    ORDER BY c."id", p."permissionKey"`;
+    ORDER BY c."id", p."permissionKey"`);
   const byId = new Map<number, ConnectionWithPermissions>();
   for (const row of rows) {
     const id = row.c_id as number;
@@ -178,20 +177,27 @@ export async function connectionsTo(
  * first, with the connection's time range so callers can tell whether it is in effect.
  */
 export async function holdersOf(
-  reader: Reader,
+  reader: SqlTarget,
   organizationId: number,
   permissionKey: string,
 ): Promise<Array<{ member: Member; startsAt: Date | null; endsAt: Date | null }>> {
-  const rows = await reader.$queryRaw<Row[]>`
+  const rows = await sqlOf(reader).query<Row>(Prisma.sql`
     SELECT ${selectList('m', 'm', MEMBER_COLUMNS)}, c."startsAt" AS "startsAt", c."endsAt" AS "endsAt"
     FROM "Connection" c
     JOIN "ConnectionPermission" p ON p."connectionId" = c."id" AND p."permissionKey" = ${permissionKey}
     JOIN "Member" m ON m."id" = c."memberId"
     WHERE c."organizationId" = ${organizationId} AND c."status" = 'ACTIVE'
-    ORDER BY c."connectedAt", c."id"`;
+    ORDER BY c."connectedAt", c."id"`);
   return rows.map((row) => ({
     member: pick<Member>(row, 'm', MEMBER_COLUMNS)!,
     startsAt: row.startsAt as Date | null,
     endsAt: row.endsAt as Date | null,
   }));
+}
+
+/** The member record Gatehouse keeps for a Slack user, or null if it has none. */
+export async function memberBySlackId(reader: SqlTarget, slackUserId: string): Promise<Member | null> {
+  const [row] = await sqlOf(reader).query<Row>(Prisma.sql`
+    SELECT ${selectList('m', 'm', MEMBER_COLUMNS)} FROM "Member" m WHERE m."slackUserId" = ${slackUserId}`);
+  return row ? pick<Member>(row, 'm', MEMBER_COLUMNS) : null;
 }

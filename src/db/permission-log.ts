@@ -1,5 +1,6 @@
 import { insertRows } from './bulk-insert.js';
-import type { Tx } from './client.js';
+import { Prisma } from './generated/sqlite/client.js';
+import { sqlOf, type SqlTarget } from './sql.js';
 
 export interface LogEntryInput {
   organizationId: number | null;
@@ -24,23 +25,23 @@ function jsonOrNull(value: unknown): string | null {
  * every change's path and the ORM's JSON handling cost more than the insert itself; JSON goes in
  * as text, which both databases accept for their JSON columns.
  */
-export async function appendLogEntry(tx: Tx, entry: LogEntryInput): Promise<number> {
-  const [row] = await tx.$queryRaw<Array<{ id: number }>>`
+export async function appendLogEntry(target: SqlTarget, entry: LogEntryInput): Promise<number> {
+  const [row] = await sqlOf(target).query<{ id: number }>(Prisma.sql`
     INSERT INTO "PermissionLogEntry"
       ("organizationId", "actorId", "actorLabel", "subjectMemberId", "subjectEmail", "action", "before", "after", "note", "createdAt")
     VALUES (${entry.organizationId}, ${entry.actorId ?? null}, ${entry.actorLabel ?? null}, ${entry.subjectMemberId ?? null},
       ${entry.subjectEmail ?? null}, ${entry.action}, ${jsonOrNull(entry.before)}, ${jsonOrNull(entry.after)}, ${entry.note ?? null},
       ${entry.createdAt})
-    RETURNING "id"`;
+    RETURNING "id"`);
   return row!.id;
 }
 
 const LOG_COLUMNS = ['organizationId', 'actorId', 'actorLabel', 'subjectMemberId', 'subjectEmail', 'action', 'before', 'after', 'note', 'createdAt'] as const;
 
 /** Appends many entries at once, for changes that touch many people (a 1000-person invitation). */
-export async function appendLogEntries(tx: Tx, entries: readonly LogEntryInput[]): Promise<void> {
+export async function appendLogEntries(target: SqlTarget, entries: readonly LogEntryInput[]): Promise<void> {
   await insertRows(
-    tx,
+    target,
     'PermissionLogEntry',
     LOG_COLUMNS,
     entries.map((entry) => [

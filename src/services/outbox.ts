@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/client.js';
 import { insertRows } from '../db/bulk-insert.js';
+import type { SqlTarget } from '../db/sql.js';
 import type { OutboxItem } from '../domain/outbox-messages.js';
 
 /** After this many failed attempts a message is parked as FAILED for an operator to look at. */
@@ -11,9 +12,9 @@ export const MAX_DELIVERY_ATTEMPTS = 10;
  * Written as multi-row INSERTs: every change writes several messages, and the ORM's createMany
  * cost a decision more than all its other writes together.
  */
-export async function enqueue(tx: Tx, items: readonly OutboxItem[], now: Date): Promise<void> {
+export async function enqueue(target: SqlTarget, items: readonly OutboxItem[], now: Date): Promise<void> {
   await insertRows(
-    tx,
+    target,
     'OutboxMessage',
     ['kind', 'payload', 'requestId', 'audience', 'availableAt', 'createdAt'],
     items.map((item) => [

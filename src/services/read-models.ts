@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../db/client.js';
+import type { SqlTarget } from '../db/sql.js';
 import { compareGrant } from '../domain/access-requests.js';
 import { PERMISSION, PERMISSION_CATALOG } from '../domain/permission-catalog.js';
 import { connectionsTo, holdersOf, requestWithPeople, type RequestWithPeople } from '../db/joined-reads.js';
@@ -177,7 +178,7 @@ export async function requestCardAndCatalog(reader: Reader, requestId: number) {
  * The requester's connection to the request's organization, together with those of other members
  * (such as the admin deciding it), read in one statement.
  */
-export async function requesterConnections(reader: Reader, request: RequestRow, otherMemberIds: number[]) {
+export async function requesterConnections(reader: SqlTarget, request: RequestRow, otherMemberIds: number[]) {
   return request.organizationId === null ? [] : connectionsTo(reader, request.organizationId, [request.requesterId, ...otherMemberIds]);
 }
 
@@ -237,7 +238,7 @@ export async function administeredOrganizationIds(reader: Reader, memberId: numb
 }
 
 /** Slack user ids of an organization's effective Administrators. */
-export async function administratorsOf(reader: Reader, organizationId: number, now: Date) {
+export async function administratorsOf(reader: SqlTarget, organizationId: number, now: Date) {
   const holders = await holdersOf(reader, organizationId, PERMISSION.administrator);
   return holders
     .filter(({ startsAt, endsAt }) =>

@@ -10,6 +10,7 @@ import { registerAppHome } from './listeners/app-home.js';
 import { registerInvitations } from './listeners/invitations.js';
 import { registerInviteFlow } from './listeners/invite-flow.js';
 import { registerEndDates } from './listeners/end-dates.js';
+import { webApiTransport } from './web-api-transport.js';
 
 export const EVENTS_PATH = '/slack/events';
 
@@ -24,7 +25,7 @@ type SlackSettings = Pick<AppConfig, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' 
 
 export function createSlackApp(config: SlackSettings, logger: Logger, context: GatehouseContext): SlackApp {
   const boltLogger = boltLoggerFrom(logger);
-  const clientOptions = config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {};
+  const clientOptions = { fetch: webApiTransport, ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}) };
   let receiver: Receiver;
   let httpReceiver: HTTPReceiver | undefined;
   let socketReceiver: SocketModeReceiver | undefined;

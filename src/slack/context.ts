@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import type { SqlDatabase } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import type { Settings } from '../services/access-requests.js';
 import type { InvitationSettings } from '../services/invitations.js';
@@ -6,6 +7,8 @@ import type { InvitationSettings } from '../services/invitations.js';
 /** What listeners need to call services: the database handle, settings, the clock and the outbox. */
 export interface GatehouseContext {
   prisma: Db;
+  /** The same database for the hand-written SQL of the busiest paths. */
+  sql: SqlDatabase;
   settings: Settings;
   invitations: InvitationSettings;
   logger: Logger;

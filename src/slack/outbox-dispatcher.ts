@@ -40,6 +40,7 @@ import {
 import { myAccessHome } from './views/my-access.js';
 import { auditLineMessage, permissionsChangedMessage, requestOutcomeMessage } from './views/notices.js';
 import { requestCardMessage, requesterReceiptMessage } from './views/request-card.js';
+import { webApiTransport } from './web-api-transport.js';
 
 interface Message {
   text: string;
@@ -143,6 +144,7 @@ export class OutboxDispatcher {
   constructor(private readonly options: DispatcherOptions) {
     this.client = new WebClient(options.token, {
       slackApiUrl: options.slackApiUrl,
+      fetch: webApiTransport,
       // The dispatcher owns retries: it records each attempt and honours Retry-After itself.
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 0 },

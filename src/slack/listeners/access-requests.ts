@@ -302,7 +302,7 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
       }
       let form;
       try {
-        form = await decisionForm(context.prisma, { requestId: id.data, actor: { slackUserId: body.user.id }, inTriage }, context.settings, context.now());
+        form = await decisionForm(context.sql, { requestId: id.data, actor: { slackUserId: body.user.id }, inTriage }, context.settings, context.now());
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         await tellPrivately(client, body.user.id, channelId, error.message);
@@ -334,7 +334,7 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
   ) => {
     const userId = input.actor.slackUserId;
     try {
-      const result = await decideRequest(context.prisma, input, context.settings, context.now());
+      const result = await decideRequest(context.sql, input, context.settings, context.now());
       await ack();
       if (result.ok) context.wakeOutbox();
       else await tellPrivately(client, userId, metadata.channelId, alreadyDecidedText(result.alreadyDecided));

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/client.js';
+import { Prisma } from '../../src/db/generated/sqlite/client.js';
+import { insertMemberIfAbsent } from '../../src/db/member-writes.js';
+import { sqlOf, type SqlDatabase } from '../../src/db/sql.js';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(DATABASE_KINDS)('hand-written SQL on %s', (kind) => {
+  let database: TestDatabase;
+  let prisma: Db;
+  let sql: SqlDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    prisma = database.database.prisma;
+    sql = database.database.sql;
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('returns rows typed exactly as they come through Prisma: dates, JSON, text, nulls and 64-bit counts', async () => {
+    const organization = await prisma.organization.create({ data: { name: 'Typed', customerNumber: '800001', searchText: 'typed' } });
+    const member = await prisma.member.create({ data: { slackUserId: 'UTYPED0001', displayName: 'Tia' } });
+    await prisma.connection.create({
+      data: { organizationId: organization.id, memberId: member.id, tags: ['north', 'field'], endsOn: '2027-03-01', endsAt: new Date('2027-03-02T07:59:59.999Z') },
+    });
+    const statement = Prisma.sql`
+      SELECT c.*, m."displayName", m."email", (SELECT COUNT(*) FROM "Connection") AS "connections"
+      FROM "Connection" c JOIN "Member" m ON m."id" = c."memberId"
+      WHERE c."memberId" = ${member.id} AND c."connectedAt" <= ${new Date(Date.now() + 60_000)}`;
+
+    const direct = await sql.query<Record<string, unknown>>(statement);
+    const throughPrisma = await sqlOf(prisma).query<Record<string, unknown>>(statement);
+
+    expect(direct).toEqual(throughPrisma);
+    expect(direct[0]).toMatchObject({ memberId: member.id, tags: ['north', 'field'], endsOn: '2027-03-01', email: null, startsAt: null, connections: 1n });
+    expect(direct[0]!.endsAt).toEqual(new Date('2027-03-02T07:59:59.999Z'));
+  });
+
+  it('stores dates and JSON so that Prisma reads back what was written, and compares dates in order', async () => {
+    const at = new Date('2026-06-01T12:34:56.789Z');
+    const inserted = await insertMemberIfAbsent(sql, 'UWRITTEN01', at);
+    const again = await insertMemberIfAbsent(sql, 'UWRITTEN01', new Date());
+
+    expect(again).toEqual(inserted);
+    const read = await prisma.member.findUniqueOrThrow({ where: { slackUserId: 'UWRITTEN01' } });
+    expect(read).toMatchObject({ id: inserted.id, displayName: 'UWRITTEN01', language: 'en', createdAt: at, updatedAt: at });
+    const later = await sql.query<{ id: number }>(Prisma.sql`SELECT "id" FROM "Member" WHERE "createdAt" > ${new Date('2026-06-01T12:34:56.788Z')} AND "slackUserId" = 'UWRITTEN01'`);
+    const earlier = await sql.query<{ id: number }>(Prisma.sql`SELECT "id" FROM "Member" WHERE "createdAt" > ${at} AND "slackUserId" = 'UWRITTEN01'`);
+    expect(later).toEqual([{ id: inserted.id }]);
+    expect(earlier).toEqual([]);
+  });
+
+  it('commits a transaction when its work returns and rolls all of it back when the work throws', async () => {
+    const count = async () => (await prisma.member.count({ where: { slackUserId: { startsWith: 'UTXN' } } }));
+    await sql.transaction(async (tx) => {
+      await insertMemberIfAbsent(tx, 'UTXN000001', new Date());
+      await insertMemberIfAbsent(tx, 'UTXN000002', new Date());
+    });
+    expect(await count()).toBe(2);
+
+    await expect(
+      sql.transaction(async (tx) => {
+        await insertMemberIfAbsent(tx, 'UTXN000003', new Date());
+        expect(await tx.execute(Prisma.sql`UPDATE "Member" SET "displayName" = 'Changed' WHERE "slackUserId" = 'UTXN000001'`)).toBe(1);
+        throw new Error('the work failed');
+      }),
+    ).rejects.toThrow('the work failed');
+    expect(await count()).toBe(2);
+    expect((await prisma.member.findUniqueOrThrow({ where: { slackUserId: 'UTXN000001' } })).displayName).toBe('UTXN000001');
+    // The connection (SQLite) or pool (PostgreSQL) is usable afterwards.
+    await sql.transaction((tx) => insertMemberIfAbsent(tx, 'UTXN000004', new Date()));
+    expect(await count()).toBe(3);
+  });
+
+  it('never sees half of a Prisma transaction that runs at the same time', async () => {
+    const seen: number[] = [];
+    const prismaWrites = prisma.$transaction(async (tx) => {
+      await tx.member.create({ data: { slackUserId: 'UHALF00001', displayName: 'First half' } });
+      await pause(100);
+      await tx.member.create({ data: { slackUserId: 'UHALF00002', displayName: 'Second half' } });
+    });
+    await pause(20);
+    const reads = Array.from({ length: 5 }, async (_, index) => {
+      await pause(index * 30);
+      await sql.transaction(async (tx) => {
+        const [row] = await tx.query<{ halves: bigint }>(Prisma.sql`SELECT COUNT(*) AS "halves" FROM "Member" WHERE "slackUserId" LIKE 'UHALF%'`);
+        seen.push(Number(row!.halves));
+      });
+    });
+    await Promise.all([prismaWrites, ...reads]);
+    expect(seen).toHaveLength(5);
+    expect(seen.every((halves) => halves === 0 || halves === 2)).toBe(true);
+  });
+});
