@@ -94,4 +94,23 @@ describe.each(DATABASE_KINDS)('hand-written SQL on %s', (kind) => {
     expect(seen).toHaveLength(5);
     expect(seen.every((halves) => halves === 0 || halves === 2)).toBe(true);
   });
+
+  it('keeps a write made outside any transaction when a transaction open at that moment rolls back, and never shows its changes', async () => {
+    await prisma.member.create({ data: { slackUserId: 'UOUTSIDE01', displayName: 'Before' } });
+    const rolledBack = sql.transaction(async (tx) => {
+      await insertMemberIfAbsent(tx, 'UROLLED001', new Date());
+      await pause(80);
+      throw new Error('this transaction fails');
+    });
+    await pause(20);
+    // On SQLite both would otherwise run on the one connection, inside the open transaction.
+    const readMeanwhile = await prisma.member.findUnique({ where: { slackUserId: 'UROLLED001' } });
+    const changed = await prisma.$executeRaw`UPDATE "Member" SET "displayName" = 'Kept' WHERE "slackUserId" = 'UOUTSIDE01'`;
+
+    await expect(rolledBack).rejects.toThrow('this transaction fails');
+    expect(readMeanwhile).toBeNull();
+    expect(changed).toBe(1);
+    expect(await prisma.member.findUnique({ where: { slackUserId: 'UOUTSIDE01' } })).toMatchObject({ displayName: 'Kept' });
+    expect(await prisma.member.findUnique({ where: { slackUserId: 'UROLLED001' } })).toBeNull();
+  });
 });
