@@ -61,6 +61,7 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
   const mailer = config.SMTP_URL && config.SMTP_FROM ? createMailer({ url: config.SMTP_URL, from: config.SMTP_FROM }) : null;
   const dispatcher = new OutboxDispatcher({
     prisma: database.prisma,
+    sql: database.sql,
     token: config.SLACK_BOT_TOKEN,
     slackApiUrl: config.SLACK_API_URL,
     logger: logger.child({ component: 'outbox' }),

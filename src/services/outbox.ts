@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/client.js';
 import { insertRows } from '../db/bulk-insert.js';
-import type { SqlTarget } from '../db/sql.js';
+import { Prisma } from '../db/generated/sqlite/client.js';
+import { sqlOf, type SqlTarget } from '../db/sql.js';
 import type { OutboxItem } from '../domain/outbox-messages.js';
 
 /** After this many failed attempts a message is parked as FAILED for an operator to look at. */
@@ -59,29 +60,23 @@ export interface ClaimedMessage {
  * a claim lapses after `leaseMs` in case its holder died.
  */
 export async function claimDeliverable(
-  prisma: Db,
+  target: SqlTarget,
   options: { runner: string; limit: number; now: Date; leaseMs: number },
 ): Promise<ClaimedMessage[]> {
-  const claimable = {
-    status: 'PENDING' as const,
-    availableAt: { lte: options.now },
-    OR: [{ claimedUntil: null }, { claimedUntil: { lt: options.now } }],
-  };
-  const candidates = await prisma.outboxMessage.findMany({
-    where: claimable,
-    orderBy: { id: 'asc' },
-    take: options.limit,
-    select: { id: true },
-  });
+  const sql = sqlOf(target);
+  const claimable = Prisma.sql`"status" = 'PENDING' AND "availableAt" <= ${options.now} AND ("claimedUntil" IS NULL OR "claimedUntil" < ${options.now})`;
+  const candidates = await sql.query<{ id: number }>(
+    Prisma.sql`SELECT "id" FROM "OutboxMessage" WHERE ${claimable} ORDER BY "id" LIMIT ${options.limit}`,
+  );
   if (candidates.length === 0) return [];
   // One conditional update claims every candidate nobody else has claimed meanwhile; the token
   // tells this claim's rows apart from any earlier claim by the same runner.
   const token = `${options.runner}#${randomUUID()}`;
-  await prisma.outboxMessage.updateMany({
-    where: { ...claimable, id: { in: candidates.map((candidate) => candidate.id) } },
-    data: { claimedBy: token, claimedUntil: new Date(options.now.getTime() + options.leaseMs) },
-  });
-  const rows = await prisma.outboxMessage.findMany({ where: { claimedBy: token }, orderBy: { id: 'asc' } });
+  await sql.execute(Prisma.sql`
+    UPDATE "OutboxMessage" SET "claimedBy" = ${token}, "claimedUntil" = ${new Date(options.now.getTime() + options.leaseMs)}
+    WHERE ${claimable} AND "id" IN (${Prisma.join(candidates.map((candidate) => candidate.id))})`);
+  const rows = await sql.query<{ id: number; payload: string; attempts: number; resultChannel: string | null; resultTs: string | null }>(Prisma.sql`
+    SELECT "id", "payload", "attempts", "resultChannel", "resultTs" FROM "OutboxMessage" WHERE "claimedBy" = ${token} ORDER BY "id"`);
   return rows.map((row) => ({
     id: row.id,
     claimToken: token,
@@ -94,27 +89,20 @@ export async function claimDeliverable(
 }
 
 export async function markDelivered(
-  prisma: Db,
+  target: SqlTarget,
   id: number,
   result: { channel?: string | null; ts?: string | null },
   now: Date,
   /** What to keep of the message once sent, when part of it (an invitation code) must not outlive delivery. */
   scrubbed?: OutboxItem,
 ): Promise<void> {
-  await prisma.outboxMessage.update({
-    where: { id },
-    data: {
-      status: 'SENT',
-      sentAt: now,
-      attempts: { increment: 1 },
-      claimedBy: null,
-      claimedUntil: null,
-      resultChannel: result.channel ?? undefined,
-      resultTs: result.ts ?? undefined,
-      lastError: null,
-      ...(scrubbed ? { payload: JSON.stringify(scrubbed) } : {}),
-    },
-  });
+  // A result the send did not report leaves what an earlier attempt recorded.
+  await sqlOf(target).execute(Prisma.sql`
+    UPDATE "OutboxMessage"
+    SET "status" = 'SENT', "sentAt" = ${now}, "attempts" = "attempts" + 1, "claimedBy" = NULL, "claimedUntil" = NULL,
+        "resultChannel" = COALESCE(${result.channel ?? null}, "resultChannel"), "resultTs" = COALESCE(${result.ts ?? null}, "resultTs"),
+        "lastError" = NULL, "payload" = COALESCE(${scrubbed ? JSON.stringify(scrubbed) : null}, "payload")
+    WHERE "id" = ${id}`);
 }
 
 /**
@@ -122,35 +110,31 @@ export async function markDelivered(
  * FAILED when it has had its last attempt or the failure cannot be cured by waiting.
  */
 export async function markAttemptFailed(
-  prisma: Db,
+  target: SqlTarget,
   id: number,
   failure: { error: string; retryAt: Date | null; partial?: { channel: string; ts: string } },
 ): Promise<'retrying' | 'parked'> {
-  const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id }, select: { attempts: true } });
+  const sql = sqlOf(target);
+  const [row] = await sql.query<{ attempts: number }>(Prisma.sql`SELECT "attempts" FROM "OutboxMessage" WHERE "id" = ${id}`);
+  if (!row) throw new Error(`Outbox message ${id} does not exist.`);
   const attempts = row.attempts + 1;
   const parked = failure.retryAt === null || attempts >= MAX_DELIVERY_ATTEMPTS;
-  await prisma.outboxMessage.update({
-    where: { id },
-    data: {
-      status: parked ? 'FAILED' : 'PENDING',
-      attempts,
-      lastError: failure.error.slice(0, 1000),
-      availableAt: failure.retryAt ?? undefined,
-      claimedBy: null,
-      claimedUntil: null,
-      ...(failure.partial ? { resultChannel: failure.partial.channel, resultTs: failure.partial.ts } : {}),
-    },
-  });
+  await sql.execute(Prisma.sql`
+    UPDATE "OutboxMessage"
+    SET "status" = ${parked ? 'FAILED' : 'PENDING'}, "attempts" = ${attempts}, "lastError" = ${failure.error.slice(0, 1000)},
+        "availableAt" = COALESCE(${failure.retryAt}, "availableAt"), "claimedBy" = NULL, "claimedUntil" = NULL,
+        "resultChannel" = COALESCE(${failure.partial?.channel ?? null}, "resultChannel"), "resultTs" = COALESCE(${failure.partial?.ts ?? null}, "resultTs")
+    WHERE "id" = ${id}`);
   return parked ? 'parked' : 'retrying';
 }
 
 /** Gives claimed messages back undelivered, to be picked up again from `availableAt`. */
-export async function releaseClaims(prisma: Db, messages: ClaimedMessage[], availableAt: Date): Promise<void> {
+export async function releaseClaims(target: SqlTarget, messages: ClaimedMessage[], availableAt: Date): Promise<void> {
   if (messages.length === 0) return;
-  await prisma.outboxMessage.updateMany({
-    where: { id: { in: messages.map((message) => message.id) }, claimedBy: { in: [...new Set(messages.map((message) => message.claimToken))] } },
-    data: { claimedBy: null, claimedUntil: null, availableAt },
-  });
+  await sqlOf(target).execute(Prisma.sql`
+    UPDATE "OutboxMessage" SET "claimedBy" = NULL, "claimedUntil" = NULL, "availableAt" = ${availableAt}
+    WHERE "id" IN (${Prisma.join(messages.map((message) => message.id))})
+      AND "claimedBy" IN (${Prisma.join([...new Set(messages.map((message) => message.claimToken))])})`);
 }
 
 /** Remembers a posted message about a request, so a later change can redraw it. */

@@ -163,12 +163,12 @@ function cardModel(row: RequestRow, connection: (ConnectionRow & { memberId: num
   };
 }
 
-export async function requestCard(reader: Reader, requestId: number): Promise<RequestCardModel | null> {
+export async function requestCard(reader: SqlTarget, requestId: number): Promise<RequestCardModel | null> {
   return (await requestCardAndCatalog(reader, requestId))?.card ?? null;
 }
 
 /** A request's card together with the catalog it was drawn with, read once for forms that need both. */
-export async function requestCardAndCatalog(reader: Reader, requestId: number) {
+export async function requestCardAndCatalog(reader: SqlTarget, requestId: number) {
   const loaded = await requestWithPeople(reader, requestId, null);
   if (!loaded) return null;
   return requestCardFrom(loaded.request, await requesterConnections(reader, loaded.request, []));

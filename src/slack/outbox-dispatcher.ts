@@ -41,6 +41,7 @@ import { myAccessHome } from './views/my-access.js';
 import { auditLineMessage, permissionsChangedMessage, requestOutcomeMessage } from './views/notices.js';
 import { requestCardMessage, requesterReceiptMessage } from './views/request-card.js';
 import { webApiTransport } from './web-api-transport.js';
+import type { SqlDatabase } from '../db/sql.js';
 
 interface Message {
   text: string;
@@ -115,6 +116,8 @@ function isSlackPlatformError(error: unknown, code: string): boolean {
 
 export interface DispatcherOptions {
   prisma: Db;
+  /** The same database for the outbox's own bookkeeping, which runs for every message. */
+  sql: SqlDatabase;
   token: string;
   slackApiUrl?: string;
   logger: Logger;
@@ -201,7 +204,7 @@ export class OutboxDispatcher {
   /** Delivers what is due now; returns how many messages were handled. */
   async deliverBatch(): Promise<number> {
     if (Date.now() < this.pausedUntil) return 0;
-    const claimed = await claimDeliverable(this.options.prisma, {
+    const claimed = await claimDeliverable(this.options.sql, {
       runner: this.runner,
       limit: this.options.batchSize ?? 25,
       now: this.now(),
@@ -219,7 +222,7 @@ export class OutboxDispatcher {
       const redraw = redrawKey(message.item);
       const earlier = redraw ? redrawn.get(redraw) : undefined;
       if (earlier) {
-        await markDelivered(this.options.prisma, message.id, {}, this.now());
+        await markDelivered(this.options.sql, message.id, {}, this.now());
         continue;
       }
       if (redraw) redrawn.set(redraw, message);
@@ -250,7 +253,7 @@ export class OutboxDispatcher {
           invitations: group.map(({ model }) => ({ invitationId: model.invitationId, email: model.inviteeEmail, code: model.code, expiresAt: model.expiresAt })),
         });
         for (const content of messages) await this.client.chat.postMessage({ channel: first.inviterSlackUserId, ...content });
-        for (const { message } of group) await markDelivered(this.options.prisma, message.id, { channel: first.inviterSlackUserId }, this.now(), scrubbed(message.item));
+        for (const { message } of group) await markDelivered(this.options.sql, message.id, { channel: first.inviterSlackUserId }, this.now(), scrubbed(message.item));
       } catch (error) {
         for (const { message } of group) await this.recordFailure(message, error);
       }
@@ -258,17 +261,17 @@ export class OutboxDispatcher {
   }
 
   private async releaseAll(messages: ClaimedMessage[]): Promise<void> {
-    await releaseClaims(this.options.prisma, messages, new Date(this.pausedUntil));
+    await releaseClaims(this.options.sql, messages, new Date(this.pausedUntil));
   }
 
   private async deliverOne(message: ClaimedMessage, handovers: CodeHandover[]): Promise<void> {
-    const { prisma } = this.options;
+    const { sql } = this.options;
     try {
       const result = await this.send(message);
-      await markDelivered(prisma, message.id, result, this.now(), scrubbed(message.item));
+      await markDelivered(sql, message.id, result, this.now(), scrubbed(message.item));
     } catch (error) {
       if (error instanceof NothingToSend) {
-        await markDelivered(prisma, message.id, {}, this.now(), scrubbed(message.item));
+        await markDelivered(sql, message.id, {}, this.now(), scrubbed(message.item));
         return;
       }
       if (error instanceof HandOverToInviter) {
@@ -283,7 +286,7 @@ export class OutboxDispatcher {
     const failure = classifyFailure(error, message.attempts);
     if (failure.pauseAllMs) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + failure.pauseAllMs);
     const retryAt = failure.retryAfterMs === null ? null : new Date(this.now().getTime() + failure.retryAfterMs);
-    const state = await markAttemptFailed(this.options.prisma, message.id, { error: failure.error, retryAt });
+    const state = await markAttemptFailed(this.options.sql, message.id, { error: failure.error, retryAt });
     this.options.logger.warn(
       { outboxId: message.id, kind: message.item.kind, attempts: message.attempts + 1, state, error: failure.error },
       'outbox delivery failed',
@@ -323,11 +326,11 @@ export class OutboxDispatcher {
   }
 
   private async send(message: ClaimedMessage): Promise<{ channel?: string | null; ts?: string | null }> {
-    const { prisma } = this.options;
+    const { prisma, sql } = this.options;
     const item: OutboxItem = message.item;
     switch (item.kind) {
       case 'request.card': {
-        const card = await requestCard(prisma, item.requestId);
+        const card = await requestCard(sql, item.requestId);
         if (!card) throw new NothingToSend();
         const options = item.audience === 'triage' ? await organizationChoices(prisma) : null;
         return this.postAboutRequest(message, item.channel, item.requestId, item.audience, card.status, () =>
@@ -335,7 +338,7 @@ export class OutboxDispatcher {
         );
       }
       case 'request.receipt': {
-        const card = await requestCard(prisma, item.requestId);
+        const card = await requestCard(sql, item.requestId);
         if (!card) throw new NothingToSend();
         return this.postAboutRequest(message, item.userId, item.requestId, `requester:${item.routing}`, card.status, () =>
           requesterReceiptMessage(card, item.routing),
@@ -389,12 +392,12 @@ export class OutboxDispatcher {
         return this.post(message, item.userId, expiryDigestMessage(digest));
       }
       case 'request.reminder': {
-        const card = await requestCard(prisma, item.requestId);
+        const card = await requestCard(sql, item.requestId);
         if (!card || card.status !== 'PENDING') throw new NothingToSend();
         return this.post(message, item.userId, requestReminderMessage(card));
       }
       case 'request.expired': {
-        const card = await requestCard(prisma, item.requestId);
+        const card = await requestCard(sql, item.requestId);
         if (!card || card.status !== 'EXPIRED') throw new NothingToSend();
         return this.post(message, item.userId, requestExpiredMessage(card));
       }
@@ -427,21 +430,21 @@ export class OutboxDispatcher {
     statusDrawn: string,
     draw: () => Message,
   ) {
-    const { prisma } = this.options;
+    const { prisma, sql } = this.options;
     const result = await this.post(message, channel, draw());
     if (result.channel && result.ts) {
       await recordRequestMessage(prisma, { requestId, audience, channelId: result.channel, ts: result.ts });
       // A decision may have landed while this was being posted; the refresh it queued may have
       // missed this message, so it is brought up to date here.
-      const now = await requestCard(prisma, requestId);
+      const now = await requestCard(sql, requestId);
       if (now && now.status !== statusDrawn) await this.redrawRequestMessages(requestId);
     }
     return result;
   }
 
   private async redrawRequestMessages(requestId: number): Promise<void> {
-    const { prisma } = this.options;
-    const card = await requestCard(prisma, requestId);
+    const { prisma, sql } = this.options;
+    const card = await requestCard(sql, requestId);
     if (!card) return;
     const postedMessages = await requestMessagesOf(prisma, requestId);
     const options = postedMessages.some((posted) => posted.audience === 'triage') ? await organizationChoices(prisma) : null;
