@@ -46,7 +46,6 @@ function argumentOf(value: unknown): { value: unknown; type: ArgType } {
   const scalar = (scalarType: ArgType['scalarType'], bound: unknown = value) => ({ value: bound, type: { scalarType, arity: 'scalar' as const } });
   if (value === null || value === undefined) return scalar('unknown', null);
   if (value instanceof Date) return scalar('datetime');
-  if (value instanceof Uint8Array) return scalar('bytes');
   switch (typeof value) {
     case 'string':
       return scalar('string');
@@ -68,6 +67,7 @@ function decodeValue(value: unknown, type: ColumnType): unknown {
     case ColumnTypeEnum.Int64:
       return BigInt(value as string | number | bigint);
     case ColumnTypeEnum.Numeric:
+      // Gatehouse stores no decimals; a numeric result is an aggregate such as PostgreSQL's SUM.
       return Number(value);
     case ColumnTypeEnum.Boolean:
       return typeof value === 'boolean' ? value : Boolean(Number(value));
@@ -76,8 +76,6 @@ function decodeValue(value: unknown, type: ColumnType): unknown {
       return value instanceof Date ? value : new Date(value as string | number);
     case ColumnTypeEnum.Json:
       return typeof value === 'string' ? JSON.parse(value) : value;
-    case ColumnTypeEnum.Bytes:
-      return value instanceof Uint8Array ? value : new Uint8Array(value as ArrayLike<number>);
     default:
       return value;
   }
@@ -94,11 +92,11 @@ function decodeRows<Row>(result: SqlResultSet): Row[] {
 
 class DriverSql implements Sql {
   constructor(
-    protected readonly queryable: SqlQueryable,
+    private readonly queryable: SqlQueryable,
     private readonly numberedParameters: boolean,
   ) {}
 
-  protected toQuery(statement: Prisma.Sql): SqlQuery {
+  private toQuery(statement: Prisma.Sql): SqlQuery {
     const args: unknown[] = [];
     const argTypes: ArgType[] = [];
     for (const value of statement.values) {
