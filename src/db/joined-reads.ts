@@ -102,6 +102,24 @@ export type RequestWithPeople = AccessRequest & {
   decidedBy: Member | null;
 };
 
+const REQUEST_WITH_PEOPLE = Prisma.sql`
+    SELECT ${selectList('r', 'r', REQUEST_COLUMNS)}, ${selectList('q', 'q', MEMBER_COLUMNS)},
+           ${selectList('o', 'o', ORGANIZATION_COLUMNS)}, ${selectList('d', 'd', MEMBER_COLUMNS)}`;
+const REQUEST_PEOPLE_JOINS = Prisma.sql`
+    FROM "AccessRequest" r
+    JOIN "Member" q ON q."id" = r."requesterId"
+    LEFT JOIN "Organization" o ON o."id" = r."organizationId"
+    LEFT JOIN "Member" d ON d."id" = r."decidedById"`;
+
+function requestFrom(row: Row): RequestWithPeople {
+  return {
+    ...pick<AccessRequest>(row, 'r', REQUEST_COLUMNS)!,
+    requester: pick<Member>(row, 'q', MEMBER_COLUMNS)!,
+    organization: pick<Organization>(row, 'o', ORGANIZATION_COLUMNS),
+    decidedBy: pick<Member>(row, 'd', MEMBER_COLUMNS),
+  };
+}
+
 /**
  * A request with its requester, organization and decider, and the member record of the person
  * acting on it (null when Gatehouse has never seen them), in one statement.
@@ -111,28 +129,23 @@ export async function requestWithPeople(
   requestId: number,
   actorSlackUserId: string | null,
 ): Promise<{ request: RequestWithPeople; actor: Member | null } | null> {
-  const rows = await sqlOf(reader).query<Row>(Prisma.sql`
-    SELECT ${selectList('r', 'r', REQUEST_COLUMNS)}, ${selectList('q', 'q', MEMBER_COLUMNS)},
-           ${selectList('o', 'o', ORGANIZATION_COLUMNS)}, ${selectList('d', 'd', MEMBER_COLUMNS)},
-           ${selectList('a', 'a', MEMBER_COLUMNS)}
-    FROM "AccessRequest" r
-    JOIN "Member" q ON q."id" = r."requesterId"
-    LEFT JOIN "Organization" o ON o."id" = r."organizationId"
-    LEFT JOIN "Member" d ON d."id" = r."decidedById"
+  const [row] = await sqlOf(reader).query<Row>(Prisma.sql`
+    ${REQUEST_WITH_PEOPLE}, ${selectList('a', 'a', MEMBER_COLUMNS)}
+    ${REQUEST_PEOPLE_JOINS}
     LEFT JOIN "Member" a ON a."slackUserId" = ${actorSlackUserId}
     WHERE r."id" = ${requestId}`);
-  const row = rows[0];
-  if (!row) return null;
-  const request = pick<AccessRequest>(row, 'r', REQUEST_COLUMNS)!;
-  return {
-    request: {
-      ...request,
-      requester: pick<Member>(row, 'q', MEMBER_COLUMNS)!,
-      organization: pick<Organization>(row, 'o', ORGANIZATION_COLUMNS),
-      decidedBy: pick<Member>(row, 'd', MEMBER_COLUMNS),
-    },
-    actor: pick<Member>(row, 'a', MEMBER_COLUMNS),
-  };
+  return row ? { request: requestFrom(row), actor: pick<Member>(row, 'a', MEMBER_COLUMNS) } : null;
+}
+
+/** The requests matching `where` (over `r`, the request), newest first, each with its people; up to `limit` if given. */
+export async function requestsWithPeople(reader: SqlTarget, where: Prisma.Sql, limit?: number): Promise<RequestWithPeople[]> {
+  const rows = await sqlOf(reader).query<Row>(Prisma.sql`
+    ${REQUEST_WITH_PEOPLE}
+    ${REQUEST_PEOPLE_JOINS}
+    WHERE ${where}
+    ORDER BY r."createdAt" DESC, r."id" DESC
+    ${limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`);
+  return rows.map(requestFrom);
 }
 
 export type ConnectionWithPermissions = Connection & {
@@ -140,21 +153,16 @@ export type ConnectionWithPermissions = Connection & {
   permissions: Array<{ permissionKey: string }>;
 };
 
-/** These members' connections to one organization, whatever their status, with permissions and organization. */
-export async function connectionsTo(
-  reader: SqlTarget,
-  organizationId: number,
-  memberIds: readonly number[],
-): Promise<ConnectionWithPermissions[]> {
-  if (memberIds.length === 0) return [];
+/** Connections matching `where` (over `c`, the connection), oldest first, with permissions and organization. */
+async function connectionsWhere(reader: SqlTarget, where: Prisma.Sql): Promise<ConnectionWithPermissions[]> {
   const rows = await sqlOf(reader).query<Row>(Prisma.sql`
     SELECT ${selectList('c', 'c', CONNECTION_COLUMNS)}, ${selectList('o', 'o', ORGANIZATION_COLUMNS)},
            p."permissionKey" AS "permissionKey"
     FROM "Connection" c
     JOIN "Organization" o ON o."id" = c."organizationId"
     LEFT JOIN "ConnectionPermission" p ON p."connectionId" = c."id"
-    WHERE c."organizationId" = ${organizationId} AND c."memberId" IN (${Prisma.join([...new Set(memberIds)])})
-    ORDER BY c."id", p."permissionKey"`);
+    WHERE ${where}
+    ORDER BY c."connectedAt", c."id", p."permissionKey"`);
   const byId = new Map<number, ConnectionWithPermissions>();
   for (const row of rows) {
     const id = row.c_id as number;
@@ -170,6 +178,27 @@ export async function connectionsTo(
     if (typeof row.permissionKey === 'string') connection.permissions.push({ permissionKey: row.permissionKey });
   }
   return [...byId.values()];
+}
+
+/** These members' connections to one organization, whatever their status. */
+export async function connectionsTo(reader: SqlTarget, organizationId: number, memberIds: readonly number[]): Promise<ConnectionWithPermissions[]> {
+  if (memberIds.length === 0) return [];
+  return connectionsWhere(reader, Prisma.sql`c."organizationId" = ${organizationId} AND c."memberId" IN (${Prisma.join([...new Set(memberIds)])})`);
+}
+
+/** A member's connections that have not been removed, to every organization. */
+export function connectionsOfMember(reader: SqlTarget, memberId: number): Promise<ConnectionWithPermissions[]> {
+  return connectionsWhere(reader, Prisma.sql`c."memberId" = ${memberId} AND c."status" <> 'REMOVED'`);
+}
+
+/** The connections, not removed, of each member to the organization paired with them. */
+export async function connectionsOfPairs(
+  reader: SqlTarget,
+  pairs: ReadonlyArray<{ memberId: number; organizationId: number }>,
+): Promise<ConnectionWithPermissions[]> {
+  if (pairs.length === 0) return [];
+  const matches = pairs.map(({ memberId, organizationId }) => Prisma.sql`(c."memberId" = ${memberId} AND c."organizationId" = ${organizationId})`);
+  return connectionsWhere(reader, Prisma.sql`c."status" <> 'REMOVED' AND (${Prisma.join(matches, ' OR ')})`);
 }
 
 /**

@@ -1,8 +1,18 @@
 import type { Db, Tx } from '../db/client.js';
-import type { SqlTarget } from '../db/sql.js';
+import { Prisma } from '../db/generated/sqlite/client.js';
+import { sqlOf, type SqlTarget } from '../db/sql.js';
 import { compareGrant } from '../domain/access-requests.js';
 import { PERMISSION, PERMISSION_CATALOG } from '../domain/permission-catalog.js';
-import { connectionsTo, holdersOf, requestWithPeople, type RequestWithPeople } from '../db/joined-reads.js';
+import {
+  connectionsOfMember,
+  connectionsOfPairs,
+  connectionsTo,
+  holdersOf,
+  memberBySlackId,
+  requestsWithPeople,
+  requestWithPeople,
+  type RequestWithPeople,
+} from '../db/joined-reads.js';
 import { adminRolesOf, isConnectionEffective, type ConnectionFacts } from '../domain/policy.js';
 import type {
   AuditLineModel,
@@ -56,8 +66,6 @@ export function personSummary(member: { slackUserId: string; displayName: string
   return { slackUserId: member.slackUserId, displayName: member.displayName, email: member.email };
 }
 
-const connectionInclude = { permissions: { select: { permissionKey: true } }, organization: true } as const;
-
 type ConnectionRow = {
   organizationId: number;
   status: ConnectionFacts['status'];
@@ -98,12 +106,6 @@ export async function connectionOf(reader: Reader, memberId: number, organizatio
   return row && row.status !== 'REMOVED' ? row : null;
 }
 
-const requestInclude = {
-  requester: true,
-  organization: true,
-  decidedBy: true,
-} as const;
-
 type RequestRow = RequestWithPeople;
 
 function stringList(value: unknown): string[] {
@@ -111,18 +113,11 @@ function stringList(value: unknown): string[] {
 }
 
 /** Card models for several requests, with their requesters' connections read in one query. */
-async function cardModelsOf(reader: Reader, rows: RequestRow[], catalog: PermissionInfo[]): Promise<RequestCardModel[]> {
-  const pairs = rows.filter((row) => row.organizationId !== null);
-  const connections =
-    pairs.length === 0
-      ? []
-      : await reader.connection.findMany({
-          where: {
-            status: { not: 'REMOVED' },
-            OR: pairs.map((row) => ({ memberId: row.requesterId, organizationId: row.organizationId! })),
-          },
-          include: connectionInclude,
-        });
+async function cardModelsOf(reader: SqlTarget, rows: RequestRow[], catalog: PermissionInfo[]): Promise<RequestCardModel[]> {
+  const connections = await connectionsOfPairs(
+    reader,
+    rows.filter((row) => row.organizationId !== null).map((row) => ({ memberId: row.requesterId, organizationId: row.organizationId! })),
+  );
   const connectionFor = (row: RequestRow) =>
     connections.find((connection) => connection.memberId === row.requesterId && connection.organizationId === row.organizationId) ?? null;
   return rows.map((row) => cardModel(row, connectionFor(row), catalog));
@@ -248,39 +243,27 @@ export async function administratorsOf(reader: SqlTarget, organizationId: number
 }
 
 /** `/access me` and App Home for one person. */
-export async function myAccess(reader: Reader, slackUserId: string, now: Date): Promise<MyAccessModel> {
+export async function myAccess(reader: SqlTarget, slackUserId: string, now: Date): Promise<MyAccessModel> {
   const catalog = permissionCatalog();
-  const member = await reader.member.findUnique({ where: { slackUserId } });
+  const member = await memberBySlackId(reader, slackUserId);
   const person = member ? personSummary(member) : { slackUserId, displayName: slackUserId, email: null };
   if (!member) {
     return { person, connections: [], pendingRequests: [], awaitingDecision: [], awaitingCount: 0, isAdmin: false };
   }
-  const connections = await reader.connection.findMany({
-    where: { memberId: member.id, status: { not: 'REMOVED' } },
-    include: connectionInclude,
-    orderBy: { connectedAt: 'asc' },
-  });
-  const pending = await reader.accessRequest.findMany({
-    where: { requesterId: member.id, status: 'PENDING' },
-    include: { organization: true },
-    orderBy: { createdAt: 'desc' },
-  });
-  const administered = await administeredOrganizationIds(reader, member.id, now);
-  const awaitingWhere = {
-    organizationId: { in: administered },
-    status: 'PENDING' as const,
-    requesterId: { not: member.id },
-  };
-  const awaitingCount = administered.length > 0 ? await reader.accessRequest.count({ where: awaitingWhere }) : 0;
-  const awaitingRows =
-    awaitingCount > 0
-      ? await reader.accessRequest.findMany({
-          where: awaitingWhere,
-          include: requestInclude,
-          orderBy: { createdAt: 'desc' },
-          take: AWAITING_LISTED,
-        })
-      : [];
+  const connections = await connectionsOfMember(reader, member.id);
+  const pending = await requestsWithPeople(reader, Prisma.sql`r."requesterId" = ${member.id} AND r."status" = 'PENDING'`);
+  const administered = connections
+    .filter((connection) => connection.status === 'ACTIVE' && adminRolesOf(connectionFacts(connection), now).administrator)
+    .map((connection) => connection.organizationId);
+  const awaiting =
+    administered.length > 0
+      ? Prisma.sql`r."organizationId" IN (${Prisma.join(administered)}) AND r."status" = 'PENDING' AND r."requesterId" <> ${member.id}`
+      : null;
+  const [counted] = awaiting
+    ? await sqlOf(reader).query<{ awaiting: bigint }>(Prisma.sql`SELECT COUNT(*) AS "awaiting" FROM "AccessRequest" r WHERE ${awaiting}`)
+    : [];
+  const awaitingCount = Number(counted?.awaiting ?? 0);
+  const awaitingRows = awaiting && awaitingCount > 0 ? await requestsWithPeople(reader, awaiting, AWAITING_LISTED) : [];
   return {
     person,
     connections: connections.map((row) => connectionSummary(row, catalog)),

@@ -363,7 +363,7 @@ export class OutboxDispatcher {
         return this.post(message, item.channel, auditLineMessage(line));
       }
       case 'home.refresh': {
-        const model = await myAccess(prisma, item.userId, this.now());
+        const model = await myAccess(sql, item.userId, this.now());
         await this.client.views.publish({ user_id: item.userId, view: myAccessHome(model) });
         return {};
       }

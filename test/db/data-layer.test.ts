@@ -6,6 +6,7 @@ import { appendLogEntry } from '../../src/db/permission-log.js';
 import { PERMISSION, PERMISSION_CATALOG } from '../../src/domain/permission-catalog.js';
 import { ensurePermissionCatalog, listPermissionCatalog } from '../../src/services/catalog.js';
 import { enqueue, claimDeliverable } from '../../src/services/outbox.js';
+import { myAccess } from '../../src/services/read-models.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 
 describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
@@ -138,5 +139,59 @@ describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
       { kind: 'request.card', requestId: 7, audience: 'admin', channel: 'C1' },
     ]);
     expect(await claimDeliverable(prisma, { runner: 'test', limit: 10, now: new Date(at.getTime() - 1), leaseMs: 1000 })).toEqual([]);
+  });
+
+  it('reads a person’s access in a few statements: live connections oldest first, their own pending requests, and what awaits them as an admin', async () => {
+    const organization = (name: string, customerNumber: string) =>
+      prisma.organization.create({ data: { name, customerNumber, searchText: name.toLowerCase() } });
+    const [administered, member, removed, lapsed, asked] = await Promise.all([
+      organization('Administered', '910001'),
+      organization('Member of', '910002'),
+      organization('Removed from', '910003'),
+      organization('Lapsed admin', '910004'),
+      organization('Asked', '910005'),
+    ]);
+    const viewer = await prisma.member.create({ data: { slackUserId: 'UVIEWER001', displayName: 'Vi' } });
+    const connect = (organizationId: number, permissionKey: string, data: { connectedAt: Date; status?: 'ACTIVE' | 'REMOVED'; endsAt?: Date }, memberId = viewer.id) =>
+      prisma.connection.create({ data: { organizationId, memberId, ...data, permissions: { create: [{ permissionKey }] } } });
+    await connect(member.id, PERMISSION.esriAccess, { connectedAt: new Date('2026-03-01T00:00:00Z') });
+    await connect(administered.id, PERMISSION.administrator, { connectedAt: new Date('2026-01-01T00:00:00Z') });
+    await connect(removed.id, PERMISSION.esriAccess, { connectedAt: new Date('2025-01-01T00:00:00Z'), status: 'REMOVED' });
+    await connect(lapsed.id, PERMISSION.administrator, { connectedAt: new Date('2025-06-01T00:00:00Z'), endsAt: new Date('2026-02-01T00:00:00Z') });
+    await prisma.accessRequest.create({ data: { requesterId: viewer.id, organizationId: asked.id, purpose: 'Mine', requestedPermissions: [PERMISSION.esriAccess] } });
+    await prisma.accessRequest.create({ data: { requesterId: viewer.id, organizationId: administered.id, purpose: 'Own', requestedPermissions: [PERMISSION.esriAccess] } });
+    await prisma.accessRequest.create({ data: { requesterId: viewer.id, organizationId: lapsed.id, purpose: 'Decided', status: 'DENIED', requestedPermissions: [] } });
+    const requesters = await Promise.all(
+      Array.from({ length: 25 }, (_, index) => prisma.member.create({ data: { slackUserId: `UASKER${String(index).padStart(4, '0')}`, displayName: `Asker ${index}` } })),
+    );
+    await connect(administered.id, PERMISSION.esriAccess, { connectedAt: new Date('2026-04-01T00:00:00Z') }, requesters[24]!.id);
+    for (const [index, requester] of requesters.entries()) {
+      await prisma.accessRequest.create({
+        data: {
+          requesterId: requester.id,
+          organizationId: administered.id,
+          purpose: `Asker ${index}`,
+          requestedPermissions: [PERMISSION.esriAccess],
+          createdAt: new Date(Date.UTC(2026, 4, 1, 0, index)),
+        },
+      });
+    }
+    await prisma.accessRequest.create({ data: { requesterId: requesters[0]!.id, organizationId: lapsed.id, purpose: 'Not theirs to decide', requestedPermissions: [] } });
+
+    const access = await myAccess(database.database.sql, 'UVIEWER001', new Date('2026-06-01T00:00:00Z'));
+
+    expect(access.person).toEqual({ slackUserId: 'UVIEWER001', displayName: 'Vi', email: null });
+    expect(access.connections.map((connection) => [connection.organization.name, connection.permissions.map((permission) => permission.key)])).toEqual([
+      ['Lapsed admin', [PERMISSION.administrator]],
+      ['Administered', [PERMISSION.administrator]],
+      ['Member of', [PERMISSION.esriAccess]],
+    ]);
+    expect(access.pendingRequests.map((request) => request.organizationLabel).sort()).toEqual(['Administered', 'Asked']);
+    expect(access.isAdmin).toBe(true);
+    expect(access.awaitingCount).toBe(25);
+    expect(access.awaitingDecision.map((card) => card.purpose)).toEqual(Array.from({ length: 20 }, (_, index) => `Asker ${24 - index}`));
+    expect(access.awaitingDecision[0]!.currentConnection?.permissions.map((permission) => permission.key)).toEqual([PERMISSION.esriAccess]);
+    expect(access.awaitingDecision[1]!.currentConnection).toBeNull();
+    expect(await myAccess(database.database.sql, 'UNOBODY001', new Date())).toMatchObject({ connections: [], awaitingCount: 0, isAdmin: false });
   });
 });

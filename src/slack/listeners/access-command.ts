@@ -70,7 +70,7 @@ export function registerAccessCommand(app: App, context: GatehouseContext): void
           await ack(await invitationList(context, userId));
           return;
         case 'me':
-          await ack(myAccessMessage(await myAccess(context.prisma, userId, context.now())));
+          await ack(myAccessMessage(await myAccess(context.sql, userId, context.now())));
           return;
         default:
           await ack(unknownSubcommandReply(name, SUBCOMMANDS));

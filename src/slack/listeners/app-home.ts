@@ -14,7 +14,7 @@ export function registerAppHome(app: App, context: GatehouseContext): void {
     const parsed = appHomeOpened.safeParse(event);
     if (!parsed.success || parsed.data.tab !== 'home') return;
     try {
-      const model = await myAccess(context.prisma, parsed.data.user, context.now());
+      const model = await myAccess(context.sql, parsed.data.user, context.now());
       await client.views.publish({ user_id: parsed.data.user, view: myAccessHome(model) });
     } catch (error) {
       // The tab stays as it was; opening it again tries again.
