@@ -232,13 +232,17 @@ export async function measureApprovePath(options: { connections: number; members
   const run = async (entry: string, port: number, queue: Pending[]) => {
     const emulator = await startEmulatorProcess(userIds, queue);
     const env = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: emulator.url, DATABASE_URL: url, LOG_LEVEL: 'warn' };
-    const server = await startServerProcess(entry, env, port, '/healthz');
     try {
-      // The first decisions warm up the JIT, the query compiler and the connection; they are not counted.
-      await hammer(server.url, emulator.triggers.slice(0, WARM_UP_DECISIONS), queue.slice(0, WARM_UP_DECISIONS), options.connections);
-      return await hammer(server.url, emulator.triggers.slice(WARM_UP_DECISIONS), queue.slice(WARM_UP_DECISIONS), options.connections);
+      const server = await startServerProcess(entry, env, port, '/healthz');
+      try {
+        // The first decisions warm up the JIT, the query compiler and the connection; they are not counted.
+        await hammer(server.url, emulator.triggers.slice(0, WARM_UP_DECISIONS), queue.slice(0, WARM_UP_DECISIONS), options.connections);
+        return await hammer(server.url, emulator.triggers.slice(WARM_UP_DECISIONS), queue.slice(WARM_UP_DECISIONS), options.connections);
+      } finally {
+        await server.stop();
+      }
     } finally {
-      await server.stop();
+      // Also when the app fails to start: a leftover emulator would hold the terminal's output open.
       await emulator.stop();
     }
   };
