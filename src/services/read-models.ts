@@ -3,6 +3,7 @@ import { Prisma } from '../db/generated/sqlite/client.js';
 import { sqlOf, type SqlTarget } from '../db/sql.js';
 import { compareGrant } from '../domain/access-requests.js';
 import { PERMISSION, PERMISSION_CATALOG } from '../domain/permission-catalog.js';
+import { LOG_ACTION } from '../domain/permissions-log.js';
 import {
   connectionsOfMember,
   connectionsOfPairs,
@@ -281,12 +282,13 @@ export async function myAccess(reader: SqlTarget, slackUserId: string, now: Date
 }
 
 /** The requester's outcome DM, or null when the request is not decided. */
-export async function requestOutcome(reader: Reader, requestId: number): Promise<RequestOutcomeModel | null> {
-  const card = await requestCard(reader, requestId);
-  if (!card?.decision) return null;
+export async function requestOutcome(reader: SqlTarget, requestId: number): Promise<RequestOutcomeModel | null> {
+  const read = await requestCardAndCatalog(reader, requestId);
+  const card = read?.card;
+  if (!read || !card?.decision) return null;
   // What they asked for is measured against what they would have had: their earlier permissions
   // plus the new ones, so keeping what they held is not reported as "added".
-  const heldBefore = card.decision.outcome === 'APPROVED' ? await permissionsHeldBefore(reader, requestId) : [];
+  const heldBefore = card.decision.outcome === 'APPROVED' ? await permissionsHeldBefore(reader, read.requesterId, requestId) : [];
   const asked = card.requested.map((permission) => permission.key);
   const granted = card.decision.granted.map((permission) => permission.key);
   const { removed } = compareGrant(asked, granted);
@@ -303,14 +305,11 @@ export async function requestOutcome(reader: Reader, requestId: number): Promise
 
 
 /** The permissions a requester held just before their request was approved, from the log. */
-async function permissionsHeldBefore(reader: Reader, requestId: number): Promise<string[]> {
-  const request = await reader.accessRequest.findUnique({ where: { id: requestId }, select: { requesterId: true } });
-  if (!request) return [];
-  const entries = await reader.permissionLogEntry.findMany({
-    where: { subjectMemberId: request.requesterId, action: 'request.approved' },
-    orderBy: { id: 'desc' },
-    take: 50,
-  });
+async function permissionsHeldBefore(reader: SqlTarget, requesterId: number, requestId: number): Promise<string[]> {
+  const entries = await sqlOf(reader).query<{ before: unknown; after: unknown }>(Prisma.sql`
+    SELECT "before", "after" FROM "PermissionLogEntry"
+    WHERE "subjectMemberId" = ${requesterId} AND "action" = ${LOG_ACTION.requestApproved}
+    ORDER BY "id" DESC LIMIT 50`);
   const entry = entries.find((candidate) => snapshotRequestId(candidate) === requestId);
   return entry ? snapshotPermissions(entry.before) : [];
 }

@@ -348,7 +348,7 @@ export class OutboxDispatcher {
         await this.redrawRequestMessages(item.requestId);
         return {};
       case 'request.outcome': {
-        const outcome = await requestOutcome(prisma, item.requestId);
+        const outcome = await requestOutcome(sql, item.requestId);
         if (!outcome) throw new NothingToSend();
         return this.post(message, item.userId, requestOutcomeMessage(outcome));
       }

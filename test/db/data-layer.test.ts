@@ -6,7 +6,7 @@ import { appendLogEntry } from '../../src/db/permission-log.js';
 import { PERMISSION, PERMISSION_CATALOG } from '../../src/domain/permission-catalog.js';
 import { ensurePermissionCatalog, listPermissionCatalog } from '../../src/services/catalog.js';
 import { enqueue, claimDeliverable } from '../../src/services/outbox.js';
-import { myAccess } from '../../src/services/read-models.js';
+import { myAccess, requestOutcome } from '../../src/services/read-models.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 
 describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
@@ -193,5 +193,37 @@ describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
     expect(access.awaitingDecision[0]!.currentConnection?.permissions.map((permission) => permission.key)).toEqual([PERMISSION.esriAccess]);
     expect(access.awaitingDecision[1]!.currentConnection).toBeNull();
     expect(await myAccess(database.database.sql, 'UNOBODY001', new Date())).toMatchObject({ connections: [], awaitingCount: 0, isAdmin: false });
+  });
+
+  it('tells a requester what an approval added beyond what they asked for and already held, from the log', async () => {
+    const organization = await prisma.organization.create({ data: { name: 'Outcome', customerNumber: '920001', searchText: 'outcome' } });
+    const admin = await prisma.member.create({ data: { slackUserId: 'UOUTADMIN1', displayName: 'Ada' } });
+    const requester = await prisma.member.create({ data: { slackUserId: 'UOUTREQ001', displayName: 'Rey' } });
+    const request = await prisma.accessRequest.create({
+      data: { requesterId: requester.id, organizationId: organization.id, purpose: 'Training', requestedPermissions: [PERMISSION.eLearning, PERMISSION.downloadSoftware] },
+    });
+    const granted = [PERMISSION.esriAccess, PERMISSION.eLearning, PERMISSION.viewTransactions];
+    const at = new Date('2026-07-01T10:00:00Z');
+    // An older approval of another request, whose snapshot must not be mistaken for this one's.
+    await appendLogEntry(prisma, {
+      organizationId: organization.id, actorId: admin.id, subjectMemberId: requester.id, action: 'request.approved',
+      before: { requestId: request.id + 1000, permissions: [PERMISSION.viewTransactions] }, after: { requestId: request.id + 1000 }, createdAt: at,
+    });
+    await database.database.sql.transaction(async (tx) => {
+      await claimPendingRequest(tx, { requestId: request.id, outcome: 'APPROVED', decidedById: admin.id, note: null, granted, at });
+      await appendLogEntry(tx, {
+        organizationId: organization.id, actorId: admin.id, subjectMemberId: requester.id, action: 'request.approved',
+        before: { requestId: request.id, permissions: [PERMISSION.esriAccess] }, after: { requestId: request.id, permissions: granted }, createdAt: at,
+      });
+    });
+
+    const outcome = await requestOutcome(database.database.sql, request.id);
+
+    expect(outcome?.decision.outcome).toBe('APPROVED');
+    // Esri access was held before and e-Learning was asked for; only View transactions is new.
+    expect(outcome?.differences.added.map((permission) => permission.key)).toEqual([PERMISSION.viewTransactions]);
+    expect(outcome?.differences.removed.map((permission) => permission.key)).toEqual([PERMISSION.downloadSoftware]);
+    const pending = await prisma.accessRequest.create({ data: { requesterId: requester.id, organizationId: organization.id, purpose: 'Later', requestedPermissions: [] } });
+    expect(await requestOutcome(database.database.sql, pending.id)).toBeNull();
   });
 });
