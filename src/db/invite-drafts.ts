@@ -1,4 +1,5 @@
 import type { Db, Tx } from './client.js';
+import type { OrganizationSummary } from '../domain/read-models.js';
 
 /*
  * Invitation drafts, read and written as SQL. A draft carries up to 1000 addresses, and every
@@ -120,19 +121,14 @@ export async function deleteDraft(reader: Reader, draftId: number, authorSlackUs
 /** The organization and the acting member in one statement, for checking an admin's roles. */
 export async function organizationAndMember(reader: Reader, organizationId: number, slackUserId: string) {
   const [row] = await reader.$queryRaw<
-    Array<{
-      id: number;
-      name: string;
-      acronym: string | null;
-      customerNumber: string;
-      city: string | null;
-      country: string | null;
-      timeZone: string;
-      auditChannelId: string | null;
-      memberId: number | null;
-      memberDisplayName: string | null;
-      memberEmail: string | null;
-    }>
+    Array<
+      OrganizationSummary & {
+        auditChannelId: string | null;
+        memberId: number | null;
+        memberDisplayName: string | null;
+        memberEmail: string | null;
+      }
+    >
   >`
     SELECT o."id", o."name", o."acronym", o."customerNumber", o."city", o."country", o."timeZone", o."auditChannelId",
            m."id" AS "memberId", m."displayName" AS "memberDisplayName", m."email" AS "memberEmail"

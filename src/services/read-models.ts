@@ -50,15 +50,7 @@ export function permissionsFor(keys: Iterable<string>, catalog: PermissionInfo[]
   return catalog.filter((permission) => wanted.has(permission.key));
 }
 
-export function organizationSummary(organization: {
-  id: number;
-  name: string;
-  acronym: string | null;
-  customerNumber: string;
-  city: string | null;
-  country: string | null;
-  timeZone: string;
-}): OrganizationSummary {
+export function organizationSummary(organization: OrganizationSummary): OrganizationSummary {
   const { id, name, acronym, customerNumber, city, country, timeZone } = organization;
   return { id, name, acronym, customerNumber, city, country, timeZone };
 }
