@@ -226,7 +226,7 @@ export interface SlackEmulatorOptions {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Required arguments, from shared/slack/web-api.openapi.json (parameters with `required: true`;
+ * Required arguments, from test/fixtures/slack/web-api.openapi.json (parameters with `required: true`;
  * `token` is checked separately). Where that 2020 spec is looser than @slack/web-api 8's request
  * types (views.update `view`, users.info `user`), the newer types win; the files.*External methods
  * are missing from the spec, so theirs come from web-api's FilesGetUploadURLExternalArguments and

@@ -6,9 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/db/paths.js';
 import { SLASH_COMMAND } from '../../src/slack/commands.js';
 
-const SHARED_SLACK = path.resolve(PROJECT_ROOT, '../shared/slack');
+/** Slack's published manifest schema and Web API spec, copied into the repo (see SOURCES.md there). */
+const SLACK_FIXTURES = path.join(PROJECT_ROOT, 'test/fixtures/slack');
 const manifest = parse(readFileSync(path.join(PROJECT_ROOT, 'manifests/gatehouse.yaml'), 'utf8')) as {
-  features: { slash_commands: Array<{ command: string }>; app_home: { home_tab_enabled: boolean } };
+  features: {
+    slash_commands: Array<{ command: string }>;
+    app_home: { home_tab_enabled: boolean; messages_tab_enabled?: boolean; messages_tab_read_only_enabled?: boolean };
+  };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
     event_subscriptions: { bot_events: string[] };
@@ -41,7 +45,7 @@ function webApiMethodsUsed(): string[] {
 const CURRENT_SCOPE_NAME: Record<string, string> = { 'chat:write:bot': 'chat:write', 'chat:write:user': 'chat:write' };
 
 function scopesAcceptedFor(method: string): string[] {
-  const spec = JSON.parse(readFileSync(path.join(SHARED_SLACK, 'web-api.openapi.json'), 'utf8')) as {
+  const spec = JSON.parse(readFileSync(path.join(SLACK_FIXTURES, 'web-api.openapi.json'), 'utf8')) as {
     paths: Record<string, Record<string, { security?: Array<{ slackAuth?: string[] }> }>>;
   };
   const operations = Object.values(spec.paths[`/${method}`] ?? {});
@@ -53,7 +57,7 @@ function scopesAcceptedFor(method: string): string[] {
 
 describe('the Slack app manifest', () => {
   it("is valid against Slack's official manifest schema", () => {
-    const schema = JSON.parse(readFileSync(path.join(SHARED_SLACK, 'manifest.schema.json'), 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(path.join(SLACK_FIXTURES, 'manifest.schema.json'), 'utf8')) as object;
     const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
     const validate = ajv.compile(schema);
     expect(validate(manifest), JSON.stringify(validate.errors, null, 2)).toBe(true);
@@ -83,5 +87,15 @@ describe('the Slack app manifest', () => {
     const interactive = /\b(app|router)\.(action|view|viewClosed|shortcut|options)(<[^>]*>)?\(/.test(appSource);
     expect(manifest.settings.interactivity.is_enabled).toBe(interactive);
     expect(Boolean(manifest.settings.interactivity.message_menu_options_url)).toBe(/\brouter\.options\(/.test(appSource));
+  });
+
+  it("shows people the DMs Gatehouse sends them, read-only, in the App Home's Messages tab", () => {
+    // Receipts, outcomes, warnings and invitations go to a person's DM with the app (a user id as
+    // the channel); with the Messages tab off, Slack hides that conversation from them.
+    expect(appSource).toMatch(/kind: 'request\.receipt'/);
+    expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
+    // Nothing listens to messages people type there, so the tab offers no message box.
+    const listensToMessages = /app\.(message|event\(\s*'message)/.test(appSource);
+    expect(manifest.features.app_home.messages_tab_read_only_enabled).toBe(!listensToMessages);
   });
 });
