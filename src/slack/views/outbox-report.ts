@@ -14,16 +14,18 @@ export interface ParkedMessageLine {
   createdAt: Date;
 }
 
-/** Enough to see the pattern; the CLI lists them all. */
-const LINES_SHOWN = 20;
-const ERROR_SHOWN = 200;
+/** Enough to see the pattern, and within one section even at the longest; the CLI lists them all. */
+const LINES_SHOWN = 10;
+const ERROR_SHOWN = 120;
+const KIND_SHOWN = 40;
 
 export function parkedMessagesReport(parked: readonly ParkedMessageLine[]): { text: string; blocks: KnownBlock[] } {
   const count = parked.length === 1 ? '1 outbox message was' : `${parked.length} outbox messages were`;
   const lines = parked.slice(0, LINES_SHOWN).map((message) => {
-    const reason = escapeMrkdwn(truncate(oneLine(message.lastError ?? 'no error recorded'), ERROR_SHOWN));
+    // Cut after escaping, so escaped characters cannot push a line past its share of the section.
+    const reason = truncate(escapeMrkdwn(oneLine(message.lastError ?? 'no error recorded')), ERROR_SHOWN);
     const tries = message.attempts === 1 ? '1 attempt' : `${message.attempts} attempts`;
-    return `• #${message.id} ${escapeMrkdwn(message.kind)}, queued ${onDateTime(message.createdAt)}, ${tries}: ${reason}`;
+    return `• #${message.id} ${truncate(escapeMrkdwn(oneLine(message.kind)), KIND_SHOWN)}, queued ${onDateTime(message.createdAt)}, ${tries}: ${reason}`;
   });
   const more = parked.length > LINES_SHOWN ? `\n…and ${parked.length - LINES_SHOWN} more.` : '';
   return {
