@@ -81,6 +81,14 @@ const INVITEE_UNREACHABLE_ERRORS = new Set([
 ]);
 const BASE_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 5 * 60 * 1000;
+/** How long a batch's claims last; a runner that died holds its messages no longer than this. */
+const CLAIM_LEASE_MS = 5 * 60 * 1000;
+/**
+ * A batch starts no delivery this close to the end of its lease: in a slow outage each call can
+ * take until the transport gives up, and a delivery still running when the lease lapses could be
+ * claimed and sent by another runner too.
+ */
+const LEASE_MARGIN_MS = 3 * 60 * 1000;
 
 export type Failure =
   /** Slack asked for less: wait `retryAfterMs`, all deliveries together, without counting an attempt. */
@@ -261,11 +269,12 @@ export class OutboxDispatcher {
   /** Delivers what is due now; returns how many messages were handled. */
   async deliverBatch(): Promise<number> {
     if (this.isPaused()) return 0;
+    const claimedAt = this.now().getTime();
     const claimed = await claimDeliverable(this.options.sql, {
       runner: this.runner,
       limit: this.options.batchSize ?? 25,
-      now: this.now(),
-      leaseMs: 60_000,
+      now: new Date(claimedAt),
+      leaseMs: CLAIM_LEASE_MS,
     });
     const redrawn = new Map<string, ClaimedMessage>();
     const handovers: CodeHandover[] = [];
@@ -273,6 +282,10 @@ export class OutboxDispatcher {
       if (this.isPaused()) {
         // Give the rest back; they are picked up once the pause is over.
         await this.releaseAll(claimed.slice(index));
+        break;
+      }
+      if (this.now().getTime() >= claimedAt + CLAIM_LEASE_MS - LEASE_MARGIN_MS) {
+        await releaseClaims(this.options.sql, claimed.slice(index), this.now());
         break;
       }
       // Redrawing the same thing twice in one batch shows nothing new: the later rows ride along.
