@@ -108,8 +108,7 @@ export async function markDelivered(
 
 /**
  * Marks a message delivered and queues the messages its delivery calls for (telling an admin how an
- * invitation went out), together: a crash in between can neither lose the notice nor send the
- * delivery twice.
+ * invitation went out) in one transaction, so the notice exists exactly when the delivery is recorded.
  */
 export async function markDeliveredAndQueue(
   database: SqlDatabase,
