@@ -67,6 +67,8 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
     logger: logger.child({ component: 'outbox' }),
     now,
     invitations: { sealingKey, mailer },
+    retryWindowMs: config.OUTBOX_RETRY_HOURS * 60 * 60 * 1000,
+    operatorUserIds: config.OPERATOR_USER_IDS,
   });
   const context: GatehouseContext = {
     prisma: database.prisma,

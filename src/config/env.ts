@@ -51,6 +51,7 @@ const appSchema = databaseSchema
       .pipe(z.array(z.number().int().min(1).max(365)).max(10)),
     REQUEST_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(3),
     REQUEST_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    OUTBOX_RETRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
     SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional()),
     SMTP_FROM: optionalText.pipe(z.string().regex(/^[^\s@]+@[^\s@]+$|<[^\s@]+@[^\s@]+>$/, 'must be an address, e.g. Gatehouse <access@example.com>').optional()),
   })

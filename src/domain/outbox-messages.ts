@@ -26,6 +26,10 @@ export type OutboxItem =
    * from the row once delivered.
    */
   | { kind: 'invitation.deliver'; invitationId: number; sealedCode: string }
+  /** Tell the inviting admin an invitation went by email because Slack refused the invitee's DM (`slackError`). */
+  | { kind: 'invitation.emailed'; organizationId: number; email: string; slackError: string; userId: string }
+  /** Tell an operator which outbox messages were parked as failed: sent once per parking. */
+  | { kind: 'outbox.parked'; outboxIds: number[]; userId: string }
   /** Tell someone their access to an organization ends soon (`endsAt` is the end it warns about). */
   | { kind: 'connection.warning'; connectionId: number; endsAt: string; leadDays: number; userId: string }
   /** Tell someone their access expired, or that they were removed after the grace period. */

@@ -191,8 +191,9 @@ export interface InvitationMessageModel {
 /** Invitees Gatehouse could reach neither in Slack nor by email; their admin hands the codes over. */
 export interface InvitationCodeHandover {
   organization: OrganizationSummary;
-  invitations: Array<{ invitationId: number; email: string; code: string; expiresAt: Date }>;
-  /** Why these could not be sent: no Slack account with the address, and email is not configured. */
+  /** `slackError` is set when the invitee has a Slack account that refused the DM, with Slack's reason. */
+  invitations: Array<{ invitationId: number; email: string; code: string; expiresAt: Date; slackError?: string }>;
+  /** Why these could not be sent: no Slack account with the address, or one that refused the DM, and no email. */
   emailConfigured: boolean;
 }
 

@@ -42,7 +42,7 @@ export interface RecordedCall {
   response: unknown;
   status: number;
   at: Date;
-  /** True when the answer came from `failNext`/`setFault` instead of the emulated method. */
+  /** True when the answer came from `failNext`, `setFault` or an outage instead of the emulated method. */
   faulted: boolean;
 }
 
@@ -455,6 +455,7 @@ export class SlackEmulator {
 
   private scriptedFaults: { method: string; fault: EmulatorFault; remaining: number }[] = [];
   private faultHook: FaultHook | undefined;
+  private outage: { fault: EmulatorFault; except: ReadonlySet<string> } | undefined;
   private idCounter = 0;
   private lastTsMicros = 0;
 
@@ -521,6 +522,7 @@ export class SlackEmulator {
     this.uploads.length = 0;
     this.scriptedFaults = [];
     this.faultHook = undefined;
+    this.outage = undefined;
   }
 
   close(): Promise<void> {
@@ -546,6 +548,18 @@ export class SlackEmulator {
   /** Consulted for every call that no `failNext` script claimed; return undefined to let it through. */
   setFault(hook: FaultHook | undefined): void {
     this.faultHook = hook;
+  }
+
+  /**
+   * Starts an outage: from now on every call except those to the `except` methods fails with
+   * `fault`, however many there are, until `endOutage`. Scripts from `failNext` still come first.
+   */
+  startOutage(fault: EmulatorFault, options: { except?: readonly string[] } = {}): void {
+    this.outage = { fault, except: new Set(options.except ?? []) };
+  }
+
+  endOutage(): void {
+    this.outage = undefined;
   }
 
   // ---- extension ----------------------------------------------------------------------------
@@ -859,6 +873,7 @@ export class SlackEmulator {
       if (script.remaining <= 0) this.scriptedFaults.splice(this.scriptedFaults.indexOf(script), 1);
       return script.fault;
     }
+    if (this.outage && !this.outage.except.has(method)) return this.outage.fault;
     return this.faultHook?.({ method, args, token });
   }
 

@@ -2,11 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/client.js';
 import { insertRows } from '../db/bulk-insert.js';
 import { Prisma } from '../db/generated/sqlite/client.js';
-import { sqlOf, type SqlTarget } from '../db/sql.js';
+import { sqlOf, type SqlDatabase, type SqlTarget } from '../db/sql.js';
 import type { OutboxItem } from '../domain/outbox-messages.js';
-
-/** After this many failed attempts a message is parked as FAILED for an operator to look at. */
-export const MAX_DELIVERY_ATTEMPTS = 10;
 
 /**
  * Queues messages inside the caller's transaction, so they exist exactly when the change does.
@@ -49,7 +46,10 @@ export interface ClaimedMessage {
   /** Identifies the claim, so only its holder gives the message back. */
   claimToken: string;
   item: OutboxItem;
+  /** Failed attempts so far: transient failures only, as a 429 uses none. */
   attempts: number;
+  /** When the current run of failures began, or null when there is none. */
+  firstFailedAt: Date | null;
   resultChannel: string | null;
   resultTs: string | null;
 }
@@ -75,14 +75,15 @@ export async function claimDeliverable(
   await sql.execute(Prisma.sql`
     UPDATE "OutboxMessage" SET "claimedBy" = ${token}, "claimedUntil" = ${new Date(options.now.getTime() + options.leaseMs)}
     WHERE ${claimable} AND "id" IN (${Prisma.join(candidates.map((candidate) => candidate.id))})`);
-  const rows = await sql.query<{ id: number; payload: string; attempts: number; resultChannel: string | null; resultTs: string | null }>(Prisma.sql`
-    SELECT "id", "payload", "attempts", "resultChannel", "resultTs" FROM "OutboxMessage" WHERE "claimedBy" = ${token} ORDER BY "id"`);
+  const rows = await sql.query<{ id: number; payload: string; attempts: number; firstFailedAt: Date | null; resultChannel: string | null; resultTs: string | null }>(Prisma.sql`
+    SELECT "id", "payload", "attempts", "firstFailedAt", "resultChannel", "resultTs" FROM "OutboxMessage" WHERE "claimedBy" = ${token} ORDER BY "id"`);
   return rows.map((row) => ({
     id: row.id,
     claimToken: token,
     // Only enqueue writes payloads, from typed items.
     item: JSON.parse(row.payload) as OutboxItem,
     attempts: row.attempts,
+    firstFailedAt: row.firstFailedAt,
     resultChannel: row.resultChannel,
     resultTs: row.resultTs,
   }));
@@ -106,26 +107,98 @@ export async function markDelivered(
 }
 
 /**
- * Records a failed attempt. The message becomes deliverable again at `retryAt`, or is parked as
- * FAILED when it has had its last attempt or the failure cannot be cured by waiting.
+ * Marks a message delivered and queues the messages its delivery calls for (telling an admin how an
+ * invitation went out) in one transaction, so the notice exists exactly when the delivery is recorded.
+ */
+export async function markDeliveredAndQueue(
+  database: SqlDatabase,
+  id: number,
+  result: { channel?: string | null; ts?: string | null },
+  now: Date,
+  scrubbed: OutboxItem | undefined,
+  followUps: readonly OutboxItem[],
+): Promise<void> {
+  await database.transaction(async (tx) => {
+    await markDelivered(tx, id, result, now, scrubbed);
+    if (followUps.length > 0) await enqueue(tx, followUps, now);
+  });
+}
+
+/**
+ * Records a failed attempt by the claim's holder. The message becomes deliverable again at
+ * `retryAt`; it is parked as FAILED when waiting cannot cure the failure (`retryAt` null) or when it
+ * has been failing for the whole retry window, counted from the first failure of the run.
+ * Returns 'lost' when the claim lapsed and someone else holds the message now.
  */
 export async function markAttemptFailed(
   target: SqlTarget,
-  id: number,
-  failure: { error: string; retryAt: Date | null; partial?: { channel: string; ts: string } },
-): Promise<'retrying' | 'parked'> {
-  const sql = sqlOf(target);
-  const [row] = await sql.query<{ attempts: number }>(Prisma.sql`SELECT "attempts" FROM "OutboxMessage" WHERE "id" = ${id}`);
-  if (!row) throw new Error(`Outbox message ${id} does not exist.`);
-  const attempts = row.attempts + 1;
-  const parked = failure.retryAt === null || attempts >= MAX_DELIVERY_ATTEMPTS;
-  await sql.execute(Prisma.sql`
+  message: Pick<ClaimedMessage, 'id' | 'claimToken' | 'firstFailedAt'>,
+  failure: { error: string; retryAt: Date | null; now: Date; retryWindowMs: number },
+): Promise<'retrying' | 'parked' | 'lost'> {
+  const failingSince = message.firstFailedAt ?? failure.now;
+  const parked = failure.retryAt === null || failure.now.getTime() - failingSince.getTime() >= failure.retryWindowMs;
+  const changed = await sqlOf(target).execute(Prisma.sql`
     UPDATE "OutboxMessage"
-    SET "status" = ${parked ? 'FAILED' : 'PENDING'}, "attempts" = ${attempts}, "lastError" = ${failure.error.slice(0, 1000)},
-        "availableAt" = COALESCE(${failure.retryAt}, "availableAt"), "claimedBy" = NULL, "claimedUntil" = NULL,
-        "resultChannel" = COALESCE(${failure.partial?.channel ?? null}, "resultChannel"), "resultTs" = COALESCE(${failure.partial?.ts ?? null}, "resultTs")
-    WHERE "id" = ${id}`);
+    SET "status" = ${parked ? 'FAILED' : 'PENDING'}, "attempts" = "attempts" + 1, "lastError" = ${failure.error.slice(0, 1000)},
+        "availableAt" = COALESCE(${failure.retryAt}, "availableAt"), "firstFailedAt" = COALESCE("firstFailedAt", ${failure.now}),
+        "claimedBy" = NULL, "claimedUntil" = NULL
+    WHERE "id" = ${message.id} AND "claimedBy" = ${message.claimToken}`);
+  if (changed === 0) return 'lost';
   return parked ? 'parked' : 'retrying';
+}
+
+/**
+ * Puts a message back until `availableAt` without counting an attempt or moving its retry
+ * deadline: Slack asked Gatehouse to slow down, which says nothing about the message.
+ */
+export async function postponeDelivery(
+  target: SqlTarget,
+  message: Pick<ClaimedMessage, 'id' | 'claimToken'>,
+  postponed: { availableAt: Date; reason: string },
+): Promise<void> {
+  await sqlOf(target).execute(Prisma.sql`
+    UPDATE "OutboxMessage"
+    SET "availableAt" = ${postponed.availableAt}, "lastError" = ${postponed.reason.slice(0, 1000)}, "claimedBy" = NULL, "claimedUntil" = NULL
+    WHERE "id" = ${message.id} AND "claimedBy" = ${message.claimToken}`);
+}
+
+/** The kind of message that tells operators about parked ones; it is never reported itself. */
+export const PARKED_REPORT_KIND = 'outbox.parked';
+
+export interface ParkedMessage {
+  id: number;
+  kind: string;
+  lastError: string | null;
+}
+
+/**
+ * Reports every parked message nobody was told about yet, exactly once: each is stamped
+ * `reportedAt` by a conditional update, and one report per operator is queued in the same
+ * transaction, so two replicas never report the same message and a crash reports it later rather
+ * than never. Parked reports are stamped but not reported again, so a report that fails cannot
+ * start a loop. Returns the messages stamped.
+ */
+export async function reportParkedMessages(database: SqlDatabase, operatorUserIds: readonly string[], now: Date): Promise<ParkedMessage[]> {
+  return database.transaction(async (tx) => {
+    const stamped = await tx.query<ParkedMessage>(Prisma.sql`
+      UPDATE "OutboxMessage" SET "reportedAt" = ${now}
+      WHERE "status" = 'FAILED' AND "reportedAt" IS NULL
+      RETURNING "id", "kind", "lastError"`);
+    const reportable = stamped.filter((message) => message.kind !== PARKED_REPORT_KIND).sort((a, b) => a.id - b.id);
+    if (reportable.length > 0 && operatorUserIds.length > 0) {
+      const outboxIds = reportable.map((message) => message.id);
+      await enqueue(tx, operatorUserIds.map((userId): OutboxItem => ({ kind: PARKED_REPORT_KIND, userId, outboxIds })), now);
+    }
+    return stamped;
+  });
+}
+
+/** Parked messages among `ids`, as an operator's report shows them; those retried since are left out. */
+export function parkedMessagesAmong(target: SqlTarget, ids: readonly number[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return sqlOf(target).query<{ id: number; kind: string; attempts: number; lastError: string | null; createdAt: Date }>(Prisma.sql`
+    SELECT "id", "kind", "attempts", "lastError", "createdAt" FROM "OutboxMessage"
+    WHERE "status" = 'FAILED' AND "id" IN (${Prisma.join([...ids])}) ORDER BY "id"`);
 }
 
 /** Gives claimed messages back undelivered, to be picked up again from `availableAt`. */
@@ -154,13 +227,13 @@ export function requestMessagesOf(prisma: Db, requestId: number) {
 }
 
 /**
- * Gives messages parked as failed another full set of attempts, for an operator who has fixed
+ * Gives messages parked as failed another full retry window, for an operator who has fixed
  * what made them fail (a channel the bot was not in, a revoked token). Returns how many.
  */
 export async function retryParkedMessages(prisma: Db, ids: number[] | 'all', now: Date): Promise<number> {
   const retried = await prisma.outboxMessage.updateMany({
     where: { status: 'FAILED', ...(ids === 'all' ? {} : { id: { in: ids } }) },
-    data: { status: 'PENDING', attempts: 0, availableAt: now, claimedBy: null, claimedUntil: null },
+    data: { status: 'PENDING', attempts: 0, firstFailedAt: null, reportedAt: null, availableAt: now, claimedBy: null, claimedUntil: null },
   });
   return retried.count;
 }

@@ -8,9 +8,14 @@ import {
   claimDeliverable,
   markAttemptFailed,
   markDelivered,
+  markDeliveredAndQueue,
+  parkedMessagesAmong,
+  postponeDelivery,
   recordRequestMessage,
   releaseClaims,
+  reportParkedMessages,
   requestMessagesOf,
+  PARKED_REPORT_KIND,
   type ClaimedMessage,
 } from '../services/outbox.js';
 import {
@@ -26,7 +31,8 @@ import type { InvitationMessageModel } from '../domain/read-models.js';
 import { MailDeliveryError, type Mailer } from '../mail/mailer.js';
 import { invitationToDeliver } from '../services/invitations.js';
 import { SLASH_COMMAND } from './commands.js';
-import { invitationCodesMessage, invitationDirectMessage, invitationEmail } from './views/invitation-messages.js';
+import { invitationCodesMessage, invitationDirectMessage, invitationEmail, invitationEmailedNotice } from './views/invitation-messages.js';
+import { parkedMessagesReport } from './views/outbox-report.js';
 import { connectionNotice, connectionNotices, expiryDigest, organizationOf } from '../services/lifecycle.js';
 import {
   connectionEndedMessage,
@@ -58,27 +64,62 @@ function scrubbed(item: OutboxItem): OutboxItem | undefined {
 
 /** Platform errors that waiting may cure; every other `ok: false` answer is final. */
 const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+/**
+ * Answers to an invitee's DM that say the account cannot receive it, now or later: deleted,
+ * deactivated, or closed to DMs from apps. The invitation then goes by email, or to its admin.
+ */
+const INVITEE_UNREACHABLE_ERRORS = new Set([
+  'channel_not_found',
+  'user_not_found',
+  'users_not_found',
+  'account_inactive',
+  'user_disabled',
+  'cannot_dm_bot',
+  'not_in_channel',
+  'is_archived',
+  'messages_tab_disabled',
+]);
 const BASE_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 5 * 60 * 1000;
+/** How long a batch's claims last; a runner that died holds its messages no longer than this. */
+const CLAIM_LEASE_MS = 5 * 60 * 1000;
+/**
+ * A batch starts no delivery this close to the end of its lease: in a slow outage each call can
+ * take until the transport gives up, and a delivery still running when the lease lapses could be
+ * claimed and sent by another runner too.
+ */
+const LEASE_MARGIN_MS = 3 * 60 * 1000;
 
-type Failure = { retryAfterMs: number | null; error: string; pauseAllMs?: number };
+export type Failure =
+  /** Slack asked for less: wait `retryAfterMs`, all deliveries together, without counting an attempt. */
+  | { kind: 'rate-limited'; retryAfterMs: number; error: string }
+  /** Waiting may cure it: try again after `retryAfterMs`, within the retry window. */
+  | { kind: 'transient'; retryAfterMs: number; error: string }
+  /** Retrying cannot help. */
+  | { kind: 'permanent'; error: string };
 
-/** How long to wait after a failed Web API call, or null when retrying cannot help. */
+/** What a failed Web API call means for the message, after `attempts` earlier failed attempts. */
 export function classifyFailure(error: unknown, attempts: number): Failure {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
   const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempts);
   if (code === 'slack_webapi_rate_limited_error') {
     const retryAfterMs = Math.max(1, Number((error as { retryAfter?: number }).retryAfter ?? 1)) * 1000;
-    // Slack's limits apply to the whole workspace, so every delivery waits, not just this one.
-    return { retryAfterMs, error: message, pauseAllMs: retryAfterMs };
+    return { kind: 'rate-limited', retryAfterMs, error: message };
   }
-  if (code === 'slack_webapi_http_error' || code === 'slack_webapi_request_error') return { retryAfterMs: backoff, error: message };
   if (code === 'slack_webapi_platform_error') {
-    const platformError = (error as { data?: { error?: string } }).data?.error ?? '';
-    return { retryAfterMs: TRANSIENT_PLATFORM_ERRORS.has(platformError) ? backoff : null, error: message };
+    return TRANSIENT_PLATFORM_ERRORS.has(platformErrorOf(error) ?? '')
+      ? { kind: 'transient', retryAfterMs: backoff, error: message }
+      : { kind: 'permanent', error: message };
   }
-  return { retryAfterMs: backoff, error: message };
+  // HTTP errors (5xx), network errors and timeouts, and anything unforeseen: waiting may cure them.
+  return { kind: 'transient', retryAfterMs: backoff, error: message };
+}
+
+/** Slack's error code of an `ok: false` answer, when it looks like one. */
+function platformErrorOf(error: unknown): string | undefined {
+  const platformError = (error as { data?: { error?: unknown } }).data?.error;
+  return typeof platformError === 'string' && /^[a-z0-9_]{1,100}$/.test(platformError) ? platformError : undefined;
 }
 
 /** Messages that redraw current state, keyed so duplicates in one batch are drawn once. */
@@ -96,6 +137,8 @@ interface CodeHandover {
   message: ClaimedMessage;
   inviterSlackUserId: string;
   model: InvitationMessageModel;
+  /** Slack's reason, when the invitee has an account that refused the DM. */
+  slackError?: string;
 }
 
 class HandOverToInviter extends Error {
@@ -111,7 +154,14 @@ export interface InvitationDelivery {
 }
 
 function isSlackPlatformError(error: unknown, code: string): boolean {
-  return (error as { data?: { error?: string } }).data?.error === code;
+  return platformErrorOf(error) === code;
+}
+
+/** What a delivery reports: where the message landed, and any messages it calls for in turn. */
+interface Delivery {
+  channel?: string | null;
+  ts?: string | null;
+  followUps?: OutboxItem[];
 }
 
 export interface DispatcherOptions {
@@ -126,13 +176,20 @@ export interface DispatcherOptions {
   pollMs?: number;
   batchSize?: number;
   invitations: InvitationDelivery;
+  /** How long transient failures are retried, from the first failure of a run, before the message is parked. */
+  retryWindowMs: number;
+  /** Who is told, once, about each parked message. */
+  operatorUserIds: readonly string[];
 }
 
 /**
  * Delivers the outbox to Slack. Each message is claimed before it is sent, so replicas never send
- * the same row; failures are retried with backoff, and a 429 pauses all deliveries for as long as
- * Slack's Retry-After says. A message is drawn from the database at delivery time, so a card
- * delivered late shows the request as it is now.
+ * the same row. A 429 pauses all deliveries for as long as Slack's Retry-After says and counts
+ * no attempt; transient failures are retried with capped backoff for the whole retry window;
+ * failures that waiting cannot cure park the message, except an invitee's refused DM, which falls
+ * back to email or to the inviting admin. Parked messages are reported to the operators once.
+ * Every time decision follows the injected clock. A message is drawn from the database at
+ * delivery time, so a card delivered late shows the request as it is now.
  */
 export class OutboxDispatcher {
   private readonly client: WebClient;
@@ -143,6 +200,8 @@ export class OutboxDispatcher {
   private wakeRequested = false;
   private pausedUntil = 0;
   private stopped = true;
+  /** Parked messages may be waiting to be reported: at start (another process may have parked them), and after each parking. */
+  private reportDue = true;
 
   constructor(private readonly options: DispatcherOptions) {
     this.client = new WebClient(options.token, {
@@ -178,7 +237,7 @@ export class OutboxDispatcher {
 
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
-    const pause = Math.max(0, this.pausedUntil - Date.now());
+    const pause = Math.max(0, this.pausedUntil - this.now().getTime());
     this.timer = setTimeout(() => void this.runLoop(), Math.max(delayMs, pause));
     this.timer.unref();
   }
@@ -191,7 +250,8 @@ export class OutboxDispatcher {
         do {
           this.wakeRequested = false;
           delivered = await this.deliverBatch();
-        } while (!this.stopped && (delivered > 0 || this.wakeRequested) && Date.now() >= this.pausedUntil);
+          if (this.reportDue) await this.reportParked();
+        } while (!this.stopped && (delivered > 0 || this.wakeRequested) && !this.isPaused());
       } catch (error) {
         this.options.logger.error({ err: error }, 'outbox delivery failed');
       }
@@ -201,21 +261,31 @@ export class OutboxDispatcher {
     if (!this.stopped) this.schedule(this.wakeRequested ? 0 : this.options.pollMs ?? 1000);
   }
 
+  /** Whether deliveries wait for a Retry-After, on the dispatcher's clock. */
+  isPaused(): boolean {
+    return this.now().getTime() < this.pausedUntil;
+  }
+
   /** Delivers what is due now; returns how many messages were handled. */
   async deliverBatch(): Promise<number> {
-    if (Date.now() < this.pausedUntil) return 0;
+    if (this.isPaused()) return 0;
+    const claimedAt = this.now().getTime();
     const claimed = await claimDeliverable(this.options.sql, {
       runner: this.runner,
       limit: this.options.batchSize ?? 25,
-      now: this.now(),
-      leaseMs: 60_000,
+      now: new Date(claimedAt),
+      leaseMs: CLAIM_LEASE_MS,
     });
     const redrawn = new Map<string, ClaimedMessage>();
     const handovers: CodeHandover[] = [];
     for (const [index, message] of claimed.entries()) {
-      if (Date.now() < this.pausedUntil) {
+      if (this.isPaused()) {
         // Give the rest back; they are picked up once the pause is over.
         await this.releaseAll(claimed.slice(index));
+        break;
+      }
+      if (this.now().getTime() >= claimedAt + CLAIM_LEASE_MS - LEASE_MARGIN_MS) {
+        await releaseClaims(this.options.sql, claimed.slice(index), this.now());
         break;
       }
       // Redrawing the same thing twice in one batch shows nothing new: the later rows ride along.
@@ -250,7 +320,13 @@ export class OutboxDispatcher {
         const messages = invitationCodesMessage({
           organization: first.model.organization,
           emailConfigured: this.options.invitations.mailer !== null,
-          invitations: group.map(({ model }) => ({ invitationId: model.invitationId, email: model.inviteeEmail, code: model.code, expiresAt: model.expiresAt })),
+          invitations: group.map(({ model, slackError }) => ({
+            invitationId: model.invitationId,
+            email: model.inviteeEmail,
+            code: model.code,
+            expiresAt: model.expiresAt,
+            ...(slackError ? { slackError } : {}),
+          })),
         });
         for (const content of messages) await this.client.chat.postMessage({ channel: first.inviterSlackUserId, ...content });
         for (const { message } of group) await markDelivered(this.options.sql, message.id, { channel: first.inviterSlackUserId }, this.now(), scrubbed(message.item));
@@ -268,7 +344,8 @@ export class OutboxDispatcher {
     const { sql } = this.options;
     try {
       const result = await this.send(message);
-      await markDelivered(sql, message.id, result, this.now(), scrubbed(message.item));
+      if (result.followUps?.length) await markDeliveredAndQueue(sql, message.id, result, this.now(), scrubbed(message.item), result.followUps);
+      else await markDelivered(sql, message.id, result, this.now(), scrubbed(message.item));
     } catch (error) {
       if (error instanceof NothingToSend) {
         await markDelivered(sql, message.id, {}, this.now(), scrubbed(message.item));
@@ -283,21 +360,52 @@ export class OutboxDispatcher {
   }
 
   private async recordFailure(message: ClaimedMessage, error: unknown): Promise<void> {
+    const { sql, logger, retryWindowMs } = this.options;
     const failure = classifyFailure(error, message.attempts);
-    if (failure.pauseAllMs) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + failure.pauseAllMs);
-    const retryAt = failure.retryAfterMs === null ? null : new Date(this.now().getTime() + failure.retryAfterMs);
-    const state = await markAttemptFailed(this.options.sql, message.id, { error: failure.error, retryAt });
-    this.options.logger.warn(
-      { outboxId: message.id, kind: message.item.kind, attempts: message.attempts + 1, state, error: failure.error },
-      'outbox delivery failed',
-    );
+    const now = this.now();
+    const context = { outboxId: message.id, kind: message.item.kind, error: failure.error };
+    if (failure.kind === 'rate-limited') {
+      // Slack's limits apply to the whole workspace, so every delivery waits, not just this one.
+      this.pausedUntil = Math.max(this.pausedUntil, now.getTime() + failure.retryAfterMs);
+      await postponeDelivery(sql, message, { availableAt: new Date(now.getTime() + failure.retryAfterMs), reason: failure.error });
+      logger.warn({ ...context, retryAfterMs: failure.retryAfterMs }, 'Slack rate-limited a delivery; waiting as asked');
+      return;
+    }
+    const retryAt = failure.kind === 'transient' ? new Date(now.getTime() + failure.retryAfterMs) : null;
+    const state = await markAttemptFailed(sql, message, { error: failure.error, retryAt, now, retryWindowMs });
+    if (state === 'parked') {
+      this.reportDue = true;
+      logger.error({ ...context, attempts: message.attempts + 1, failingSince: message.firstFailedAt ?? now }, 'outbox message parked as failed');
+    } else {
+      logger.warn({ ...context, attempts: message.attempts + 1, state }, 'outbox delivery failed');
+    }
+  }
+
+  /** Tells the operators about messages parked since the last report; see reportParkedMessages. */
+  private async reportParked(): Promise<void> {
+    const { sql, logger, operatorUserIds } = this.options;
+    const stamped = await reportParkedMessages(sql, operatorUserIds, this.now());
+    this.reportDue = false;
+    const reportable = stamped.filter((message) => message.kind !== PARKED_REPORT_KIND);
+    if (reportable.length > 0) {
+      logger.error(
+        { outboxIds: reportable.map((message) => message.id), reportedTo: operatorUserIds },
+        operatorUserIds.length > 0 ? 'outbox messages parked as failed; operators are told' : 'outbox messages parked as failed; no operators are configured to tell',
+      );
+    }
+    const failedReports = stamped.filter((message) => message.kind === PARKED_REPORT_KIND);
+    if (failedReports.length > 0) {
+      logger.error({ outboxIds: failedReports.map((message) => message.id) }, 'a report of parked messages could not reach its operator; it is not reported again');
+    }
+    // The reports just queued are due now.
+    if (reportable.length > 0 && operatorUserIds.length > 0) this.wakeRequested = true;
   }
 
   /**
    * Delivers an invitation: by DM with an Accept button when the address belongs to someone in
    * the workspace, else by email, else by handing the code to the inviting admin.
    */
-  private async deliverInvitation(message: ClaimedMessage, item: Extract<OutboxItem, { kind: 'invitation.deliver' }>) {
+  private async deliverInvitation(message: ClaimedMessage, item: Extract<OutboxItem, { kind: 'invitation.deliver' }>): Promise<Delivery> {
     const { prisma, invitations } = this.options;
     const code = openInvitationCode(item.sealedCode, invitations.sealingKey);
     const invitation = code ? await invitationToDeliver(prisma, item.invitationId, this.now()) : null;
@@ -312,20 +420,34 @@ export class OutboxDispatcher {
     } catch (error) {
       if (!isSlackPlatformError(error, 'users_not_found')) throw error;
     }
-    if (inviteeUserId) return this.post(message, inviteeUserId, invitationDirectMessage(model));
+    let slackError: string | undefined;
+    if (inviteeUserId) {
+      try {
+        return await this.post(message, inviteeUserId, invitationDirectMessage(model));
+      } catch (error) {
+        // An account that cannot take the DM (deactivated, deleted, closed to apps) will not start to.
+        const refused = platformErrorOf(error);
+        if (!refused || !INVITEE_UNREACHABLE_ERRORS.has(refused)) throw error;
+        slackError = refused;
+      }
+    }
+    const inviterSlackUserId = invitation.message.invitedBy.slackUserId;
     if (invitations.mailer) {
       try {
         const sent = await invitations.mailer.send({ to: invitation.inviteeEmail, ...invitationEmail(model, { slashCommand: SLASH_COMMAND }) });
-        return { channel: EMAILED, ts: sent.messageId };
+        const notice: OutboxItem[] = slackError
+          ? [{ kind: 'invitation.emailed', organizationId: model.organization.id, email: invitation.inviteeEmail, slackError, userId: inviterSlackUserId }]
+          : [];
+        return { channel: EMAILED, ts: sent.messageId, followUps: notice };
       } catch (error) {
         // A mailbox that does not exist will not start to; its admin gets the code instead.
         if (!(error instanceof MailDeliveryError) || error.retryable) throw error;
       }
     }
-    throw new HandOverToInviter({ message, inviterSlackUserId: invitation.message.invitedBy.slackUserId, model });
+    throw new HandOverToInviter({ message, inviterSlackUserId, model, ...(slackError ? { slackError } : {}) });
   }
 
-  private async send(message: ClaimedMessage): Promise<{ channel?: string | null; ts?: string | null }> {
+  private async send(message: ClaimedMessage): Promise<Delivery> {
     const { prisma, sql } = this.options;
     const item: OutboxItem = message.item;
     switch (item.kind) {
@@ -405,6 +527,17 @@ export class OutboxDispatcher {
         const organization = await organizationOf(prisma, item.organizationId);
         if (!organization) throw new NothingToSend();
         return this.post(message, item.userId, invitationsExpiredMessage(organization, item.emails));
+      }
+      case 'invitation.emailed': {
+        const organization = await organizationOf(prisma, item.organizationId);
+        if (!organization) throw new NothingToSend();
+        return this.post(message, item.userId, invitationEmailedNotice({ organization, email: item.email, slackError: item.slackError }));
+      }
+      case 'outbox.parked': {
+        // Messages retried since the report was queued are no longer news.
+        const parked = await parkedMessagesAmong(sql, item.outboxIds);
+        if (parked.length === 0) throw new NothingToSend();
+        return this.post(message, item.userId, parkedMessagesReport(parked));
       }
     }
   }

@@ -235,6 +235,18 @@ describe('Slack emulator via @slack/web-api', () => {
     expect(emulator.callsTo('chat.postMessage').map((call) => call.status)).toEqual([503, 429, 200]);
   });
 
+  it('keeps an outage on until it is ended, sparing the methods it was told to', async () => {
+    emulator.startOutage({ status: 503 }, { except: ['auth.test'] });
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      await expect(client.chat.postMessage({ channel: 'C0ACCESS001', text: 'hi' })).rejects.toMatchObject({ code: ErrorCode.HTTPError, statusCode: 503 });
+    }
+    await expect(client.auth.test()).resolves.toMatchObject({ ok: true });
+    emulator.endOutage();
+    await expect(client.chat.postMessage({ channel: 'C0ACCESS001', text: 'after' })).resolves.toMatchObject({ ok: true });
+    expect(emulator.callsTo('chat.postMessage').filter((call) => call.faulted)).toHaveLength(20);
+    expect(emulator.messagesIn('C0ACCESS001').map((message) => message.text)).toEqual(['after']);
+  });
+
   it('consults a fault hook and can answer platform errors', async () => {
     emulator.setFault(({ method, args }) => (method === 'chat.postMessage' && args.channel === 'C0ACCESS001' ? { error: 'is_archived' } : undefined));
     expect(await slackError(client.chat.postMessage({ channel: 'C0ACCESS001', text: 'hi' }))).toBe('is_archived');

@@ -111,6 +111,7 @@ describe('starting on PostgreSQL', () => {
           {
             PORT: 0, DATABASE_URL: empty.url, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET,
             SLACK_API_URL: 'http://127.0.0.1:9/api/', OPERATOR_USER_IDS: [], JOB_INTERVAL_MINUTES: 5, EXPIRY_WARNING_DAYS: [14, 7, 1], REQUEST_REMINDER_DAYS: 3, REQUEST_EXPIRY_DAYS: 30,
+            OUTBOX_RETRY_HOURS: 24,
           },
           { host: '127.0.0.1', logger: createLogger('silent'), scheduleJobs: false },
         ),

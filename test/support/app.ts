@@ -43,6 +43,7 @@ export async function startTestApp(kind: DatabaseKind, overrides: Partial<AppCon
       OPERATOR_USER_IDS: [],
       JOB_INTERVAL_MINUTES: 5,
       EXPIRY_WARNING_DAYS: [14, 7, 1], REQUEST_REMINDER_DAYS: 3, REQUEST_EXPIRY_DAYS: 30,
+      OUTBOX_RETRY_HOURS: 24,
       ...overrides,
     },
     // Tests run jobs by hand, at the moments they choose.

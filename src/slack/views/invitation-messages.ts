@@ -10,6 +10,7 @@ import type {
   InvitationCodeHandover,
   InvitationLanguage,
   InvitationMessageModel,
+  OrganizationSummary,
   PermissionInfo,
   PersonSummary,
 } from '../../domain/read-models.js';
@@ -417,8 +418,21 @@ function chunkByLength(items: readonly string[], budget: number): string[][] {
 }
 
 /**
+ * Tells the inviting admin that an invitee's Slack account refused the invitation DM, so the
+ * invitation went to their address by email instead (with the code, which the admin never sees).
+ */
+export function invitationEmailedNotice(notice: { organization: OrganizationSummary; email: string; slackError: string }): Message {
+  const organization = escapeMrkdwn(organizationLabel(notice.organization));
+  const email = escapeMrkdwn(truncate(oneLine(notice.email), EMAIL_SHOWN));
+  const text =
+    `:email: Your invitation to *${organization}* for ${email} was sent by email: Slack would not deliver it as a DM ` +
+    `(${codeSpan(notice.slackError)}), for example because the account is deactivated.`;
+  return { text: fallbackText(`Your invitation for ${email} was sent by email instead of Slack`), blocks: [section(mrkdwn(text))] };
+}
+
+/**
  * DMs listing each invitee's address and code, for invitees Gatehouse could reach neither in Slack
- * nor by email. A long list is split over as many messages as Slack's limits need; each says which
+ * (no account has the address, or the account refused the DM, with Slack's reason) nor by email. A long list is split over as many messages as Slack's limits need; each says which
  * part it is. No invitations, no messages.
  */
 export function invitationCodesMessage(handover: InvitationCodeHandover): Message[] {
@@ -431,13 +445,21 @@ export function invitationCodesMessage(handover: InvitationCodeHandover): Messag
   const lines = invitations.map((invitation) => {
     const email = escapeMrkdwn(truncate(oneLine(invitation.email), EMAIL_SHOWN));
     const expiry = sharedExpiry ? '' : `  ·  valid until ${onDateTime(invitation.expiresAt)}`;
-    return `• ${email}: ${codeSpan(invitation.code)}${expiry}`;
+    const refused = invitation.slackError ? `  ·  Slack refused the DM: ${codeSpan(invitation.slackError)}` : '';
+    return `• ${email}: ${codeSpan(invitation.code)}${expiry}${refused}`;
   });
   const parts = chunkByLength(lines, HANDOVER_LINES_PER_MESSAGE);
   const count = invitations.length === 1 ? '1 invitation' : `${invitations.length} invitations`;
+  const refusedCount = invitations.filter((invitation) => invitation.slackError).length;
+  const unreachable =
+    refusedCount === 0
+      ? 'No one in this Slack workspace uses these addresses'
+      : refusedCount === invitations.length
+        ? 'Slack would not deliver a DM to the accounts with these addresses'
+        : 'No one in this Slack workspace uses some of these addresses, and Slack would not deliver a DM to the accounts with the others';
   const reason = handover.emailConfigured
-    ? 'No one in this Slack workspace uses these addresses, and the invitations were not sent by email.'
-    : 'No one in this Slack workspace uses these addresses, and Gatehouse cannot send email because no mail server is configured.';
+    ? `${unreachable}, and the invitations were not sent by email.`
+    : `${unreachable}, and Gatehouse cannot send email because no mail server is configured.`;
   const usage =
     `Each person joins this Slack workspace, then types ${codeSpan(acceptCommand(SLASH_COMMAND, 'CODE'))} with their own code.` +
     (sharedExpiry ? ` The codes are valid until ${onDateTime(sharedExpiry)}.` : '') +

@@ -11,6 +11,7 @@ import { ACTION } from '../../../src/slack/views/ids.js';
 import {
   acceptButtonValue,
   invitationCodesMessage,
+  invitationEmailedNotice,
   invitationDirectMessage,
   invitationEmail,
   parseAcceptButtonValue,
@@ -224,6 +225,12 @@ describe('hostile text', () => {
     expect(subject).not.toContain('\n');
   });
 
+  it('is inert in the notice that an invitation went by email', () => {
+    const message = invitationEmailedNotice({ organization: organization({ name: EVIL, acronym: EVIL }), email: EVIL, slackError: 'user_disabled' });
+    expect(checkMessage(message)).toEqual([]);
+    expectInert(message);
+  });
+
   it('is inert in the code handover', () => {
     const messages = invitationCodesMessage({
       organization: organization({ name: EVIL, acronym: EVIL }),
@@ -315,6 +322,19 @@ describe('invitationCodesMessage', () => {
 
   it('sends nothing when there is nothing to hand over', () => {
     expect(invitationCodesMessage(handover(0))).toEqual([]);
+  });
+
+  it('says which invitees have an account that refused the DM, and why', () => {
+    const base = handover(2);
+    const [first, second] = base.invitations;
+    if (!first || !second) throw new Error('expected two invitations');
+    const mixed = allText(invitationCodesMessage({ ...base, invitations: [first, { ...second, slackError: 'user_disabled' }] })[0] ?? {});
+    expect(mixed).toContain('No one in this Slack workspace uses some of these addresses, and Slack would not deliver a DM to the accounts with the others');
+    expect(mixed).toContain('_0000-x`\n');
+    expect(mixed).toContain('_0001-x`  ·  Slack refused the DM: `user_disabled`');
+    const refused = allText(invitationCodesMessage({ ...base, invitations: [{ ...first, slackError: 'account_inactive' }] })[0] ?? {});
+    expect(refused).toContain('Slack would not deliver a DM to the accounts with these addresses, and Gatehouse cannot send email');
+    expect(refused).not.toContain('No one in this Slack workspace');
   });
 
   it.each([

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "OutboxMessage" ADD COLUMN "firstFailedAt" DATETIME;
+ALTER TABLE "OutboxMessage" ADD COLUMN "reportedAt" DATETIME;
