@@ -47,13 +47,20 @@ async function connect(
 }
 
 /** Sends an invitation through the invite flow's services as `from`, returning the new invitation's id. */
-async function invite(app: TestApp, from: Person, organizationId: number, address: string, permissions: string[]): Promise<number> {
+async function invite(
+  app: TestApp,
+  from: Person,
+  organizationId: number,
+  address: string,
+  permissions: string[],
+  caller: { supportLevel: 'STANDARD' | 'PREMIUM'; callerLevel: string | null } | null = null,
+): Promise<number> {
   const { prisma } = app.db.database;
   const now = new Date();
   const checked = await checkAddresses(prisma, { actorSlackUserId: from.id, organizationId, text: address, draftId: null }, now);
   if (!checked.ok) throw new Error(JSON.stringify(checked.fieldErrors));
   const draftId = checked.draft.draftId;
-  const grant = await chooseGrant(prisma, { actorSlackUserId: from.id, draftId, permissions, endsOn: null, caller: null }, now);
+  const grant = await chooseGrant(prisma, { actorSlackUserId: from.id, draftId, permissions, endsOn: null, caller }, now);
   if (!grant.ok) throw new Error(JSON.stringify(grant.fieldErrors));
   await saveSendingChoices(prisma, { actorSlackUserId: from.id, draftId, tags: [], personalMessage: null, language: 'en', logNote: null }, now);
   const sent = await sendInvitations(prisma, { actorSlackUserId: from.id, draftId }, settings, now);
@@ -131,12 +138,14 @@ describe.each(DATABASE_KINDS)('limited admins, plain approvals, bound codes and 
     const organization = await start();
     await connect(app, organization.id, ADA, [PERMISSION.administrator, PERMISSION.viewSupport]);
     await connect(app, organization.id, CARL, [PERMISSION.assignAuthorizedCallers]);
-    await invite(app, CARL, organization.id, ADA.email, [PERMISSION.authorizedCallerActions]);
+    await invite(app, CARL, organization.id, ADA.email, [PERMISSION.viewSupport, PERMISSION.authorizedCallerActions], { supportLevel: 'STANDARD', callerLevel: null });
     const code = codeIn(postsIn(app, ADA.id).at(-1)!);
     const reply = await app.driver.slashCommand({ userId: ADA.id, text: `accept ${code}` });
     expect(JSON.stringify(reply.body)).toContain('You accepted the invitation');
-    // Carl's invitation grants caller actions and takes away view_support (in his scope), but not Administrator.
-    expect(await heldBy(app, ADA, organization.id)).toEqual([PERMISSION.administrator, PERMISSION.authorizedCallerActions].sort());
+    // Carl's invitation decides the support permissions only; Ada stays an Administrator.
+    expect(await heldBy(app, ADA, organization.id)).toEqual([PERMISSION.administrator, PERMISSION.authorizedCallerActions, PERMISSION.viewSupport].sort());
+    const connection = await app.db.database.prisma.connection.findFirstOrThrow({ where: { member: { slackUserId: ADA.id } } });
+    expect(connection.callerSupportLevel).toBe('STANDARD');
   });
 
   it('asks for confirmation, naming what is lost, before `/access accept` takes permissions away', async () => {
@@ -147,7 +156,7 @@ describe.each(DATABASE_KINDS)('limited admins, plain approvals, bound codes and 
     expect(mrkdwnTexts(dm).join('\n')).toMatch(/You lose[^\n]*\n• \*Administrator\*/);
 
     const reply = await app.driver.slashCommand({ userId: ADA.id, text: `accept ${codeIn(dm)}` });
-    const body = reply.body as { text?: string; blocks?: unknown };
+    const body = JSON.parse(String(reply.body)) as { text?: string; blocks?: unknown };
     const shown = mrkdwnTexts(body).join('\n');
     expect(shown).toMatch(/You keep[^\n]*\n• \*Manage licensing\*/);
     expect(shown).toMatch(/You gain[^\n]*\n• \*Esri access\*/);
