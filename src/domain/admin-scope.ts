@@ -66,7 +66,8 @@ export function accessAfter(held: AccessTerms | null, offer: AccessTerms, scope:
   const inScope = new Set(scope);
   const before = new Set(held?.permissions ?? []);
   const kept = [...before].filter((key) => !inScope.has(key));
-  const permissions = inCatalogOrder([...kept, ...offer.permissions]);
+  // With nothing kept, the offer stands as it was written; merged lists go in catalog order.
+  const permissions = kept.length === 0 ? [...new Set(offer.permissions)] : inCatalogOrder([...kept, ...offer.permissions]);
   const after = new Set(permissions);
   const change: AccessChange = {
     keeps: permissions.filter((key) => before.has(key)),

@@ -547,7 +547,9 @@ export async function acceptInvitation(
       return {
         ok: false,
         refusal: 'wrong_account',
-        message: `This invitation is for ${invitation.email}, and your Slack account uses another address, so it can't be accepted by you. ${inviter} sent it; ask them to invite the address your Slack account uses.`,
+        message: input.acceptor.email
+          ? `This invitation is for ${invitation.email}, and your Slack account uses another address, so it can't be accepted by you. ${inviter} sent it; ask them to invite the address your Slack account uses.`
+          : `This invitation is for ${invitation.email}, and Gatehouse couldn't read the email address of your Slack account to check that it is yours. Try again in a moment, or ask ${inviter}, who sent it.`,
       };
     }
 

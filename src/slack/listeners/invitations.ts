@@ -20,7 +20,9 @@ const invitationCode = z
 
 /** The Slack profile Gatehouse needs from an invitee: their id, team, name and the email that binds the Accept button. */
 async function slackProfileOf(client: WebClient, userId: string, teamId: string | undefined): Promise<SlackProfile> {
-  const answer = await client.users.info({ user: userId });
+  // Without a profile there is no address to bind to: the service refuses and says why.
+  const answer = await client.users.info({ user: userId }).catch(() => null);
+  if (!answer) return { slackUserId: userId, slackTeamId: teamId ?? null, email: null };
   const profile = answer.user?.profile;
   return {
     slackUserId: userId,

@@ -285,11 +285,11 @@ function acceptCommand(slashCommand: string, code: string): string {
  * would lose: clicking it agrees to lose those, and nothing more.
  */
 export function acceptButtonValue(invitationId: number, code: string, confirmedLosses: readonly string[] = []): string {
-  return confirmedLosses.length > 0 ? `${invitationId}.${code}.${confirmedLosses.join(',')}` : `${invitationId}.${code}`;
+  return confirmedLosses.length > 0 ? `${invitationId}.${code}:${confirmedLosses.join(',')}` : `${invitationId}.${code}`;
 }
 
 /** Codes are base64url (see invitation-tokens.ts) and permission keys snake_case; anything else did not come from Gatehouse. */
-const ACCEPT_BUTTON_VALUE = /^([1-9]\d{0,15})\.([A-Za-z0-9_-]{1,256})(?:\.([a-z_]{1,64}(?:,[a-z_]{1,64}){0,31}))?$/;
+const ACCEPT_BUTTON_VALUE = /^([1-9]\d{0,15})\.([A-Za-z0-9_-]{1,256})(?::([a-z_]{1,64}(?:,[a-z_]{1,64}){0,31}))?$/;
 
 export function parseAcceptButtonValue(value: string): { invitationId: number; code: string; confirmedLosses: string[] } | null {
   const match = ACCEPT_BUTTON_VALUE.exec(value);

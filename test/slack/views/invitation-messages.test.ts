@@ -240,9 +240,17 @@ describe('hostile text', () => {
 
 describe('the Accept button value', () => {
   it('round-trips the invitation id and code', () => {
-    expect(parseAcceptButtonValue(acceptButtonValue(314, CODE))).toEqual({ invitationId: 314, code: CODE });
+    expect(parseAcceptButtonValue(acceptButtonValue(314, CODE))).toEqual({ invitationId: 314, code: CODE, confirmedLosses: [] });
     const [accept] = buttons(invitationDirectMessage(invitation({ invitationId: 9_007_199_254_740_991 })));
-    expect(parseAcceptButtonValue(accept?.value ?? '')).toEqual({ invitationId: 9_007_199_254_740_991, code: CODE });
+    expect(parseAcceptButtonValue(accept?.value ?? '')).toEqual({ invitationId: 9_007_199_254_740_991, code: CODE, confirmedLosses: [] });
+  });
+
+  it('carries the permissions the invitee was shown they would lose', () => {
+    expect(parseAcceptButtonValue(acceptButtonValue(314, CODE, ['administrator', 'manage_licensing']))).toEqual({
+      invitationId: 314,
+      code: CODE,
+      confirmedLosses: ['administrator', 'manage_licensing'],
+    });
   });
 
   it.each([
@@ -261,6 +269,9 @@ describe('the Accept button value', () => {
     `314.${CODE}\n`,
     `314.${'a'.repeat(257)}`,
     '314.<@U999>',
+    `314.${CODE}:`,
+    `314.${CODE}:Administrator`,
+    `314.${CODE}:a,,b`,
   ])('rejects %j', (value) => {
     expect(parseAcceptButtonValue(value)).toBeNull();
   });
