@@ -178,6 +178,31 @@ describe.each(DATABASE_KINDS)('limited admins, plain approvals, bound codes and 
     expect(await heldBy(app, ADA, organization.id)).toEqual([PERMISSION.esriAccess, PERMISSION.manageLicensing].sort());
   });
 
+  it('asks again when an edit since the DM was drawn makes accepting take permissions away, and a limited admin\'s edit narrows what it may change', async () => {
+    const organization = await start();
+    await connect(app, organization.id, ADA, [PERMISSION.administrator, PERMISSION.manageLicensing]);
+    await connect(app, organization.id, TINA, [PERMISSION.assignTraining]);
+    const invitationId = await invite(app, TINA, organization.id, ADA.email, [PERMISSION.eLearning]);
+    const dm = postsIn(app, ADA.id).at(-1)!;
+    expect(mrkdwnTexts(dm).join('\n')).not.toContain('You lose');
+    const { prisma } = app.db.database;
+    // Bob, an Administrator, edits it: what accepting changes is now his to decide, all of it.
+    const edit = (by: Person, permissions: string[]) =>
+      editInvitation(prisma, { actorSlackUserId: by.id, invitationId, permissions, tags: [], endsOn: null, caller: null, note: null }, new Date());
+    expect(await edit(BOB, [PERMISSION.eLearning])).toEqual({ ok: true });
+
+    await app.driver.clickButton({ userId: ADA.id, actionId: ACTION.acceptInvitation, message: dm });
+    await waitUntil(() => toldTo(app, ADA).includes('takes permissions away'), 'the question');
+    expect(await heldBy(app, ADA, organization.id)).toEqual([PERMISSION.administrator, PERMISSION.manageLicensing].sort());
+    expect(await prisma.invitation.count({ where: { status: 'PENDING' } })).toBe(1);
+
+    // Tina edits it again: her edit makes it change only what her scope covers.
+    expect(await edit(TINA, [PERMISSION.eLearning])).toEqual({ ok: true });
+    await app.driver.clickButton({ userId: ADA.id, actionId: ACTION.acceptInvitation, message: dm });
+    await waitUntil(async () => (await prisma.invitation.count({ where: { status: 'ACCEPTED' } })) === 1, 'the accept');
+    expect(await heldBy(app, ADA, organization.id)).toEqual([PERMISSION.administrator, PERMISSION.eLearning, PERMISSION.manageLicensing].sort());
+  });
+
   it('prefills the Approve form with the member\'s end date, start date and tags, and a plain Approve keeps them', async () => {
     const organization = await start();
     const connectionId = await connect(app, organization.id, RITA, [PERMISSION.esriAccess], { startsOn: '2026-01-05', endsOn: '2099-06-30', tags: ['contractor', 'gis'] });
