@@ -114,4 +114,4 @@ export function classifyAddresses(
 }
 
 /** Why a presented code does not work, worded for the person who typed or clicked it. */
-export type CodeRefusal = 'unknown' | 'used' | 'revoked' | 'expired' | 'wrong_account' | 'throttled';
+export type CodeRefusal = 'unknown' | 'used' | 'revoked' | 'expired' | 'wrong_account' | 'own_access' | 'throttled';

@@ -17,6 +17,8 @@ export const LOG_ACTION = {
   invitationEdited: 'invitation.edited',
   invitationRevoked: 'invitation.revoked',
   invitationAccepted: 'invitation.accepted',
+  /** Someone whose Slack address is not the invited one tried to accept it. */
+  invitationRefusedWrongAccount: 'invitation.refused_wrong_account',
   invitationExpired: 'invitation.expired',
   connectionExpired: 'connection.expired',
   connectionRemoved: 'connection.removed',

@@ -4,8 +4,10 @@ import {
   adminRolesOf,
   effectivePermissions,
   isConnectionEffective,
+  mayChangeAccessOf,
   mayDecideRequest,
   mayTriage,
+  OWN_ACCESS_RULE,
   mayWithdrawRequest,
   type ConnectionFacts,
 } from './policy.js';
@@ -68,5 +70,18 @@ describe('deciding a request', () => {
     expect(mayWithdrawRequest(7, request)).toEqual({ allowed: true });
     expect(mayWithdrawRequest(3, request).allowed).toBe(false);
     expect(mayWithdrawRequest(null, request).allowed).toBe(false);
+  });
+});
+
+describe("changing someone's access", () => {
+  it('refuses a change to one\'s own access, whether known by member or by address', () => {
+    expect(mayChangeAccessOf({ memberId: 3, email: null }, { memberId: 3, email: null })).toEqual({ allowed: false, reason: OWN_ACCESS_RULE });
+    expect(mayChangeAccessOf({ memberId: 3, email: 'Ada@Example.com' }, { memberId: null, email: 'ada@example.com' }).allowed).toBe(false);
+    expect(OWN_ACCESS_RULE).toMatch(/another Administrator/);
+  });
+
+  it("allows a change to someone else's access", () => {
+    expect(mayChangeAccessOf({ memberId: 3, email: 'ada@example.com' }, { memberId: 4, email: 'bob@example.com' })).toEqual({ allowed: true });
+    expect(mayChangeAccessOf({ memberId: 3, email: null }, { memberId: null, email: null })).toEqual({ allowed: true });
   });
 });

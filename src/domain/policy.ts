@@ -83,3 +83,25 @@ export function mayWithdrawRequest(actorMemberId: number | null, request: Reques
     ? ALLOWED
     : refuse('Only the person who asked can withdraw a request.');
 }
+
+/** Someone whose access a change touches, or who makes it: either may be known only by an address. */
+export interface PersonFacts {
+  memberId: number | null;
+  email: string | null;
+}
+
+export const OWN_ACCESS_RULE =
+  "Nobody changes their own access: changes to your own end date or permissions need another Administrator.";
+
+function samePerson(actor: PersonFacts, subject: PersonFacts): boolean {
+  if (actor.memberId !== null && actor.memberId === subject.memberId) return true;
+  return actor.email !== null && subject.email !== null && actor.email.toLowerCase() === subject.email.toLowerCase();
+}
+
+/**
+ * As with deciding one's own request, a change to someone's own end date or permissions (an end
+ * date moved, an invitation to their own address edited or accepted) needs another Administrator.
+ */
+export function mayChangeAccessOf(actor: PersonFacts, subject: PersonFacts): PolicyDecision {
+  return samePerson(actor, subject) ? refuse(OWN_ACCESS_RULE) : ALLOWED;
+}

@@ -184,8 +184,20 @@ export interface InvitationMessageModel {
   caller: CallerSettings | null;
   personalMessage: string | null;
   expiresAt: Date;
+  /**
+   * For someone already connected, what accepting does to what they hold, as it stands when the
+   * message is drawn; absent for a preview or someone new.
+   */
+  change?: PermissionChangeInfo | null;
   /** The invitation code in plain text. It exists only while the message is being delivered. */
   code: string;
+}
+
+/** What a change does to someone's permissions, each list in catalog order. */
+export interface PermissionChangeInfo {
+  keeps: PermissionInfo[];
+  gains: PermissionInfo[];
+  loses: PermissionInfo[];
 }
 
 /** Invitees Gatehouse could reach neither in Slack nor by email; their admin hands the codes over. */

@@ -25,6 +25,7 @@ import {
   grantablePermissions,
   hasAnyAdminRole,
   INVITATION_TEXT_LIMIT,
+  isAuthorizedCallerInvitation,
   mayGrant,
   mayInvite,
   type CodeRefusal,
@@ -39,7 +40,8 @@ import {
 } from '../domain/invitation-tokens.js';
 import type { OutboxItem } from '../domain/outbox-messages.js';
 import { connectionSnapshot, LOG_ACTION } from '../domain/permissions-log.js';
-import { adminRolesOf, type AdminRoles } from '../domain/policy.js';
+import { accessAfter, lossesConfirmed, recordedScope, scopeOf, type AccessChange, type AccessTerms } from '../domain/admin-scope.js';
+import { adminRolesOf, isConnectionEffective, mayChangeAccessOf, type AdminRoles } from '../domain/policy.js';
 import {
   INVITATION_LANGUAGES,
   type AcceptedInvitation,
@@ -50,6 +52,7 @@ import {
   type InviteDraftModel,
   type InviteStepModel,
   type OrganizationSummary,
+  type PermissionChangeInfo,
   type PermissionInfo,
 } from '../domain/read-models.js';
 import { memberFor, type SlackProfile } from './members.js';
@@ -338,6 +341,7 @@ const INVITATION_COLUMNS = [
   'logNote',
   'callerSupportLevel',
   'callerLevel',
+  'scope',
   'tokenHash',
   'status',
   'invitedById',
@@ -401,6 +405,7 @@ export async function sendInvitations(
         choices.logNote,
         caller?.supportLevel ?? null,
         caller?.callerLevel ?? null,
+        JSON.stringify(scopeOf(admin.roles)),
         hashInvitationToken(codes.get(address)!),
         'PENDING',
         admin.member.id,
@@ -458,16 +463,36 @@ export async function discardDraft(prisma: Db, input: { actorSlackUserId: string
 
 export type AcceptResult =
   | { ok: true; organization: OrganizationSummary; permissions: string[] }
-  | { ok: false; refusal: CodeRefusal; message: string };
+  | { ok: false; refusal: CodeRefusal; message: string }
+  /** Accepting would take permissions away that the person has not agreed to lose yet. */
+  | { ok: false; refusal: 'confirm'; invitationId: number; organization: OrganizationSummary; change: AccessChange };
+
+/** What someone effectively holds in an organization now, as the scope rule reads it; null when not connected. */
+function heldAccess(
+  connection: (Parameters<typeof connectionFacts>[0] & { tags: unknown; startsOn: string | null; endsOn: string | null }) | null | undefined,
+  now: Date,
+): AccessTerms | null {
+  if (!connection || !isConnectionEffective(connectionFacts(connection), now)) return null;
+  return { permissions: connectionFacts(connection).permissions, tags: stringList(connection.tags), startsOn: connection.startsOn, endsOn: connection.endsOn };
+}
+
+/** What an invitation offers, and within which scope, as it is stored. */
+function invitationOffer(invitation: { permissions: unknown; tags: unknown; startsOn: string | null; endsOn: string | null; scope: unknown }) {
+  const permissions = stringList(invitation.permissions);
+  const offer: AccessTerms = { permissions, tags: stringList(invitation.tags), startsOn: invitation.startsOn, endsOn: invitation.endsOn };
+  return { offer, scope: recordedScope(invitation.scope, permissions) };
+}
 
 /**
- * Connects the person an invitation was for. A code from the Accept button is bound to the
- * invitee's Slack account: the email on their Slack profile must be the invited address. Wrong
- * codes are counted per person, and too many in a short time make them wait.
+ * Connects the person an invitation was for. Every code is bound to the invitee's Slack account:
+ * the email on their Slack profile must be the invited address, and other accounts are refused
+ * and logged. Wrong codes are counted per person, and too many in a short time make them wait.
+ * Accepting changes only what the invitation's scope covers; when it would take permissions away,
+ * the person must have agreed to lose them (`confirmedLosses`) after being shown what changes.
  */
 export async function acceptInvitation(
   prisma: Db,
-  input: { code: string; acceptor: SlackProfile; fromButton: { invitationId: number } | null },
+  input: { code: string; acceptor: SlackProfile; fromButton: { invitationId: number } | null; confirmedLosses?: readonly string[] },
   now: Date,
 ): Promise<AcceptResult> {
   return prisma.$transaction(async (tx) => {
@@ -484,7 +509,7 @@ export async function acceptInvitation(
     }
     const invitation = await tx.invitation.findUnique({
       where: { tokenHash: hashInvitationToken(input.code) },
-      include: { organization: true },
+      include: { organization: true, invitedBy: true },
     });
     if (!invitation || (input.fromButton && input.fromButton.invitationId !== invitation.id)) {
       await tx.invitationCodeAttempt.create({ data: { slackUserId: input.acceptor.slackUserId, createdAt: now } });
@@ -508,31 +533,50 @@ export async function acceptInvitation(
         message: `This invitation to ${organizationName} expired on ${calendarDateIn(invitation.expiresAt, invitation.organization.timeZone)}. Ask an administrator to resend it.`,
       };
     }
-    if (input.fromButton && input.acceptor.email?.toLowerCase() !== invitation.email) {
+    const inviter = invitation.invitedBy.displayName;
+    if (input.acceptor.email?.toLowerCase() !== invitation.email) {
+      const known = await tx.member.findUnique({ where: { slackUserId: input.acceptor.slackUserId } });
+      await appendLogEntry(tx, {
+        organizationId: invitation.organizationId,
+        actorId: known?.id ?? null,
+        subjectEmail: invitation.email,
+        action: LOG_ACTION.invitationRefusedWrongAccount,
+        after: { invitationId: invitation.id, slackUserId: input.acceptor.slackUserId, slackEmail: input.acceptor.email?.toLowerCase() ?? null },
+        createdAt: now,
+      });
       return {
         ok: false,
         refusal: 'wrong_account',
-        message: `This invitation is for ${invitation.email}, and your Slack account uses another address, so it can't be accepted from here. If the invitation is yours, type \`/access accept\` with the code from it.`,
+        message: input.acceptor.email
+          ? `This invitation is for ${invitation.email}, and your Slack account uses another address, so it can't be accepted by you. ${inviter} sent it; ask them to invite the address your Slack account uses.`
+          : `This invitation is for ${invitation.email}, and Gatehouse couldn't read the email address of your Slack account to check that it is yours. Try again in a moment, or ask ${inviter}, who sent it.`,
       };
     }
 
     const acceptor = await memberFor(tx, input.acceptor);
+    const own = mayChangeAccessOf({ memberId: invitation.invitedById, email: invitation.invitedBy.email }, { memberId: acceptor.id, email: invitation.email });
+    if (!own.allowed) return { ok: false, refusal: 'own_access', message: `${own.reason} You sent this invitation yourself, so another Administrator has to invite you.` };
     const organization = invitation.organization;
     const [existing] = await connectionsTo(tx, organization.id, [acceptor.id]);
     const before = existing && existing.status !== 'REMOVED' ? existing : null;
-    const permissions = stringList(invitation.permissions);
-    const tags = stringList(invitation.tags);
-    const caller = callerOf(invitation);
+    const { offer, scope } = invitationOffer(invitation);
+    const outcome = accessAfter(heldAccess(before, now), offer, scope);
+    if (!lossesConfirmed(outcome.change, input.confirmedLosses ?? [])) {
+      return { ok: false, refusal: 'confirm', invitationId: invitation.id, organization: organizationSummary(organization), change: outcome.change };
+    }
+    const { permissions, tags, startsOn, endsOn } = outcome;
+    // Caller settings outside the invitation's reach stay with the support permissions they belong to.
+    const caller = outcome.keepsOtherAccess && !isAuthorizedCallerInvitation(offer.permissions) ? undefined : callerOf(invitation);
     await activateConnection(tx, {
       organizationId: organization.id,
       memberId: acceptor.id,
       existing: existing ?? null,
       permissions,
       tags,
-      startsOn: invitation.startsOn,
-      startsAt: invitation.startsOn ? startOfDayIn(invitation.startsOn, organization.timeZone) : null,
-      endsOn: invitation.endsOn,
-      endsAt: invitation.endsOn ? endOfDayIn(invitation.endsOn, organization.timeZone) : null,
+      startsOn,
+      startsAt: startsOn ? startOfDayIn(startsOn, organization.timeZone) : null,
+      endsOn,
+      endsAt: endsOn ? endOfDayIn(endsOn, organization.timeZone) : null,
       caller,
       connectedById: invitation.invitedById,
       at: now,
@@ -547,7 +591,7 @@ export async function acceptInvitation(
       before: before
         ? { ...connectionSnapshot({ ...before, permissions: before.permissions.map((grant) => grant.permissionKey) }), invitationId: invitation.id }
         : { invitationId: invitation.id },
-      after: { ...connectionSnapshot({ status: 'ACTIVE', permissions, tags, startsOn: invitation.startsOn, endsOn: invitation.endsOn }), invitationId: invitation.id },
+      after: { ...connectionSnapshot({ status: 'ACTIVE', permissions, tags, startsOn, endsOn }), invitationId: invitation.id },
       note: invitation.logNote,
       createdAt: now,
     });
@@ -632,6 +676,8 @@ export async function editInvitation(
 ): Promise<StepCheck> {
   return prisma.$transaction(async (tx) => {
     const { invitation, admin } = await managedInvitation(tx, input.actorSlackUserId, input.invitationId, now);
+    const own = mayChangeAccessOf({ memberId: admin.member.id, email: admin.member.email }, { memberId: null, email: invitation.email });
+    if (!own.allowed) throw new DomainError('own_access', own.reason);
     const permissions = [...new Set(input.permissions)];
     const errors = {
       ...checkInvitationGrant({ permissions, addressCount: 1, caller: input.caller }, admin.roles),
@@ -642,7 +688,8 @@ export async function editInvitation(
     const tags = input.tags.slice(0, INVITATION_TEXT_LIMIT.tags);
     await tx.invitation.update({
       where: { id: invitation.id },
-      data: { permissions, tags, startsOn: input.startsOn ?? null, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null, updatedAt: now },
+      // What accepting may change is now the editor's to decide, within the editor's own scope.
+      data: { permissions, tags, startsOn: input.startsOn ?? null, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null, scope: scopeOf(admin.roles), updatedAt: now },
     });
     await appendLogEntry(tx, {
       organizationId: invitation.organizationId,
@@ -775,7 +822,15 @@ function invitationSummary(
 export async function invitationToDeliver(prisma: Db, invitationId: number, now: Date) {
   const row = await prisma.invitation.findUnique({ where: { id: invitationId }, include: { organization: true, invitedBy: true } });
   if (!row || row.status !== 'PENDING' || isInvitationExpired(row.expiresAt, now)) return null;
-  const summary = invitationSummary(row, permissionCatalog());
+  const catalog = permissionCatalog();
+  const summary = invitationSummary(row, catalog);
+  const existing = await prisma.connection.findFirst({
+    where: { organizationId: row.organizationId, status: { not: 'REMOVED' }, member: { email: row.email } },
+    include: { permissions: { select: { permissionKey: true } } },
+  });
+  const held = heldAccess(existing, now);
+  const { offer, scope } = invitationOffer(row);
+  const change = held ? accessAfter(held, offer, scope).change : null;
   return {
     tokenHash: row.tokenHash,
     inviteeEmail: row.email,
@@ -790,6 +845,11 @@ export async function invitationToDeliver(prisma: Db, invitationId: number, now:
       caller: summary.caller,
       personalMessage: row.personalMessage,
       expiresAt: row.expiresAt,
+      change: change ? permissionChangeInfo(change, catalog) : null,
     },
   };
+}
+
+export function permissionChangeInfo(change: AccessChange, catalog: PermissionInfo[]): PermissionChangeInfo {
+  return { keeps: permissionsFor(change.keeps, catalog), gains: permissionsFor(change.gains, catalog), loses: permissionsFor(change.loses, catalog) };
 }

@@ -9,7 +9,7 @@ import { enqueue, enqueueOnce } from './outbox.js';
 import { administratorsOf, connectionFacts, organizationSummary, personSummary } from './read-models.js';
 import { calendarDateIn, endOfDayIn, isCalendarDate } from '../domain/dates.js';
 import { DomainError } from '../domain/errors.js';
-import { adminRolesOf } from '../domain/policy.js';
+import { adminRolesOf, mayChangeAccessOf } from '../domain/policy.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -344,6 +344,8 @@ export async function changeEndDate(
     if (!actorConnection || !adminRolesOf(connectionFacts(actorConnection), now).administrator) {
       throw new DomainError('forbidden', `Only Administrators of ${connection.organization.name} can change end dates there.`);
     }
+    const own = mayChangeAccessOf({ memberId: actorConnection.memberId, email: null }, { memberId: connection.memberId, email: null });
+    if (!own.allowed) throw new DomainError('own_access', own.reason);
     if (connection.status === 'REMOVED' || connection.status === 'SUSPENDED') {
       throw new DomainError('not_restorable', 'This person is no longer connected; invite them again instead.');
     }

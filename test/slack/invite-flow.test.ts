@@ -249,7 +249,7 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     expect((edited.permissions as string[]).slice().sort()).toEqual([PERMISSION.downloadSoftware, PERMISSION.esriAccess]);
     expect(edited.tags).toEqual(['field']);
     // What Rita gets on accepting is the invitation as edited.
-    app.emulator.addUser(person('U0RITA', 'Rita Invitee'));
+    app.emulator.addUser({ ...person('U0RITA', 'Rita Invitee'), email: 'rita@example.org' });
     const accepted = await app.driver.slashCommand({ userId: 'U0RITA', text: `accept ${ritaCode}` });
     expect(bodyText(accepted.body)).toContain('You accepted the invitation');
     const ritaMember = await prisma.member.findUniqueOrThrow({ where: { slackUserId: 'U0RITA' } });

@@ -52,7 +52,7 @@ export function registerAccessCommand(app: App, context: GatehouseContext): void
           return;
         case 'accept': {
           const reply = await acceptFromCommand(client, context, { userId, teamId, args });
-          await ack(reply.ok ? { response_type: 'ephemeral', ...reply.message } : { response_type: 'ephemeral', text: reply.text });
+          await ack({ response_type: 'ephemeral', ...('message' in reply ? reply.message : { text: reply.text }) });
           return;
         }
         case 'invite': {

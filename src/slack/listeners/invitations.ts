@@ -2,14 +2,14 @@ import type { ListenerRouter } from '../listener-router.js';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
-import { acceptInvitation } from '../../services/invitations.js';
+import { acceptInvitation, permissionChangeInfo, type AcceptResult } from '../../services/invitations.js';
 import type { SlackProfile } from '../../services/members.js';
 import { permissionCatalog, permissionsFor } from '../../services/read-models.js';
 import type { GatehouseContext } from '../context.js';
 import { ACTION } from '../views/ids.js';
-import { acceptedMessage, acceptUsageText } from '../views/invitation-replies.js';
+import { acceptedMessage, acceptUsageText, confirmAcceptMessage } from '../views/invitation-replies.js';
 import { parseAcceptButtonValue } from '../views/invitation-messages.js';
-import { refreshProfileLater, tellPrivately } from './access-requests.js';
+import { tellPrivately } from './access-requests.js';
 
 /** Invitation codes are base64url; anything else cannot be one, whatever was pasted around it. */
 const invitationCode = z
@@ -20,7 +20,9 @@ const invitationCode = z
 
 /** The Slack profile Gatehouse needs from an invitee: their id, team, name and the email that binds the Accept button. */
 async function slackProfileOf(client: WebClient, userId: string, teamId: string | undefined): Promise<SlackProfile> {
-  const answer = await client.users.info({ user: userId });
+  // Without a profile there is no address to bind to: the service refuses and says why.
+  const answer = await client.users.info({ user: userId }).catch(() => null);
+  if (!answer) return { slackUserId: userId, slackTeamId: teamId ?? null, email: null };
   const profile = answer.user?.profile;
   return {
     slackUserId: userId,
@@ -30,9 +32,18 @@ async function slackProfileOf(client: WebClient, userId: string, teamId: string 
   };
 }
 
-export type AcceptReply = { ok: true; message: ReturnType<typeof acceptedMessage> } | { ok: false; text: string };
+type Message = { text: string; blocks?: ReturnType<typeof acceptedMessage>['blocks'] };
 
-/** `/access accept CODE`: the code itself is the proof, so no account binding applies. */
+export type AcceptReply = { ok: true; message: ReturnType<typeof acceptedMessage> } | { ok: false; text: string } | { ok: false; message: Message };
+
+/** A refusal as the person is told it: a sentence, or what they would lose and a button to go ahead. */
+function refusalOf(result: Extract<AcceptResult, { ok: false }>, code: string): Message {
+  if (result.refusal !== 'confirm') return { text: result.message };
+  const change = permissionChangeInfo(result.change, permissionCatalog());
+  return confirmAcceptMessage({ invitationId: result.invitationId, code, organization: result.organization, change });
+}
+
+/** `/access accept CODE`: bound to the invitee's Slack account by its email, as the Accept button is. */
 export async function acceptFromCommand(
   client: WebClient,
   context: GatehouseContext,
@@ -41,10 +52,10 @@ export async function acceptFromCommand(
   const code = invitationCode.safeParse(input.args.join(''));
   if (input.args.length === 0) return { ok: false, text: acceptUsageText() };
   if (!code.success) return { ok: false, text: "That doesn't look like an invitation code. Copy the whole code from your invitation and try again." };
-  const result = await acceptInvitation(context.prisma, { code: code.data, acceptor: { slackUserId: input.userId, slackTeamId: input.teamId }, fromButton: null }, context.now());
-  if (!result.ok) return { ok: false, text: result.message };
+  const acceptor = await slackProfileOf(client, input.userId, input.teamId);
+  const result = await acceptInvitation(context.prisma, { code: code.data, acceptor, fromButton: null }, context.now());
+  if (!result.ok) return result.refusal === 'confirm' ? { ok: false, message: refusalOf(result, code.data) } : { ok: false, text: result.message };
   context.wakeOutbox();
-  refreshProfileLater(client, context, input.userId, input.teamId);
   return { ok: true, message: acceptedMessage({ organization: result.organization, permissions: permissionsFor(result.permissions, permissionCatalog()) }) };
 }
 
@@ -60,15 +71,23 @@ export function registerInvitations(router: ListenerRouter, context: GatehouseCo
     }
     try {
       const acceptor = await slackProfileOf(client, body.user.id, body.user.team_id);
-      const result = await acceptInvitation(context.prisma, { code: value.code, acceptor, fromButton: { invitationId: value.invitationId } }, context.now());
+      const result = await acceptInvitation(
+        context.prisma,
+        { code: value.code, acceptor, fromButton: { invitationId: value.invitationId }, confirmedLosses: value.confirmedLosses },
+        context.now(),
+      );
       if (!result.ok) {
-        await tellPrivately(client, body.user.id, channelId, result.message);
+        const refusal = refusalOf(result, value.code);
+        if (refusal.blocks) await client.chat.postMessage({ channel: body.user.id, text: refusal.text, blocks: refusal.blocks });
+        else await tellPrivately(client, body.user.id, channelId, refusal.text);
         return;
       }
       context.wakeOutbox();
       const accepted = acceptedMessage({ organization: result.organization, permissions: permissionsFor(result.permissions, permissionCatalog()) });
       const messageTs = body.message?.ts ?? body.container?.message_ts;
-      if (channelId && messageTs) await client.chat.update({ channel: channelId, ts: messageTs, ...accepted });
+      // An ephemeral message (the confirmation `/access accept` showed) cannot be updated; a DM says it instead.
+      const ephemeral = body.container?.is_ephemeral === true;
+      if (channelId && messageTs && !ephemeral) await client.chat.update({ channel: channelId, ts: messageTs, ...accepted });
       else await client.chat.postMessage({ channel: body.user.id, ...accepted });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

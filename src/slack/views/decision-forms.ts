@@ -69,10 +69,25 @@ function replacementWarning(request: RequestCardModel): KnownBlock[] {
     ),
     context(
       mrkdwn(
-        '*Approving replaces their current permissions with exactly what is checked below.* What they hold now starts ticked; untick anything they should lose.',
+        '*Approving replaces their current permissions with exactly what is checked below.* What they hold now starts ticked; untick anything they should lose. ' +
+          (connection.status === 'ACTIVE'
+            ? 'Their start date, end date and tags start filled in as they are now, and approving keeps them unless you change them.'
+            : 'Their start date and tags start filled in as they are now; their access has ended, so approving restores it until the end date you set, if any.'),
       ),
     ),
   ];
+}
+
+/** What the date and tag fields start with: the member's current terms, so a plain Approve keeps them. */
+function currentTerms(request: RequestCardModel): { startsOn: string | null; endsOn: string | null; tags: string } {
+  const connection = request.currentConnection;
+  if (!connection) return { startsOn: null, endsOn: null, tags: '' };
+  return {
+    startsOn: connection.startsOn,
+    // An end date already passed cannot be chosen again; approving an expired member sets a new one.
+    endsOn: connection.status === 'ACTIVE' ? connection.endsOn : null,
+    tags: connection.tags.join(', '),
+  };
 }
 
 function grantChoices(model: ApproveFormModel): KnownBlock[] {
@@ -101,14 +116,20 @@ function grantChoices(model: ApproveFormModel): KnownBlock[] {
   return blocks;
 }
 
-function approvalDetails(): InputBlock[] {
+function approvalDetails(request: RequestCardModel): InputBlock[] {
+  const terms = currentTerms(request);
   return [
     {
       type: 'input',
       block_id: APPROVE_FORM_BLOCK.startsOn,
       optional: true,
       label: plain('Access starts on'),
-      element: { type: 'datepicker', action_id: INPUT_ACTION, placeholder: plain('Right away', LIMIT.placeholder) },
+      element: {
+        type: 'datepicker',
+        action_id: INPUT_ACTION,
+        placeholder: plain('Right away', LIMIT.placeholder),
+        ...(terms.startsOn ? { initial_date: terms.startsOn } : {}),
+      },
       hint: plain('Optional. Before this day (in the organization’s time zone) the person looks not connected.'),
     },
     {
@@ -116,7 +137,12 @@ function approvalDetails(): InputBlock[] {
       block_id: APPROVE_FORM_BLOCK.endsOn,
       optional: true,
       label: plain('Access ends on'),
-      element: { type: 'datepicker', action_id: INPUT_ACTION, placeholder: plain('No end date', LIMIT.placeholder) },
+      element: {
+        type: 'datepicker',
+        action_id: INPUT_ACTION,
+        placeholder: plain('No end date', LIMIT.placeholder),
+        ...(terms.endsOn ? { initial_date: terms.endsOn } : {}),
+      },
       hint: plain('Optional. Access lasts through the end of this day in the organization’s time zone; leave it empty to keep access open-ended.'),
     },
     {
@@ -129,6 +155,7 @@ function approvalDetails(): InputBlock[] {
         action_id: INPUT_ACTION,
         max_length: TEXT_LIMIT.tags * (TEXT_LIMIT.tag + 2),
         placeholder: plain('e.g. planning, contractor', LIMIT.placeholder),
+        ...(terms.tags ? { initial_value: terms.tags } : {}),
       },
       hint: plain(`Separate tags with commas (up to ${TEXT_LIMIT.tags}).`),
     },
@@ -156,7 +183,7 @@ export function approveFormView(model: ApproveFormModel, metadata: DecisionFormM
       ...replacementWarning(model.request),
       DIVIDER,
       ...grantChoices(model),
-      ...approvalDetails(),
+      ...approvalDetails(model.request),
       notifyInput(APPROVE_FORM_BLOCK.notify, 'A direct message with what you granted and your note.'),
     ],
   };

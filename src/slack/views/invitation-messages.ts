@@ -11,6 +11,7 @@ import type {
   InvitationLanguage,
   InvitationMessageModel,
   OrganizationSummary,
+  PermissionChangeInfo,
   PermissionInfo,
   PersonSummary,
 } from '../../domain/read-models.js';
@@ -69,6 +70,11 @@ interface InvitationStrings {
   typeCommand: string;
   codeIsPersonal: string;
   unexpected: string;
+  /** For someone already connected: what accepting does to what they hold now. */
+  changeHeading: string;
+  keeps: string;
+  gains: string;
+  loses: string;
 }
 
 /** French puts a non-breaking space before a colon. */
@@ -99,6 +105,10 @@ const STRINGS: Record<InvitationLanguage, InvitationStrings> = {
     typeCommand: 'In Slack, type this command in any conversation and send it:',
     codeIsPersonal: 'This code is yours alone: please do not share it.',
     unexpected: 'If you were not expecting this invitation, you can ignore this email.',
+    changeHeading: 'You are already connected. Accepting changes your permissions like this:',
+    keeps: 'You keep',
+    gains: 'You gain',
+    loses: 'You lose',
   },
   es: {
     locale: 'es',
@@ -124,6 +134,10 @@ const STRINGS: Record<InvitationLanguage, InvitationStrings> = {
     typeCommand: 'En Slack, escriba este comando en cualquier conversación y envíelo:',
     codeIsPersonal: 'Este código es solo para usted: no lo comparta con nadie.',
     unexpected: 'Si no esperaba esta invitación, puede ignorar este correo.',
+    changeHeading: 'Ya está conectado. Al aceptar, sus permisos cambian así:',
+    keeps: 'Conserva',
+    gains: 'Obtiene',
+    loses: 'Pierde',
   },
   fr: {
     locale: 'fr',
@@ -149,6 +163,10 @@ const STRINGS: Record<InvitationLanguage, InvitationStrings> = {
     typeCommand: `Dans Slack, tapez cette commande dans n'importe quelle conversation et envoyez-la${NBSP}:`,
     codeIsPersonal: `Ce code vous est personnel${NBSP}: ne le communiquez à personne.`,
     unexpected: "Si vous n'attendiez pas cette invitation, vous pouvez ignorer cet e-mail.",
+    changeHeading: `Vous êtes déjà connecté. En acceptant, vos autorisations changent ainsi${NBSP}:`,
+    keeps: 'Vous conservez',
+    gains: 'Vous obtenez',
+    loses: 'Vous perdez',
   },
 };
 
@@ -263,18 +281,40 @@ function acceptCommand(slashCommand: string, code: string): string {
 // The Accept button
 // ---------------------------------------------------------------------------------------------
 
-export function acceptButtonValue(invitationId: number, code: string): string {
-  return `${invitationId}.${code}`;
+/**
+ * The button carries the invitation, its code and the permissions the person was shown they
+ * would lose: clicking it agrees to lose those, and nothing more.
+ */
+export function acceptButtonValue(invitationId: number, code: string, confirmedLosses: readonly string[] = []): string {
+  return confirmedLosses.length > 0 ? `${invitationId}.${code}:${confirmedLosses.join(',')}` : `${invitationId}.${code}`;
 }
 
-/** Codes are base64url (see invitation-tokens.ts); anything else did not come from Gatehouse. */
-const ACCEPT_BUTTON_VALUE = /^([1-9]\d{0,15})\.([A-Za-z0-9_-]{1,256})$/;
+/** Codes are base64url (see invitation-tokens.ts) and permission keys snake_case; anything else did not come from Gatehouse. */
+const ACCEPT_BUTTON_VALUE = /^([1-9]\d{0,15})\.([A-Za-z0-9_-]{1,256})(?::([a-z_]{1,64}(?:,[a-z_]{1,64}){0,31}))?$/;
 
-export function parseAcceptButtonValue(value: string): { invitationId: number; code: string } | null {
+export function parseAcceptButtonValue(value: string): { invitationId: number; code: string; confirmedLosses: string[] } | null {
   const match = ACCEPT_BUTTON_VALUE.exec(value);
   if (!match?.[1] || !match[2]) return null;
   const invitationId = Number(match[1]);
-  return Number.isSafeInteger(invitationId) ? { invitationId, code: match[2] } : null;
+  return Number.isSafeInteger(invitationId) ? { invitationId, code: match[2], confirmedLosses: match[3]?.split(',') ?? [] } : null;
+}
+
+/** Keeps, gains and loses, each a heading over its permissions; empty lists are left out. */
+function changeLines(strings: Pick<InvitationStrings, 'keeps' | 'gains' | 'loses'>, change: PermissionChangeInfo): string {
+  const groups: Array<[string, PermissionInfo[]]> = [
+    [strings.keeps, change.keeps],
+    [strings.gains, change.gains],
+    [strings.loses, change.loses],
+  ];
+  return groups
+    .filter(([, permissions]) => permissions.length > 0)
+    .map(([heading, permissions]) => `*${heading}*\n${permissions.map((permission) => `• ${permissionEntry(permission, MRKDWN)}`).join('\n')}`)
+    .join('\n');
+}
+
+/** What accepting does to someone already connected, in English, for replies outside the invitation itself. */
+export function accessChangeText(change: PermissionChangeInfo): string {
+  return changeLines(STRINGS.en, change);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,12 +341,13 @@ export function invitationDirectMessage(model: InvitationMessageModel): Message 
     context(plain(personDetails(model.invitedBy))),
     ...(model.personalMessage?.trim() ? [personalMessageSection(strings.messageFrom(inviter), model.personalMessage)] : []),
     section(mrkdwn(`*${strings.grantsHeading}*\n${permissions}`)),
+    ...(model.change ? [section(mrkdwn(`${strings.changeHeading}\n${changeLines(strings, model.change)}`))] : []),
     ...(details.length > 0 ? [section(mrkdwn(details.join('\n')))] : []),
     actions(`invitation_${model.invitationId}`, [
       button({
         text: strings.acceptButton,
         actionId: ACTION.acceptInvitation,
-        value: acceptButtonValue(model.invitationId, model.code),
+        value: acceptButtonValue(model.invitationId, model.code, model.change?.loses.map((permission) => permission.key)),
         style: 'primary',
       }),
     ]),

@@ -77,6 +77,25 @@ describe('approveFormView', () => {
     expect(esri?.description?.text).toMatch(/hold this now/);
   });
 
+  it("starts with a connected member's start date, end date and tags, so a plain Approve keeps them", () => {
+    const form = approveFormView({ request: requestCard({ currentConnection: connection({ tags: ['planning', 'gis'] }) }), catalog: CATALOG }, METADATA);
+    expect(checkView(form, 'modal')).toEqual([]);
+    expect(input(form, APPROVE_FORM_BLOCK.startsOn)!.element.initial_date).toBe('2026-01-01');
+    expect(input(form, APPROVE_FORM_BLOCK.endsOn)!.element.initial_date).toBe('2099-12-31');
+    expect(input(form, APPROVE_FORM_BLOCK.tags)!.element.initial_value).toBe('planning, gis');
+    expect(allText(form)).toContain('approving keeps them unless you change them');
+    // Someone new starts with nothing filled in.
+    expect(input(view, APPROVE_FORM_BLOCK.endsOn)!.element.initial_date).toBeUndefined();
+    expect(input(view, APPROVE_FORM_BLOCK.tags)!.element.initial_value).toBeUndefined();
+  });
+
+  it('leaves out an end date already passed, and says approving restores the access', () => {
+    const form = approveFormView({ request: requestCard({ currentConnection: connection({ status: 'EXPIRED', endsOn: '2026-01-31' }) }), catalog: CATALOG }, METADATA);
+    expect(input(form, APPROVE_FORM_BLOCK.endsOn)!.element.initial_date).toBeUndefined();
+    expect(input(form, APPROVE_FORM_BLOCK.startsOn)!.element.initial_date).toBe('2026-01-01');
+    expect(allText(form)).toContain('their access has ended, so approving restores it');
+  });
+
   it('keeps user text inert and stays within limits for a maximal request', () => {
     const form = approveFormView(
       {

@@ -8,6 +8,7 @@ import {
 } from '../../../src/domain/read-models.js';
 import { checkMessage, countBlockTextCharacters } from '../../../src/sandbox/index.js';
 import { ACTION } from '../../../src/slack/views/ids.js';
+import { confirmAcceptMessage } from '../../../src/slack/views/invitation-replies.js';
 import {
   acceptButtonValue,
   invitationCodesMessage,
@@ -167,6 +168,22 @@ describe('invitationDirectMessage', () => {
     );
   });
 
+  it('tells someone already connected what they keep, gain and lose, and its button agrees to exactly those losses', () => {
+    const change = { keeps: permissions(PERMISSION.manageLicensing), gains: permissions(PERMISSION.esriAccess), loses: permissions(PERMISSION.administrator) };
+    const message = invitationDirectMessage(invitation({ change }));
+    expect(checkMessage(message)).toEqual([]);
+    const text = mrkdwnTexts(message).join('\n');
+    expect(text).toMatch(/You are already connected[^\n]*\n\*You keep\*\n• \*Manage licensing\*[^\n]*\n\*You gain\*\n• \*Esri access\*[^\n]*\n\*You lose\*\n• \*Administrator\*/);
+    const [accept] = buttons(message);
+    expect(parseAcceptButtonValue(accept?.value ?? '')).toMatchObject({ confirmedLosses: [PERMISSION.administrator] });
+    expect(allText(invitationDirectMessage(invitation({ language: 'es', change })))).toContain('Pierde');
+    // Nothing to lose, nothing to agree to; someone new gets no such section.
+    const keeps = invitationDirectMessage(invitation({ change: { ...change, loses: [] } }));
+    expect(mrkdwnTexts(keeps).join('\n')).not.toContain('You lose');
+    expect(parseAcceptButtonValue(buttons(keeps)[0]?.value ?? '')).toMatchObject({ confirmedLosses: [] });
+    expect(allText(invitationDirectMessage(invitation()))).not.toContain('already connected');
+  });
+
   it('leaves out the personal message, end date and caller details when there are none', () => {
     const message = invitationDirectMessage(invitation({ personalMessage: '  \n ', endsOn: null, caller: null }));
     expect(checkMessage(message)).toEqual([]);
@@ -247,9 +264,17 @@ describe('hostile text', () => {
 
 describe('the Accept button value', () => {
   it('round-trips the invitation id and code', () => {
-    expect(parseAcceptButtonValue(acceptButtonValue(314, CODE))).toEqual({ invitationId: 314, code: CODE });
+    expect(parseAcceptButtonValue(acceptButtonValue(314, CODE))).toEqual({ invitationId: 314, code: CODE, confirmedLosses: [] });
     const [accept] = buttons(invitationDirectMessage(invitation({ invitationId: 9_007_199_254_740_991 })));
-    expect(parseAcceptButtonValue(accept?.value ?? '')).toEqual({ invitationId: 9_007_199_254_740_991, code: CODE });
+    expect(parseAcceptButtonValue(accept?.value ?? '')).toEqual({ invitationId: 9_007_199_254_740_991, code: CODE, confirmedLosses: [] });
+  });
+
+  it('carries the permissions the invitee was shown they would lose', () => {
+    expect(parseAcceptButtonValue(acceptButtonValue(314, CODE, ['administrator', 'manage_licensing']))).toEqual({
+      invitationId: 314,
+      code: CODE,
+      confirmedLosses: ['administrator', 'manage_licensing'],
+    });
   });
 
   it.each([
@@ -268,8 +293,26 @@ describe('the Accept button value', () => {
     `314.${CODE}\n`,
     `314.${'a'.repeat(257)}`,
     '314.<@U999>',
+    `314.${CODE}:`,
+    `314.${CODE}:Administrator`,
+    `314.${CODE}:a,,b`,
   ])('rejects %j', (value) => {
     expect(parseAcceptButtonValue(value)).toBeNull();
+  });
+});
+
+describe('confirmAcceptMessage', () => {
+  it('lists what accepting changes, keeps the organization name inert, and offers to go ahead losing just those', () => {
+    const change = { keeps: [], gains: permissions(PERMISSION.eLearning), loses: permissions(PERMISSION.administrator, PERMISSION.manageLicensing) };
+    const message = confirmAcceptMessage({ invitationId: 314, code: CODE, organization: organization({ name: EVIL, acronym: null }), change });
+    expect(checkMessage(message)).toEqual([]);
+    expectInert(message);
+    const text = mrkdwnTexts(message).join('\n');
+    expect(text).toContain('Nothing has changed yet');
+    expect(text).toMatch(/\*You gain\*\n• \*Access e-Learning\*[^\n]*\n\*You lose\*\n• \*Administrator\*[^\n]*\n• \*Manage licensing\*/);
+    const [accept] = buttons(message);
+    expect(accept?.action_id).toBe(ACTION.acceptInvitation);
+    expect(parseAcceptButtonValue(accept?.value ?? '')).toEqual({ invitationId: 314, code: CODE, confirmedLosses: [PERMISSION.administrator, PERMISSION.manageLicensing] });
   });
 });
 
