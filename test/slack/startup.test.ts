@@ -75,6 +75,16 @@ describe('start-up against Slack', () => {
     ).rejects.toThrow(new RegExp(`^Could not reach Slack: auth\\.test at ${url.replace(/\./g, '\\.')}auth\\.test failed`));
   });
 
+  it('names an unreachable PostgreSQL server by host and port instead of calling it unmigrated', async () => {
+    emulator = await startSlackEmulator({ token: BOT_TOKEN });
+    const port = await closedPort();
+    const unreachable: EmptyDatabase = { url: `postgresql://gatehouse:secret@127.0.0.1:${port}/gatehouse`, target: { provider: 'postgresql', url: '' }, drop: async () => undefined };
+    await expect(
+      startGatehouse(configFor(unreachable, emulator.url), { host: '127.0.0.1', logger: createLogger('silent'), scheduleJobs: false }),
+    ).rejects.toThrow(`cannot reach the PostgreSQL server at 127.0.0.1:${port}; check that it is running and that DATABASE_URL names the right host and port.`);
+    expect(emulator.calls).toEqual([]);
+  });
+
   it('asks Slack about the token once, and Bolt does not ask again', async () => {
     const app = await startTestApp('sqlite');
     try {
