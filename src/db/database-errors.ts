@@ -89,6 +89,9 @@ function sentenceFor(kind: string, cause: Partial<AdapterErrorCause>, target: Da
   }
 }
 
+/** Opening the file, or making its folder, failed: the path is wrong or not writable. */
+const SQLITE_OPEN_FAILURES = new Set(['SQLITE_CANTOPEN', 'SQLITE_READONLY', 'EEXIST', 'ENOTDIR', 'ENOENT', 'EACCES', 'EPERM', 'EROFS']);
+
 /** Prisma's codes for the same causes, for errors that carry no adapter error. */
 const PRISMA_CODE_KIND: Record<string, string> = {
   P1000: 'AuthenticationFailed',
@@ -113,8 +116,8 @@ export function describeDatabaseError(error: unknown, target: DatabaseTarget): s
     const meta = isRecord(error.meta) ? error.meta : {};
     return sentenceFor(PRISMA_CODE_KIND[error.code]!, { table: typeof meta.table === 'string' ? meta.table : undefined }, target);
   }
-  if (target.provider === 'sqlite' && isRecord(error) && error.code === 'SQLITE_CANTOPEN') {
-    return `cannot open the SQLite database at ${target.filePath}; check that its folder exists and is writable.`;
+  if (target.provider === 'sqlite' && isRecord(error) && typeof error.code === 'string' && SQLITE_OPEN_FAILURES.has(error.code)) {
+    return `cannot open the SQLite database at ${target.filePath} (${error.code}); check that DATABASE_URL names a file in a folder Gatehouse can write.`;
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
@@ -215,6 +216,14 @@ describe('the gatehouse CLI when the database is not there', () => {
     const result = await run('postgresql://gatehouse:secret@127.0.0.1:1/gatehouse', ...argv);
     expect(result).toMatchObject({ status: 2, out: [] });
     expect(result.err).toEqual(['gatehouse: cannot reach the PostgreSQL server at 127.0.0.1:1; check that it is running and that DATABASE_URL names the right host and port.']);
+  });
+
+  it('says an SQLite file cannot be opened where DATABASE_URL puts it', async () => {
+    const notAFolder = path.join(mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cli-')), 'plain-file');
+    writeFileSync(notAFolder, '');
+    const result = await run(`file:${notAFolder}/gatehouse.db`, 'org', 'list');
+    expect(result).toMatchObject({ status: 2, out: [] });
+    expect(result.err).toEqual([`gatehouse: cannot open the SQLite database at ${notAFolder}/gatehouse.db (EEXIST); check that DATABASE_URL names a file in a folder Gatehouse can write.`]);
   });
 
   it('says the database does not exist', async () => {
