@@ -2,10 +2,12 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadAppConfig, type AppConfig } from './config/env.js';
 import { openDatabase, databaseAnswers, type Database } from './db/client.js';
+import { DatabaseUnavailableError, withDatabaseCause } from './db/database-errors.js';
 import { describeDatabase, parseDatabaseUrl } from './db/database-url.js';
-import { applyPendingMigrations, pendingMigrations } from './db/migrations.js';
-import { createLogger, type Logger } from './logger.js';
-import { createSlackApp } from './slack/app.js';
+import { applyPendingMigrations, assertMigrated } from './db/migrations.js';
+import { createLogger, redactText, type Logger } from './logger.js';
+import { createSlackApp, slackClientOptions } from './slack/app.js';
+import { SlackUnavailableError, verifyBotToken } from './slack/bot-token.js';
 import type { GatehouseContext } from './slack/context.js';
 import { invitationSealingKey } from './domain/invitation-tokens.js';
 import { createMailer } from './mail/mailer.js';
@@ -39,22 +41,33 @@ export interface StartOptions {
 export async function startGatehouse(config: AppConfig, options: StartOptions = {}): Promise<RunningGatehouse> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const target = parseDatabaseUrl(config.DATABASE_URL);
-  if (target.provider === 'sqlite') {
-    // The embedded database is the app's own, so the app keeps it migrated; PostgreSQL is
-    // migrated once per release with `npm run db:migrate`, not by every replica.
-    const applied = await applyPendingMigrations(target);
-    if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
-  } else {
-    const pending = await pendingMigrations(target);
-    if (pending.length > 0) {
-      throw new Error(
-        `The database is missing ${pending.length} migration(s) (${pending.join(', ')}). Run \`npm run db:migrate\` with this DATABASE_URL before starting this version.`,
-      );
+  const database = await withDatabaseCause(target, async () => {
+    if (target.provider === 'sqlite') {
+      // The embedded database is the app's own, so the app keeps it migrated; PostgreSQL is
+      // migrated once per release with `npm run db:migrate`, not by every replica.
+      const applied = await applyPendingMigrations(target);
+      if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
+    } else {
+      await assertMigrated(target);
     }
+    const opened = await openDatabase(target);
+    try {
+      const catalog = await ensurePermissionCatalog(opened.prisma);
+      if (catalog.created + catalog.updated > 0) logger.info(catalog, 'stored the permission catalog');
+    } catch (error) {
+      await opened.close();
+      throw error;
+    }
+    return opened;
+  });
+  let bot;
+  try {
+    // Checked before Bolt is made: Bolt would otherwise call auth.test itself, with nobody awaiting it.
+    bot = await verifyBotToken(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger));
+  } catch (error) {
+    await database.close();
+    throw error;
   }
-  const database = await openDatabase(target);
-  const catalog = await ensurePermissionCatalog(database.prisma);
-  if (catalog.created + catalog.updated > 0) logger.info(catalog, 'stored the permission catalog');
   const now = options.now ?? (() => new Date());
   // Codes wait in the outbox sealed with a key only the app's configuration holds.
   const sealingKey = invitationSealingKey(config.SLACK_SIGNING_SECRET);
@@ -80,7 +93,7 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
     wakeOutbox: () => dispatcher.wake(),
   };
   const metrics = createMetrics({ prisma: database.prisma, now });
-  const slack = createSlackApp(config, logger, context);
+  const slack = createSlackApp(config, logger, context, bot);
   timeListeners(slack.app, metrics);
   const server = createHttpServer({
     slackReceiver: slack.httpReceiver,
@@ -169,6 +182,11 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error: unknown) => {
+    if (error instanceof SlackUnavailableError || error instanceof DatabaseUnavailableError) {
+      // A cause the operator can fix: one line saying what it is, not a stack.
+      console.error(redactText(`Gatehouse could not start: ${error.message}`));
+      process.exit(1);
+    }
     createLogger('error').fatal({ err: error }, 'Gatehouse failed to start');
     process.exit(1);
   });

@@ -2,10 +2,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadDatabaseConfig } from '../config/env.js';
 import { openDatabase, type Db } from '../db/client.js';
+import { DatabaseUnavailableError, withDatabaseCause } from '../db/database-errors.js';
 import { parseDatabaseUrl } from '../db/database-url.js';
-import { applyPendingMigrations } from '../db/migrations.js';
+import { applyPendingMigrations, assertMigrated } from '../db/migrations.js';
 import { DomainError } from '../domain/errors.js';
-import { seedPermissionCatalog, listPermissionCatalog } from '../services/catalog.js';
+import { ensurePermissionCatalog, seedPermissionCatalog, listPermissionCatalog } from '../services/catalog.js';
 import { addAdministrator, removeAdministrator } from '../services/administrators.js';
 import { DEFAULT_JOB_SETTINGS, JOBS, jobNamed, jobsStatus, runJobForTick } from '../jobs/jobs.js';
 import { parkedMessages, retryParkedMessages } from '../services/outbox.js';
@@ -253,10 +254,6 @@ const COMMANDS: Record<string, Command> = {
           io.out(JSON.stringify(permissions.map(({ key, name, description, adminScope }) => ({ key, name, description, adminScope })), null, 2));
           return;
         }
-        if (permissions.length === 0) {
-          io.out('The permission catalog is empty. Fill it with `gatehouse permissions seed`.');
-          return;
-        }
         for (const permission of permissions) {
           io.out(`${permission.key.padEnd(32)} ${permission.name}  [${permission.adminScope.toLowerCase()}]`);
           io.out(`${''.padEnd(32)} ${permission.description}`);
@@ -375,24 +372,40 @@ export async function runCli(argv: string[], io: CliIo, env?: Environment): Prom
   }
   const target = parseDatabaseUrl(databaseUrl);
   const migrating = `${group} ${action}` === 'db migrate';
-  // The embedded database is kept migrated by whoever opens it; a shared PostgreSQL database is
-  // migrated only when an operator asks, once per release.
-  if (migrating || target.provider === 'sqlite') {
-    const applied = await applyPendingMigrations(target);
-    if (applied.length > 0) io.out(`Applied migrations: ${applied.join(', ')}`);
-    else if (migrating) io.out('The database is up to date.');
-  }
-  const database = await openDatabase(target, { poolSize: 2 });
   try {
-    await work(database.prisma, io);
-    return 0;
+    return await withDatabaseCause(target, async () => {
+      // The embedded database is kept migrated by whoever opens it; a shared PostgreSQL database is
+      // migrated only when an operator asks, once per release.
+      if (migrating || target.provider === 'sqlite') {
+        const applied = await applyPendingMigrations(target);
+        if (applied.length > 0) io.out(`Applied migrations: ${applied.join(', ')}`);
+        else if (migrating) io.out('The database is up to date.');
+      } else {
+        await assertMigrated(target);
+      }
+      const database = await openDatabase(target, { poolSize: 2 });
+      try {
+        // Commands rely on the built-in catalog (`admin add` grants from it); `permissions seed`
+        // stores it itself and reports what it changed.
+        if (`${group} ${action}` !== 'permissions seed') await ensurePermissionCatalog(database.prisma);
+        await work(database.prisma, io);
+        return 0;
+      } catch (error) {
+        if (error instanceof DomainError) {
+          io.err(`gatehouse: ${error.message}`);
+          return 1;
+        }
+        throw error;
+      } finally {
+        await database.close();
+      }
+    });
   } catch (error) {
-    if (error instanceof DomainError) {
+    // The command was fine; the database could not be used. Status 2, like any other failure.
+    if (error instanceof DatabaseUnavailableError) {
       io.err(`gatehouse: ${error.message}`);
-      return 1;
+      return 2;
     }
     throw error;
-  } finally {
-    await database.close();
   }
 }

@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import { PROJECT_ROOT } from '../db/paths.js';
 
-/** The SQLite file used when DATABASE_URL is not set. */
+/** The SQLite file used when DATABASE_URL is not set, in the project's own folder wherever it is run from. */
 export const DEFAULT_SQLITE_URL = 'file:./data/gatehouse.db';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -84,11 +85,12 @@ function parseWith<Schema extends z.ZodType>(schema: Schema, env: Environment): 
 }
 
 /**
- * The process environment, with a `.env` file in the working directory filled in underneath it.
+ * The process environment, with the project's `.env` file (beside its package.json) filled in
+ * underneath it, so the CLI run from a subdirectory reads the same settings as the server.
  * Values already set in the environment win over the file.
  */
-export function readProcessEnvironment(cwd = process.cwd()): Environment {
-  const file = path.join(cwd, '.env');
+export function readProcessEnvironment(projectRoot = PROJECT_ROOT): Environment {
+  const file = path.join(projectRoot, '.env');
   const fromFile = existsSync(file) ? dotenv.parse(readFileSync(file)) : {};
   return { ...fromFile, ...process.env };
 }

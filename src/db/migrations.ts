@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { createAdapterFactory } from './adapters.js';
+import { DatabaseUnavailableError, describeDatabaseError, notMigratedMessage, withDatabaseCause } from './database-errors.js';
 import type { DatabaseTarget } from './database-url.js';
 import { MIGRATION_DIRS } from './paths.js';
 import { openSchemaEngine } from './schema-engine.js';
@@ -42,7 +43,7 @@ export function readMigrationList(migrationsDir: string): MigrationList {
 /** Names of the committed migrations the database has not finished applying. */
 export async function pendingMigrations(target: DatabaseTarget): Promise<string[]> {
   const committed = readMigrationList(MIGRATION_DIRS[target.provider]).migrationDirectories.map((entry) => entry.path);
-  const adapter = await createAdapterFactory(target, { poolSize: 1 }).connect();
+  const adapter = await withDatabaseCause(target, () => createAdapterFactory(target, { poolSize: 1 }).connect());
   try {
     const applied = await adapter.queryRaw({
       sql: 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
@@ -51,12 +52,32 @@ export async function pendingMigrations(target: DatabaseTarget): Promise<string[
     });
     const done = new Set(applied.rows.map((row) => String(row[0])));
     return committed.filter((name) => !done.has(name));
-  } catch {
-    // No migrations table yet: nothing has been applied.
-    return committed;
+  } catch (error) {
+    // No migrations table yet: nothing has been applied. Anything else (an unreachable server, a
+    // refused login) is not a database waiting for its migrations, and is reported as what it is.
+    if (isMissingTable(error)) return committed;
+    const described = describeDatabaseError(error, target);
+    throw described === undefined ? error : new DatabaseUnavailableError(described, { cause: error });
   } finally {
     await adapter.dispose();
   }
+}
+
+function isMissingTable(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'DriverAdapterError' &&
+    typeof error.cause === 'object' &&
+    error.cause !== null &&
+    'kind' in error.cause &&
+    error.cause.kind === 'TableDoesNotExist'
+  );
+}
+
+/** Refuses a database that lacks committed migrations, naming them and the command that applies them. */
+export async function assertMigrated(target: DatabaseTarget): Promise<void> {
+  const pending = await pendingMigrations(target);
+  if (pending.length > 0) throw new DatabaseUnavailableError(notMigratedMessage(pending));
 }
 
 /**

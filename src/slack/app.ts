@@ -1,7 +1,9 @@
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
 import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
-import { boltLoggerFrom } from './bolt-logger.js';
+import { boltLoggerFrom, boltLogLevelOf } from './bolt-logger.js';
+import type { BotIdentity } from './bot-token.js';
 import type { GatehouseContext } from './context.js';
 import { ListenerRouter } from './listener-router.js';
 import { registerAccessCommand } from './listeners/access-command.js';
@@ -23,9 +25,15 @@ export interface SlackApp {
 
 type SlackSettings = Pick<AppConfig, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;
 
-export function createSlackApp(config: SlackSettings, logger: Logger, context: GatehouseContext): SlackApp {
+/** The Web API client settings the app's clients share, so a check at start sees what the listeners will. */
+export function slackClientOptions(config: Pick<AppConfig, 'SLACK_API_URL'>, logger: Logger): WebClientOptions {
+  return { fetch: webApiTransport, logger: boltLoggerFrom(logger), ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}) };
+}
+
+/** `bot` comes from the token check at start, so Bolt need not call auth.test itself, unawaited. */
+export function createSlackApp(config: SlackSettings, logger: Logger, context: GatehouseContext, bot: BotIdentity): SlackApp {
   const boltLogger = boltLoggerFrom(logger);
-  const clientOptions = { fetch: webApiTransport, ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}) };
+  const clientOptions = slackClientOptions(config, logger);
   let receiver: Receiver;
   let httpReceiver: HTTPReceiver | undefined;
   let socketReceiver: SocketModeReceiver | undefined;
@@ -46,8 +54,11 @@ export function createSlackApp(config: SlackSettings, logger: Logger, context: G
   }
   const app = new App({
     token: config.SLACK_BOT_TOKEN,
+    botId: bot.botId,
+    botUserId: bot.botUserId,
     receiver,
     logger: boltLogger,
+    logLevel: boltLogLevelOf(logger),
     clientOptions,
     // Gatehouse keeps its state in the database; Bolt's in-memory conversation store would only
     // cost time on every request and differ between replicas.

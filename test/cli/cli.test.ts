@@ -1,5 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { PROJECT_ROOT } from '../../src/db/paths.js';
@@ -48,7 +52,9 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
     await empty.drop();
   });
 
-  it('seeds the permission catalog idempotently and lists it', async () => {
+  it('stores the permission catalog when it migrates, and seeds it idempotently and lists it', async () => {
+    expect(await db.prisma.permission.count()).toBe(PERMISSION_CATALOG.length);
+    await db.prisma.permission.deleteMany();
     expect(await cli('permissions', 'seed')).toMatchObject({ status: 0, out: ['Permission catalog seeded: 11 added, 0 brought up to date.'] });
     expect((await cli('permissions', 'seed')).out).toEqual(['Permission catalog seeded: 0 added, 11 brought up to date.']);
     const stored = await db.prisma.permission.findMany({ orderBy: { sortOrder: 'asc' } });
@@ -169,5 +175,101 @@ describe('the installed gatehouse command', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual(['gatehouse: --customer-number is required']);
+  });
+});
+
+describe.each(DATABASE_KINDS)('the gatehouse CLI on a fresh %s database', (kind) => {
+  it('adds an Administrator without anyone seeding the permission catalog first', async () => {
+    const empty = await createEmptyDatabase(kind);
+    const run = async (...argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const status = await runCli(argv, { out: (line) => out.push(line), err: (line) => err.push(line) }, { DATABASE_URL: empty.url });
+      return { status, out, err };
+    };
+    try {
+      expect((await run('db', 'migrate')).status).toBe(0);
+      expect((await run('org', 'create', '--name', 'Fresh Town', '--customer-number', '300300')).status).toBe(0);
+      expect(await run('admin', 'add', '300300', 'U0FRESH')).toMatchObject({ status: 0, err: [], out: ['U0FRESH is now an Administrator of Fresh Town.'] });
+      const db = await openDatabase(empty.target);
+      try {
+        expect(await db.prisma.permission.count()).toBe(PERMISSION_CATALOG.length);
+        expect(await db.prisma.connectionPermission.count({ where: { permissionKey: 'administrator' } })).toBe(1);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await empty.drop();
+    }
+  });
+});
+
+describe('the gatehouse CLI when the database is not there', () => {
+  const run = async (databaseUrl: string, ...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const status = await runCli(argv, { out: (line) => out.push(line), err: (line) => err.push(line) }, { DATABASE_URL: databaseUrl });
+    return { status, out, err };
+  };
+
+  it.each([['org', 'list'], ['db', 'migrate']])('names an unreachable PostgreSQL server by host and port (%s %s)', async (...argv) => {
+    const result = await run('postgresql://gatehouse:secret@127.0.0.1:1/gatehouse', ...argv);
+    expect(result).toMatchObject({ status: 2, out: [] });
+    expect(result.err).toEqual(['gatehouse: cannot reach the PostgreSQL server at 127.0.0.1:1; check that it is running and that DATABASE_URL names the right host and port.']);
+  });
+
+  it('says an SQLite file cannot be opened where DATABASE_URL puts it', async () => {
+    const notAFolder = path.join(mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cli-')), 'plain-file');
+    writeFileSync(notAFolder, '');
+    const result = await run(`file:${notAFolder}/gatehouse.db`, 'org', 'list');
+    expect(result).toMatchObject({ status: 2, out: [] });
+    expect(result.err).toEqual([`gatehouse: cannot open the SQLite database at ${notAFolder}/gatehouse.db (EEXIST); check that DATABASE_URL names a file in a folder Gatehouse can write.`]);
+  });
+
+  it('says the database does not exist', async () => {
+    const result = await run(`postgresql://postgres@127.0.0.1:${inject('postgresPort')}/no_such_database`, 'org', 'list');
+    expect(result).toMatchObject({ status: 2, out: [] });
+    expect(result.err).toEqual([`gatehouse: the PostgreSQL server at 127.0.0.1:${inject('postgresPort')} has no database "no_such_database"; create it, then run \`gatehouse db migrate\`.`]);
+  });
+
+  it('says the server refused the user', async () => {
+    const result = await run(`postgresql://nobody_here:pw@127.0.0.1:${inject('postgresPort')}/postgres`, 'org', 'list');
+    expect(result).toMatchObject({ status: 2, out: [] });
+    expect(result.err).toEqual([`gatehouse: the PostgreSQL server at 127.0.0.1:${inject('postgresPort')} refused user "nobody_here": role "nobody_here" does not exist.`]);
+  });
+
+  it('says a PostgreSQL database that was never migrated is not migrated, and how to fix it', async () => {
+    const empty = await createEmptyDatabase('postgresql');
+    try {
+      const result = await run(empty.url, 'org', 'list');
+      expect(result).toMatchObject({ status: 2, out: [] });
+      expect(result.err).toHaveLength(1);
+      expect(result.err[0]).toMatch(/^gatehouse: the database is not migrated: \d+ migration\(s\) missing \(.+\); run `gatehouse db migrate` \(or `npm run db:migrate`\) with this DATABASE_URL\.$/);
+    } finally {
+      await empty.drop();
+    }
+  });
+});
+
+describe('the installed gatehouse command run from a subdirectory', () => {
+  it('finds a relative SQLite path from the project root, not from where it was run', () => {
+    const name = `cli-subdirectory-${randomBytes(4).toString('hex')}.db`;
+    const subdirectory = path.join(PROJECT_ROOT, 'src', 'cli');
+    const files = ['', '-wal', '-shm'].map((suffix) => path.join(PROJECT_ROOT, 'data', `${name}${suffix}`));
+    try {
+      const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'src/cli/gatehouse.js'), 'org', 'create', '--name', 'Sub Dir', '--customer-number', '400400'], {
+        cwd: subdirectory,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { PATH: process.env.PATH, DATABASE_URL: `file:./data/${name}` },
+      });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(existsSync(files[0]!)).toBe(true);
+      expect(existsSync(path.join(subdirectory, 'data', name))).toBe(false);
+    } finally {
+      for (const file of files) rmSync(file, { force: true });
+      rmSync(path.join(subdirectory, 'data', name), { force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   CONFIG_VARIABLES,
   ConfigError,
@@ -11,6 +11,7 @@ import {
   loadDatabaseConfig,
   readProcessEnvironment,
 } from '../../src/config/env.js';
+import { parseDatabaseUrl } from '../../src/db/database-url.js';
 import { PROJECT_ROOT } from '../../src/db/paths.js';
 
 const valid = {
@@ -121,5 +122,25 @@ describe('start-up with a bad configuration', () => {
     expect(result.stderr).not.toContain('SLACK_APP_TOKEN');
     expect(result.stderr + result.stdout).not.toContain('very-secret');
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('run from another directory', () => {
+  const startedIn = process.cwd();
+  afterEach(() => process.chdir(startedIn));
+
+  it('reads .env from the project root and ignores one where it was run', () => {
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cwd-'));
+    writeFileSync(path.join(elsewhere, '.env'), 'GATEHOUSE_TEST_WRONG_ENV_FILE=read\n');
+    process.chdir(elsewhere);
+    const env = readProcessEnvironment();
+    expect(env.GATEHOUSE_TEST_WRONG_ENV_FILE).toBeUndefined();
+    expect(env).toEqual(readProcessEnvironment(PROJECT_ROOT));
+  });
+
+  it('resolves the default SQLite database, and any relative path, from the project root', () => {
+    process.chdir(mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cwd-')));
+    expect(parseDatabaseUrl(DEFAULT_SQLITE_URL)).toMatchObject({ provider: 'sqlite', filePath: path.join(PROJECT_ROOT, 'data', 'gatehouse.db') });
+    expect(parseDatabaseUrl('file:/var/lib/gatehouse.db')).toMatchObject({ filePath: '/var/lib/gatehouse.db' });
   });
 });

@@ -32,13 +32,14 @@ export function registerAccessCommand(app: App, context: GatehouseContext): void
     const subcommand = parsed.success ? parseSubcommand(parsed.data.text) : undefined;
     const observation = timeListener(listenerArgs, (subcommand && LISTENER_BY_SUBCOMMAND.get(subcommand.name)) ?? OTHER_LISTENER);
     // Read after timeListener, which puts the timed ack in its place.
-    const { ack, client } = listenerArgs;
+    const { ack, client, respond } = listenerArgs;
     try {
       if (!parsed.success || !subcommand) {
         await ack({ response_type: 'ephemeral', text: 'Slack sent an incomplete command. Please try again.' });
         return;
       }
       const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;
+      const tellByResponseUrl = (text: string) => respond({ response_type: 'ephemeral', text });
       const { name, args } = subcommand;
       switch (name) {
         case 'help':
@@ -47,7 +48,7 @@ export function registerAccessCommand(app: App, context: GatehouseContext): void
         case 'request':
           // The trigger is good for three seconds, so the form opens right after the ack.
           await ack();
-          await openRequestForm(client, context, userId, triggerId);
+          await openRequestForm(client, context, userId, triggerId, tellByResponseUrl);
           refreshProfileLater(client, context, userId, teamId);
           return;
         case 'accept': {
@@ -63,7 +64,7 @@ export function registerAccessCommand(app: App, context: GatehouseContext): void
           }
           // The trigger is good for three seconds, so the form opens right after the ack.
           await ack();
-          await openInviteForm(client, organizations, triggerId);
+          await openInviteForm(client, organizations, triggerId, { logger: context.logger, tell: tellByResponseUrl });
           return;
         }
         case 'invitations':

@@ -16,6 +16,7 @@ import {
 import { profileIsStale, rememberProfile } from '../../services/members.js';
 import { requestForm, searchOrganizations } from '../../services/read-models.js';
 import type { GatehouseContext } from '../context.js';
+import { openModalOnTrigger } from '../trigger-bound.js';
 import type { PlainTextOption } from '@slack/types';
 import { approveFormView, denyFormView } from '../views/decision-forms.js';
 import { organizationOption } from '../views/format.js';
@@ -161,9 +162,16 @@ function errorsForSlack(errors: FieldErrors, view: ViewOutput): Record<string, s
   return keyed;
 }
 
-export async function openRequestForm(client: WebClient, context: GatehouseContext, userId: string, triggerId: string): Promise<void> {
+export async function openRequestForm(
+  client: WebClient,
+  context: GatehouseContext,
+  userId: string,
+  triggerId: string,
+  tell: (text: string) => Promise<unknown>,
+): Promise<void> {
   const model = await requestForm(context.prisma, userId, { organizationId: null, unlisted: false });
-  await client.views.open({ trigger_id: triggerId, view: requestFormView(model, { organizationId: null, unlisted: false }) });
+  const view = requestFormView(model, { organizationId: null, unlisted: false });
+  await openModalOnTrigger({ client, triggerId, view, logger: context.logger, tell });
 }
 
 export function registerAccessRequests(router: ListenerRouter, context: GatehouseContext): void {
@@ -316,7 +324,7 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
       const metadata: DecisionFormMetadata = { requestId: id.data, channelId, inTriage };
       const view =
         kind === 'approve' ? approveFormView({ request: form.card, catalog: form.catalog }, metadata) : denyFormView(form.card, metadata);
-      await client.views.open({ trigger_id: body.trigger_id, view });
+      await openModalOnTrigger({ client, triggerId: body.trigger_id, view, logger: context.logger, tell: (text) => tellPrivately(client, body.user.id, channelId, text) });
     };
   router.action(ACTION.approve, openDecisionForm('approve', false));
   router.action(ACTION.deny, openDecisionForm('deny', false));

@@ -2,6 +2,7 @@ import { calendarDateIn } from '../../domain/dates.js';
 import { DomainError } from '../../domain/errors.js';
 import { changeEndDate, connectionNotice } from '../../services/lifecycle.js';
 import type { GatehouseContext } from '../context.js';
+import { openModalOnTrigger } from '../trigger-bound.js';
 import type { ListenerRouter } from '../listener-router.js';
 import { ACTION, CALLBACK, EXTEND_FORM_BLOCK, INPUT_ACTION } from '../views/ids.js';
 import { decodeMetadata, extendFormMetadata } from '../views/metadata.js';
@@ -34,7 +35,8 @@ export function registerEndDates(router: ListenerRouter, context: GatehouseConte
       const notice = await connectionNotice(context.prisma, choice.connectionId);
       if (!notice) throw new DomainError('unknown_connection', 'That connection no longer exists.');
       const suggested = calendarDateIn(new Date(now.getTime() + SUGGESTED_EXTENSION_DAYS * 24 * 60 * 60 * 1000), notice.organization.timeZone);
-      await client.views.open({ trigger_id: body.trigger_id, view: extendEndDateView(notice, { connectionId: choice.connectionId }, suggested) });
+      const view = extendEndDateView(notice, { connectionId: choice.connectionId }, suggested);
+      await openModalOnTrigger({ client, triggerId: body.trigger_id, view, logger: context.logger, tell: (text) => tellPrivately(client, body.user.id, channelId, text) });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       await tellPrivately(client, body.user.id, channelId, error.message);

@@ -23,6 +23,7 @@ import {
 } from '../../services/invitations.js';
 import { permissionCatalog, permissionsFor } from '../../services/read-models.js';
 import type { GatehouseContext } from '../context.js';
+import { openModalOnTrigger, type TriggerBoundCall } from '../trigger-bound.js';
 import {
   ACTION,
   CALLBACK,
@@ -134,11 +135,18 @@ function previewOf(step: InviteStepModel, now: Date): InvitationMessageModel | n
 }
 
 /** `/access invite`: step 1, for the organizations this admin can invite people to. */
-export async function openInviteForm(client: WebClient, organizations: OrganizationSummary[], triggerId: string): Promise<void> {
+export async function openInviteForm(
+  client: WebClient,
+  organizations: OrganizationSummary[],
+  triggerId: string,
+  notice: Pick<TriggerBoundCall, 'logger' | 'tell'>,
+): Promise<void> {
   const only = organizations.length === 1 ? organizations[0]!.id : null;
-  await client.views.open({
-    trigger_id: triggerId,
+  await openModalOnTrigger({
+    client,
+    triggerId,
     view: inviteAddressesView({ organizations, selectedOrganizationId: only, draft: null }, { draftId: null, organizationId: only, revision: 0 }),
+    ...notice,
   });
 }
 
@@ -403,7 +411,7 @@ function registerInvitationManagement(router: ListenerRouter, context: Gatehouse
           : choice.verb === 'resend'
             ? invitationResendView(invitation, metadata)
             : invitationRevokeView(invitation, metadata);
-      await client.views.open({ trigger_id: body.trigger_id, view });
+      await openModalOnTrigger({ client, triggerId: body.trigger_id, view, logger: context.logger, tell: (text) => tellPrivately(client, body.user.id, channelId, text) });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       await tellPrivately(client, body.user.id, channelId, error.message);
