@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { startGatehouse } from '../../src/server.js';
-import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, startTestApp, type TestApp } from '../support/app.js';
+import { APP_TOKEN, startTestApp, testAppConfig, type TestApp } from '../support/app.js';
 import { createEmptyDatabase, DATABASE_KINDS } from '../support/databases.js';
 
 const USER = { id: 'U0REQUESTER', name: 'rita', realName: 'Rita Requester', email: 'rita@example.com' };
@@ -108,11 +108,7 @@ describe('starting on PostgreSQL', () => {
     try {
       await expect(
         startGatehouse(
-          {
-            PORT: 0, DATABASE_URL: empty.url, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET,
-            SLACK_API_URL: 'http://127.0.0.1:9/api/', OPERATOR_USER_IDS: [], JOB_INTERVAL_MINUTES: 5, EXPIRY_WARNING_DAYS: [14, 7, 1], REQUEST_REMINDER_DAYS: 3, REQUEST_EXPIRY_DAYS: 30,
-            OUTBOX_RETRY_HOURS: 24,
-          },
+          testAppConfig({ DATABASE_URL: empty.url, SLACK_API_URL: 'http://127.0.0.1:9/api/' }),
           { host: '127.0.0.1', logger: createLogger('silent'), scheduleJobs: false },
         ),
       ).rejects.toThrow(/npm run db:migrate/);

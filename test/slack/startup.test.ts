@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { createSlackDriver, startSlackEmulator, type SlackEmulator } from '../../src/sandbox/index.js';
 import { startGatehouse } from '../../src/server.js';
 import { boltLoggerFrom } from '../../src/slack/bolt-logger.js';
-import { BOT_TOKEN, SIGNING_SECRET, startTestApp } from '../support/app.js';
+import { BOT_TOKEN, SIGNING_SECRET, startTestApp, testAppConfig } from '../support/app.js';
 import { createEmptyDatabase, type EmptyDatabase } from '../support/databases.js';
 
 /** A local port nothing listens on: taken from the OS, then released. */
@@ -24,11 +24,7 @@ async function closedPort(): Promise<number> {
 }
 
 function configFor(database: EmptyDatabase, slackApiUrl: string): AppConfig {
-  return {
-    PORT: 0, DATABASE_URL: database.url, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slackApiUrl, SLACK_APP_TOKEN: undefined, TRIAGE_CHANNEL_ID: undefined, OPERATOR_USER_IDS: [],
-    JOB_INTERVAL_MINUTES: 5, EXPIRY_WARNING_DAYS: [14, 7, 1], REQUEST_REMINDER_DAYS: 3, REQUEST_EXPIRY_DAYS: 30,
-  };
+  return testAppConfig({ DATABASE_URL: database.url, SLACK_API_URL: slackApiUrl });
 }
 
 /** Runs `src/server.ts` as `npm start` would run it, and collects what it printed; killed if it outlives `limitMs`. */

@@ -25,27 +25,33 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
+/** The configuration tests start Gatehouse with: the defaults, quiet, on a port the OS picks. */
+export function testAppConfig(overrides: Partial<AppConfig> & Pick<AppConfig, 'DATABASE_URL'>): AppConfig {
+  return {
+    PORT: 0,
+    LOG_LEVEL: 'silent',
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: undefined,
+    SLACK_APP_TOKEN: undefined,
+    TRIAGE_CHANNEL_ID: undefined,
+    OPERATOR_USER_IDS: [],
+    JOB_INTERVAL_MINUTES: 5,
+    EXPIRY_WARNING_DAYS: [14, 7, 1],
+    REQUEST_REMINDER_DAYS: 3,
+    REQUEST_EXPIRY_DAYS: 30,
+    OUTBOX_RETRY_HOURS: 24,
+    ...overrides,
+  };
+}
+
 /** Gatehouse on a fresh database of the given kind, talking to an emulated Slack. */
 export async function startTestApp(kind: DatabaseKind, overrides: Partial<AppConfig> = {}, options: { now?: () => Date } = {}): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   const emulator = await startSlackEmulator({ token: BOT_TOKEN, appToken: APP_TOKEN });
   const socket = overrides.SLACK_APP_TOKEN ? await startSocketModeServer(emulator) : undefined;
   const gatehouse = await startGatehouse(
-    {
-      PORT: 0,
-      DATABASE_URL: db.url,
-      LOG_LEVEL: 'silent',
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: emulator.url,
-      SLACK_APP_TOKEN: undefined,
-      TRIAGE_CHANNEL_ID: undefined,
-      OPERATOR_USER_IDS: [],
-      JOB_INTERVAL_MINUTES: 5,
-      EXPIRY_WARNING_DAYS: [14, 7, 1], REQUEST_REMINDER_DAYS: 3, REQUEST_EXPIRY_DAYS: 30,
-      OUTBOX_RETRY_HOURS: 24,
-      ...overrides,
-    },
+    testAppConfig({ DATABASE_URL: db.url, SLACK_API_URL: emulator.url, ...overrides }),
     // Tests run jobs by hand, at the moments they choose.
     { host: '127.0.0.1', logger: createLogger('silent'), scheduleJobs: false, ...(options.now ? { now: options.now } : {}) },
   );
