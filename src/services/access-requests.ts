@@ -1,5 +1,6 @@
 import { TRANSACTION_OPTIONS, type Db, type Tx } from '../db/client.js';
 import { activateConnection, claimPendingRequest } from '../db/connection-writes.js';
+import { lockKeys, LOCK } from '../db/locks.js';
 import { appendLogEntry } from '../db/permission-log.js';
 import {
   checkRequestedAccess,
@@ -90,6 +91,8 @@ export async function submitAccessRequest(
   now: Date,
 ): Promise<SubmitResult> {
   return prisma.$transaction(async (tx) => {
+    // One submission of a person's at a time, so two cannot both find no request waiting.
+    await lockKeys(tx, LOCK.requestsOf(submission.requester.slackUserId));
     const requester = await memberFor(tx, submission.requester);
     const earlier = await tx.accessRequest.findUnique({ where: { submissionKey: submission.submissionKey } });
     if (earlier) {
@@ -218,6 +221,8 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
     const loaded = await requestWithPeople(tx, input.requestId, input.actor.slackUserId);
     if (!loaded) throw new DomainError('unknown_request', 'That request no longer exists.');
     const { request } = loaded;
+    // An invitation accepted at this moment changes the same connection: one waits for the other.
+    if (request.organizationId !== null) await lockKeys(tx, LOCK.connection(request.organizationId, request.requesterId));
     const connections = await requesterConnections(tx, request, loaded.actor ? [loaded.actor.id] : []);
     const actorConnection = connections.find((connection) => connection.memberId === loaded.actor?.id && connection.status !== 'REMOVED') ?? null;
     const facts = { requesterId: request.requesterId, organizationId: request.organizationId, organizationName: request.organization?.name ?? null };
@@ -270,7 +275,6 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
       await activateConnection(tx, {
         organizationId: organization.id,
         memberId: request.requesterId,
-        existing,
         permissions: granted,
         tags,
         startsOn,

@@ -12,6 +12,7 @@ import {
   saveInvalidEntries,
 } from '../db/invite-drafts.js';
 import { activateConnection } from '../db/connection-writes.js';
+import { lockKeys, LOCK } from '../db/locks.js';
 import { connectionsTo } from '../db/joined-reads.js';
 import { appendLogEntries, appendLogEntry } from '../db/permission-log.js';
 import { calendarDateIn, endOfDayIn, isCalendarDate, startOfDayIn } from '../domain/dates.js';
@@ -368,6 +369,12 @@ export async function sendInvitations(
     if (stringList(draft.invalidEntries).length > 0) errors.addresses = 'Remove the invalid addresses first.';
     if (addresses.length === 0) errors.addresses = 'There is nobody to invite.';
     if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
+    // Deleting the draft claims it: of several Sends of one draft, the one that deletes it sends.
+    if (!(await deleteDraft(tx, draft.id, input.actorSlackUserId))) {
+      throw new DomainError('unknown_draft', 'This invitation was sent already. See `/access invitations`.');
+    }
+    // Another invitation to the same people, sent at this moment, would leave two codes working.
+    await lockKeys(tx, ...addresses.map((address) => LOCK.invitee(admin.organization.id, address)));
 
     const { connected, pending } = await standings(tx, admin.organization.id, addresses, now);
     // A new invitation replaces any the same person has not accepted yet, so only one code works.
@@ -438,7 +445,6 @@ export async function sendInvitations(
       created.map((row) => ({ kind: 'invitation.deliver', invitationId: row.id, sealedCode: sealInvitationCode(codes.get(row.email)!, settings.sealingKey) })),
       now,
     );
-    await deleteDraft(tx, draft.id, input.actorSlackUserId);
     return {
       ok: true,
       result: {
@@ -456,6 +462,31 @@ export async function discardDraft(prisma: Db, input: { actorSlackUserId: string
   await deleteDraft(prisma, input.draftId, input.actorSlackUserId);
 }
 
+const UNKNOWN_CODE_MESSAGE =
+  "That invitation code doesn't work. Check that you copied all of it. If your administrator resent the invitation, only the newest code works.";
+
+/** Why an invitation that is no longer waiting cannot be accepted; null while it still can. */
+function closedInvitationRefusal(
+  invitation: { status: string; expiresAt: Date; organization: { name: string; timeZone: string } },
+  now: Date,
+): AcceptResult | null {
+  const organizationName = invitation.organization.name;
+  if (invitation.status === 'ACCEPTED') {
+    return { ok: false, refusal: 'used', message: `This invitation to ${organizationName} has been accepted already; each code works once.` };
+  }
+  if (invitation.status === 'REVOKED') {
+    return { ok: false, refusal: 'revoked', message: `This invitation to ${organizationName} was withdrawn by an administrator.` };
+  }
+  if (invitation.status === 'EXPIRED' || isInvitationExpired(invitation.expiresAt, now)) {
+    return {
+      ok: false,
+      refusal: 'expired',
+      message: `This invitation to ${organizationName} expired on ${calendarDateIn(invitation.expiresAt, invitation.organization.timeZone)}. Ask an administrator to resend it.`,
+    };
+  }
+  return null;
+}
+
 export type AcceptResult =
   | { ok: true; organization: OrganizationSummary; permissions: string[] }
   | { ok: false; refusal: CodeRefusal; message: string };
@@ -471,6 +502,8 @@ export async function acceptInvitation(
   now: Date,
 ): Promise<AcceptResult> {
   return prisma.$transaction(async (tx) => {
+    // One code of a person's at a time, so that the count below is the count when this one is judged.
+    await lockKeys(tx, LOCK.codeAttempts(input.acceptor.slackUserId));
     const windowStart = new Date(now.getTime() - CODE_ATTEMPT_LIMIT.windowMinutes * 60_000);
     const recentFailures = await tx.invitationCodeAttempt.count({
       where: { slackUserId: input.acceptor.slackUserId, createdAt: { gt: windowStart } },
@@ -482,7 +515,7 @@ export async function acceptInvitation(
         message: `That is too many codes that did not work. Wait ${CODE_ATTEMPT_LIMIT.windowMinutes} minutes, then try again, or ask your administrator to resend the invitation.`,
       };
     }
-    const invitation = await tx.invitation.findUnique({
+    let invitation = await tx.invitation.findUnique({
       where: { tokenHash: hashInvitationToken(input.code) },
       include: { organization: true },
     });
@@ -491,23 +524,11 @@ export async function acceptInvitation(
       return {
         ok: false,
         refusal: 'unknown',
-        message: "That invitation code doesn't work. Check that you copied all of it. If your administrator resent the invitation, only the newest code works.",
+        message: UNKNOWN_CODE_MESSAGE,
       };
     }
-    const organizationName = invitation.organization.name;
-    if (invitation.status === 'ACCEPTED') {
-      return { ok: false, refusal: 'used', message: `This invitation to ${organizationName} has been accepted already; each code works once.` };
-    }
-    if (invitation.status === 'REVOKED') {
-      return { ok: false, refusal: 'revoked', message: `This invitation to ${organizationName} was withdrawn by an administrator.` };
-    }
-    if (invitation.status === 'EXPIRED' || isInvitationExpired(invitation.expiresAt, now)) {
-      return {
-        ok: false,
-        refusal: 'expired',
-        message: `This invitation to ${organizationName} expired on ${calendarDateIn(invitation.expiresAt, invitation.organization.timeZone)}. Ask an administrator to resend it.`,
-      };
-    }
+    const closed = closedInvitationRefusal(invitation, now);
+    if (closed) return closed;
     if (input.fromButton && input.acceptor.email?.toLowerCase() !== invitation.email) {
       return {
         ok: false,
@@ -516,8 +537,21 @@ export async function acceptInvitation(
       };
     }
 
+    // Compare-and-set: of acceptances at once, of a resend or a revocation racing this one, one wins.
+    const claimed = await tx.invitation.updateMany({
+      where: { id: invitation.id, status: 'PENDING', tokenHash: invitation.tokenHash },
+      data: { status: 'ACCEPTED', acceptedAt: now, updatedAt: now },
+    });
+    if (claimed.count === 0) {
+      const current = await tx.invitation.findUnique({ where: { id: invitation.id }, include: { organization: true } });
+      // Still pending with another code: it was resent meanwhile.
+      return (current && closedInvitationRefusal(current, now)) ?? { ok: false, refusal: 'unknown', message: UNKNOWN_CODE_MESSAGE };
+    }
     const acceptor = await memberFor(tx, input.acceptor);
+    // Read again as of the claim: an edit committed just before it changes what accepting grants.
+    invitation = await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedById: acceptor.id }, include: { organization: true } });
     const organization = invitation.organization;
+    await lockKeys(tx, LOCK.connection(organization.id, acceptor.id));
     const [existing] = await connectionsTo(tx, organization.id, [acceptor.id]);
     const before = existing && existing.status !== 'REMOVED' ? existing : null;
     const permissions = stringList(invitation.permissions);
@@ -526,7 +560,6 @@ export async function acceptInvitation(
     await activateConnection(tx, {
       organizationId: organization.id,
       memberId: acceptor.id,
-      existing: existing ?? null,
       permissions,
       tags,
       startsOn: invitation.startsOn,
@@ -537,7 +570,6 @@ export async function acceptInvitation(
       connectedById: invitation.invitedById,
       at: now,
     });
-    await tx.invitation.update({ where: { id: invitation.id }, data: { status: 'ACCEPTED', acceptedById: acceptor.id, acceptedAt: now, updatedAt: now } });
     const logEntryId = await appendLogEntry(tx, {
       organizationId: organization.id,
       actorId: acceptor.id,
@@ -565,6 +597,8 @@ export async function acceptInvitation(
 
 /** A pending invitation the actor manages, refusing anyone whose role does not cover what it grants. */
 async function managedInvitation(tx: Tx, actorSlackUserId: string, invitationId: number, now: Date) {
+  // Admin changes to one invitation take turns, so each reads what the one before it left.
+  await lockKeys(tx, LOCK.invitation(invitationId));
   const invitation = await tx.invitation.findUnique({ where: { id: invitationId } });
   if (!invitation) throw new DomainError('unknown_invitation', 'That invitation no longer exists.');
   const admin = await actingAdmin(tx, actorSlackUserId, invitation.organizationId, now);
@@ -588,8 +622,9 @@ export async function resendInvitation(
     const { invitation, admin } = await managedInvitation(tx, input.actorSlackUserId, input.invitationId, now);
     const code = newInvitationToken();
     const expiresAt = invitationExpiresAt(now);
-    await tx.invitation.update({
-      where: { id: invitation.id },
+    // Conditional: the invitee may be accepting it at this moment, without the admins' lock.
+    const resent = await tx.invitation.updateMany({
+      where: { id: invitation.id, status: 'PENDING' },
       data: {
         tokenHash: hashInvitationToken(code),
         issuedAt: now,
@@ -600,6 +635,7 @@ export async function resendInvitation(
         updatedAt: now,
       },
     });
+    if (resent.count === 0) throw new DomainError('not_pending', 'This invitation is no longer pending.');
     await appendLogEntry(tx, {
       organizationId: invitation.organizationId,
       actorId: admin.member.id,
@@ -640,10 +676,11 @@ export async function editInvitation(
     if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
     const caller = callerSettingsFor(permissions, input.caller);
     const tags = input.tags.slice(0, INVITATION_TEXT_LIMIT.tags);
-    await tx.invitation.update({
-      where: { id: invitation.id },
+    const edited = await tx.invitation.updateMany({
+      where: { id: invitation.id, status: 'PENDING' },
       data: { permissions, tags, startsOn: input.startsOn ?? null, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null, updatedAt: now },
     });
+    if (edited.count === 0) throw new DomainError('not_pending', 'This invitation is no longer pending.');
     await appendLogEntry(tx, {
       organizationId: invitation.organizationId,
       actorId: admin.member.id,
