@@ -22,6 +22,8 @@ import { sqlOf, type SqlTarget } from './sql.js';
 
 /** The lock keys of the things Gatehouse changes after reading them. */
 export const LOCK = {
+  /** An organization, by the customer number operators name it by, whether or not it exists yet. */
+  organization: (customerNumber: string) => `organization:${customerNumber}`,
   /** A person's connection to an organization, whether or not the row exists yet. */
   connection: (organizationId: number, memberId: number) => `connection:${organizationId}:${memberId}`,
   /** Admin changes to one invitation: edit, resend, revoke. */
