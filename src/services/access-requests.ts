@@ -15,7 +15,7 @@ import { mayDecideRequest, mayTriage, mayWithdrawRequest, type PolicyDecision, t
 import type { PermissionInfo, RequestCardModel, RequestDecision, UnlistedOrganization } from '../domain/read-models.js';
 import { memberFor, profileNeedsRefresh, type SlackProfile } from './members.js';
 import { enqueue } from './outbox.js';
-import { requestWithPeople } from '../db/joined-reads.js';
+import { connectionsTo, requestWithPeople } from '../db/joined-reads.js';
 import { insertMemberIfAbsent } from '../db/member-writes.js';
 import type { SqlDatabase, SqlTarget } from '../db/sql.js';
 import {
@@ -221,10 +221,10 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
     const loaded = await requestWithPeople(tx, input.requestId, input.actor.slackUserId);
     if (!loaded) throw new DomainError('unknown_request', 'That request no longer exists.');
     const { request } = loaded;
-    // An invitation accepted at this moment changes the same connection: one waits for the other.
-    if (request.organizationId !== null) await lockKeys(tx, LOCK.connection(request.organizationId, request.requesterId));
-    const connections = await requesterConnections(tx, request, loaded.actor ? [loaded.actor.id] : []);
-    const actorConnection = connections.find((connection) => connection.memberId === loaded.actor?.id && connection.status !== 'REMOVED') ?? null;
+    const [actorConnection = null] =
+      request.organizationId !== null && loaded.actor
+        ? (await connectionsTo(tx, request.organizationId, [loaded.actor.id])).filter((connection) => connection.status !== 'REMOVED')
+        : [];
     const facts = { requesterId: request.requesterId, organizationId: request.organizationId, organizationName: request.organization?.name ?? null };
     const verdict = decisionVerdict(input.actor.slackUserId, loaded.actor, actorConnection, facts, input.inTriage ?? false, settings, now);
     if (!verdict.allowed) throw new DomainError('forbidden', verdict.reason);
@@ -261,7 +261,10 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
     if (!claimed) return { ok: false, alreadyDecided: await outcomeSoFar(tx, request.id) };
 
     const organization = request.organization;
-    const existing = connections.find((connection) => connection.memberId === request.requesterId) ?? null;
+    // Read once this decision has won, under the lock an invitation accepted at this moment takes
+    // too: one of the two changes the connection after the other.
+    if (organization) await lockKeys(tx, LOCK.connection(organization.id, request.requesterId));
+    const [existing = null] = organization ? await connectionsTo(tx, organization.id, [request.requesterId]) : [];
     const before = existing && existing.status !== 'REMOVED' ? existing : null;
     const beforeSnapshot = before
       ? connectionSnapshot({ ...before, permissions: before.permissions.map((grant) => grant.permissionKey) })
