@@ -26,6 +26,8 @@ export const LOCK = {
   organization: (customerNumber: string) => `organization:${customerNumber}`,
   /** A person's connection to an organization, whether or not the row exists yet. */
   connection: (organizationId: number, memberId: number) => `connection:${organizationId}:${memberId}`,
+  /** An invitation draft, whose address list each paste adds to. */
+  draft: (draftId: number) => `invite-draft:${draftId}`,
   /** Admin changes to one invitation: edit, resend, revoke. */
   invitation: (invitationId: number) => `invitation:${invitationId}`,
   /** The pending invitation of an address at an organization, which a new invitation replaces. */

@@ -178,8 +178,20 @@ export async function checkAddresses(
   input: { actorSlackUserId: string; organizationId: number; text: string; draftId: number | null },
   now: Date,
 ): Promise<AddressCheck> {
-  const earlier = input.draftId ? await loadDraft(prisma, input.draftId, input.actorSlackUserId, now) : null;
-  const admin = earlier?.admin ?? (await actingAdmin(prisma, input.actorSlackUserId, input.organizationId, now));
+  return prisma.$transaction(async (tx) => {
+    // Pastes into one draft take turns, so each adds to what the one before it stored.
+    if (input.draftId) await lockKeys(tx, LOCK.draft(input.draftId));
+    return addAddresses(tx, input, now);
+  }, TRANSACTION_OPTIONS);
+}
+
+async function addAddresses(
+  tx: Tx,
+  input: { actorSlackUserId: string; organizationId: number; text: string; draftId: number | null },
+  now: Date,
+): Promise<AddressCheck> {
+  const earlier = input.draftId ? await loadDraft(tx, input.draftId, input.actorSlackUserId, now) : null;
+  const admin = earlier?.admin ?? (await actingAdmin(tx, input.actorSlackUserId, input.organizationId, now));
   const previous = earlier
     ? [...stringList(earlier.draft.addresses), ...stringList(earlier.draft.invalidEntries)].join('\n')
     : '';
@@ -196,12 +208,12 @@ export async function checkAddresses(
   }
   const list = { addresses: parsed.valid, invalidEntries: parsed.invalid, duplicates: parsed.duplicates + (earlier?.draft.duplicates ?? 0) };
   const draftId = await saveDraftAddresses(
-    prisma,
+    tx,
     { id: earlier?.draft.id ?? null, organizationId: admin.organization.id, authorId: admin.member.id },
     list,
     now,
   );
-  return { ok: true, draft: await draftModel(prisma, { id: draftId, ...list }, admin.organization, now) };
+  return { ok: true, draft: await draftModel(tx, { id: draftId, ...list }, admin.organization, now) };
 }
 
 /** Drops one invalid entry, or all of them, from a draft. */
@@ -210,10 +222,13 @@ export async function removeInvalidEntries(
   input: { actorSlackUserId: string; draftId: number; entry: string | null },
   now: Date,
 ): Promise<InviteDraftModel> {
-  const { draft, admin } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
-  const remaining = input.entry === null ? [] : stringList(draft.invalidEntries).filter((entry) => entry !== input.entry);
-  await saveInvalidEntries(prisma, draft.id, remaining, now);
-  return draftModel(prisma, { ...draft, invalidEntries: remaining }, admin.organization, now);
+  return prisma.$transaction(async (tx) => {
+    await lockKeys(tx, LOCK.draft(input.draftId));
+    const { draft, admin } = await loadDraft(tx, input.draftId, input.actorSlackUserId, now);
+    const remaining = input.entry === null ? [] : stringList(draft.invalidEntries).filter((entry) => entry !== input.entry);
+    await saveInvalidEntries(tx, draft.id, remaining, now);
+    return draftModel(tx, { ...draft, invalidEntries: remaining }, admin.organization, now);
+  }, TRANSACTION_OPTIONS);
 }
 
 function choicesOf(
@@ -359,6 +374,7 @@ export async function sendInvitations(
   now: Date,
 ): Promise<{ ok: true; result: SentInvitations } | { ok: false; fieldErrors: InvitationFieldErrors }> {
   return prisma.$transaction(async (tx) => {
+    await lockKeys(tx, LOCK.draft(input.draftId));
     const { draft, admin } = await loadDraft(tx, input.draftId, input.actorSlackUserId, now);
     const choices = choicesOf(draft);
     const addresses = stringList(draft.addresses);

@@ -173,6 +173,25 @@ describe.each(DATABASE_KINDS)('invitation races on %s', (kind) => {
     expect(confirmations).toHaveLength(1);
   });
 
+  it('keeps every address of 20 pastes into one draft that arrive at once', async () => {
+    await start();
+    const opens = app.emulator.callsTo('views.open').length;
+    await app.driver.slashCommand({ userId: ADA.id, text: 'invite' });
+    await app.emulator.waitForCalls('views.open', opens + 1, 10_000);
+    const pasteInto = (view: EmulatedView, text: string) =>
+      app.driver.viewSubmission({ view, userId: ADA.id, values: { [addressesBlockId(revisionOf(view))]: { [INPUT_ACTION]: text } } });
+    // The first paste makes the draft; Slack then shows the list with room for more.
+    await pasteInto(modalOf(app), 'first@example.org');
+    const withDraft = modalOf(app);
+    const addresses = Array.from({ length: 20 }, (_, index) => `paste${index}@example.org`);
+
+    const responses = await Promise.all(addresses.map((address) => pasteInto(withDraft, address)));
+    expectNoServerErrors(responses);
+    const drafts = await prisma().inviteDraft.findMany();
+    expect(drafts).toHaveLength(1);
+    expect((drafts[0]!.addresses as string[]).slice().sort()).toEqual(['first@example.org', ...addresses].sort());
+  });
+
   it('leaves one pending invitation per address when two drafts to the same people are sent at once', async () => {
     await start();
     const addresses = ['one@example.org', 'two@example.org'];
