@@ -797,7 +797,7 @@ export async function invitationForManagement(
     const row = await tx.invitation.findUniqueOrThrow({ where: { id: invitation.id }, include: { organization: true, invitedBy: true } });
     const catalog = permissionCatalog();
     return { invitation: invitationSummary(row, catalog), grantable: permissionsFor(grantablePermissions(admin.roles), catalog) };
-  });
+  }, TRANSACTION_OPTIONS);
 }
 
 function invitationSummary(
