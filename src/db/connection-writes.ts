@@ -31,8 +31,6 @@ export async function claimPendingRequest(target: SqlTarget, decision: RequestDe
 export interface ActiveConnectionWrite {
   organizationId: number;
   memberId: number;
-  /** The member's current connection row, whatever its status, or null if they never had one. */
-  existing: { id: number; status: string; connectedAt: Date } | null;
   permissions: readonly string[];
   tags: readonly string[];
   /** The first day of access and the instant it begins; null for right away. */
@@ -48,36 +46,29 @@ export interface ActiveConnectionWrite {
 
 /**
  * Makes the member actively connected with exactly these permissions, replacing whatever they held.
- * A removed connection comes back as a new one, so its connection date is today's.
+ * A removed connection comes back as a new one, so its connection date is today's. One upsert on
+ * the (organization, member) key, so a connection another writer created meanwhile is updated
+ * rather than colliding with it; callers hold LOCK.connection for what they read before.
  */
 export async function activateConnection(target: SqlTarget, write: ActiveConnectionWrite): Promise<number> {
   const sql = sqlOf(target);
-  const tags = JSON.stringify(write.tags);
-  let connectionId: number;
-  if (write.existing) {
-    connectionId = write.existing.id;
-    const connectedAt = write.existing.status === 'REMOVED' ? write.at : write.existing.connectedAt;
-    const callerColumns =
-      write.caller === undefined
-        ? Prisma.empty
-        : Prisma.sql`, "callerSupportLevel" = ${write.caller?.supportLevel ?? null}, "callerLevel" = ${write.caller?.callerLevel ?? null}`;
-    await sql.execute(Prisma.sql`
-      UPDATE "Connection"
-      SET "status" = 'ACTIVE', "tags" = ${tags}, "startsOn" = ${write.startsOn ?? null}, "startsAt" = ${write.startsAt ?? null},
-          "endsOn" = ${write.endsOn}, "endsAt" = ${write.endsAt}, "expiredAt" = NULL,
-          "removedAt" = NULL, "connectedById" = ${write.connectedById}, "connectedAt" = ${connectedAt}, "updatedAt" = ${write.at}${callerColumns}
-      WHERE "id" = ${connectionId}`);
-    await sql.execute(Prisma.sql`DELETE FROM "ConnectionPermission" WHERE "connectionId" = ${connectionId}`);
-  } else {
-    const [row] = await sql.query<{ id: number }>(Prisma.sql`
-      INSERT INTO "Connection" ("organizationId", "memberId", "status", "tags", "startsOn", "startsAt", "endsOn", "endsAt", "callerSupportLevel",
-        "callerLevel", "connectedById", "connectedAt", "updatedAt")
-      VALUES (${write.organizationId}, ${write.memberId}, 'ACTIVE', ${tags}, ${write.startsOn ?? null}, ${write.startsAt ?? null}, ${write.endsOn},
-        ${write.endsAt}, ${write.caller?.supportLevel ?? null},
-        ${write.caller?.callerLevel ?? null}, ${write.connectedById}, ${write.at}, ${write.at})
-      RETURNING "id"`);
-    connectionId = row!.id;
-  }
+  const callerColumns =
+    write.caller === undefined ? Prisma.empty : Prisma.sql`, "callerSupportLevel" = excluded."callerSupportLevel", "callerLevel" = excluded."callerLevel"`;
+  const [row] = await sql.query<{ id: number }>(Prisma.sql`
+    INSERT INTO "Connection" ("organizationId", "memberId", "status", "tags", "startsOn", "startsAt", "endsOn", "endsAt", "callerSupportLevel",
+      "callerLevel", "connectedById", "connectedAt", "updatedAt")
+    VALUES (${write.organizationId}, ${write.memberId}, 'ACTIVE', ${JSON.stringify(write.tags)}, ${write.startsOn ?? null}, ${write.startsAt ?? null},
+      ${write.endsOn}, ${write.endsAt}, ${write.caller?.supportLevel ?? null}, ${write.caller?.callerLevel ?? null}, ${write.connectedById}, ${write.at},
+      ${write.at})
+    ON CONFLICT ("organizationId", "memberId") DO UPDATE
+    SET "status" = 'ACTIVE', "tags" = excluded."tags", "startsOn" = excluded."startsOn", "startsAt" = excluded."startsAt",
+        "endsOn" = excluded."endsOn", "endsAt" = excluded."endsAt", "expiredAt" = NULL, "removedAt" = NULL,
+        "connectedById" = excluded."connectedById",
+        "connectedAt" = CASE WHEN "Connection"."status" = 'REMOVED' THEN excluded."connectedAt" ELSE "Connection"."connectedAt" END,
+        "updatedAt" = excluded."updatedAt"${callerColumns}
+    RETURNING "id"`);
+  const connectionId = row!.id;
+  await sql.execute(Prisma.sql`DELETE FROM "ConnectionPermission" WHERE "connectionId" = ${connectionId}`);
   if (write.permissions.length > 0) {
     const rows = write.permissions.map((permissionKey) => Prisma.sql`(${connectionId}, ${permissionKey})`);
     await sql.execute(Prisma.sql`INSERT INTO "ConnectionPermission" ("connectionId", "permissionKey") VALUES ${Prisma.join(rows)}`);

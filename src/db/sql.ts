@@ -17,10 +17,14 @@ import type { Db, Tx } from './client.js';
  * parsed, 64-bit integers as bigint.
  */
 export interface Sql {
+  /** Which database runs the statements, for the few that differ between the two. */
+  readonly provider: SqlProvider;
   query<Row extends object>(statement: Prisma.Sql): Promise<Row[]>;
   /** Runs a statement that returns no rows; resolves to the number of rows it changed. */
   execute(statement: Prisma.Sql): Promise<number>;
 }
+
+export type SqlProvider = 'sqlite' | 'postgres';
 
 /** The database as SQL: single statements, and transactions of several. */
 export interface SqlDatabase extends Sql {
@@ -37,9 +41,21 @@ export type SqlTarget = Db | Tx | Sql;
 export function sqlOf(target: SqlTarget): Sql {
   if (!('$queryRaw' in target)) return target;
   return {
+    provider: prismaProviderOf(target),
     query: <Row extends object>(statement: Prisma.Sql) => target.$queryRaw<Row[]>(statement),
     execute: (statement) => target.$executeRaw(statement),
   };
+}
+
+/**
+ * Which database a Prisma client or transaction talks to. The generated clients do not type it,
+ * but every client (and the transaction clients made from it) carries its schema's provider.
+ */
+function prismaProviderOf(target: Db | Tx): SqlProvider {
+  const { _activeProvider: provider } = target as unknown as { _activeProvider?: string };
+  if (provider === 'sqlite') return 'sqlite';
+  if (provider === 'postgresql') return 'postgres';
+  throw new Error(`Gatehouse does not run on the database provider ${String(provider)}.`);
 }
 
 function argumentOf(value: unknown): { value: unknown; type: ArgType } {
@@ -91,10 +107,11 @@ function decodeRows<Row>(result: SqlResultSet): Row[] {
 }
 
 class DriverSql implements Sql {
-  constructor(
-    private readonly queryable: SqlQueryable,
-    private readonly numberedParameters: boolean,
-  ) {}
+  readonly provider: SqlProvider;
+
+  constructor(private readonly queryable: SqlQueryable) {
+    this.provider = queryable.provider === 'postgres' ? 'postgres' : 'sqlite';
+  }
 
   private toQuery(statement: Prisma.Sql): SqlQuery {
     const args: unknown[] = [];
@@ -105,7 +122,7 @@ class DriverSql implements Sql {
       argTypes.push(argument.type);
     }
     // PostgreSQL numbers its placeholders ($1); SQLite takes them in order (?).
-    return { sql: this.numberedParameters ? statement.text : statement.sql, args, argTypes };
+    return { sql: this.provider === 'postgres' ? statement.text : statement.sql, args, argTypes };
   }
 
   async query<Row extends object>(statement: Prisma.Sql): Promise<Row[]> {
@@ -122,7 +139,7 @@ const ROLLBACK: SqlQuery = { sql: 'ROLLBACK', args: [], argTypes: [] };
 
 class DriverSqlDatabase extends DriverSql implements SqlDatabase {
   constructor(private readonly adapter: SqlDriverAdapter) {
-    super(adapter, adapter.provider === 'postgres');
+    super(adapter);
   }
 
   async transaction<Result>(work: (sql: Sql) => Promise<Result>): Promise<Result> {
@@ -131,7 +148,7 @@ class DriverSqlDatabase extends DriverSql implements SqlDatabase {
     const transaction = await this.adapter.startTransaction();
     let result: Result;
     try {
-      result = await work(new DriverSql(transaction, this.adapter.provider === 'postgres'));
+      result = await work(new DriverSql(transaction));
     } catch (error) {
       try {
         if (!transaction.options.usePhantomQuery) await transaction.executeRaw(ROLLBACK);

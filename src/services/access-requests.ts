@@ -1,5 +1,6 @@
 import { TRANSACTION_OPTIONS, type Db, type Tx } from '../db/client.js';
 import { activateConnection, claimPendingRequest } from '../db/connection-writes.js';
+import { lockKeys, LOCK } from '../db/locks.js';
 import { appendLogEntry } from '../db/permission-log.js';
 import {
   checkRequestedAccess,
@@ -14,7 +15,7 @@ import { mayDecideRequest, mayTriage, mayWithdrawRequest, type PolicyDecision, t
 import type { PermissionInfo, RequestCardModel, RequestDecision, UnlistedOrganization } from '../domain/read-models.js';
 import { memberFor, profileNeedsRefresh, type SlackProfile } from './members.js';
 import { enqueue } from './outbox.js';
-import { requestWithPeople } from '../db/joined-reads.js';
+import { connectionsTo, requestWithPeople } from '../db/joined-reads.js';
 import { insertMemberIfAbsent } from '../db/member-writes.js';
 import type { SqlDatabase, SqlTarget } from '../db/sql.js';
 import {
@@ -90,6 +91,8 @@ export async function submitAccessRequest(
   now: Date,
 ): Promise<SubmitResult> {
   return prisma.$transaction(async (tx) => {
+    // One submission of a person's at a time, so two cannot both find no request waiting.
+    await lockKeys(tx, LOCK.requestsOf(submission.requester.slackUserId));
     const requester = await memberFor(tx, submission.requester);
     const earlier = await tx.accessRequest.findUnique({ where: { submissionKey: submission.submissionKey } });
     if (earlier) {
@@ -218,8 +221,10 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
     const loaded = await requestWithPeople(tx, input.requestId, input.actor.slackUserId);
     if (!loaded) throw new DomainError('unknown_request', 'That request no longer exists.');
     const { request } = loaded;
-    const connections = await requesterConnections(tx, request, loaded.actor ? [loaded.actor.id] : []);
-    const actorConnection = connections.find((connection) => connection.memberId === loaded.actor?.id && connection.status !== 'REMOVED') ?? null;
+    const [actorConnection = null] =
+      request.organizationId !== null && loaded.actor
+        ? (await connectionsTo(tx, request.organizationId, [loaded.actor.id])).filter((connection) => connection.status !== 'REMOVED')
+        : [];
     const facts = { requesterId: request.requesterId, organizationId: request.organizationId, organizationName: request.organization?.name ?? null };
     const verdict = decisionVerdict(input.actor.slackUserId, loaded.actor, actorConnection, facts, input.inTriage ?? false, settings, now);
     if (!verdict.allowed) throw new DomainError('forbidden', verdict.reason);
@@ -256,7 +261,10 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
     if (!claimed) return { ok: false, alreadyDecided: await outcomeSoFar(tx, request.id) };
 
     const organization = request.organization;
-    const existing = connections.find((connection) => connection.memberId === request.requesterId) ?? null;
+    // Read once this decision has won, under the lock an invitation accepted at this moment takes
+    // too: one of the two changes the connection after the other.
+    if (organization) await lockKeys(tx, LOCK.connection(organization.id, request.requesterId));
+    const [existing = null] = organization ? await connectionsTo(tx, organization.id, [request.requesterId]) : [];
     const before = existing && existing.status !== 'REMOVED' ? existing : null;
     const beforeSnapshot = before
       ? connectionSnapshot({ ...before, permissions: before.permissions.map((grant) => grant.permissionKey) })
@@ -270,7 +278,6 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
       await activateConnection(tx, {
         organizationId: organization.id,
         memberId: request.requesterId,
-        existing,
         permissions: granted,
         tags,
         startsOn,

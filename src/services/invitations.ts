@@ -12,6 +12,7 @@ import {
   saveInvalidEntries,
 } from '../db/invite-drafts.js';
 import { activateConnection } from '../db/connection-writes.js';
+import { lockKeys, LOCK } from '../db/locks.js';
 import { connectionsTo } from '../db/joined-reads.js';
 import { appendLogEntries, appendLogEntry } from '../db/permission-log.js';
 import { calendarDateIn, endOfDayIn, isCalendarDate, startOfDayIn } from '../domain/dates.js';
@@ -180,8 +181,20 @@ export async function checkAddresses(
   input: { actorSlackUserId: string; organizationId: number; text: string; draftId: number | null },
   now: Date,
 ): Promise<AddressCheck> {
-  const earlier = input.draftId ? await loadDraft(prisma, input.draftId, input.actorSlackUserId, now) : null;
-  const admin = earlier?.admin ?? (await actingAdmin(prisma, input.actorSlackUserId, input.organizationId, now));
+  return prisma.$transaction(async (tx) => {
+    // Pastes into one draft take turns, so each adds to what the one before it stored.
+    if (input.draftId) await lockKeys(tx, LOCK.draft(input.draftId));
+    return addAddresses(tx, input, now);
+  }, TRANSACTION_OPTIONS);
+}
+
+async function addAddresses(
+  tx: Tx,
+  input: { actorSlackUserId: string; organizationId: number; text: string; draftId: number | null },
+  now: Date,
+): Promise<AddressCheck> {
+  const earlier = input.draftId ? await loadDraft(tx, input.draftId, input.actorSlackUserId, now) : null;
+  const admin = earlier?.admin ?? (await actingAdmin(tx, input.actorSlackUserId, input.organizationId, now));
   const previous = earlier
     ? [...stringList(earlier.draft.addresses), ...stringList(earlier.draft.invalidEntries)].join('\n')
     : '';
@@ -198,12 +211,12 @@ export async function checkAddresses(
   }
   const list = { addresses: parsed.valid, invalidEntries: parsed.invalid, duplicates: parsed.duplicates + (earlier?.draft.duplicates ?? 0) };
   const draftId = await saveDraftAddresses(
-    prisma,
+    tx,
     { id: earlier?.draft.id ?? null, organizationId: admin.organization.id, authorId: admin.member.id },
     list,
     now,
   );
-  return { ok: true, draft: await draftModel(prisma, { id: draftId, ...list }, admin.organization, now) };
+  return { ok: true, draft: await draftModel(tx, { id: draftId, ...list }, admin.organization, now) };
 }
 
 /** Drops one invalid entry, or all of them, from a draft. */
@@ -212,10 +225,13 @@ export async function removeInvalidEntries(
   input: { actorSlackUserId: string; draftId: number; entry: string | null },
   now: Date,
 ): Promise<InviteDraftModel> {
-  const { draft, admin } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
-  const remaining = input.entry === null ? [] : stringList(draft.invalidEntries).filter((entry) => entry !== input.entry);
-  await saveInvalidEntries(prisma, draft.id, remaining, now);
-  return draftModel(prisma, { ...draft, invalidEntries: remaining }, admin.organization, now);
+  return prisma.$transaction(async (tx) => {
+    await lockKeys(tx, LOCK.draft(input.draftId));
+    const { draft, admin } = await loadDraft(tx, input.draftId, input.actorSlackUserId, now);
+    const remaining = input.entry === null ? [] : stringList(draft.invalidEntries).filter((entry) => entry !== input.entry);
+    await saveInvalidEntries(tx, draft.id, remaining, now);
+    return draftModel(tx, { ...draft, invalidEntries: remaining }, admin.organization, now);
+  }, TRANSACTION_OPTIONS);
 }
 
 function choicesOf(
@@ -362,6 +378,7 @@ export async function sendInvitations(
   now: Date,
 ): Promise<{ ok: true; result: SentInvitations } | { ok: false; fieldErrors: InvitationFieldErrors }> {
   return prisma.$transaction(async (tx) => {
+    await lockKeys(tx, LOCK.draft(input.draftId));
     const { draft, admin } = await loadDraft(tx, input.draftId, input.actorSlackUserId, now);
     const choices = choicesOf(draft);
     const addresses = stringList(draft.addresses);
@@ -372,6 +389,12 @@ export async function sendInvitations(
     if (stringList(draft.invalidEntries).length > 0) errors.addresses = 'Remove the invalid addresses first.';
     if (addresses.length === 0) errors.addresses = 'There is nobody to invite.';
     if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
+    // Deleting the draft claims it: of several Sends of one draft, the one that deletes it sends.
+    if (!(await deleteDraft(tx, draft.id, input.actorSlackUserId))) {
+      throw new DomainError('unknown_draft', 'This invitation was sent already. See `/access invitations`.');
+    }
+    // Another invitation to the same people, sent at this moment, would leave two codes working.
+    await lockKeys(tx, ...addresses.map((address) => LOCK.invitee(admin.organization.id, address)));
 
     const { connected, pending } = await standings(tx, admin.organization.id, addresses, now);
     // A new invitation replaces any the same person has not accepted yet, so only one code works.
@@ -443,7 +466,6 @@ export async function sendInvitations(
       created.map((row) => ({ kind: 'invitation.deliver', invitationId: row.id, sealedCode: sealInvitationCode(codes.get(row.email)!, settings.sealingKey) })),
       now,
     );
-    await deleteDraft(tx, draft.id, input.actorSlackUserId);
     return {
       ok: true,
       result: {
@@ -459,6 +481,31 @@ export async function sendInvitations(
 /** Throws away a draft the admin closed. */
 export async function discardDraft(prisma: Db, input: { actorSlackUserId: string; draftId: number }): Promise<void> {
   await deleteDraft(prisma, input.draftId, input.actorSlackUserId);
+}
+
+const UNKNOWN_CODE_MESSAGE =
+  "That invitation code doesn't work. Check that you copied all of it. If your administrator resent the invitation, only the newest code works.";
+
+/** Why an invitation that is no longer waiting cannot be accepted; null while it still can. */
+function closedInvitationRefusal(
+  invitation: { status: string; expiresAt: Date; organization: { name: string; timeZone: string } },
+  now: Date,
+): AcceptResult | null {
+  const organizationName = invitation.organization.name;
+  if (invitation.status === 'ACCEPTED') {
+    return { ok: false, refusal: 'used', message: `This invitation to ${organizationName} has been accepted already; each code works once.` };
+  }
+  if (invitation.status === 'REVOKED') {
+    return { ok: false, refusal: 'revoked', message: `This invitation to ${organizationName} was withdrawn by an administrator.` };
+  }
+  if (invitation.status === 'EXPIRED' || isInvitationExpired(invitation.expiresAt, now)) {
+    return {
+      ok: false,
+      refusal: 'expired',
+      message: `This invitation to ${organizationName} expired on ${calendarDateIn(invitation.expiresAt, invitation.organization.timeZone)}. Ask an administrator to resend it.`,
+    };
+  }
+  return null;
 }
 
 export type AcceptResult =
@@ -495,7 +542,32 @@ export async function acceptInvitation(
   input: { code: string; acceptor: SlackProfile; fromButton: { invitationId: number } | null; confirmedLosses?: readonly string[] },
   now: Date,
 ): Promise<AcceptResult> {
+  try {
+    return await acceptInOneTransaction(prisma, input, now);
+  } catch (error) {
+    if (error instanceof RefusedAfterClaim) return error.result;
+    throw error;
+  }
+}
+
+/**
+ * A refusal that can only be judged once the invitation is claimed: thrown, so that the claim
+ * rolls back with everything else and the invitation stays pending.
+ */
+class RefusedAfterClaim extends Error {
+  constructor(readonly result: AcceptResult) {
+    super('refused after claim');
+  }
+}
+
+async function acceptInOneTransaction(
+  prisma: Db,
+  input: Parameters<typeof acceptInvitation>[1],
+  now: Date,
+): Promise<AcceptResult> {
   return prisma.$transaction(async (tx) => {
+    // One code of a person's at a time, so that the count below is the count when this one is judged.
+    await lockKeys(tx, LOCK.codeAttempts(input.acceptor.slackUserId));
     const windowStart = new Date(now.getTime() - CODE_ATTEMPT_LIMIT.windowMinutes * 60_000);
     const recentFailures = await tx.invitationCodeAttempt.count({
       where: { slackUserId: input.acceptor.slackUserId, createdAt: { gt: windowStart } },
@@ -507,7 +579,7 @@ export async function acceptInvitation(
         message: `That is too many codes that did not work. Wait ${CODE_ATTEMPT_LIMIT.windowMinutes} minutes, then try again, or ask your administrator to resend the invitation.`,
       };
     }
-    const invitation = await tx.invitation.findUnique({
+    let invitation = await tx.invitation.findUnique({
       where: { tokenHash: hashInvitationToken(input.code) },
       include: { organization: true, invitedBy: true },
     });
@@ -516,23 +588,11 @@ export async function acceptInvitation(
       return {
         ok: false,
         refusal: 'unknown',
-        message: "That invitation code doesn't work. Check that you copied all of it. If your administrator resent the invitation, only the newest code works.",
+        message: UNKNOWN_CODE_MESSAGE,
       };
     }
-    const organizationName = invitation.organization.name;
-    if (invitation.status === 'ACCEPTED') {
-      return { ok: false, refusal: 'used', message: `This invitation to ${organizationName} has been accepted already; each code works once.` };
-    }
-    if (invitation.status === 'REVOKED') {
-      return { ok: false, refusal: 'revoked', message: `This invitation to ${organizationName} was withdrawn by an administrator.` };
-    }
-    if (invitation.status === 'EXPIRED' || isInvitationExpired(invitation.expiresAt, now)) {
-      return {
-        ok: false,
-        refusal: 'expired',
-        message: `This invitation to ${organizationName} expired on ${calendarDateIn(invitation.expiresAt, invitation.organization.timeZone)}. Ask an administrator to resend it.`,
-      };
-    }
+    const closed = closedInvitationRefusal(invitation, now);
+    if (closed) return closed;
     const inviter = invitation.invitedBy.displayName;
     if (input.acceptor.email?.toLowerCase() !== invitation.email) {
       const known = await tx.member.findUnique({ where: { slackUserId: input.acceptor.slackUserId } });
@@ -553,16 +613,31 @@ export async function acceptInvitation(
       };
     }
 
+    // Compare-and-set: of acceptances at once, of a resend or a revocation racing this one, one wins.
+    const claimed = await tx.invitation.updateMany({
+      where: { id: invitation.id, status: 'PENDING', tokenHash: invitation.tokenHash },
+      data: { status: 'ACCEPTED', acceptedAt: now, updatedAt: now },
+    });
+    if (claimed.count === 0) {
+      const current = await tx.invitation.findUnique({ where: { id: invitation.id }, include: { organization: true } });
+      // Still pending with another code: it was resent meanwhile.
+      return (current && closedInvitationRefusal(current, now)) ?? { ok: false, refusal: 'unknown', message: UNKNOWN_CODE_MESSAGE };
+    }
     const acceptor = await memberFor(tx, input.acceptor);
     const own = mayChangeAccessOf({ memberId: invitation.invitedById, email: invitation.invitedBy.email }, { memberId: acceptor.id, email: invitation.email });
-    if (!own.allowed) return { ok: false, refusal: 'own_access', message: `${own.reason} You sent this invitation yourself, so another Administrator has to invite you.` };
+    if (!own.allowed) {
+      throw new RefusedAfterClaim({ ok: false, refusal: 'own_access', message: `${own.reason} You sent this invitation yourself, so another Administrator has to invite you.` });
+    }
+    // Read again as of the claim: an edit committed just before it changes what accepting grants.
+    invitation = await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedById: acceptor.id }, include: { organization: true, invitedBy: true } });
     const organization = invitation.organization;
+    await lockKeys(tx, LOCK.connection(organization.id, acceptor.id));
     const [existing] = await connectionsTo(tx, organization.id, [acceptor.id]);
     const before = existing && existing.status !== 'REMOVED' ? existing : null;
     const { offer, scope } = invitationOffer(invitation);
     const outcome = accessAfter(heldAccess(before, now), offer, scope);
     if (!lossesConfirmed(outcome.change, input.confirmedLosses ?? [])) {
-      return { ok: false, refusal: 'confirm', invitationId: invitation.id, organization: organizationSummary(organization), change: outcome.change };
+      throw new RefusedAfterClaim({ ok: false, refusal: 'confirm', invitationId: invitation.id, organization: organizationSummary(organization), change: outcome.change });
     }
     const { permissions, tags, startsOn, endsOn } = outcome;
     // Caller settings outside the invitation's reach stay with the support permissions they belong to.
@@ -570,7 +645,6 @@ export async function acceptInvitation(
     await activateConnection(tx, {
       organizationId: organization.id,
       memberId: acceptor.id,
-      existing: existing ?? null,
       permissions,
       tags,
       startsOn,
@@ -581,7 +655,6 @@ export async function acceptInvitation(
       connectedById: invitation.invitedById,
       at: now,
     });
-    await tx.invitation.update({ where: { id: invitation.id }, data: { status: 'ACCEPTED', acceptedById: acceptor.id, acceptedAt: now, updatedAt: now } });
     const logEntryId = await appendLogEntry(tx, {
       organizationId: organization.id,
       actorId: acceptor.id,
@@ -609,6 +682,8 @@ export async function acceptInvitation(
 
 /** A pending invitation the actor manages, refusing anyone whose role does not cover what it grants. */
 async function managedInvitation(tx: Tx, actorSlackUserId: string, invitationId: number, now: Date) {
+  // Admin changes to one invitation take turns, so each reads what the one before it left.
+  await lockKeys(tx, LOCK.invitation(invitationId));
   const invitation = await tx.invitation.findUnique({ where: { id: invitationId } });
   if (!invitation) throw new DomainError('unknown_invitation', 'That invitation no longer exists.');
   const admin = await actingAdmin(tx, actorSlackUserId, invitation.organizationId, now);
@@ -632,8 +707,9 @@ export async function resendInvitation(
     const { invitation, admin } = await managedInvitation(tx, input.actorSlackUserId, input.invitationId, now);
     const code = newInvitationToken();
     const expiresAt = invitationExpiresAt(now);
-    await tx.invitation.update({
-      where: { id: invitation.id },
+    // Conditional: the invitee may be accepting it at this moment, without the admins' lock.
+    const resent = await tx.invitation.updateMany({
+      where: { id: invitation.id, status: 'PENDING' },
       data: {
         tokenHash: hashInvitationToken(code),
         issuedAt: now,
@@ -644,6 +720,7 @@ export async function resendInvitation(
         updatedAt: now,
       },
     });
+    if (resent.count === 0) throw new DomainError('not_pending', 'This invitation is no longer pending.');
     await appendLogEntry(tx, {
       organizationId: invitation.organizationId,
       actorId: admin.member.id,
@@ -686,11 +763,12 @@ export async function editInvitation(
     if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
     const caller = callerSettingsFor(permissions, input.caller);
     const tags = input.tags.slice(0, INVITATION_TEXT_LIMIT.tags);
-    await tx.invitation.update({
-      where: { id: invitation.id },
+    const edited = await tx.invitation.updateMany({
+      where: { id: invitation.id, status: 'PENDING' },
       // What accepting may change is now the editor's to decide, within the editor's own scope.
       data: { permissions, tags, startsOn: input.startsOn ?? null, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null, scope: scopeOf(admin.roles), updatedAt: now },
     });
+    if (edited.count === 0) throw new DomainError('not_pending', 'This invitation is no longer pending.');
     await appendLogEntry(tx, {
       organizationId: invitation.organizationId,
       actorId: admin.member.id,
@@ -791,7 +869,7 @@ export async function invitationForManagement(
     const row = await tx.invitation.findUniqueOrThrow({ where: { id: invitation.id }, include: { organization: true, invitedBy: true } });
     const catalog = permissionCatalog();
     return { invitation: invitationSummary(row, catalog), grantable: permissionsFor(grantablePermissions(admin.roles), catalog) };
-  });
+  }, TRANSACTION_OPTIONS);
 }
 
 function invitationSummary(

@@ -1,5 +1,6 @@
 import { TRANSACTION_OPTIONS, type Db, type Tx } from '../db/client.js';
 import { Prisma } from '../db/generated/sqlite/client.js';
+import { lockKeys, LOCK } from '../db/locks.js';
 import { appendLogEntries } from '../db/permission-log.js';
 import { ACTOR, LOG_ACTION } from '../domain/permissions-log.js';
 import type { ConnectionEndEvent, OutboxItem } from '../domain/outbox-messages.js';
@@ -337,8 +338,11 @@ export async function changeEndDate(
   now: Date,
 ): Promise<{ status: 'ACTIVE' }> {
   return prisma.$transaction(async (tx) => {
-    const connection = await tx.connection.findUnique({ where: { id: input.connectionId }, include: { organization: true, member: true } });
-    if (!connection) throw new DomainError('unknown_connection', 'That connection no longer exists.');
+    const whose = await tx.connection.findUnique({ where: { id: input.connectionId }, select: { organizationId: true, memberId: true } });
+    if (!whose) throw new DomainError('unknown_connection', 'That connection no longer exists.');
+    // Changes to one connection take turns, so each reads, checks and logs what the one before it left.
+    await lockKeys(tx, LOCK.connection(whose.organizationId, whose.memberId));
+    const connection = await tx.connection.findUniqueOrThrow({ where: { id: input.connectionId }, include: { organization: true, member: true } });
     const actor = await tx.member.findUnique({ where: { slackUserId: input.actorSlackUserId } });
     const actorConnection = actor ? await tx.connection.findUnique({ where: { organizationId_memberId: { organizationId: connection.organizationId, memberId: actor.id } }, include: { permissions: true } }) : null;
     if (!actorConnection || !adminRolesOf(connectionFacts(actorConnection), now).administrator) {
@@ -357,10 +361,12 @@ export async function changeEndDate(
       if (input.endsOn < calendarDateIn(now, connection.organization.timeZone)) throw new DomainError('bad_date', 'Choose today or a later date.');
     }
     const endsAt = input.endsOn ? endOfDayIn(input.endsOn, connection.organization.timeZone) : null;
-    await tx.connection.update({
-      where: { id: connection.id },
+    // Conditional on the status checked above: the time-limit job moves connections on without the lock.
+    const changed = await tx.connection.updateMany({
+      where: { id: connection.id, status: connection.status },
       data: { status: 'ACTIVE', endsOn: input.endsOn, endsAt, expiredAt: null, updatedAt: now },
     });
+    if (changed.count === 0) throw new DomainError('changed', 'This access changed just now. Look at it again before changing its end date.');
     await appendLogEntries(tx, [
       {
         organizationId: connection.organizationId,

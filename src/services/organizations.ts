@@ -1,3 +1,4 @@
+import { lockKeys, LOCK } from '../db/locks.js';
 import { appendLogEntry } from '../db/permission-log.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../domain/errors.js';
@@ -39,6 +40,7 @@ export async function createOrganization(prisma: Db, input: NewOrganization) {
     throw new DomainError('invalid_time_zone', `"${input.timeZone}" is not a time zone; use a name such as Europe/Paris`);
   }
   return prisma.$transaction(async (tx) => {
+    await lockKeys(tx, LOCK.organization(input.customerNumber));
     const taken = await tx.organization.findUnique({ where: { customerNumber: input.customerNumber } });
     if (taken) {
       throw new DomainError(
@@ -76,6 +78,8 @@ export interface ChannelChanges {
 
 export async function setOrganizationChannels(prisma: Db, customerNumber: string, changes: ChannelChanges) {
   return prisma.$transaction(async (tx) => {
+    // Changes take turns, so the log's before is what the previous change left.
+    await lockKeys(tx, LOCK.organization(customerNumber));
     const before = await tx.organization.findUnique({ where: { customerNumber } });
     if (!before) throw new DomainError('unknown_organization', `no organization has customer number ${customerNumber}`);
     const after = await tx.organization.update({ where: { id: before.id }, data: changes });

@@ -74,7 +74,6 @@ describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
       await activateConnection(tx, {
         organizationId: organization.id,
         memberId: requester.id,
-        existing: null,
         permissions: [PERMISSION.esriAccess, PERMISSION.eLearning],
         tags: ['gis'],
         endsOn: '2030-01-31',
@@ -96,7 +95,6 @@ describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
       activateConnection(tx, {
         organizationId: organization.id,
         memberId: requester.id,
-        existing: { id: connection!.id, status: 'REMOVED', connectedAt: connection!.connectedAt },
         permissions: [PERMISSION.viewSupport],
         tags: [],
         endsOn: null,
@@ -108,6 +106,23 @@ describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
     const [restored] = await connectionsTo(prisma, organization.id, [requester.id]);
     expect(restored).toMatchObject({ status: 'ACTIVE', removedAt: null, endsOn: null, connectedAt: reconnectedAt });
     expect(restored!.permissions).toEqual([{ permissionKey: PERMISSION.viewSupport }]);
+
+    // An active connection keeps its row and its connection date, and gets exactly what is granted now.
+    await prisma.$transaction((tx) =>
+      activateConnection(tx, {
+        organizationId: organization.id,
+        memberId: requester.id,
+        permissions: [PERMISSION.eLearning],
+        tags: ['again'],
+        endsOn: null,
+        endsAt: null,
+        connectedById: admin.id,
+        at: new Date('2031-06-01T12:00:00.000Z'),
+      }),
+    );
+    const [again] = await connectionsTo(prisma, organization.id, [requester.id]);
+    expect(again).toMatchObject({ id: connection!.id, status: 'ACTIVE', tags: ['again'], connectedAt: reconnectedAt });
+    expect(again!.permissions).toEqual([{ permissionKey: PERMISSION.eLearning }]);
   });
 
   it('appends log entries with JSON snapshots, and queues outbox messages that come back as they went in', async () => {

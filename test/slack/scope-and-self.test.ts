@@ -30,12 +30,10 @@ async function connect(
   const { prisma } = app.db.database;
   app.emulator.addUser(who);
   const member = await memberFor(prisma, { slackUserId: who.id, displayName: who.realName, email: who.email });
-  const existing = await prisma.connection.findUnique({ where: { organizationId_memberId: { organizationId, memberId: member.id } } });
   const endsOn = terms.endsOn ?? null;
   return activateConnection(prisma, {
     organizationId,
     memberId: member.id,
-    existing,
     permissions,
     tags: terms.tags ?? [],
     startsOn: terms.startsOn ?? null,
