@@ -52,6 +52,11 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
       );
     }
   }
+  if (!config.TRIAGE_CHANNEL_ID && config.OPERATOR_USER_IDS.length === 0) {
+    logger.warn(
+      'Neither TRIAGE_CHANNEL_ID nor OPERATOR_USER_IDS is set: requests for unlisted organizations, or for organizations with no Administrator, reach nobody until one of them is',
+    );
+  }
   const database = await openDatabase(target);
   const catalog = await ensurePermissionCatalog(database.prisma);
   if (catalog.created + catalog.updated > 0) logger.info(catalog, 'stored the permission catalog');

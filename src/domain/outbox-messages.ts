@@ -3,7 +3,12 @@
  * transaction as the change; the dispatcher draws and delivers them, so a message always shows
  * the state at delivery time.
  */
-export type RequestRouting = 'admins' | 'triage-unlisted' | 'triage-no-admin';
+/**
+ * Where a new request went: to an organization's Administrators, to the operators' triage (for an
+ * unlisted organization or one with no Administrator), or, with no triage channel and no
+ * operators, nowhere yet ("unattended").
+ */
+export type RequestRouting = 'admins' | 'triage-unlisted' | 'triage-no-admin' | 'unattended-unlisted' | 'unattended-no-admin';
 
 export type OutboxItem =
   /** An approval card, posted to a user (DM) or a channel. */
