@@ -3,6 +3,8 @@ import type { Db, Tx } from '../db/client.js';
 import { DomainError } from '../domain/errors.js';
 import { PERMISSION } from '../domain/permission-catalog.js';
 import { ACTOR, connectionSnapshot, LOG_ACTION } from '../domain/permissions-log.js';
+import { adminRolesOf } from '../domain/policy.js';
+import { administratorsOf } from './read-models.js';
 
 export interface AdministratorChange {
   customerNumber: string;
@@ -15,6 +17,15 @@ async function organizationFor(tx: Tx, customerNumber: string) {
   const organization = await tx.organization.findUnique({ where: { customerNumber } });
   if (!organization) throw new DomainError('unknown_organization', `no organization has customer number ${customerNumber}`);
   return organization;
+}
+
+/**
+ * Holds the organization's row until the transaction ends, so changes to its Administrators run
+ * one after another. A no-op UPDATE locks the row on PostgreSQL and makes the transaction SQLite's
+ * one writer; on READ COMMITTED every statement after it sees what the previous holder committed.
+ */
+async function lockOrganization(tx: Tx, organizationId: number): Promise<void> {
+  await tx.$executeRaw`UPDATE "Organization" SET "id" = "id" WHERE "id" = ${organizationId}`;
 }
 
 async function requireCatalogEntry(tx: Tx): Promise<void> {
@@ -77,10 +88,15 @@ export async function addAdministrator(prisma: Db, change: AdministratorChange) 
   });
 }
 
-/** Takes the Administrator permission away; the person stays connected with their other permissions. */
+/**
+ * Takes the Administrator permission away; the person stays connected with their other permissions.
+ * An organization's last effective Administrator stays: nobody could decide its requests otherwise.
+ */
 export async function removeAdministrator(prisma: Db, change: Pick<AdministratorChange, 'customerNumber' | 'slackUserId'>) {
   return prisma.$transaction(async (tx) => {
     const organization = await organizationFor(tx, change.customerNumber);
+    await lockOrganization(tx, organization.id);
+    const now = new Date();
     const connection = await tx.connection.findFirst({
       where: { organizationId: organization.id, member: { slackUserId: change.slackUserId } },
       include: { permissions: true, member: true },
@@ -88,6 +104,14 @@ export async function removeAdministrator(prisma: Db, change: Pick<Administrator
     const held = connection?.permissions.map((row) => row.permissionKey) ?? [];
     if (!connection || !held.includes(PERMISSION.administrator)) {
       throw new DomainError('not_administrator', `${change.slackUserId} is not an Administrator of ${organization.name}`);
+    }
+    const facts = { ...connection, permissions: held };
+    const others = (await administratorsOf(tx, organization.id, now)).filter((admin) => admin.id !== connection.memberId);
+    if (adminRolesOf(facts, now).administrator && others.length === 0) {
+      throw new DomainError(
+        'last_administrator',
+        `${change.slackUserId} is the only Administrator of ${organization.name}; add another first with \`gatehouse admin add ${organization.customerNumber} SLACK_USER_ID\``,
+      );
     }
     await tx.connectionPermission.delete({
       where: { connectionId_permissionKey: { connectionId: connection.id, permissionKey: PERMISSION.administrator } },
