@@ -108,6 +108,7 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
             warningLeadDays: config.EXPIRY_WARNING_DAYS,
             requestReminderDays: config.REQUEST_REMINDER_DAYS,
             requestExpiryDays: config.REQUEST_EXPIRY_DAYS,
+            operatorUserIds: config.OPERATOR_USER_IDS,
           }),
           logger: logger.child({ component: 'jobs' }),
           onRun: (job, outcome) => {

@@ -41,6 +41,8 @@ export type OutboxItem =
   | { kind: 'invitations.expired'; organizationId: number; emails: string[]; userId: string }
   /** An admin's daily list of who loses access soon in an organization (`day` in its time zone). */
   | { kind: 'expiry.digest'; organizationId: number; day: string; until: string; userId: string }
+  /** Tell an Administrator or an operator that an organization is about to be left without an Administrator (at `runsOutAt`). */
+  | { kind: 'administrators.ending'; organizationId: number; runsOutAt: string; leadDays: number; userId: string }
   /** Remind an admin of a request still waiting for a decision. */
   | { kind: 'request.reminder'; requestId: number; userId: string }
   /** Tell a requester their request expired undecided. */
