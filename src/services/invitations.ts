@@ -24,9 +24,9 @@ import {
   CODE_ATTEMPT_LIMIT,
   grantablePermissions,
   hasAnyAdminRole,
-  INVITATION_TEXT_LIMIT,
   mayGrant,
   mayInvite,
+  requireInvitationTextsFit,
   type CodeRefusal,
   type InvitationFieldErrors,
 } from '../domain/invitations.js';
@@ -304,11 +304,12 @@ export async function saveSendingChoices(
   now: Date,
 ): Promise<void> {
   const { draft } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
+  requireInvitationTextsFit({ tags: input.tags, personalMessage: input.personalMessage, note: input.logNote });
   await saveDraftSending(
     prisma,
     draft.id,
     {
-      tags: input.tags.slice(0, INVITATION_TEXT_LIMIT.tags),
+      tags: input.tags,
       personalMessage: input.personalMessage?.trim() || null,
       language: input.language,
       logNote: input.logNote?.trim() || null,
@@ -586,6 +587,7 @@ export async function resendInvitation(
 ): Promise<{ email: string; expiresAt: Date }> {
   return prisma.$transaction(async (tx) => {
     const { invitation, admin } = await managedInvitation(tx, input.actorSlackUserId, input.invitationId, now);
+    requireInvitationTextsFit({ personalMessage: input.personalMessage, note: input.note });
     const code = newInvitationToken();
     const expiresAt = invitationExpiresAt(now);
     await tx.invitation.update({
@@ -638,8 +640,9 @@ export async function editInvitation(
       ...checkTimeRange({ startsOn: input.startsOn ?? null, endsOn: input.endsOn }, admin.organization, now),
     };
     if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
+    requireInvitationTextsFit({ tags: input.tags, note: input.note });
     const caller = callerSettingsFor(permissions, input.caller);
-    const tags = input.tags.slice(0, INVITATION_TEXT_LIMIT.tags);
+    const tags = input.tags;
     await tx.invitation.update({
       where: { id: invitation.id },
       data: { permissions, tags, startsOn: input.startsOn ?? null, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null, updatedAt: now },
@@ -673,6 +676,7 @@ export async function revokeInvitation(
 ): Promise<{ email: string }> {
   return prisma.$transaction(async (tx) => {
     const { invitation, admin } = await managedInvitation(tx, input.actorSlackUserId, input.invitationId, now);
+    requireInvitationTextsFit({ note: input.note });
     const revoked = await tx.invitation.updateMany({ where: { id: invitation.id, status: 'PENDING' }, data: { status: 'REVOKED', updatedAt: now } });
     if (revoked.count === 0) throw new DomainError('not_pending', 'This invitation is no longer pending.');
     await appendLogEntry(tx, {

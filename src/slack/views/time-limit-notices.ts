@@ -1,6 +1,7 @@
 /** What people, admins and the audit channel are told when access nears its end, ends, or is removed. */
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { ConnectionEndEvent } from '../../domain/outbox-messages.js';
+import { TEXT_LIMIT } from '../../domain/text-limits.js';
 import type { OrganizationSummary, RequestCardModel } from '../../domain/read-models.js';
 import type { AdministratorsRunningOut, ConnectionNotice } from '../../services/lifecycle.js';
 import { SLASH_COMMAND } from '../commands.js';
@@ -209,7 +210,7 @@ export function extendEndDateView(entry: ConnectionNotice, metadata: ExtendFormM
         block_id: EXTEND_FORM_BLOCK.note,
         optional: true,
         label: plain('Note for the permissions log'),
-        element: { type: 'plain_text_input', action_id: INPUT_ACTION, max_length: 1000, multiline: true },
+        element: { type: 'plain_text_input', action_id: INPUT_ACTION, max_length: TEXT_LIMIT.endDateNote, multiline: true },
       },
     ],
   };
