@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stripEnds } from './trim.js';
 
 /** An invitation goes to at most this many people at once. */
 export const MAX_ADDRESSES_PER_INVITATION = 1000;
@@ -17,7 +18,7 @@ export interface ParsedAddressList {
 const BRACKETED = /<([^<>]*)>/g;
 
 function clean(entry: string): string {
-  return entry.replace(/^["'(]+|["')]+$/g, '').trim();
+  return stripEnds(entry, `"'(`, `"')`).trim();
 }
 
 /**
