@@ -60,3 +60,26 @@ export function parseAddressList(text: string): ParsedAddressList {
   }
   return { valid, invalid, duplicates };
 }
+
+/**
+ * A new paste added to the lists kept from earlier pastes: repeats of what is kept are folded
+ * (case-insensitively, as within one paste), and the kept entries are not read again, so they stay
+ * exactly as they were and each paste costs only its own length.
+ */
+export function mergeAddressLists(kept: ParsedAddressList, pasted: ParsedAddressList): ParsedAddressList {
+  const seen = new Set([...kept.valid, ...kept.invalid.map((entry) => entry.toLowerCase())]);
+  let duplicates = kept.duplicates + pasted.duplicates;
+  const added = (entries: string[]) =>
+    entries.filter((entry) => {
+      const key = entry.toLowerCase();
+      if (seen.has(key)) {
+        duplicates += 1;
+        return false;
+      }
+      seen.add(key);
+      return true;
+    });
+  const valid = [...kept.valid, ...added(pasted.valid)];
+  const invalid = [...kept.invalid, ...added(pasted.invalid)];
+  return { valid, invalid, duplicates };
+}

@@ -15,7 +15,7 @@ import { activateConnection } from '../db/connection-writes.js';
 import { connectionsTo } from '../db/joined-reads.js';
 import { appendLogEntries, appendLogEntry } from '../db/permission-log.js';
 import { calendarDateIn, endOfDayIn, isCalendarDate, startOfDayIn } from '../domain/dates.js';
-import { MAX_ADDRESSES_PER_INVITATION, parseAddressList } from '../domain/email-addresses.js';
+import { mergeAddressLists, MAX_ADDRESSES_PER_INVITATION, parseAddressList } from '../domain/email-addresses.js';
 import { DomainError } from '../domain/errors.js';
 import {
   callerSettingsFor,
@@ -179,10 +179,13 @@ export async function checkAddresses(
 ): Promise<AddressCheck> {
   const earlier = input.draftId ? await loadDraft(prisma, input.draftId, input.actorSlackUserId, now) : null;
   const admin = earlier?.admin ?? (await actingAdmin(prisma, input.actorSlackUserId, input.organizationId, now));
-  const previous = earlier
-    ? [...stringList(earlier.draft.addresses), ...stringList(earlier.draft.invalidEntries)].join('\n')
-    : '';
-  const parsed = parseAddressList(`${previous}\n${input.text}`);
+  const pasted = parseAddressList(input.text);
+  const parsed = earlier
+    ? mergeAddressLists(
+        { valid: stringList(earlier.draft.addresses), invalid: stringList(earlier.draft.invalidEntries), duplicates: earlier.draft.duplicates },
+        pasted,
+      )
+    : pasted;
   const count = parsed.valid.length + parsed.invalid.length;
   if (count === 0) return { ok: false, fieldErrors: { addresses: 'Paste at least one email address.' } };
   if (count > MAX_ADDRESSES_PER_INVITATION) {
@@ -193,7 +196,7 @@ export async function checkAddresses(
       },
     };
   }
-  const list = { addresses: parsed.valid, invalidEntries: parsed.invalid, duplicates: parsed.duplicates + (earlier?.draft.duplicates ?? 0) };
+  const list = { addresses: parsed.valid, invalidEntries: parsed.invalid, duplicates: parsed.duplicates };
   const draftId = await saveDraftAddresses(
     prisma,
     { id: earlier?.draft.id ?? null, organizationId: admin.organization.id, authorId: admin.member.id },
