@@ -5,6 +5,11 @@ import { createLogger } from '../../src/logger.js';
 import { startSlackEmulator } from '../../src/sandbox/index.js';
 import { startGatehouse } from '../../src/server.js';
 import { ACTION, DENY_FORM_BLOCK, INPUT_ACTION, REQUEST_FORM_BLOCK } from '../../src/slack/views/ids.js';
+import { claimPendingRequest } from '../../src/db/connection-writes.js';
+import { decideRequest, routeTriagedRequest, submitAccessRequest } from '../../src/services/access-requests.js';
+import { addAdministrator } from '../../src/services/administrators.js';
+import { seedPermissionCatalog } from '../../src/services/catalog.js';
+import { createOrganization } from '../../src/services/organizations.js';
 import { BOT_TOKEN, SIGNING_SECRET, startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, DATABASE_KINDS } from '../support/databases.js';
 import { buttonsIn, openRequestForm, person, postsIn, seedOrganization, settle } from '../support/flows.js';
@@ -156,6 +161,45 @@ describe.each(DATABASE_KINDS)('triage on %s', (kind) => {
     const second = JSON.stringify(postsIn(app, RITA.id).at(-1));
     expect(second).toMatch(/Lonely Borough has no Administrator/i);
     expect(second).toMatch(/nobody in Gatehouse can handle/i);
+  });
+});
+
+describe.each(DATABASE_KINDS)('an operator\'s denial in triage, on %s', (kind) => {
+  it('is a compare-and-set on the request still being in triage, so it loses to a routing committed first', async () => {
+    const db = await createTestDatabase(kind);
+    try {
+      const { prisma, sql } = db.database;
+      await seedPermissionCatalog(prisma);
+      const organization = await createOrganization(prisma, { name: 'City of Redlands', customerNumber: '100200' });
+      await addAdministrator(prisma, { customerNumber: '100200', slackUserId: ADA.id });
+      const settings = { triageChannelId: TRIAGE_CHANNEL, operatorUserIds: [OPERATOR.id, OTTO.id] };
+      const submitted = await submitAccessRequest(
+        prisma,
+        {
+          requester: { slackUserId: RITA.id },
+          organizationId: null,
+          unlisted: { customerNumber: null, name: 'Redlands Planning', acronym: null, department: null, city: null },
+          permissions: [PERMISSION.esriAccess],
+          purpose: 'Forum access',
+          submissionKey: 'only',
+        },
+        settings,
+        new Date(),
+      );
+      if (!submitted.ok) throw new Error(JSON.stringify(submitted.fieldErrors));
+      const otto = await prisma.member.create({ data: { slackUserId: OTTO.id, displayName: OTTO.realName } });
+      const denial = { requestId: submitted.requestId, outcome: 'DENIED' as const, decidedById: otto.id, note: 'Not ours', granted: null, onlyInTriage: true };
+
+      await routeTriagedRequest(prisma, { requestId: submitted.requestId, organizationId: organization.id, actor: { slackUserId: OPERATOR.id } }, settings, new Date());
+      // Read before the routing, decided after it: the write itself refuses.
+      expect(await claimPendingRequest(sql, { ...denial, at: new Date() })).toBe(false);
+      expect(await prisma.accessRequest.findUniqueOrThrow({ where: { id: submitted.requestId } })).toMatchObject({ status: 'PENDING', inTriage: false, decidedById: null });
+      await expect(
+        decideRequest(sql, { requestId: submitted.requestId, actor: { slackUserId: OTTO.id }, outcome: 'DENIED', note: 'Not ours', notify: true, inTriage: true }, settings, new Date()),
+      ).rejects.toMatchObject({ message: expect.stringMatching(/no longer in triage/) });
+    } finally {
+      await db.drop();
+    }
   });
 });
 
