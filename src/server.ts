@@ -68,6 +68,11 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
     await database.close();
     throw error;
   }
+  if (!config.TRIAGE_CHANNEL_ID && config.OPERATOR_USER_IDS.length === 0) {
+    logger.warn(
+      'Neither TRIAGE_CHANNEL_ID nor OPERATOR_USER_IDS is set: requests for unlisted organizations, or for organizations with no Administrator, reach nobody until one of them is',
+    );
+  }
   const now = options.now ?? (() => new Date());
   // Codes wait in the outbox sealed with a key only the app's configuration holds.
   const sealingKey = invitationSealingKey(config.SLACK_SIGNING_SECRET);
@@ -118,6 +123,7 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
             warningLeadDays: config.EXPIRY_WARNING_DAYS,
             requestReminderDays: config.REQUEST_REMINDER_DAYS,
             requestExpiryDays: config.REQUEST_EXPIRY_DAYS,
+            operatorUserIds: config.OPERATOR_USER_IDS,
           }),
           logger: logger.child({ component: 'jobs' }),
           onRun: (job, outcome) => {

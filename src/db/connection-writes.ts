@@ -14,6 +14,8 @@ export interface RequestDecisionWrite {
   note: string | null;
   /** What an approval grants; null for a denial. */
   granted: string[] | null;
+  /** An operator's decision in triage counts only while the request is still in triage. */
+  onlyInTriage?: boolean;
   at: Date;
 }
 
@@ -24,7 +26,7 @@ export async function claimPendingRequest(target: SqlTarget, decision: RequestDe
     SET "status" = ${decision.outcome}, "decidedById" = ${decision.decidedById}, "decidedAt" = ${decision.at},
         "decisionNote" = ${decision.note}, "grantedPermissions" = ${decision.granted ? JSON.stringify(decision.granted) : null},
         "updatedAt" = ${decision.at}
-    WHERE "id" = ${decision.requestId} AND "status" = 'PENDING'`);
+    WHERE "id" = ${decision.requestId} AND "status" = 'PENDING'${decision.onlyInTriage ? Prisma.sql` AND "inTriage" = TRUE` : Prisma.empty}`);
   return changed === 1;
 }
 

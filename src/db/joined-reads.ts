@@ -78,6 +78,7 @@ const REQUEST_COLUMNS = allColumns<AccessRequest>()([
   'remindedAt',
   'createdAt',
   'updatedAt',
+  'inTriage',
 ]);
 
 /** `alias."column" AS "prefix_column"` for each column; names are constants, never input. */

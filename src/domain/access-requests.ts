@@ -1,9 +1,17 @@
 /** Rules for what a person may ask for, independent of where the request comes from. */
+import { TEXT_LIMIT } from './text-limits.js';
 
-export const PURPOSE_LENGTH = { min: 3, max: 1000 } as const;
-export const DECISION_NOTE_MAX = 1000;
+export const PURPOSE_LENGTH = { min: 3, max: TEXT_LIMIT.purpose } as const;
 
-export type RequestField = 'organization' | 'customerNumber' | 'unlistedName' | 'permissions' | 'purpose';
+export type RequestField =
+  | 'organization'
+  | 'customerNumber'
+  | 'unlistedName'
+  | 'unlistedAcronym'
+  | 'unlistedDepartment'
+  | 'unlistedCity'
+  | 'permissions'
+  | 'purpose';
 export type FieldErrors = Partial<Record<RequestField, string>>;
 
 export interface RequestedAccess {
@@ -25,7 +33,7 @@ export function checkRequestedAccess(
   else if (fresh.length === 0) errors.permissions = 'You already hold these; choose at least one you do not have yet.';
   const purpose = requested.purpose.trim();
   if (purpose.length < PURPOSE_LENGTH.min) errors.purpose = 'Say in a few words what you need this access for.';
-  else if (purpose.length > PURPOSE_LENGTH.max) errors.purpose = `Keep it under ${PURPOSE_LENGTH.max} characters.`;
+  else if (purpose.length > PURPOSE_LENGTH.max) errors.purpose = `Keep it to at most ${PURPOSE_LENGTH.max} characters.`;
   return errors;
 }
 

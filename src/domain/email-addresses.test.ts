@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAddressList } from './email-addresses.js';
+import { mergeAddressLists, parseAddressList } from './email-addresses.js';
 
 describe('pasted address lists', () => {
   it('splits on newlines, commas, semicolons and spaces, and folds repeats', () => {
@@ -25,5 +25,22 @@ describe('pasted address lists', () => {
   it('handles 1000 addresses', () => {
     const text = Array.from({ length: 1000 }, (_, index) => `person${index}@example.com`).join('\n');
     expect(parseAddressList(text).valid).toHaveLength(1000);
+  });
+});
+
+describe('pasted address lists, adversarially', () => {
+  // Quadratic trimming took about 18 s on this input; linear trimming takes milliseconds.
+  it('trims a 100,000-character run of quotes in linear time', () => {
+    const entry = `a${'"'.repeat(100_000)}b`;
+    expect(parseAddressList(entry).invalid).toEqual([entry]);
+    expect(parseAddressList(`(((${'"'.repeat(100_000)}ada@example.org${')'.repeat(100_000)}`).valid).toEqual(['ada@example.org']);
+  }, 5_000);
+});
+
+describe('mergeAddressLists', () => {
+  it('adds a paste to the kept lists, folding repeats of kept entries and keeping those entries as they were', () => {
+    const kept = { valid: ['ada@example.org'], invalid: ['Bad Entry'], duplicates: 2 };
+    const merged = mergeAddressLists(kept, parseAddressList('ADA@example.org, bad entry, bob@example.org; bob@example.org'));
+    expect(merged).toEqual({ valid: ['ada@example.org', 'bob@example.org'], invalid: ['Bad Entry', 'bad', 'entry'], duplicates: 4 });
   });
 });

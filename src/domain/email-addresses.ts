@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stripEnds } from './trim.js';
 
 /** An invitation goes to at most this many people at once. */
 export const MAX_ADDRESSES_PER_INVITATION = 1000;
@@ -17,7 +18,7 @@ export interface ParsedAddressList {
 const BRACKETED = /<([^<>]*)>/g;
 
 function clean(entry: string): string {
-  return entry.replace(/^["'(]+|["')]+$/g, '').trim();
+  return stripEnds(entry, `"'(`, `"')`).trim();
 }
 
 /**
@@ -57,5 +58,28 @@ export function parseAddressList(text: string): ParsedAddressList {
     if (emailAddress.safeParse(key).success) valid.push(key);
     else invalid.push(entry);
   }
+  return { valid, invalid, duplicates };
+}
+
+/**
+ * A new paste added to the lists kept from earlier pastes: repeats of what is kept are folded
+ * (case-insensitively, as within one paste), and the kept entries are not read again, so they stay
+ * exactly as they were and each paste costs only its own length.
+ */
+export function mergeAddressLists(kept: ParsedAddressList, pasted: ParsedAddressList): ParsedAddressList {
+  const seen = new Set([...kept.valid, ...kept.invalid.map((entry) => entry.toLowerCase())]);
+  let duplicates = kept.duplicates + pasted.duplicates;
+  const added = (entries: string[]) =>
+    entries.filter((entry) => {
+      const key = entry.toLowerCase();
+      if (seen.has(key)) {
+        duplicates += 1;
+        return false;
+      }
+      seen.add(key);
+      return true;
+    });
+  const valid = [...kept.valid, ...added(pasted.valid)];
+  const invalid = [...kept.invalid, ...added(pasted.invalid)];
   return { valid, invalid, duplicates };
 }

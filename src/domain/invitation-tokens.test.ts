@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cleanPresentedCode,
   hashInvitationToken,
   invitationExpiresAt,
   invitationTokenMatches,
@@ -52,4 +53,18 @@ describe('invitation codes', () => {
     expect(openInvitationCode(tampered.toString('base64url'), key)).toBeNull();
     expect(openInvitationCode('short', key)).toBeNull();
   });
+});
+
+describe('codes as people paste them', () => {
+  it('drops the quotes, brackets and punctuation pasted around a code', () => {
+    expect(cleanPresentedCode('  `<abcdefghijklmnopqrstuvwxyz>`.  ')).toBe('abcdefghijklmnopqrstuvwxyz');
+    expect(cleanPresentedCode('"abc.def";')).toBe('abc.def');
+  });
+
+  // Quadratic trimming took about 15 s on this input; linear trimming takes milliseconds.
+  it('trims a 100,000-character run of trailing punctuation in linear time', () => {
+    const pasted = `a${'.'.repeat(100_000)}b`;
+    expect(cleanPresentedCode(pasted)).toBe(pasted);
+    expect(cleanPresentedCode(`code${'.,;'.repeat(50_000)}`)).toBe('code');
+  }, 5_000);
 });

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { stripEnds } from './trim.js';
 
 /** An invitation is good for six weeks from when it was issued (or last resent). */
 export const INVITATION_LIFETIME_WEEKS = 6;
@@ -59,4 +60,9 @@ export function openInvitationCode(sealed: string, key: Buffer): string | null {
   } catch {
     return null;
   }
+}
+
+/** A code as someone pasted it, without the quotes, brackets and punctuation that came with it. */
+export function cleanPresentedCode(pasted: string): string {
+  return stripEnds(pasted.trim(), '`\'"<', '`\'">.,;');
 }

@@ -2,6 +2,8 @@
 import { PERMISSION_CATALOG, PERMISSION, type AdminScope } from './permission-catalog.js';
 import type { AdminRoles, PolicyDecision } from './policy.js';
 import type { CallerSettings } from './read-models.js';
+import { DomainError } from './errors.js';
+import { overLongTexts, tagsProblem } from './text-limits.js';
 
 /** Both of these together make an invitation an authorized-caller invitation. */
 export const AUTHORIZED_CALLER_PERMISSIONS: readonly string[] = [PERMISSION.viewSupport, PERMISSION.authorizedCallerActions];
@@ -10,6 +12,33 @@ export const AUTHORIZED_CALLER_PERMISSIONS: readonly string[] = [PERMISSION.view
 export const PREMIUM_CALLER_LEVELS = ['Primary', 'Secondary', 'Backup'] as const;
 
 export const INVITATION_TEXT_LIMIT = { personalMessage: 1000, note: 1000, tag: 50, tags: 10 } as const;
+
+export type InvitationTextField = 'tags' | 'personalMessage' | 'note';
+
+/**
+ * Free text on an invitation form that is over its limit, keyed by field; empty when everything
+ * fits. `tagsText` is the tags box as typed, when there is one, so a long run of repeats is caught too.
+ */
+export function checkInvitationTexts(texts: {
+  tagsText?: string | null;
+  tags?: readonly string[];
+  personalMessage?: string | null;
+  note?: string | null;
+}): Partial<Record<InvitationTextField, string>> {
+  const errors: Partial<Record<InvitationTextField, string>> = overLongTexts(
+    { personalMessage: texts.personalMessage, note: texts.note },
+    { personalMessage: INVITATION_TEXT_LIMIT.personalMessage, note: INVITATION_TEXT_LIMIT.note },
+  );
+  const tags = texts.tags ? tagsProblem(texts.tagsText, texts.tags, INVITATION_TEXT_LIMIT) : null;
+  if (tags) errors.tags = tags;
+  return errors;
+}
+
+/** Refuses over-long invitation text where no form field can show it (a forged or replayed call). */
+export function requireInvitationTextsFit(texts: Parameters<typeof checkInvitationTexts>[0]): void {
+  const problem = Object.values(checkInvitationTexts(texts))[0];
+  if (problem) throw new DomainError('too_long', problem);
+}
 
 /** How many wrong codes one person may try before Gatehouse makes them wait. */
 export const CODE_ATTEMPT_LIMIT = { attempts: 5, windowMinutes: 15 } as const;

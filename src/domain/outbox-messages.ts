@@ -3,7 +3,12 @@
  * transaction as the change; the dispatcher draws and delivers them, so a message always shows
  * the state at delivery time.
  */
-export type RequestRouting = 'admins' | 'triage-unlisted' | 'triage-no-admin';
+/**
+ * Where a new request went: to an organization's Administrators, to the operators' triage (for an
+ * unlisted organization or one with no Administrator), or, with no triage channel and no
+ * operators, nowhere yet ("unattended").
+ */
+export type RequestRouting = 'admins' | 'triage-unlisted' | 'triage-no-admin' | 'unattended-unlisted' | 'unattended-no-admin';
 
 export type OutboxItem =
   /** An approval card, posted to a user (DM) or a channel. */
@@ -40,6 +45,8 @@ export type OutboxItem =
   | { kind: 'invitations.expired'; organizationId: number; emails: string[]; userId: string }
   /** An admin's daily list of who loses access soon in an organization (`day` in its time zone). */
   | { kind: 'expiry.digest'; organizationId: number; day: string; until: string; userId: string }
+  /** Tell an Administrator or an operator that an organization is about to be left without an Administrator (at `runsOutAt`). */
+  | { kind: 'administrators.ending'; organizationId: number; runsOutAt: string; leadDays: number; userId: string }
   /** Remind an admin of a request still waiting for a decision. */
   | { kind: 'request.reminder'; requestId: number; userId: string }
   /** Tell a requester their request expired undecided. */

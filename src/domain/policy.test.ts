@@ -66,6 +66,14 @@ describe('deciding a request', () => {
     expect(mayTriage('U0ADA', ['U0OP']).allowed).toBe(false);
   });
 
+  it('lets operators act only on a pending request while it is in triage', () => {
+    expect(mayTriage('U0OP', ['U0OP'], { status: 'PENDING', inTriage: true })).toEqual({ allowed: true });
+    expect(mayTriage('U0OP', ['U0OP'], { status: 'PENDING', inTriage: false })).toMatchObject({ allowed: false, reason: expect.stringMatching(/no longer in triage/) });
+    // A decided request is not refused, so the operator can be told how it ended.
+    expect(mayTriage('U0OP', ['U0OP'], { status: 'DENIED', inTriage: true })).toEqual({ allowed: true });
+    expect(mayTriage('U0ADA', ['U0OP'], { status: 'PENDING', inTriage: true }).allowed).toBe(false);
+  });
+
   it('lets only the requester withdraw', () => {
     expect(mayWithdrawRequest(7, request)).toEqual({ allowed: true });
     expect(mayWithdrawRequest(3, request).allowed).toBe(false);

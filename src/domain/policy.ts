@@ -71,11 +71,23 @@ export function mayDecideRequest(actor: ActorFacts, request: RequestFacts, now: 
   return ALLOWED;
 }
 
-/** Operators sort out requests that no organization's admins can take. */
-export function mayTriage(actorSlackUserId: string, operatorSlackUserIds: readonly string[]): PolicyDecision {
-  return operatorSlackUserIds.includes(actorSlackUserId)
-    ? ALLOWED
-    : refuse("Only Gatehouse's operators can match or deny requests in triage.");
+/** Where a request stands, for a triage action on it. */
+export interface TriageFacts {
+  status: string;
+  inTriage: boolean;
+}
+
+export const NOT_IN_TRIAGE = "This request is no longer in triage: it was sent to its organization's Administrators, who decide it now.";
+
+/**
+ * Operators sort out requests that no organization's admins can take, and only while they are in
+ * triage: once routed, a request is its organization's Administrators' to decide. (A request no
+ * longer pending is not refused here, so the actor can be told how it ended.)
+ */
+export function mayTriage(actorSlackUserId: string, operatorSlackUserIds: readonly string[], request?: TriageFacts): PolicyDecision {
+  if (!operatorSlackUserIds.includes(actorSlackUserId)) return refuse("Only Gatehouse's operators can match or deny requests in triage.");
+  if (request && request.status === 'PENDING' && !request.inTriage) return refuse(NOT_IN_TRIAGE);
+  return ALLOWED;
 }
 
 export function mayWithdrawRequest(actorMemberId: number | null, request: RequestFacts): PolicyDecision {

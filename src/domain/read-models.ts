@@ -78,6 +78,8 @@ export interface RequestCardModel {
   decision: RequestDecision | null;
   /** When the request was withdrawn, if it was. */
   withdrawnAt: Date | null;
+  /** Waiting for Gatehouse's operators to route or deny it; false once it went to an organization's Administrators. */
+  inTriage: boolean;
 }
 
 /** Who a card is for: the organization's admins, or the operators in triage. */

@@ -33,3 +33,32 @@ export function warningHorizon(leadDays: readonly number[], now: Date): Date {
 export function warningKey(connectionId: number, endsAt: Date, leadDays: number): string {
   return `warning:${connectionId}:${endsAt.toISOString()}:${leadDays}`;
 }
+
+/** An Administrator's time range: null ends mean from always and until further notice. */
+export interface AdministratorSpan {
+  startsAt: Date | null;
+  endsAt: Date | null;
+}
+
+/**
+ * The moment an organization that has an Administrator now is first left without one, as their
+ * time ranges stand; null when someone stays without an end, or when it has no Administrator now
+ * (there is nothing left to warn about then).
+ */
+export function administratorsRunOutAt(spans: readonly AdministratorSpan[], now: Date): Date | null {
+  let coveredUntil = now.getTime();
+  for (let step = 0; ; step += 1) {
+    const reaching = spans.filter(
+      (span) => (span.startsAt?.getTime() ?? -Infinity) <= coveredUntil && (span.endsAt?.getTime() ?? Infinity) > coveredUntil,
+    );
+    if (reaching.length === 0) return step === 0 ? null : new Date(coveredUntil);
+    const end = Math.max(...reaching.map((span) => span.endsAt?.getTime() ?? Infinity));
+    if (end === Infinity) return null;
+    coveredUntil = end;
+  }
+}
+
+/** Identifies one warning to one person that an organization runs out of Administrators at `runsOutAt`. */
+export function lastAdministratorWarningKey(organizationId: number, runsOutAt: Date, leadDays: number, slackUserId: string): string {
+  return `last-admin:${organizationId}:${runsOutAt.toISOString()}:${leadDays}:${slackUserId}`;
+}

@@ -10,6 +10,8 @@ export interface JobContext {
   warningLeadDays: readonly number[];
   requestReminderDays: number;
   requestExpiryDays: number;
+  /** Gatehouse's operators, told when an organization is about to be left without an Administrator. */
+  operatorUserIds?: readonly string[];
 }
 
 export interface JobDefinition {
@@ -22,7 +24,7 @@ export const JOBS: readonly JobDefinition[] = [
   {
     name: 'time-limits',
     summary: 'Warns before access ends, expires it at the end, removes people 30 days later, and deletes invitations 6 weeks old.',
-    run: async ({ prisma, now, warningLeadDays }) => ({ ...(await sweepTimeLimits(prisma, { warningLeadDays }, now)) }),
+    run: async ({ prisma, now, warningLeadDays, operatorUserIds }) => ({ ...(await sweepTimeLimits(prisma, { warningLeadDays, operatorUserIds }, now)) }),
   },
   {
     name: 'requests',

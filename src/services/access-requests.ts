@@ -11,7 +11,15 @@ import { calendarDateIn, endOfDayIn, isCalendarDate, startOfDayIn } from '../dom
 import { DomainError } from '../domain/errors.js';
 import type { OutboxItem, RequestRouting } from '../domain/outbox-messages.js';
 import { connectionSnapshot, LOG_ACTION } from '../domain/permissions-log.js';
-import { mayDecideRequest, mayTriage, mayWithdrawRequest, type PolicyDecision, type RequestFacts } from '../domain/policy.js';
+import {
+  mayDecideRequest,
+  mayTriage,
+  mayWithdrawRequest,
+  NOT_IN_TRIAGE,
+  type PolicyDecision,
+  type RequestFacts,
+  type TriageFacts,
+} from '../domain/policy.js';
 import type { PermissionInfo, RequestCardModel, RequestDecision, UnlistedOrganization } from '../domain/read-models.js';
 import { memberFor, profileNeedsRefresh, type SlackProfile } from './members.js';
 import { enqueue } from './outbox.js';
@@ -78,9 +86,10 @@ async function routingMessages(
     items.push(...deciders.map((admin): OutboxItem => ({ kind: 'home.refresh', userId: admin.slackUserId })));
     return { routing: 'admins', items };
   }
-  const items: OutboxItem[] = settings.triageChannelId
-    ? [{ kind: 'request.card', requestId: request.id, audience: 'triage', channel: settings.triageChannelId }]
-    : [];
+  // Without a triage channel the operators get the card by DM; without operators either, nobody does.
+  const triageChannels = settings.triageChannelId ? [settings.triageChannelId] : settings.operatorUserIds;
+  const items = triageChannels.map((channel): OutboxItem => ({ kind: 'request.card', requestId: request.id, audience: 'triage', channel }));
+  if (triageChannels.length === 0) return { routing: organization ? 'unattended-no-admin' : 'unattended-unlisted', items };
   return { routing: organization ? 'triage-no-admin' : 'triage-unlisted', items };
 }
 
@@ -161,6 +170,7 @@ export async function submitAccessRequest(
       });
     }
     const { routing, items } = await routingMessages(tx, request, settings, now);
+    if (routing !== 'admins') await tx.accessRequest.update({ where: { id: request.id }, data: { inTriage: true } });
     await enqueue(tx, [
       { kind: 'request.receipt', requestId: request.id, userId: requester.slackUserId, routing },
       ...items,
@@ -226,7 +236,7 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
         ? (await connectionsTo(tx, request.organizationId, [loaded.actor.id])).filter((connection) => connection.status !== 'REMOVED')
         : [];
     const facts = { requesterId: request.requesterId, organizationId: request.organizationId, organizationName: request.organization?.name ?? null };
-    const verdict = decisionVerdict(input.actor.slackUserId, loaded.actor, actorConnection, facts, input.inTriage ?? false, settings, now);
+    const verdict = decisionVerdict(input.actor.slackUserId, loaded.actor, actorConnection, { ...facts, status: request.status, inTriage: request.inTriage }, input.inTriage ?? false, settings, now);
     if (!verdict.allowed) throw new DomainError('forbidden', verdict.reason);
     if (input.inTriage && input.outcome === 'APPROVED') {
       throw new DomainError('forbidden', 'Requests in triage are matched to an organization, whose admins then decide them.');
@@ -256,9 +266,15 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
       decidedById: actor.id,
       note: input.note,
       granted: input.outcome === 'APPROVED' ? granted : null,
+      onlyInTriage: input.inTriage ?? false,
       at: now,
     });
-    if (!claimed) return { ok: false, alreadyDecided: await outcomeSoFar(tx, request.id) };
+    if (!claimed) {
+      // An operator's denial also loses to a routing that committed first.
+      const current = (await requestWithPeople(tx, request.id, null))?.request;
+      if (current?.status === 'PENDING') throw new DomainError('not_in_triage', NOT_IN_TRIAGE);
+      return { ok: false, alreadyDecided: await outcomeSoFar(tx, request.id) };
+    }
 
     const organization = request.organization;
     // Read once this decision has won, under the lock an invitation accepted at this moment takes
@@ -370,10 +386,12 @@ export async function routeTriagedRequest(
   now: Date,
 ): Promise<{ organizationName: string }> {
   return prisma.$transaction(async (tx) => {
-    const verdict = mayTriage(input.actor.slackUserId, settings.operatorUserIds);
-    if (!verdict.allowed) throw new DomainError('forbidden', verdict.reason);
+    const operator = mayTriage(input.actor.slackUserId, settings.operatorUserIds);
+    if (!operator.allowed) throw new DomainError('forbidden', operator.reason);
     const request = await tx.accessRequest.findUnique({ where: { id: input.requestId } });
     if (!request || request.status !== 'PENDING') throw new DomainError('not_pending', 'This request is no longer waiting.');
+    const verdict = mayTriage(input.actor.slackUserId, settings.operatorUserIds, request);
+    if (!verdict.allowed) throw new DomainError('forbidden', verdict.reason);
     const organization = await tx.organization.findUnique({ where: { id: input.organizationId } });
     if (!organization) throw new DomainError('unknown_organization', 'That organization no longer exists.');
     const deciders = (await administratorsOf(tx, organization.id, now)).filter((admin) => admin.id !== request.requesterId);
@@ -383,17 +401,19 @@ export async function routeTriagedRequest(
         `${organization.name} has no Administrator yet. Add one with \`gatehouse admin add ${organization.customerNumber} U…\` first.`,
       );
     }
+    const requester = await tx.member.findUniqueOrThrow({ where: { id: request.requesterId } });
+    // The requester's own submissions take this lock too, so the check below stays true until commit.
+    await lockKeys(tx, LOCK.requestsOf(requester.slackUserId));
     const pendingThere = await tx.accessRequest.findFirst({
       where: { requesterId: request.requesterId, organizationId: organization.id, status: 'PENDING', id: { not: request.id } },
     });
     if (pendingThere) throw new DomainError('duplicate', `This person already has a request waiting for ${organization.name}.`);
     const actor = await memberFor(tx, input.actor);
     const moved = await tx.accessRequest.updateMany({
-      where: { id: request.id, status: 'PENDING' },
-      data: { organizationId: organization.id, updatedAt: now },
+      where: { id: request.id, status: 'PENDING', inTriage: true },
+      data: { organizationId: organization.id, inTriage: false, updatedAt: now },
     });
-    if (moved.count === 0) throw new DomainError('not_pending', 'This request is no longer waiting.');
-    const requester = await tx.member.findUniqueOrThrow({ where: { id: request.requesterId } });
+    if (moved.count === 0) throw new DomainError('not_pending', 'This request is no longer waiting in triage.');
     await appendLogEntry(tx, {
       organizationId: organization.id,
       actorId: actor.id,
@@ -442,7 +462,13 @@ export async function decisionForm(
     input.actor.slackUserId,
     actor,
     connection,
-    { requesterId: request.requesterId, organizationId: request.organizationId, organizationName: request.organization?.name ?? null },
+    {
+      requesterId: request.requesterId,
+      organizationId: request.organizationId,
+      organizationName: request.organization?.name ?? null,
+      status: request.status,
+      inTriage: request.inTriage,
+    },
     input.inTriage ?? false,
     settings,
     now,
@@ -458,7 +484,7 @@ function decisionVerdict(
   actorSlackUserId: string,
   actor: { id: number } | null,
   actorConnection: Parameters<typeof connectionFacts>[0] | null,
-  request: RequestFacts,
+  request: RequestFacts & TriageFacts,
   inTriage: boolean,
   settings: Settings,
   now: Date,
@@ -466,7 +492,7 @@ function decisionVerdict(
   if (inTriage) {
     return actor?.id === request.requesterId
       ? mayDecideRequest({ memberId: actor.id, connection: null }, request, now)
-      : mayTriage(actorSlackUserId, settings.operatorUserIds);
+      : mayTriage(actorSlackUserId, settings.operatorUserIds, request);
   }
   return mayDecideRequest(
     { memberId: actor?.id ?? null, connection: actorConnection ? connectionFacts(actorConnection) : null },

@@ -16,7 +16,7 @@ import { lockKeys, LOCK } from '../db/locks.js';
 import { connectionsTo } from '../db/joined-reads.js';
 import { appendLogEntries, appendLogEntry } from '../db/permission-log.js';
 import { calendarDateIn, endOfDayIn, isCalendarDate, startOfDayIn } from '../domain/dates.js';
-import { MAX_ADDRESSES_PER_INVITATION, parseAddressList } from '../domain/email-addresses.js';
+import { mergeAddressLists, MAX_ADDRESSES_PER_INVITATION, parseAddressList } from '../domain/email-addresses.js';
 import { DomainError } from '../domain/errors.js';
 import {
   callerSettingsFor,
@@ -25,10 +25,10 @@ import {
   CODE_ATTEMPT_LIMIT,
   grantablePermissions,
   hasAnyAdminRole,
-  INVITATION_TEXT_LIMIT,
   isAuthorizedCallerInvitation,
   mayGrant,
   mayInvite,
+  requireInvitationTextsFit,
   type CodeRefusal,
   type InvitationFieldErrors,
 } from '../domain/invitations.js';
@@ -195,10 +195,13 @@ async function addAddresses(
 ): Promise<AddressCheck> {
   const earlier = input.draftId ? await loadDraft(tx, input.draftId, input.actorSlackUserId, now) : null;
   const admin = earlier?.admin ?? (await actingAdmin(tx, input.actorSlackUserId, input.organizationId, now));
-  const previous = earlier
-    ? [...stringList(earlier.draft.addresses), ...stringList(earlier.draft.invalidEntries)].join('\n')
-    : '';
-  const parsed = parseAddressList(`${previous}\n${input.text}`);
+  const pasted = parseAddressList(input.text);
+  const parsed = earlier
+    ? mergeAddressLists(
+        { valid: stringList(earlier.draft.addresses), invalid: stringList(earlier.draft.invalidEntries), duplicates: earlier.draft.duplicates },
+        pasted,
+      )
+    : pasted;
   const count = parsed.valid.length + parsed.invalid.length;
   if (count === 0) return { ok: false, fieldErrors: { addresses: 'Paste at least one email address.' } };
   if (count > MAX_ADDRESSES_PER_INVITATION) {
@@ -209,7 +212,7 @@ async function addAddresses(
       },
     };
   }
-  const list = { addresses: parsed.valid, invalidEntries: parsed.invalid, duplicates: parsed.duplicates + (earlier?.draft.duplicates ?? 0) };
+  const list = { addresses: parsed.valid, invalidEntries: parsed.invalid, duplicates: parsed.duplicates };
   const draftId = await saveDraftAddresses(
     tx,
     { id: earlier?.draft.id ?? null, organizationId: admin.organization.id, authorId: admin.member.id },
@@ -323,11 +326,12 @@ export async function saveSendingChoices(
   now: Date,
 ): Promise<void> {
   const { draft } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
+  requireInvitationTextsFit({ tags: input.tags, personalMessage: input.personalMessage, note: input.logNote });
   await saveDraftSending(
     prisma,
     draft.id,
     {
-      tags: input.tags.slice(0, INVITATION_TEXT_LIMIT.tags),
+      tags: input.tags,
       personalMessage: input.personalMessage?.trim() || null,
       language: input.language,
       logNote: input.logNote?.trim() || null,
@@ -705,6 +709,7 @@ export async function resendInvitation(
 ): Promise<{ email: string; expiresAt: Date }> {
   return prisma.$transaction(async (tx) => {
     const { invitation, admin } = await managedInvitation(tx, input.actorSlackUserId, input.invitationId, now);
+    requireInvitationTextsFit({ personalMessage: input.personalMessage, note: input.note });
     const code = newInvitationToken();
     const expiresAt = invitationExpiresAt(now);
     // Conditional: the invitee may be accepting it at this moment, without the admins' lock.
@@ -761,8 +766,9 @@ export async function editInvitation(
       ...checkTimeRange({ startsOn: input.startsOn ?? null, endsOn: input.endsOn }, admin.organization, now),
     };
     if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
+    requireInvitationTextsFit({ tags: input.tags, note: input.note });
     const caller = callerSettingsFor(permissions, input.caller);
-    const tags = input.tags.slice(0, INVITATION_TEXT_LIMIT.tags);
+    const tags = input.tags;
     const edited = await tx.invitation.updateMany({
       where: { id: invitation.id, status: 'PENDING' },
       // What accepting may change is now the editor's to decide, within the editor's own scope.
@@ -798,6 +804,7 @@ export async function revokeInvitation(
 ): Promise<{ email: string }> {
   return prisma.$transaction(async (tx) => {
     const { invitation, admin } = await managedInvitation(tx, input.actorSlackUserId, input.invitationId, now);
+    requireInvitationTextsFit({ note: input.note });
     const revoked = await tx.invitation.updateMany({ where: { id: invitation.id, status: 'PENDING' }, data: { status: 'REVOKED', updatedAt: now } });
     if (revoked.count === 0) throw new DomainError('not_pending', 'This invitation is no longer pending.');
     await appendLogEntry(tx, {

@@ -4,13 +4,23 @@ import { lockKeys, LOCK } from '../db/locks.js';
 import { appendLogEntries } from '../db/permission-log.js';
 import { ACTOR, LOG_ACTION } from '../domain/permissions-log.js';
 import type { ConnectionEndEvent, OutboxItem } from '../domain/outbox-messages.js';
-import { GRACE_DAYS, graceEndsAt, warningDue, warningHorizon, warningKey } from '../domain/time-limits.js';
+import {
+  administratorsRunOutAt,
+  GRACE_DAYS,
+  graceEndsAt,
+  lastAdministratorWarningKey,
+  warningDue,
+  warningHorizon,
+  warningKey,
+} from '../domain/time-limits.js';
 import type { OrganizationSummary, PersonSummary } from '../domain/read-models.js';
 import { enqueue, enqueueOnce } from './outbox.js';
 import { administratorsOf, connectionFacts, organizationSummary, personSummary } from './read-models.js';
 import { calendarDateIn, endOfDayIn, isCalendarDate } from '../domain/dates.js';
 import { DomainError } from '../domain/errors.js';
-import { adminRolesOf, mayChangeAccessOf } from '../domain/policy.js';
+import { adminRolesOf, isConnectionEffective, mayChangeAccessOf } from '../domain/policy.js';
+import { PERMISSION } from '../domain/permission-catalog.js';
+import { holdersOf } from '../db/joined-reads.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -27,6 +37,8 @@ const BATCH = 200;
 
 export interface TimeLimitSettings {
   warningLeadDays: readonly number[];
+  /** Gatehouse's operators, told with its Administrators when an organization is about to be left without one. */
+  operatorUserIds?: readonly string[];
 }
 
 export interface SweepCounts {
@@ -246,11 +258,62 @@ async function sweepDigests(prisma: Db, settings: TimeLimitSettings, now: Date):
   return queued;
 }
 
+/** An organization about to be left without an Administrator: when, and who its Administrators are now. */
+export interface AdministratorsRunningOut {
+  organization: OrganizationSummary;
+  runsOutAt: Date;
+  /** The organization's last day with an Administrator, in its time zone. */
+  lastDay: string;
+  administrators: PersonSummary[];
+}
+
+export async function administratorsRunningOut(prisma: Db, organizationId: number, now: Date): Promise<AdministratorsRunningOut | null> {
+  const holders = await holdersOf(prisma, organizationId, PERMISSION.administrator);
+  const runsOutAt = administratorsRunOutAt(holders, now);
+  const organization = runsOutAt ? await prisma.organization.findUnique({ where: { id: organizationId } }) : null;
+  if (!runsOutAt || !organization) return null;
+  const administrators = holders
+    .filter(({ startsAt, endsAt }) => isConnectionEffective({ organizationId, status: 'ACTIVE', permissions: [PERMISSION.administrator], startsAt, endsAt }, now))
+    .map(({ member }) => personSummary(member));
+  return {
+    organization: organizationSummary(organization),
+    runsOutAt,
+    lastDay: calendarDateIn(new Date(runsOutAt.getTime() - 1), organization.timeZone),
+    administrators,
+  };
+}
+
+/**
+ * Warns an organization's Administrators, and the operators, before the last of them loses
+ * access, at the same lead times as personal warnings, once per moment it would run out.
+ */
+async function sweepLastAdministrators(prisma: Db, settings: TimeLimitSettings, now: Date): Promise<number> {
+  if (settings.warningLeadDays.length === 0) return 0;
+  const horizon = warningHorizon(settings.warningLeadDays, now);
+  const organizations = await prisma.$queryRaw<Array<{ organizationId: number }>>`
+    SELECT DISTINCT c."organizationId"
+    FROM "Connection" c JOIN "ConnectionPermission" p ON p."connectionId" = c."id" AND p."permissionKey" = ${PERMISSION.administrator}
+    WHERE c."status" = 'ACTIVE' AND c."endsAt" > ${now} AND c."endsAt" <= ${horizon}`;
+  let queued = 0;
+  for (const { organizationId } of organizations) {
+    const runningOut = await administratorsRunningOut(prisma, organizationId, now);
+    const lead = runningOut ? warningDue(runningOut.runsOutAt, settings.warningLeadDays, now) : null;
+    if (!runningOut || lead === null) continue;
+    const recipients = new Set([...runningOut.administrators.map((admin) => admin.slackUserId), ...(settings.operatorUserIds ?? [])]);
+    const due = [...recipients].map((userId) => ({
+      item: { kind: 'administrators.ending' as const, organizationId, runsOutAt: runningOut.runsOutAt.toISOString(), leadDays: lead, userId },
+      dedupeKey: lastAdministratorWarningKey(organizationId, runningOut.runsOutAt, lead, userId),
+    }));
+    queued += await prisma.$transaction((tx) => enqueueOnce(tx, due, now), TRANSACTION_OPTIONS);
+  }
+  return queued;
+}
+
 /** The time-limit job: warnings and digests, expiry, removal after the grace period, and expired invitations. */
 export async function sweepTimeLimits(prisma: Db, settings: TimeLimitSettings, now: Date): Promise<SweepCounts> {
   const expired = await sweepEnds(prisma, 'expired', now);
   const removed = await sweepEnds(prisma, 'removed', now);
-  const warned = await sweepWarnings(prisma, settings, now);
+  const warned = (await sweepWarnings(prisma, settings, now)) + (await sweepLastAdministrators(prisma, settings, now));
   const digests = await sweepDigests(prisma, settings, now);
   const invitationsExpired = await sweepInvitations(prisma, now);
   return { warned, digests, expired, removed, invitationsExpired };

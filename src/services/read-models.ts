@@ -148,6 +148,7 @@ function cardModel(row: RequestRow, connection: (ConnectionRow & { memberId: num
         }
       : null,
     withdrawnAt: row.status === 'WITHDRAWN' ? row.updatedAt : null,
+    inTriage: row.inTriage,
   };
 }
 

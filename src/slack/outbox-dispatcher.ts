@@ -33,13 +33,14 @@ import { invitationToDeliver } from '../services/invitations.js';
 import { SLASH_COMMAND } from './commands.js';
 import { invitationCodesMessage, invitationDirectMessage, invitationEmail, invitationEmailedNotice } from './views/invitation-messages.js';
 import { parkedMessagesReport } from './views/outbox-report.js';
-import { connectionNotice, connectionNotices, expiryDigest, organizationOf } from '../services/lifecycle.js';
+import { administratorsRunningOut, connectionNotice, connectionNotices, expiryDigest, organizationOf } from '../services/lifecycle.js';
 import {
   connectionEndedMessage,
   connectionsEndedSummary,
   expiryDigestMessage,
   expiryWarningMessage,
   invitationsExpiredMessage,
+  lastAdministratorsWarningMessage,
   requestExpiredMessage,
   requestReminderMessage,
 } from './views/time-limit-notices.js';
@@ -512,6 +513,13 @@ export class OutboxDispatcher {
         const digest = await expiryDigest(prisma, item.organizationId, new Date(item.until), this.now());
         if (!digest || digest.endingSoon.length + digest.restorable.length === 0) throw new NothingToSend();
         return this.post(message, item.userId, expiryDigestMessage(digest));
+      }
+      case 'administrators.ending': {
+        const notice = await administratorsRunningOut(prisma, item.organizationId, this.now());
+        // An end date moved or an Administrator added since this was queued makes the warning wrong.
+        if (!notice || notice.runsOutAt.toISOString() !== item.runsOutAt) throw new NothingToSend();
+        const reader = notice.administrators.some((admin) => admin.slackUserId === item.userId) ? 'administrator' : 'operator';
+        return this.post(message, item.userId, lastAdministratorsWarningMessage(notice, item.leadDays, reader));
       }
       case 'request.reminder': {
         const card = await requestCard(sql, item.requestId);

@@ -112,17 +112,21 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
     const member = await db.prisma.member.findUniqueOrThrow({ where: { slackUserId: 'U0ADA' } });
     expect(member).toMatchObject({ displayName: 'Ada Lovelace', email: 'ada@example.com' });
 
+    // The only Administrator stays until another is added.
+    expect(await cli('admin', 'remove', '100200', 'U0ADA')).toMatchObject({ status: 1 });
+    expect(await cli('admin', 'add', '100200', 'U0CAROL')).toMatchObject({ status: 0 });
     expect(await cli('admin', 'remove', '100200', 'U0ADA')).toMatchObject({ status: 0 });
-    expect(JSON.parse((await cli('org', 'list', '--json')).out.join('\n'))[0].administrators).toEqual([]);
+    expect(JSON.parse((await cli('org', 'list', '--json')).out.join('\n'))[0].administrators).toEqual(['U0CAROL']);
 
     const log = await db.prisma.permissionLogEntry.findMany({ orderBy: { id: 'asc' } });
     expect(log.map((entry) => entry.action)).toEqual([
       'organization.created',
       'organization.channels_changed',
       'connection.created',
+      'connection.created',
       'connection.permissions_changed',
     ]);
-    expect(log[3]).toMatchObject({
+    expect(log[4]).toMatchObject({
       actorLabel: 'operator',
       subjectMemberId: member.id,
       before: expect.objectContaining({ permissions: ['administrator'] }),

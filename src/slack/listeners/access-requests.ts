@@ -2,7 +2,8 @@ import type { BlockAction, ViewOutput } from '@slack/bolt';
 import type { ListenerRouter } from '../listener-router.js';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { DECISION_NOTE_MAX, parseTags, PURPOSE_LENGTH, type FieldErrors, type RequestField } from '../../domain/access-requests.js';
+import { parseTags, PURPOSE_LENGTH, type FieldErrors, type RequestField } from '../../domain/access-requests.js';
+import { overLongTexts, tagsProblem, TEXT_LIMIT, tooLongMessage } from '../../domain/text-limits.js';
 import { isCalendarDate } from '../../domain/dates.js';
 import { DomainError } from '../../domain/errors.js';
 import {
@@ -20,7 +21,7 @@ import { openModalOnTrigger } from '../trigger-bound.js';
 import type { PlainTextOption } from '@slack/types';
 import { approveFormView, denyFormView } from '../views/decision-forms.js';
 import { organizationOption } from '../views/format.js';
-import { ACTION, APPROVE_FORM_BLOCK, CALLBACK, DENY_FORM_BLOCK, INPUT_ACTION, REQUEST_FORM_BLOCK, TEXT_LIMIT } from '../views/ids.js';
+import { ACTION, APPROVE_FORM_BLOCK, CALLBACK, DENY_FORM_BLOCK, INPUT_ACTION, REQUEST_FORM_BLOCK } from '../views/ids.js';
 import { decisionFormMetadata, decodeMetadata, requestFormMetadata, type DecisionFormMetadata } from '../views/metadata.js';
 import { alreadyDecidedText } from '../views/notices.js';
 import { requestFormView } from '../views/request-form.js';
@@ -41,6 +42,9 @@ const FIELD_BLOCK: Record<RequestField, string> = {
   organization: REQUEST_FORM_BLOCK.organization,
   customerNumber: REQUEST_FORM_BLOCK.unlistedCustomerNumber,
   unlistedName: REQUEST_FORM_BLOCK.unlistedName,
+  unlistedAcronym: REQUEST_FORM_BLOCK.unlistedAcronym,
+  unlistedDepartment: REQUEST_FORM_BLOCK.unlistedDepartment,
+  unlistedCity: REQUEST_FORM_BLOCK.unlistedCity,
   permissions: REQUEST_FORM_BLOCK.accessPermissions,
   purpose: REQUEST_FORM_BLOCK.purpose,
 };
@@ -132,11 +136,24 @@ function readRequestForm(state: ViewStateValues, metadata: { organizationId: num
 
 /** Length and shape checks Slack's own limits do not guarantee for a forged submission. */
 function checkRequestFormText(form: ReturnType<typeof readRequestForm>): FieldErrors {
-  const errors: FieldErrors = {};
-  if (form.purpose.length > PURPOSE_LENGTH.max) errors.purpose = `Keep it under ${PURPOSE_LENGTH.max} characters.`;
+  const errors: FieldErrors = overLongTexts(
+    {
+      purpose: form.purpose,
+      unlistedName: form.details?.name,
+      unlistedAcronym: form.details?.acronym,
+      unlistedDepartment: form.details?.department,
+      unlistedCity: form.details?.city,
+    },
+    {
+      purpose: PURPOSE_LENGTH.max,
+      unlistedName: TEXT_LIMIT.organizationName,
+      unlistedAcronym: TEXT_LIMIT.acronym,
+      unlistedDepartment: TEXT_LIMIT.department,
+      unlistedCity: TEXT_LIMIT.city,
+    },
+  );
   if (form.details) {
     if (!form.details.name) errors.unlistedName = "Tell us your organization's name.";
-    else if (form.details.name.length > TEXT_LIMIT.organizationName) errors.unlistedName = 'That name is too long.';
     const number = form.details.customerNumber;
     if (number && !/^[A-Za-z0-9-]{1,32}$/.test(number)) errors.customerNumber = 'A customer number has only letters, digits and dashes.';
   }
@@ -372,15 +389,15 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
     const startsOn = dateOf(state, APPROVE_FORM_BLOCK.startsOn, INPUT_ACTION);
     const endsOn = dateOf(state, APPROVE_FORM_BLOCK.endsOn, INPUT_ACTION);
     const note = textOf(state, APPROVE_FORM_BLOCK.note, INPUT_ACTION);
-    const tags = parseTags(textOf(state, APPROVE_FORM_BLOCK.tags, INPUT_ACTION));
+    const tagsText = textOf(state, APPROVE_FORM_BLOCK.tags, INPUT_ACTION);
+    const tags = parseTags(tagsText);
     const errors: Record<string, string> = {};
     if (granted.length === 0) errors[APPROVE_FORM_BLOCK.accessPermissions] = 'Choose at least one permission to grant, or deny the request instead.';
     if (endsOn && !isCalendarDate(endsOn)) errors[APPROVE_FORM_BLOCK.endsOn] = 'Choose a date from the calendar.';
     if (startsOn && !isCalendarDate(startsOn)) errors[APPROVE_FORM_BLOCK.startsOn] = 'Choose a date from the calendar.';
-    if (note && note.length > DECISION_NOTE_MAX) errors[APPROVE_FORM_BLOCK.note] = `Keep the note under ${DECISION_NOTE_MAX} characters.`;
-    if (tags.length > TEXT_LIMIT.tags || tags.some((tag) => tag.length > TEXT_LIMIT.tag)) {
-      errors[APPROVE_FORM_BLOCK.tags] = `Up to ${TEXT_LIMIT.tags} tags of at most ${TEXT_LIMIT.tag} characters each.`;
-    }
+    if (note && note.length > TEXT_LIMIT.note) errors[APPROVE_FORM_BLOCK.note] = tooLongMessage(TEXT_LIMIT.note);
+    const tagsRefused = tagsProblem(tagsText, tags, TEXT_LIMIT);
+    if (tagsRefused) errors[APPROVE_FORM_BLOCK.tags] = tagsRefused;
     if (Object.keys(errors).length > 0) {
       await ack({ response_action: 'errors', errors });
       return;
@@ -411,10 +428,10 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
       return;
     }
     const reason = textOf(state, DENY_FORM_BLOCK.reason, INPUT_ACTION);
-    if (!reason || reason.length > DECISION_NOTE_MAX) {
+    if (!reason || reason.length > TEXT_LIMIT.reason) {
       await ack({
         response_action: 'errors',
-        errors: { [DENY_FORM_BLOCK.reason]: reason ? `Keep it under ${DECISION_NOTE_MAX} characters.` : 'Give the requester a reason.' },
+        errors: { [DENY_FORM_BLOCK.reason]: reason ? tooLongMessage(TEXT_LIMIT.reason) : 'Give the requester a reason.' },
       });
       return;
     }

@@ -1,5 +1,6 @@
 import { calendarDateIn } from '../../domain/dates.js';
 import { DomainError } from '../../domain/errors.js';
+import { TEXT_LIMIT, tooLongMessage } from '../../domain/text-limits.js';
 import { changeEndDate, connectionNotice } from '../../services/lifecycle.js';
 import type { GatehouseContext } from '../context.js';
 import { openModalOnTrigger } from '../trigger-bound.js';
@@ -53,8 +54,12 @@ export function registerEndDates(router: ListenerRouter, context: GatehouseConte
       await ack({ response_action: 'errors', errors: { [EXTEND_FORM_BLOCK.endsOn]: 'Choose the new last day of access.' } });
       return;
     }
+    const note = state.success ? textOf(state.data, EXTEND_FORM_BLOCK.note, INPUT_ACTION) : null;
+    if (note && note.length > TEXT_LIMIT.endDateNote) {
+      await ack({ response_action: 'errors', errors: { [EXTEND_FORM_BLOCK.note]: tooLongMessage(TEXT_LIMIT.endDateNote) } });
+      return;
+    }
     try {
-      const note = state.success ? textOf(state.data, EXTEND_FORM_BLOCK.note, INPUT_ACTION) : null;
       await changeEndDate(context.prisma, { actorSlackUserId: body.user.id, connectionId: metadata.connectionId, endsOn, note }, context.now());
       await ack();
       context.wakeOutbox();

@@ -2,6 +2,7 @@ import type { ListenerRouter } from '../listener-router.js';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
+import { cleanPresentedCode } from '../../domain/invitation-tokens.js';
 import { acceptInvitation, permissionChangeInfo, type AcceptResult } from '../../services/invitations.js';
 import type { SlackProfile } from '../../services/members.js';
 import { permissionCatalog, permissionsFor } from '../../services/read-models.js';
@@ -14,8 +15,7 @@ import { tellPrivately } from './access-requests.js';
 /** Invitation codes are base64url; anything else cannot be one, whatever was pasted around it. */
 const invitationCode = z
   .string()
-  .trim()
-  .transform((code) => code.replace(/^[`'"<]+|[`'">.,;]+$/g, ''))
+  .transform(cleanPresentedCode)
   .pipe(z.string().regex(/^[A-Za-z0-9_-]{20,100}$/));
 
 /** The Slack profile Gatehouse needs from an invitee: their id, team, name and the email that binds the Accept button. */

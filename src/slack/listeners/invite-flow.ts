@@ -3,7 +3,7 @@ import type { ListenerRouter, ViewClosedArgs, ViewSubmissionArgs } from '../list
 import type { WebClient } from '@slack/web-api';
 import { DomainError } from '../../domain/errors.js';
 import { invitationExpiresAt } from '../../domain/invitation-tokens.js';
-import { isAuthorizedCallerInvitation, type InvitationFieldErrors } from '../../domain/invitations.js';
+import { checkInvitationTexts, isAuthorizedCallerInvitation, type InvitationFieldErrors, type InvitationTextField } from '../../domain/invitations.js';
 import { INVITATION_LANGUAGES, type CallerSettings, type InvitationLanguage, type InvitationMessageModel, type InviteStepModel, type OrganizationSummary } from '../../domain/read-models.js';
 import {
   checkAddresses,
@@ -104,6 +104,18 @@ function languageFrom(value: string | null): InvitationLanguage {
 
 function tagsFrom(text: string | null): string[] {
   return [...new Set((text ?? '').split(',').map((tag) => tag.trim()).filter(Boolean))];
+}
+
+/** Over-long text on an invitation form, as Slack field errors on the blocks that hold it. */
+function textErrorsOn(
+  blocks: Partial<Record<InvitationTextField, string>>,
+  texts: Parameters<typeof checkInvitationTexts>[0],
+): Record<string, string> | null {
+  const errors = Object.entries(checkInvitationTexts(texts)).flatMap(([field, message]) => {
+    const block = blocks[field as InvitationTextField];
+    return block ? [[block, message] as const] : [];
+  });
+  return errors.length > 0 ? Object.fromEntries(errors) : null;
 }
 
 function readSending(state: ViewStateValues) {
@@ -371,8 +383,20 @@ export function registerInviteFlow(router: ListenerRouter, context: GatehouseCon
     }
     const userId = body.user.id;
     const now = context.now();
+    const state = stateOf(view);
+    const sending = readSending(state);
+    const tooLong = textErrorsOn(INVITE_SENDING_BLOCK, {
+      tagsText: textOf(state, INVITE_SENDING_BLOCK.tags, INPUT_ACTION),
+      tags: sending.tags,
+      personalMessage: sending.personalMessage,
+      note: sending.logNote,
+    });
+    if (tooLong) {
+      await ack({ response_action: 'errors', errors: tooLong });
+      return;
+    }
     try {
-      await saveSendingChoices(context.prisma, { actorSlackUserId: userId, draftId: metadata.draftId, ...readSending(stateOf(view)) }, now);
+      await saveSendingChoices(context.prisma, { actorSlackUserId: userId, draftId: metadata.draftId, ...sending }, now);
       const sent = await sendInvitations(context.prisma, { actorSlackUserId: userId, draftId: metadata.draftId }, context.invitations, now);
       if (!sent.ok) {
         const message = Object.values(sent.fieldErrors).join(' ');
@@ -441,6 +465,12 @@ function registerInvitationManagement(router: ListenerRouter, context: Gatehouse
   router.view(
     CALLBACK.invitationEdit,
     invitationForm(INVITATION_EDIT_BLOCK.note, async ({ body, view, ack, client, invitationId, state }) => {
+      const tagsText = textOf(state, INVITATION_EDIT_BLOCK.tags, INPUT_ACTION);
+      const tooLong = textErrorsOn(INVITATION_EDIT_BLOCK, { tagsText, tags: tagsFrom(tagsText), note: textOf(state, INVITATION_EDIT_BLOCK.note, INPUT_ACTION) });
+      if (tooLong) {
+        await ack({ response_action: 'errors', errors: tooLong });
+        return;
+      }
       const edited = await editInvitation(
         context.prisma,
         {
@@ -464,6 +494,14 @@ function registerInvitationManagement(router: ListenerRouter, context: Gatehouse
   router.view(
     CALLBACK.invitationResend,
     invitationForm(INVITATION_RESEND_BLOCK.note, async ({ body, ack, client, invitationId, state }) => {
+      const tooLong = textErrorsOn(INVITATION_RESEND_BLOCK, {
+        personalMessage: textOf(state, INVITATION_RESEND_BLOCK.personalMessage, INPUT_ACTION),
+        note: textOf(state, INVITATION_RESEND_BLOCK.note, INPUT_ACTION),
+      });
+      if (tooLong) {
+        await ack({ response_action: 'errors', errors: tooLong });
+        return;
+      }
       const resent = await resendInvitation(
         context.prisma,
         {
@@ -485,6 +523,11 @@ function registerInvitationManagement(router: ListenerRouter, context: Gatehouse
   router.view(
     CALLBACK.invitationRevoke,
     invitationForm(INVITATION_REVOKE_BLOCK.note, async ({ body, ack, client, invitationId, state }) => {
+      const tooLong = textErrorsOn(INVITATION_REVOKE_BLOCK, { note: textOf(state, INVITATION_REVOKE_BLOCK.note, INPUT_ACTION) });
+      if (tooLong) {
+        await ack({ response_action: 'errors', errors: tooLong });
+        return;
+      }
       const revoked = await revokeInvitation(
         context.prisma,
         { actorSlackUserId: body.user.id, invitationId, note: textOf(state, INVITATION_REVOKE_BLOCK.note, INPUT_ACTION) },

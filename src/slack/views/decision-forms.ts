@@ -19,7 +19,8 @@ import {
   section,
   splitPermissions,
 } from './format.js';
-import { APPROVE_FORM_BLOCK, CALLBACK, DENY_FORM_BLOCK, INPUT_ACTION, TEXT_LIMIT } from './ids.js';
+import { tagsTextLimit, TEXT_LIMIT } from '../../domain/text-limits.js';
+import { APPROVE_FORM_BLOCK, CALLBACK, DENY_FORM_BLOCK, INPUT_ACTION } from './ids.js';
 import { decisionFormMetadata, encodeMetadata, type DecisionFormMetadata } from './metadata.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
 import { organizationBlock, purposeBlocks, requestedBlock } from './request-card.js';
@@ -153,7 +154,7 @@ function approvalDetails(request: RequestCardModel): InputBlock[] {
       element: {
         type: 'plain_text_input',
         action_id: INPUT_ACTION,
-        max_length: TEXT_LIMIT.tags * (TEXT_LIMIT.tag + 2),
+        max_length: tagsTextLimit(TEXT_LIMIT),
         placeholder: plain('e.g. planning, contractor', LIMIT.placeholder),
         ...(terms.tags ? { initial_value: terms.tags } : {}),
       },

@@ -141,16 +141,5 @@ export const INVITATION_REVOKE_BLOCK = {
 /** Every input element uses this action id inside its block; blocks tell the inputs apart. */
 export const INPUT_ACTION = 'value';
 
-/** Limits on free text, shared by the forms' max_length and the server-side checks. */
-export const TEXT_LIMIT = {
-  purpose: 1000,
-  note: 1000,
-  reason: 1000,
-  organizationName: 200,
-  acronym: 30,
-  department: 200,
-  city: 100,
-  customerNumber: 32,
-  tag: 40,
-  tags: 10,
-} as const;
+/** Limits on free text live with the rules, where the server checks them too. */
+export { TEXT_LIMIT } from '../../domain/text-limits.js';

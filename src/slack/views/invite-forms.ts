@@ -23,6 +23,7 @@ import {
 } from '../../domain/invitations.js';
 import { INVITATION_LIFETIME_WEEKS } from '../../domain/invitation-tokens.js';
 import { MAX_ADDRESSES_PER_INVITATION } from '../../domain/email-addresses.js';
+import { tagsTextLimit } from '../../domain/text-limits.js';
 import {
   INVITATION_LANGUAGES,
   type AcceptedInvitation,
@@ -230,7 +231,7 @@ function tagsInput(blockId: string, tags: readonly string[]): InputBlock {
     blockId,
     label: 'Tags',
     // Room for the most tags, each as long as allowed, with ", " between them.
-    maxLength: INVITATION_TEXT_LIMIT.tags * (INVITATION_TEXT_LIMIT.tag + 2),
+    maxLength: tagsTextLimit(INVITATION_TEXT_LIMIT),
     initial: tags.join(', '),
     placeholder: 'e.g. planning, contractor',
     hint: `Separate tags with commas (up to ${INVITATION_TEXT_LIMIT.tags}). People get them when they accept.`,

@@ -195,12 +195,19 @@ function triageReason(model: RequestCardModel): KnownBlock {
   return context(plain(why));
 }
 
+/** A triage card once an operator sent the request on: where it went, and no controls left. */
+function routedFromTriageBlock(model: RequestCardModel): KnownBlock {
+  const where = model.organization ? escapeMrkdwn(organizationLabel(model.organization)) : 'an organization';
+  return section(mrkdwn(`:arrow_right: Sent to the Administrators of ${where}, who decide it now.`));
+}
+
 export function requestCardMessage(
   model: RequestCardModel,
   audience: CardAudience,
   organizationOptions?: OrganizationSummary[] | null,
 ): Message {
   const pending = model.status === 'PENDING';
+  const awaitingTriage = pending && audience === 'triage' && model.inTriage;
   const who = mention(model.requester);
   const lead =
     audience === 'triage'
@@ -210,14 +217,15 @@ export function requestCardMessage(
   const blocks: KnownBlock[] = [
     ...requesterBlocks(model, lead),
     organizationBlock(model),
-    ...(pending && audience === 'triage' ? [triageReason(model)] : []),
+    ...(awaitingTriage ? [triageReason(model)] : []),
     requestedBlock(model),
     ...purposeBlocks(model.purpose),
     ...(connection ? [connection, context(mrkdwn('Approving replaces what they hold there with what you grant.'))] : []),
     DIVIDER,
   ];
-  if (pending) blocks.push(audience === 'admin' ? decisionButtons(model.requestId) : triageButtons(model, organizationOptions));
-  else blocks.push(...outcomeBlocks(model));
+  if (!pending) blocks.push(...outcomeBlocks(model));
+  else if (audience === 'admin') blocks.push(decisionButtons(model.requestId));
+  else blocks.push(awaitingTriage ? triageButtons(model, organizationOptions) : routedFromTriageBlock(model));
 
   const where = escapeMrkdwn(requestedOrganizationLabel(model));
   const text = `Access request #${model.requestId} from ${escapeMrkdwn(personName(model.requester))} for ${where}: ${STATUS_WORD[model.status]}`;
@@ -231,13 +239,18 @@ export function requestCardMessage(
 /** Where the request went and what happens next, in the requester's terms. */
 function routingExplanation(model: RequestCardModel, routing: RequestRouting): string {
   const where = requestedOrganizationLabel(model);
-  switch (routing) {
+  // An operator may have sent it on since the receipt was first drawn.
+  switch (model.inTriage ? routing : 'admins') {
     case 'admins':
       return `The Administrators of ${where} have it. You'll get a message here as soon as one of them decides.`;
     case 'triage-no-admin':
       return `${where} has no administrator in Gatehouse yet, so Gatehouse's operators will handle your request. You'll get a message here once it's decided.`;
     case 'triage-unlisted':
       return "Your organization isn't listed in Gatehouse yet, so Gatehouse's operators will match your request to the right organization and pass it to its Administrators.";
+    case 'unattended-no-admin':
+      return `${where} has no Administrator in Gatehouse yet, and nobody in Gatehouse can handle your request until it has one: ask whoever runs Gatehouse in this workspace to add an Administrator for ${where}. Your request waits here until then, or until you withdraw it.`;
+    case 'unattended-unlisted':
+      return "Your organization isn't listed in Gatehouse yet, and nobody in Gatehouse can handle your request until it is: ask whoever runs Gatehouse in this workspace to add your organization. Your request waits here until then, or until you withdraw it.";
   }
 }
 

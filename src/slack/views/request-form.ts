@@ -18,7 +18,8 @@ import {
   section,
   splitPermissions,
 } from './format.js';
-import { ACTION, CALLBACK, INPUT_ACTION, REQUEST_FORM_BLOCK, TEXT_LIMIT } from './ids.js';
+import { TEXT_LIMIT } from '../../domain/text-limits.js';
+import { ACTION, CALLBACK, INPUT_ACTION, REQUEST_FORM_BLOCK } from './ids.js';
 import { encodeMetadata, requestFormMetadata, type RequestFormMetadata } from './metadata.js';
 
 const UNLISTED_VALUE = 'unlisted';

@@ -1,8 +1,9 @@
 /** What people, admins and the audit channel are told when access nears its end, ends, or is removed. */
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { ConnectionEndEvent } from '../../domain/outbox-messages.js';
+import { TEXT_LIMIT } from '../../domain/text-limits.js';
 import type { OrganizationSummary, RequestCardModel } from '../../domain/read-models.js';
-import type { ConnectionNotice } from '../../services/lifecycle.js';
+import type { AdministratorsRunningOut, ConnectionNotice } from '../../services/lifecycle.js';
 import { SLASH_COMMAND } from '../commands.js';
 import {
   actions,
@@ -46,6 +47,25 @@ export function expiryWarningMessage(notice: ConnectionNotice, leadDays: number)
       section(mrkdwn(`:hourglass_flowing_sand: ${sentence}`)),
       context(mrkdwn('If you still need it, ask one of its administrators to extend it. After the end you will look disconnected.')),
     ],
+  };
+}
+
+/**
+ * The warning that an organization is about to be left without an Administrator, to each of its
+ * Administrators and to Gatehouse's operators, each told what they can do about it.
+ */
+export function lastAdministratorsWarningMessage(notice: AdministratorsRunningOut, leadDays: number, reader: 'administrator' | 'operator'): Message {
+  const when = leadDays === 1 ? 'tomorrow' : `in ${leadDays} days`;
+  const day = escapeMrkdwn(calendarDateLabel(notice.lastDay));
+  const administrators = notice.administrators.map(mention).join(', ') || 'nobody';
+  const sentence = `*${where(notice.organization)}* will be left without an Administrator ${when}, after ${day}, when the access of its Administrators (${administrators}) ends. Nobody could decide its requests then.`;
+  const remedy =
+    reader === 'administrator'
+      ? "Ask another Administrator to extend your end date, or ask Gatehouse's operators to add an Administrator."
+      : `Add an Administrator with \`gatehouse admin add ${escapeMrkdwn(notice.organization.customerNumber)} SLACK_USER_ID\`, or ask one of them to extend another's end date.`;
+  return {
+    text: fallbackText(`${where(notice.organization)} will be left without an Administrator ${when}, after ${day}.`),
+    blocks: [section(mrkdwn(`:warning: ${sentence}`)), context(mrkdwn(remedy))],
   };
 }
 
@@ -190,7 +210,7 @@ export function extendEndDateView(entry: ConnectionNotice, metadata: ExtendFormM
         block_id: EXTEND_FORM_BLOCK.note,
         optional: true,
         label: plain('Note for the permissions log'),
-        element: { type: 'plain_text_input', action_id: INPUT_ACTION, max_length: 1000, multiline: true },
+        element: { type: 'plain_text_input', action_id: INPUT_ACTION, max_length: TEXT_LIMIT.endDateNote, multiline: true },
       },
     ],
   };

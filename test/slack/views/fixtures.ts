@@ -85,6 +85,7 @@ export function requestCard(overrides: Partial<RequestCardModel> = {}): RequestC
     currentConnection: null,
     decision: null,
     withdrawnAt: null,
+    inTriage: false,
     ...overrides,
   };
 }

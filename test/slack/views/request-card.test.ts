@@ -110,7 +110,7 @@ describe('requestCardMessage for admins', () => {
 
 describe('requestCardMessage in triage', () => {
   it('offers a confirmed route select of the organizations and a Deny button while pending', () => {
-    const message = requestCardMessage(requestCard({ organization: null, unlisted: UNLISTED }), 'triage', ORGANIZATIONS);
+    const message = requestCardMessage(requestCard({ organization: null, unlisted: UNLISTED, inTriage: true }), 'triage', ORGANIZATIONS);
     expect(checkMessage(message)).toEqual([]);
     const actions = blockById(message, 'triage_12') as { elements: Array<Record<string, unknown>> } | undefined;
     expect(actions).toBeDefined();
@@ -125,7 +125,7 @@ describe('requestCardMessage in triage', () => {
 
   it('searches organizations when none are listed inline', () => {
     for (const options of [null, undefined]) {
-      const message = requestCardMessage(requestCard({ organization: null, unlisted: UNLISTED }), 'triage', options);
+      const message = requestCardMessage(requestCard({ organization: null, unlisted: UNLISTED, inTriage: true }), 'triage', options);
       expect(checkMessage(message)).toEqual([]);
       const select = (blockById(message, 'triage_12') as { elements: Array<Record<string, unknown>> }).elements[0];
       expect(select).toMatchObject({ type: 'external_select', action_id: ACTION.triageRoute, min_query_length: 1 });
@@ -133,7 +133,7 @@ describe('requestCardMessage in triage', () => {
   });
 
   it('explains an organization with no Administrator yet', () => {
-    const message = requestCardMessage(requestCard(), 'triage', ORGANIZATIONS);
+    const message = requestCardMessage(requestCard({ inTriage: true }), 'triage', ORGANIZATIONS);
     expect(allText(message)).toMatch(/has no Administrator in Gatehouse yet/);
   });
 
@@ -157,8 +157,8 @@ describe('requesterReceiptMessage', () => {
   });
 
   it('explains triage for an organization with no administrator and for an unlisted one', () => {
-    expect(allText(requesterReceiptMessage(requestCard(), 'triage-no-admin'))).toMatch(/has no administrator in Gatehouse yet, so Gatehouse's operators/);
-    const unlisted = requesterReceiptMessage(requestCard({ organization: null, unlisted: UNLISTED }), 'triage-unlisted');
+    expect(allText(requesterReceiptMessage(requestCard({ inTriage: true }), 'triage-no-admin'))).toMatch(/has no administrator in Gatehouse yet, so Gatehouse's operators/);
+    const unlisted = requesterReceiptMessage(requestCard({ organization: null, unlisted: UNLISTED, inTriage: true }), 'triage-unlisted');
     expect(checkMessage(unlisted)).toEqual([]);
     expect(allText(unlisted)).toMatch(/operators will match your request/);
   });
@@ -235,5 +235,24 @@ describe('long requests', () => {
     expect(checkMessage(everything)).toEqual([]);
     expect(allText(everything)).toContain('View User Conference registrations');
     expect(allText(requestCardMessage(requestCard({ requested: [] }), 'admin'))).toContain('No permissions named');
+  });
+});
+
+describe('requestCardMessage once routed from triage', () => {
+  it('says where the request went and keeps no controls', () => {
+    const message = requestCardMessage(requestCard({ inTriage: false }), 'triage', ORGANIZATIONS);
+    expect(checkMessage(message)).toEqual([]);
+    expect(blockById(message, 'triage_12')).toBeUndefined();
+    expect(buttons(message)).toEqual([]);
+    expect(allText(message)).toContain('Sent to the Administrators of City of Redlands (COR)');
+    expect(allText(message)).not.toMatch(/has no Administrator/);
+  });
+
+  it('tells the requester the admins have it now, and the truth when nobody can take it', () => {
+    expect(allText(requesterReceiptMessage(requestCard({ inTriage: false }), 'triage-no-admin'))).toContain('The Administrators of City of Redlands (COR) have it');
+    const unattended = requesterReceiptMessage(requestCard({ organization: null, unlisted: UNLISTED, inTriage: true }), 'unattended-unlisted');
+    expect(checkMessage(unattended)).toEqual([]);
+    expect(allText(unattended)).toMatch(/nobody in Gatehouse can handle your request/);
+    expect(allText(unattended)).not.toMatch(/operators will/);
   });
 });
