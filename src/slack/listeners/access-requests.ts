@@ -148,7 +148,8 @@ function checkRequestFormText(form: ReturnType<typeof readRequestForm>): FieldEr
  * purpose) the form has; Slack rejects errors for blocks it cannot find.
  */
 function errorsForSlack(errors: FieldErrors, view: ViewOutput): Record<string, string> {
-  const present = new Set(view.blocks.map((block) => block.block_id));
+  // Bolt's type says a view always has blocks; a forged submission need not, and Slack's never lack them.
+  const present = new Set(((view.blocks as ViewOutput['blocks'] | undefined) ?? []).map((block) => block.block_id));
   const blockFor = (field: RequestField) => {
     if (field !== 'permissions') return FIELD_BLOCK[field];
     return [REQUEST_FORM_BLOCK.accessPermissions, REQUEST_FORM_BLOCK.adminPermissions].find((id) => present.has(id)) ?? REQUEST_FORM_BLOCK.purpose;

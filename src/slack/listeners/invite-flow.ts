@@ -62,7 +62,9 @@ function stateOf(view: ViewOutput): ViewStateValues {
 }
 
 function blockIdsOf(view: ViewOutput): Set<string> {
-  return new Set(view.blocks.map((block) => block.block_id).filter((id): id is string => typeof id === 'string'));
+  // Bolt's type says a view always has blocks; a forged submission need not, and Slack's never lack them.
+  const blocks = (view.blocks as ViewOutput['blocks'] | undefined) ?? [];
+  return new Set(blocks.map((block) => block.block_id).filter((id): id is string => typeof id === 'string'));
 }
 
 /** Field errors on the blocks that show them; a field the form lacks falls back to the first permission group. */
