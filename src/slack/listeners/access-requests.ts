@@ -23,6 +23,7 @@ import { ACTION, APPROVE_FORM_BLOCK, CALLBACK, DENY_FORM_BLOCK, INPUT_ACTION, RE
 import { decisionFormMetadata, decodeMetadata, requestFormMetadata, type DecisionFormMetadata } from '../views/metadata.js';
 import { alreadyDecidedText } from '../views/notices.js';
 import { requestFormView } from '../views/request-form.js';
+import { escapeMrkdwn } from '../views/mrkdwn.js';
 import { dateOf, selectedValueOf, selectedValuesOf, textOf, viewStateValues, type ViewStateValues } from '../view-state.js';
 
 const requestId = z.coerce.number().int().positive();
@@ -259,7 +260,7 @@ export function registerAccessRequests(router: ListenerRouter, context: Gatehous
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       await ack();
-      await tellPrivately(client, body.user.id, channelId, error.message);
+      await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(error.message));
     }
   });
 
@@ -282,11 +283,11 @@ export function registerAccessRequests(router: ListenerRouter, context: Gatehous
       );
       await ack();
       context.wakeOutbox();
-      await tellPrivately(client, body.user.id, channelId, `Sent to the Administrators of ${routed.organizationName}.`);
+      await tellPrivately(client, body.user.id, channelId, `Sent to the Administrators of ${escapeMrkdwn(routed.organizationName)}.`);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       await ack();
-      await tellPrivately(client, body.user.id, channelId, error.message);
+      await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(error.message));
     }
   });
 }
@@ -306,7 +307,7 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
         form = await decisionForm(context.sql, { requestId: id.data, actor: { slackUserId: body.user.id }, inTriage }, context.settings, context.now());
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        await tellPrivately(client, body.user.id, channelId, error.message);
+        await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(error.message));
         return;
       }
       if (form.actorProfileStale) refreshProfileLater(client, context, body.user.id, body.user.team_id, true);
@@ -347,7 +348,7 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
         return;
       }
       await ack();
-      await tellPrivately(client, userId, metadata.channelId, error.message);
+      await tellPrivately(client, userId, metadata.channelId, escapeMrkdwn(error.message));
     }
   };
 

@@ -9,6 +9,7 @@ import type { GatehouseContext } from '../context.js';
 import { ACTION } from '../views/ids.js';
 import { acceptedMessage, acceptUsageText } from '../views/invitation-replies.js';
 import { parseAcceptButtonValue } from '../views/invitation-messages.js';
+import { escapeMrkdwn } from '../views/mrkdwn.js';
 import { refreshProfileLater, tellPrivately } from './access-requests.js';
 
 /** Invitation codes are base64url; anything else cannot be one, whatever was pasted around it. */
@@ -42,7 +43,7 @@ export async function acceptFromCommand(
   if (input.args.length === 0) return { ok: false, text: acceptUsageText() };
   if (!code.success) return { ok: false, text: "That doesn't look like an invitation code. Copy the whole code from your invitation and try again." };
   const result = await acceptInvitation(context.prisma, { code: code.data, acceptor: { slackUserId: input.userId, slackTeamId: input.teamId }, fromButton: null }, context.now());
-  if (!result.ok) return { ok: false, text: result.message };
+  if (!result.ok) return { ok: false, text: escapeMrkdwn(result.message) };
   context.wakeOutbox();
   refreshProfileLater(client, context, input.userId, input.teamId);
   return { ok: true, message: acceptedMessage({ organization: result.organization, permissions: permissionsFor(result.permissions, permissionCatalog()) }) };
@@ -62,7 +63,7 @@ export function registerInvitations(router: ListenerRouter, context: GatehouseCo
       const acceptor = await slackProfileOf(client, body.user.id, body.user.team_id);
       const result = await acceptInvitation(context.prisma, { code: value.code, acceptor, fromButton: { invitationId: value.invitationId } }, context.now());
       if (!result.ok) {
-        await tellPrivately(client, body.user.id, channelId, result.message);
+        await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(result.message));
         return;
       }
       context.wakeOutbox();
@@ -72,7 +73,7 @@ export function registerInvitations(router: ListenerRouter, context: GatehouseCo
       else await client.chat.postMessage({ channel: body.user.id, ...accepted });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await tellPrivately(client, body.user.id, channelId, error.message);
+      await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(error.message));
     }
   });
 }

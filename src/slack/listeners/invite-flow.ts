@@ -48,6 +48,7 @@ import {
   PERMISSION_TOGGLE_ACTION,
 } from '../views/invite-forms.js';
 import { decodeMetadata, invitationFormMetadata, inviteMetadata, type InviteMetadata } from '../views/metadata.js';
+import { escapeMrkdwn } from '../views/mrkdwn.js';
 import { dateOf, selectedValueOf, selectedValuesOf, textOf, viewStateValues, type ViewStateValues } from '../view-state.js';
 import { tellPrivately } from './access-requests.js';
 
@@ -150,7 +151,7 @@ export async function invitationList(context: GatehouseContext, userId: string) 
     return { response_type: 'ephemeral' as const, ...invitationListMessage(await pendingInvitations(context.prisma, userId, context.now())) };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { response_type: 'ephemeral' as const, text: error.message };
+    return { response_type: 'ephemeral' as const, text: escapeMrkdwn(error.message) };
   }
 }
 
@@ -232,7 +233,7 @@ export function registerInviteFlow(router: ListenerRouter, context: GatehouseCon
         await redrawAddresses(client, view, body.user.id, metadata, draft);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        await tellPrivately(client, body.user.id, null, error.message);
+        await tellPrivately(client, body.user.id, null, escapeMrkdwn(error.message));
       }
     };
   router.action(ACTION.inviteRemoveInvalid, removeInvalid(false));
@@ -283,7 +284,7 @@ export function registerInviteFlow(router: ListenerRouter, context: GatehouseCon
         await client.views.update({ view_id: view.id, hash: view.hash, view: invitationEditView({ invitation: current, grantable, showCallerFields }, metadata) });
       }
     } catch (error) {
-      if (error instanceof DomainError) await tellPrivately(client, body.user.id, null, error.message);
+      if (error instanceof DomainError) await tellPrivately(client, body.user.id, null, escapeMrkdwn(error.message));
       else context.logger.debug({ err: error }, 'permission form was not redrawn');
     }
   });
@@ -324,7 +325,7 @@ export function registerInviteFlow(router: ListenerRouter, context: GatehouseCon
       const step = await inviteSteps(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId }, now);
       await client.views.update({ view_id: view.id, hash: view.hash, view: inviteSendingView({ step, preview: previewOf(step, now) }, metadata) });
     } catch (error) {
-      if (error instanceof DomainError) await tellPrivately(client, body.user.id, null, error.message);
+      if (error instanceof DomainError) await tellPrivately(client, body.user.id, null, escapeMrkdwn(error.message));
       else context.logger.debug({ err: error }, 'invitation preview was not shown');
     }
   });
@@ -408,7 +409,7 @@ function registerInvitationManagement(router: ListenerRouter, context: Gatehouse
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await tellPrivately(client, body.user.id, channelId, error.message);
+      await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(error.message));
     }
   });
 
@@ -472,7 +473,7 @@ function registerInvitationManagement(router: ListenerRouter, context: Gatehouse
       );
       await ack();
       context.wakeOutbox();
-      await tellPrivately(client, body.user.id, null, `Resent the invitation to ${resent.email}. The earlier code no longer works.`);
+      await tellPrivately(client, body.user.id, null, `Resent the invitation to ${escapeMrkdwn(resent.email)}. The earlier code no longer works.`);
     }),
   );
 
@@ -485,7 +486,7 @@ function registerInvitationManagement(router: ListenerRouter, context: Gatehouse
         context.now(),
       );
       await ack();
-      await tellPrivately(client, body.user.id, null, `Revoked the invitation to ${revoked.email}; its code no longer works.`);
+      await tellPrivately(client, body.user.id, null, `Revoked the invitation to ${escapeMrkdwn(revoked.email)}; its code no longer works.`);
     }),
   );
 }
