@@ -25,7 +25,7 @@ interface FailedRequest {
   replyTells: boolean;
 }
 
-function describe(body: unknown): FailedRequest {
+function failedRequestFrom(body: unknown): FailedRequest {
   const command = commandBody.safeParse(body);
   if (command.success) {
     return { userId: command.data.user_id, responseUrl: command.data.response_url, reply: { response_type: 'ephemeral', text: FAILURE_TEXT }, replyTells: true };
@@ -85,7 +85,7 @@ export function failureHandlers(app: () => App, logger: Logger): FailureHandlers
         body = undefined;
       }
       logger.debug({ err: error }, 'answering a Slack request whose processing failed');
-      const failed = describe(body);
+      const failed = failedRequestFrom(body);
       const unanswered = !response.headersSent;
       if (unanswered) HTTPModuleFunctions.buildContentResponse(response, failed.reply);
       if (!(unanswered && failed.replyTells)) await tellLater(app(), failed, logger);
@@ -94,7 +94,7 @@ export function failureHandlers(app: () => App, logger: Logger): FailureHandlers
     },
     async socketEventFailed({ error, event }) {
       logger.debug({ err: error }, 'answering a Socket Mode event whose processing failed');
-      const failed = describe(event.body);
+      const failed = failedRequestFrom(event.body);
       // Socket Mode ignores a second ack, so this answers only an envelope the listener left unanswered.
       await event.ack(failed.reply);
       if (!failed.replyTells) await tellLater(app(), failed, logger);

@@ -4,10 +4,10 @@ import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { broadcastMentionsIn, startSlackEmulator } from '../../src/sandbox/index.js';
 import { checkAddresses, chooseGrant, revokeInvitation, saveSendingChoices, sendInvitations } from '../../src/services/invitations.js';
 import { parseAcceptButtonValue } from '../../src/slack/views/invitation-messages.js';
-import { ACTION, APPROVE_FORM_BLOCK, DENY_FORM_BLOCK, INPUT_ACTION } from '../../src/slack/views/ids.js';
+import { ACTION, APPROVE_FORM_BLOCK, DENY_FORM_BLOCK, INPUT_ACTION, REQUEST_FORM_BLOCK } from '../../src/slack/views/ids.js';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
-import { buttonsIn, mrkdwnTexts, postsIn, requestAccess, seedOrganization, settle, type Person } from '../support/flows.js';
+import { buttonsIn, mrkdwnTexts, openRequestForm, postsIn, requestAccess, seedOrganization, settle, type Person } from '../support/flows.js';
 
 /** Everything mrkdwn can turn into a broadcast, a mention, a link or formatting. */
 const HOSTILE = '<!channel> <!subteam^S0HOSTILE> *bold* <@U0NOBODY> & <http://evil.example|click>';
@@ -129,6 +129,33 @@ describe.each(DATABASE_KINDS)('hostile names and text on %s', (kind) => {
 
     expect(JSON.stringify(app.emulator.calls.map((call) => call.args))).toContain('can change end dates there');
     expectNothingLive(acks);
+  });
+
+  it('walks an unlisted request through triage to the admins, with nothing live reaching Slack', async () => {
+    const operator = hostilePerson('U0OPERATOR', 'Olga');
+    app = await startTestApp(kind, { TRIAGE_CHANNEL_ID: 'C0TRIAGE', OPERATOR_USER_IDS: [operator.id] });
+    app.emulator.addChannel('C0TRIAGE');
+    for (const someone of [RITA, operator]) app.emulator.addUser(someone);
+    const { id: organizationId } = await seedOrganization(app, { name: `Redlands ${HOSTILE}`, customerNumber: '100200' }, [ADA]);
+    const opened = await openRequestForm(app, RITA.id);
+    const updatesBefore = app.emulator.callsTo('views.update').length;
+    await app.driver.interact({ userId: RITA.id, actionId: ACTION.toggleUnlisted, view: opened, value: ['unlisted'] });
+    const unlistedForm = (await app.emulator.waitForCalls('views.update', updatesBefore + 1, 10_000))[updatesBefore]!;
+    const submitted = await app.driver.submitView(unlistedForm, {
+      [REQUEST_FORM_BLOCK.unlistedToggle]: { [ACTION.toggleUnlisted]: ['unlisted'] },
+      [REQUEST_FORM_BLOCK.unlistedName]: { [INPUT_ACTION]: `Planning ${HOSTILE}` },
+      [REQUEST_FORM_BLOCK.unlistedCity]: { [INPUT_ACTION]: `City ${HOSTILE}` },
+      [REQUEST_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
+      [REQUEST_FORM_BLOCK.purpose]: { [INPUT_ACTION]: `Purpose ${HOSTILE}` },
+    }, RITA.id);
+    expect(submitted.body).toBe('');
+    await settle(app);
+    const triageCard = postsIn(app, 'C0TRIAGE').at(-1)!;
+    await app.driver.interact({ userId: operator.id, actionId: ACTION.triageRoute, message: triageCard, value: String(organizationId) });
+    await settle(app);
+    await app.emulator.waitForCalls('chat.postEphemeral', 1, 10_000);
+    expect(app.emulator.ephemeralMessages.at(-1)?.text).toMatch(/^Sent to the Administrators of Redlands &lt;!channel&gt;/);
+    expectNothingLive([]);
   });
 
   it('walks inviting and accepting, with accepted, used and withdrawn codes, with nothing live reaching Slack', async () => {
