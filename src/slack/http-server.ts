@@ -83,8 +83,12 @@ async function gateSlackRequest(
   } catch {
     text = '';
   }
-  // Slack sends ssl_check unsigned; it is answered with nothing, whatever else the body carries.
-  if (!isSslCheck(contentType, text) && !signedBySlack(req, rawBody, slack.signingSecret, nowMs)) {
+  // Slack sends ssl_check unsigned, so it is answered here with nothing, whatever else the body carries.
+  if (isSslCheck(contentType, text)) {
+    res.writeHead(200).end();
+    return;
+  }
+  if (!signedBySlack(req, rawBody, slack.signingSecret, nowMs)) {
     logger.warn({ path: EVENTS_PATH }, 'refused a request without a valid Slack signature');
     res.writeHead(401).end();
     return;

@@ -41,7 +41,7 @@ const message = z.looseObject({
 const interactionFields = {
   user: userRef,
   // Null for apps deployed across an Enterprise Grid organization; Bolt then reads `user.team_id`.
-  team: teamRef.nullable(),
+  team: teamRef.nullish(),
   enterprise: enterpriseRef,
   channel: channelRef.optional(),
   api_app_id: z.string().optional(),
@@ -192,7 +192,6 @@ export function checkInboundBody(contentType: string | undefined, text: string):
       if (!json.ok) return { kind: 'malformed', reason: 'payload is not JSON' };
       return checkInteraction(json.value);
     }
-    if (fields.ssl_check === '1') return { kind: 'answer', body: null };
     const parsed = slashCommand.safeParse(fields);
     return parsed.success ? { kind: 'dispatch' } : { kind: 'malformed', reason: reasonOf(parsed.error, 'slash command') };
   }

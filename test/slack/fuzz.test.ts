@@ -143,6 +143,14 @@ describe.each(DATABASE_KINDS)('malformed Slack requests on %s', (kind) => {
     expect(verification.json).toEqual({ challenge: 'challenge-123' });
     const sslCheck = await fetch(`${app.gatehouse.url}/slack/events`, { method: 'POST', headers: { 'content-type': FORM }, body: 'ssl_check=1&token=x' });
     expect(sslCheck.status).toBe(200);
+    // An unsigned ssl_check carries nothing further to Bolt, not even a payload smuggled beside it.
+    app.emulator.clear();
+    const smuggled = new URLSearchParams({ ssl_check: '1', payload: JSON.stringify(blockActions()) }).toString();
+    const answer = await fetch(`${app.gatehouse.url}/slack/events`, { method: 'POST', headers: { 'content-type': FORM }, body: smuggled });
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe('');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(app.emulator.calls).toEqual([]);
   });
 
   it('tells the user a command over 4,000 characters is too long instead of failing', async () => {
