@@ -101,7 +101,7 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
   const slack = createSlackApp(config, logger, context, bot);
   timeListeners(slack.app, metrics);
   const server = createHttpServer({
-    slackReceiver: slack.httpReceiver,
+    slack: slack.httpReceiver && { receiver: slack.httpReceiver, signingSecret: config.SLACK_SIGNING_SECRET },
     isReady: () => databaseAnswers(database.prisma),
     metrics: metrics.registry,
     logger,
@@ -159,6 +159,15 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
   };
 }
 
+/**
+ * For `process.on('unhandledRejection')`: a promise nothing awaited failed, in Gatehouse's code or
+ * a library's. One request's failure must not take the process down with every other request, so
+ * it is logged and the process carries on.
+ */
+export function logUnhandledRejection(logger: Logger): (reason: unknown) => void {
+  return (reason) => logger.error({ err: reason }, 'a promise failed and nothing handled it');
+}
+
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
@@ -171,6 +180,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  process.on('unhandledRejection', logUnhandledRejection(logger));
   const running = await startGatehouse(config, { logger });
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

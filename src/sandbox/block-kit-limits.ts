@@ -686,3 +686,36 @@ export function checkView(view: unknown, expectedType?: 'modal' | 'home'): strin
 export function checkOptionsResponse(response: unknown): string[] {
   return problemsFrom(optionsResponseSchema, response, '').map(describeProblem);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Broadcasts
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Slack's broadcast mentions in mrkdwn: `<!channel>`, `<!here>`, `<!everyone>` and user groups
+ * (`<!subteam^S…>`), each with or without a `|label`. Gatehouse never broadcasts, so one in what it
+ * sends can only have come from user data that was not escaped.
+ */
+const BROADCAST_MENTION = /<!(?:channel|here|everyone|group|subteam\^[^>|]*)(?:\|[^>]*)?>/gi;
+
+/** Mrkdwn strings in a payload Slack renders: its top-level `text` and every mrkdwn text object or markdown block. */
+function mrkdwnStringsIn(payload: unknown): string[] {
+  const found: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (isRecord(node)) {
+      if ((node.type === 'mrkdwn' || node.type === 'markdown') && typeof node.text === 'string') found.push(node.text);
+      // A rich_text broadcast element is a broadcast by construction.
+      if (node.type === 'broadcast' && typeof node.range === 'string') found.push(`<!${node.range}>`);
+      Object.values(node).forEach(visit);
+    }
+  };
+  if (isRecord(payload) && typeof payload.text === 'string') found.push(payload.text);
+  visit(isRecord(payload) ? { ...payload, text: undefined } : payload);
+  return found;
+}
+
+/** The broadcast mentions in what an app sends (a message, a view, an ack body): each one a problem. */
+export function broadcastMentionsIn(payload: unknown): string[] {
+  return mrkdwnStringsIn(payload).flatMap((text) => text.match(BROADCAST_MENTION) ?? []);
+}

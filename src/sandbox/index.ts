@@ -8,6 +8,7 @@ export {
   checkMessageBlocks,
   checkOptionsResponse,
   checkView,
+  broadcastMentionsIn,
   countBlockTextCharacters,
   describeProblem,
   inspectMessage,

@@ -415,6 +415,7 @@ export function createSlackDriver(options: SlackDriverOptions): SlackDriver {
     if (!isRecord(response.json)) return;
     const report = inspectMessage({ text: response.json.text, blocks: response.json.blocks });
     if (report.error) emulator.recordViolation(`ack:${source}`, report.error, report.problems.map(describeProblem));
+    emulator.checkBroadcasts(`ack:${source}`, { text: response.json.text, blocks: response.json.blocks });
   }
 
   function resolveView(ref: ViewRef): EmulatedView {

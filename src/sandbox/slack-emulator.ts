@@ -11,6 +11,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  broadcastMentionsIn,
   describeProblem,
   inspectMessage,
   inspectView,
@@ -717,6 +718,7 @@ export class SlackEmulator {
       this.closeView(viewId);
       return;
     }
+    this.checkBroadcasts(source, { view: reply.view });
     switch (reply.response_action) {
       case 'clear':
         this.closeView(viewId, { cleared: true });
@@ -821,6 +823,7 @@ export class SlackEmulator {
       return;
     }
 
+    this.checkBroadcasts(method, { text: args.text ?? args.initial_comment, blocks: args.blocks, view: args.view });
     const answer =
       'error' in parsed ? malformed(fail(parsed.error), [`the request body could not be parsed (${parsed.error})`]) : this.runMethod(method, args, token);
     const problems = malformedAnswers.get(answer);
@@ -1178,6 +1181,7 @@ export class SlackEmulator {
       this.recordViolation('response_url', 'invalid_payload', ['the body is not a JSON object']);
       return record(400, 'invalid_payload');
     }
+    this.checkBroadcasts('response_url', { text: body.text, blocks: body.blocks });
     const report = this.inspectMessageIfChecking({ text: body.text, blocks: body.blocks });
     if (report.error) {
       this.recordViolation('response_url', report.error, report.problems.map(describeProblem));
@@ -1281,6 +1285,16 @@ export class SlackEmulator {
       this.events.on('response', onChange);
       settleIfReady();
     });
+  }
+
+  /**
+   * Gatehouse never broadcasts, so a `<!channel>`, `<!here>`, `<!everyone>` or user-group mention
+   * in anything it sends came from user data that reached mrkdwn unescaped. Slack would notify the
+   * whole channel; here it is a violation, so every test that checks violations checks this too.
+   */
+  checkBroadcasts(source: string, payload: unknown): void {
+    const mentions = broadcastMentionsIn(payload);
+    if (mentions.length > 0) this.recordViolation(source, 'broadcast_mention', mentions.map((mention) => `the app sent the live mention ${mention}`));
   }
 
   private recordReport(source: string, report: BlockKitReport): void {

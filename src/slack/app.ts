@@ -1,10 +1,12 @@
-import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import { boltLoggerFrom, boltLogLevelOf } from './bolt-logger.js';
 import type { BotIdentity } from './bot-token.js';
 import type { GatehouseContext } from './context.js';
+import { failureHandlers } from './failed-requests.js';
+import { checkSocketModeBody } from './inbound-payloads.js';
 import { ListenerRouter } from './listener-router.js';
 import { registerAccessCommand } from './listeners/access-command.js';
 import { registerAccessRequests } from './listeners/access-requests.js';
@@ -23,6 +25,35 @@ export interface SlackApp {
   socketReceiver?: SocketModeReceiver;
 }
 
+/**
+ * Socket Mode delivers the same payloads as HTTP, so they are checked the same way before Bolt
+ * dispatches them; a malformed one is acked with nothing and logged, as there is no status to send.
+ */
+class CheckedSocketModeReceiver extends SocketModeReceiver {
+  constructor(
+    options: ConstructorParameters<typeof SocketModeReceiver>[0],
+    private readonly gatehouseLogger: Logger,
+  ) {
+    super(options);
+  }
+
+  override init(app: App): void {
+    const logger = this.gatehouseLogger;
+    // The receiver only ever calls `processEvent`; everything else is the App as it is.
+    const checked = Object.create(app, {
+      processEvent: {
+        value: async (event: ReceiverEvent) => {
+          const verdict = checkSocketModeBody(event.body);
+          if (verdict.kind === 'dispatch') return app.processEvent(event);
+          if (verdict.kind === 'malformed') logger.warn({ reason: verdict.reason }, 'refused a malformed Socket Mode payload');
+          await event.ack(verdict.kind === 'answer' ? (verdict.body ?? undefined) : undefined);
+        },
+      },
+    }) as App;
+    super.init(checked);
+  }
+}
+
 type SlackSettings = Pick<AppConfig, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;
 
 /** The Web API client settings the app's clients share, so a check at start sees what the listeners will. */
@@ -34,21 +65,28 @@ export function slackClientOptions(config: Pick<AppConfig, 'SLACK_API_URL'>, log
 export function createSlackApp(config: SlackSettings, logger: Logger, context: GatehouseContext, bot: BotIdentity): SlackApp {
   const boltLogger = boltLoggerFrom(logger);
   const clientOptions = slackClientOptions(config, logger);
+  // The handlers are called only once requests arrive, after the App below exists.
+  const failures = failureHandlers(() => app, logger);
   let receiver: Receiver;
   let httpReceiver: HTTPReceiver | undefined;
   let socketReceiver: SocketModeReceiver | undefined;
   if (config.SLACK_APP_TOKEN) {
-    socketReceiver = new SocketModeReceiver({
-      appToken: config.SLACK_APP_TOKEN,
-      logger: boltLogger,
-      installerOptions: { clientOptions },
-    });
+    socketReceiver = new CheckedSocketModeReceiver(
+      {
+        appToken: config.SLACK_APP_TOKEN,
+        logger: boltLogger,
+        installerOptions: { clientOptions },
+        processEventErrorHandler: failures.socketEventFailed,
+      },
+      logger,
+    );
     receiver = socketReceiver;
   } else {
     httpReceiver = new HTTPReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET,
       endpoints: EVENTS_PATH,
       logger: boltLogger,
+      processEventErrorHandler: failures.httpRequestFailed,
     });
     receiver = httpReceiver;
   }
@@ -63,7 +101,10 @@ export function createSlackApp(config: SlackSettings, logger: Logger, context: G
     // Gatehouse keeps its state in the database; Bolt's in-memory conversation store would only
     // cost time on every request and differ between replicas.
     convoStore: false,
+    // The error handler gets the request's body and context, to log what failed and for whom.
+    extendedErrorHandler: true,
   });
+  app.error(failures.listenerFailed);
   registerAccessCommand(app, context);
   registerAppHome(app, context);
   const router = new ListenerRouter();

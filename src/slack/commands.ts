@@ -19,9 +19,12 @@ export const SUBCOMMANDS: SubcommandHelp[] = [
   { name: 'help', usage: '/access help', summary: 'Show this list of commands.' },
 ];
 
+/** Slack's own limit on what can be typed after a slash command. */
+export const MAX_COMMAND_TEXT = 4000;
+
 const slashCommandText = z
   .string()
-  .max(4000)
+  .max(MAX_COMMAND_TEXT)
   .transform((text) => text.trim().split(/\s+/).filter(Boolean));
 
 export interface ParsedSubcommand {
@@ -29,9 +32,13 @@ export interface ParsedSubcommand {
   args: string[];
 }
 
-/** Splits `/access` text into its subcommand and arguments; a bare `/access` means help. */
-export function parseSubcommand(text: unknown): ParsedSubcommand {
-  const words = slashCommandText.parse(typeof text === 'string' ? text : '');
-  const [first, ...args] = words;
+/**
+ * Splits `/access` text into its subcommand and arguments; a bare `/access` means help. Undefined
+ * when the text is longer than Slack lets anyone type.
+ */
+export function parseSubcommand(text: unknown): ParsedSubcommand | undefined {
+  const words = slashCommandText.safeParse(typeof text === 'string' ? text : '');
+  if (!words.success) return undefined;
+  const [first, ...args] = words.data;
   return { name: (first ?? 'help').toLowerCase(), args };
 }

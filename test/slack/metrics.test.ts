@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { SUBSCRIBED_EVENTS } from '../../src/slack/listener-router.js';
 import { ACTION } from '../../src/slack/views/ids.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
@@ -102,6 +105,27 @@ describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
       expect(samples.get('gatehouse_slack_request_duration_seconds_count{listener="event:app_home_opened"}')).toBe(1);
       expect(samples.get('gatehouse_slack_ack_duration_seconds_count{listener="event:app_home_opened"}')).toBe(1);
     });
+  });
+
+  it('labels only the events Gatehouse subscribes to, folding invented types into one series', async () => {
+    const before = (await scrape()).text.length;
+    // Letters only, the way Slack's own event names look.
+    const invented = Array.from({ length: 60 }, (_, index) => `made_up_event_${String.fromCharCode(97 + (index % 26))}${String.fromCharCode(97 + Math.floor(index / 26))}`);
+    for (const type of invented) {
+      expect((await app.driver.event({ event: { type, user: USER.id } })).status).toBe(200);
+    }
+    await vi.waitFor(async () => {
+      const { samples } = await scrape();
+      expect(samples.get('gatehouse_slack_request_duration_seconds_count{listener="event:other"}')).toBe(invented.length);
+    });
+    const { text } = await scrape();
+    expect(text).not.toContain('made_up_event');
+    // Two histograms of one new series each, not sixty each.
+    expect(text.length - before).toBeLessThan(4_000);
+    const manifest = parse(readFileSync(new URL('../../manifests/gatehouse.yaml', import.meta.url), 'utf8')) as {
+      settings: { event_subscriptions: { bot_events: string[] } };
+    };
+    expect([...SUBSCRIBED_EVENTS].sort()).toEqual([...manifest.settings.event_subscriptions.bot_events].sort());
   });
 
   it('reads outbox depth and the age of the oldest pending message from the database at scrape time', async () => {

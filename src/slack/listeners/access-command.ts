@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { invitableOrganizations } from '../../services/invitations.js';
 import { myAccess } from '../../services/read-models.js';
-import { parseSubcommand, SLASH_COMMAND, SUBCOMMANDS } from '../commands.js';
+import { MAX_COMMAND_TEXT, parseSubcommand, SLASH_COMMAND, SUBCOMMANDS } from '../commands.js';
 import type { GatehouseContext } from '../context.js';
 import { timeListener } from '../listener-router.js';
 import { helpReply, unknownSubcommandReply } from '../views/help.js';
@@ -34,8 +34,12 @@ export function registerAccessCommand(app: App, context: GatehouseContext): void
     // Read after timeListener, which puts the timed ack in its place.
     const { ack, client, respond } = listenerArgs;
     try {
-      if (!parsed.success || !subcommand) {
+      if (!parsed.success) {
         await ack({ response_type: 'ephemeral', text: 'Slack sent an incomplete command. Please try again.' });
+        return;
+      }
+      if (!subcommand) {
+        await ack({ response_type: 'ephemeral', text: `That is too long for a Gatehouse command: ${MAX_COMMAND_TEXT} characters at most.` });
         return;
       }
       const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;

@@ -25,6 +25,7 @@ import { ACTION, APPROVE_FORM_BLOCK, CALLBACK, DENY_FORM_BLOCK, INPUT_ACTION, RE
 import { decisionFormMetadata, decodeMetadata, requestFormMetadata, type DecisionFormMetadata } from '../views/metadata.js';
 import { alreadyDecidedText } from '../views/notices.js';
 import { requestFormView } from '../views/request-form.js';
+import { escapeMrkdwn } from '../views/mrkdwn.js';
 import { dateOf, selectedValueOf, selectedValuesOf, textOf, viewStateValues, type ViewStateValues } from '../view-state.js';
 
 const requestId = z.coerce.number().int().positive();
@@ -166,7 +167,8 @@ function checkRequestFormText(form: ReturnType<typeof readRequestForm>): FieldEr
  * purpose) the form has; Slack rejects errors for blocks it cannot find.
  */
 function errorsForSlack(errors: FieldErrors, view: ViewOutput): Record<string, string> {
-  const present = new Set(view.blocks.map((block) => block.block_id));
+  // Bolt's type says a view always has blocks; a forged submission need not, and Slack's never lack them.
+  const present = new Set(((view.blocks as ViewOutput['blocks'] | undefined) ?? []).map((block) => block.block_id));
   const blockFor = (field: RequestField) => {
     if (field !== 'permissions') return FIELD_BLOCK[field];
     return [REQUEST_FORM_BLOCK.accessPermissions, REQUEST_FORM_BLOCK.adminPermissions].find((id) => present.has(id)) ?? REQUEST_FORM_BLOCK.purpose;
@@ -283,7 +285,7 @@ export function registerAccessRequests(router: ListenerRouter, context: Gatehous
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       await ack();
-      await tellPrivately(client, body.user.id, channelId, error.message);
+      await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(error.message));
     }
   });
 
@@ -306,11 +308,11 @@ export function registerAccessRequests(router: ListenerRouter, context: Gatehous
       );
       await ack();
       context.wakeOutbox();
-      await tellPrivately(client, body.user.id, channelId, `Sent to the Administrators of ${routed.organizationName}.`);
+      await tellPrivately(client, body.user.id, channelId, `Sent to the Administrators of ${escapeMrkdwn(routed.organizationName)}.`);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       await ack();
-      await tellPrivately(client, body.user.id, channelId, error.message);
+      await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(error.message));
     }
   });
 }
@@ -330,7 +332,7 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
         form = await decisionForm(context.sql, { requestId: id.data, actor: { slackUserId: body.user.id }, inTriage }, context.settings, context.now());
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        await tellPrivately(client, body.user.id, channelId, error.message);
+        await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(error.message));
         return;
       }
       if (form.actorProfileStale) refreshProfileLater(client, context, body.user.id, body.user.team_id, true);
@@ -371,7 +373,7 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
         return;
       }
       await ack();
-      await tellPrivately(client, userId, metadata.channelId, error.message);
+      await tellPrivately(client, userId, metadata.channelId, escapeMrkdwn(error.message));
     }
   };
 

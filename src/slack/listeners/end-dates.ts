@@ -8,6 +8,7 @@ import type { ListenerRouter } from '../listener-router.js';
 import { ACTION, CALLBACK, EXTEND_FORM_BLOCK, INPUT_ACTION } from '../views/ids.js';
 import { decodeMetadata, extendFormMetadata } from '../views/metadata.js';
 import { extendEndDateView, parseEndDateChoice } from '../views/time-limit-notices.js';
+import { escapeMrkdwn } from '../views/mrkdwn.js';
 import { dateOf, textOf, viewStateValues } from '../view-state.js';
 import { tellPrivately } from './access-requests.js';
 
@@ -40,7 +41,7 @@ export function registerEndDates(router: ListenerRouter, context: GatehouseConte
       await openModalOnTrigger({ client, triggerId: body.trigger_id, view, logger: context.logger, tell: (text) => tellPrivately(client, body.user.id, channelId, text) });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await tellPrivately(client, body.user.id, channelId, error.message);
+      await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(error.message));
     }
   };
   router.action(ACTION.extendEndDate, onDigestButton);

@@ -10,6 +10,7 @@ import type { GatehouseContext } from '../context.js';
 import { ACTION } from '../views/ids.js';
 import { acceptedMessage, acceptUsageText, confirmAcceptMessage } from '../views/invitation-replies.js';
 import { parseAcceptButtonValue } from '../views/invitation-messages.js';
+import { escapeMrkdwn } from '../views/mrkdwn.js';
 import { tellPrivately } from './access-requests.js';
 
 /** Invitation codes are base64url; anything else cannot be one, whatever was pasted around it. */
@@ -38,7 +39,7 @@ export type AcceptReply = { ok: true; message: ReturnType<typeof acceptedMessage
 
 /** A refusal as the person is told it: a sentence, or what they would lose and a button to go ahead. */
 function refusalOf(result: Extract<AcceptResult, { ok: false }>, code: string): Message {
-  if (result.refusal !== 'confirm') return { text: result.message };
+  if (result.refusal !== 'confirm') return { text: escapeMrkdwn(result.message) };
   const change = permissionChangeInfo(result.change, permissionCatalog());
   return confirmAcceptMessage({ invitationId: result.invitationId, code, organization: result.organization, change });
 }
@@ -54,7 +55,7 @@ export async function acceptFromCommand(
   if (!code.success) return { ok: false, text: "That doesn't look like an invitation code. Copy the whole code from your invitation and try again." };
   const acceptor = await slackProfileOf(client, input.userId, input.teamId);
   const result = await acceptInvitation(context.prisma, { code: code.data, acceptor, fromButton: null }, context.now());
-  if (!result.ok) return result.refusal === 'confirm' ? { ok: false, message: refusalOf(result, code.data) } : { ok: false, text: result.message };
+  if (!result.ok) return result.refusal === 'confirm' ? { ok: false, message: refusalOf(result, code.data) } : { ok: false, text: escapeMrkdwn(result.message) };
   context.wakeOutbox();
   return { ok: true, message: acceptedMessage({ organization: result.organization, permissions: permissionsFor(result.permissions, permissionCatalog()) }) };
 }
@@ -91,7 +92,7 @@ export function registerInvitations(router: ListenerRouter, context: GatehouseCo
       else await client.chat.postMessage({ channel: body.user.id, ...accepted });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await tellPrivately(client, body.user.id, channelId, error.message);
+      await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(error.message));
     }
   });
 }

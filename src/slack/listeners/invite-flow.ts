@@ -49,6 +49,7 @@ import {
   PERMISSION_TOGGLE_ACTION,
 } from '../views/invite-forms.js';
 import { decodeMetadata, invitationFormMetadata, inviteMetadata, type InviteMetadata } from '../views/metadata.js';
+import { escapeMrkdwn } from '../views/mrkdwn.js';
 import { dateOf, selectedValueOf, selectedValuesOf, textOf, viewStateValues, type ViewStateValues } from '../view-state.js';
 import { tellPrivately } from './access-requests.js';
 
@@ -63,7 +64,9 @@ function stateOf(view: ViewOutput): ViewStateValues {
 }
 
 function blockIdsOf(view: ViewOutput): Set<string> {
-  return new Set(view.blocks.map((block) => block.block_id).filter((id): id is string => typeof id === 'string'));
+  // Bolt's type says a view always has blocks; a forged submission need not, and Slack's never lack them.
+  const blocks = (view.blocks as ViewOutput['blocks'] | undefined) ?? [];
+  return new Set(blocks.map((block) => block.block_id).filter((id): id is string => typeof id === 'string'));
 }
 
 /** Field errors on the blocks that show them; a field the form lacks falls back to the first permission group. */
@@ -168,7 +171,7 @@ export async function invitationList(context: GatehouseContext, userId: string) 
     return { response_type: 'ephemeral' as const, ...invitationListMessage(await pendingInvitations(context.prisma, userId, context.now())) };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { response_type: 'ephemeral' as const, text: error.message };
+    return { response_type: 'ephemeral' as const, text: escapeMrkdwn(error.message) };
   }
 }
 
@@ -250,7 +253,7 @@ export function registerInviteFlow(router: ListenerRouter, context: GatehouseCon
         await redrawAddresses(client, view, body.user.id, metadata, draft);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        await tellPrivately(client, body.user.id, null, error.message);
+        await tellPrivately(client, body.user.id, null, escapeMrkdwn(error.message));
       }
     };
   router.action(ACTION.inviteRemoveInvalid, removeInvalid(false));
@@ -301,7 +304,7 @@ export function registerInviteFlow(router: ListenerRouter, context: GatehouseCon
         await client.views.update({ view_id: view.id, hash: view.hash, view: invitationEditView({ invitation: current, grantable, showCallerFields }, metadata) });
       }
     } catch (error) {
-      if (error instanceof DomainError) await tellPrivately(client, body.user.id, null, error.message);
+      if (error instanceof DomainError) await tellPrivately(client, body.user.id, null, escapeMrkdwn(error.message));
       else context.logger.debug({ err: error }, 'permission form was not redrawn');
     }
   });
@@ -342,7 +345,7 @@ export function registerInviteFlow(router: ListenerRouter, context: GatehouseCon
       const step = await inviteSteps(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId }, now);
       await client.views.update({ view_id: view.id, hash: view.hash, view: inviteSendingView({ step, preview: previewOf(step, now) }, metadata) });
     } catch (error) {
-      if (error instanceof DomainError) await tellPrivately(client, body.user.id, null, error.message);
+      if (error instanceof DomainError) await tellPrivately(client, body.user.id, null, escapeMrkdwn(error.message));
       else context.logger.debug({ err: error }, 'invitation preview was not shown');
     }
   });
@@ -438,7 +441,7 @@ function registerInvitationManagement(router: ListenerRouter, context: Gatehouse
       await openModalOnTrigger({ client, triggerId: body.trigger_id, view, logger: context.logger, tell: (text) => tellPrivately(client, body.user.id, channelId, text) });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await tellPrivately(client, body.user.id, channelId, error.message);
+      await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(error.message));
     }
   });
 
@@ -516,7 +519,7 @@ function registerInvitationManagement(router: ListenerRouter, context: Gatehouse
       );
       await ack();
       context.wakeOutbox();
-      await tellPrivately(client, body.user.id, null, `Resent the invitation to ${resent.email}. The earlier code no longer works.`);
+      await tellPrivately(client, body.user.id, null, `Resent the invitation to ${escapeMrkdwn(resent.email)}. The earlier code no longer works.`);
     }),
   );
 
@@ -534,7 +537,7 @@ function registerInvitationManagement(router: ListenerRouter, context: Gatehouse
         context.now(),
       );
       await ack();
-      await tellPrivately(client, body.user.id, null, `Revoked the invitation to ${revoked.email}; its code no longer works.`);
+      await tellPrivately(client, body.user.id, null, `Revoked the invitation to ${escapeMrkdwn(revoked.email)}; its code no longer works.`);
     }),
   );
 }

@@ -38,7 +38,7 @@ export function unknownSubcommandReply(name: string, commands: SubcommandHelp[])
   const shown = truncate(name, 60);
   return {
     response_type: 'ephemeral',
-    text: `"${shown}" is not a Gatehouse command. Try: ${commands.map((command) => command.usage).join(', ')}`,
+    text: `"${escapeMrkdwn(shown)}" is not a Gatehouse command. Try: ${commands.map((command) => command.usage).join(', ')}`,
     blocks: [
       {
         type: 'section',

@@ -16,7 +16,7 @@ export interface AcceptedModel {
 export function acceptedMessage(model: AcceptedModel): { text: string; blocks: KnownBlock[] } {
   const organization = organizationLabel(model.organization);
   return {
-    text: fallbackText(`You accepted the invitation to ${organization}.`),
+    text: fallbackText(`You accepted the invitation to ${escapeMrkdwn(organization)}.`),
     blocks: [
       section(mrkdwn(`:white_check_mark: You accepted the invitation to *${escapeMrkdwn(organization)}*. You now have:`)),
       section(mrkdwn(permissionBullets(model.permissions))),
