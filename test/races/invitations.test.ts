@@ -14,7 +14,7 @@ import {
 } from '../../src/slack/views/ids.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
-import { mrkdwnTexts, person, postsIn, requestAccess, seedOrganization, settle, type Person } from '../support/flows.js';
+import { expectNoServerErrors, mrkdwnTexts, person, postsIn, requestAccess, seedOrganization, settle, type Person } from '../support/flows.js';
 
 /*
  * Races fired at the HTTP endpoint with real concurrency: every request is signed and in flight at
@@ -76,10 +76,6 @@ function accountsOf(app: TestApp, count: number, email: string, prefix = 'U0TAKE
     app.emulator.addUser(account);
     return account;
   });
-}
-
-function expectNoServerErrors(responses: AppResponse[]): void {
-  expect(responses.map((response) => response.status)).toEqual(responses.map(() => 200));
 }
 
 describe.each(DATABASE_KINDS)('invitation races on %s', (kind) => {

@@ -2,11 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { calendarDateIn, endOfDayIn } from '../../src/domain/dates.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { LOG_ACTION } from '../../src/domain/permissions-log.js';
-import type { AppResponse, RecordedCall } from '../../src/sandbox/index.js';
+import type { RecordedCall } from '../../src/sandbox/index.js';
 import { ACTION, APPROVE_FORM_BLOCK, EXTEND_FORM_BLOCK, INPUT_ACTION } from '../../src/slack/views/ids.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
-import { openRequestForm, person, postsIn, requestAccess, seedOrganization, settle, submitRequestForm } from '../support/flows.js';
+import { expectNoServerErrors, openRequestForm, person, postsIn, requestAccess, seedOrganization, settle, submitRequestForm } from '../support/flows.js';
 
 /*
  * Races on requests and end dates, fired at the HTTP endpoint with every signed request in flight
@@ -21,10 +21,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * 3-second ack; 20 at once is as many turns as a shared two-core test machine fits in that time.
  */
 const SAME_KEY_RACERS = 20;
-
-function expectNoServerErrors(responses: AppResponse[]): void {
-  expect(responses.map((response) => response.status)).toEqual(responses.map(() => 200));
-}
 
 describe.each(DATABASE_KINDS)('request and end-date races on %s', (kind) => {
   let app: TestApp;

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { addAdministrator } from '../../src/services/administrators.js';
 import { seedPermissionCatalog } from '../../src/services/catalog.js';
 import { createOrganization } from '../../src/services/organizations.js';
-import type { RecordedCall, StoredMessage } from '../../src/sandbox/index.js';
+import type { AppResponse, RecordedCall, StoredMessage } from '../../src/sandbox/index.js';
 import { ACTION, INPUT_ACTION, REQUEST_FORM_BLOCK } from '../../src/slack/views/ids.js';
 import type { TestApp } from './app.js';
 
@@ -33,6 +33,11 @@ export async function seedOrganization(
   }
   for (const channel of [organization.adminChannelId, organization.auditChannelId]) if (channel) app.emulator.addChannel(channel);
   return created;
+}
+
+/** Every one of a burst of requests was answered 200: none failed on the server, none was refused. */
+export function expectNoServerErrors(responses: AppResponse[]): void {
+  expect(responses.map((response) => response.status)).toEqual(responses.map(() => 200));
 }
 
 /** Waits until the outbox has delivered everything, retries included. */
