@@ -16,6 +16,7 @@ import { OutboxDispatcher } from './slack/outbox-dispatcher.js';
 import { createHttpServer } from './slack/http-server.js';
 import { timeListeners } from './slack/listener-router.js';
 import { createMetrics, type GatehouseMetrics } from './metrics.js';
+import { jobSettingsOf } from './jobs/jobs.js';
 import { startScheduler } from './jobs/scheduler.js';
 
 export interface RunningGatehouse {
@@ -117,14 +118,7 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
       ? null
       : startScheduler({
           intervalMinutes: config.JOB_INTERVAL_MINUTES,
-          context: () => ({
-            prisma: database.prisma,
-            now: now(),
-            warningLeadDays: config.EXPIRY_WARNING_DAYS,
-            requestReminderDays: config.REQUEST_REMINDER_DAYS,
-            requestExpiryDays: config.REQUEST_EXPIRY_DAYS,
-            operatorUserIds: config.OPERATOR_USER_IDS,
-          }),
+          context: () => ({ prisma: database.prisma, now: now(), ...jobSettingsOf(config) }),
           logger: logger.child({ component: 'jobs' }),
           onRun: (job, outcome) => {
             metrics.recordJobRun(job, outcome.status, outcome.status === 'skipped' ? 0 : outcome.durationMs, outcome.status === 'succeeded' ? outcome.counts : {});

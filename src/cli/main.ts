@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
-import { ConfigError, loadDatabaseConfig } from '../config/env.js';
+import { ConfigError, loadDatabaseConfig, loadJobConfig } from '../config/env.js';
 import { openDatabase, type Db } from '../db/client.js';
 import { DatabaseUnavailableError, withDatabaseCause } from '../db/database-errors.js';
 import { parseDatabaseUrl } from '../db/database-url.js';
@@ -8,7 +8,7 @@ import { applyPendingMigrations, assertMigrated } from '../db/migrations.js';
 import { DomainError } from '../domain/errors.js';
 import { ensurePermissionCatalog, seedPermissionCatalog, listPermissionCatalog } from '../services/catalog.js';
 import { addAdministrator, removeAdministrator } from '../services/administrators.js';
-import { DEFAULT_JOB_SETTINGS, JOBS, jobNamed, jobsStatus, runJobForTick } from '../jobs/jobs.js';
+import { JOBS, jobNamed, jobSettingsOf, jobsStatus, runJobForTick } from '../jobs/jobs.js';
 import { parkedMessages, retryParkedMessages } from '../services/outbox.js';
 import {
   createOrganization,
@@ -125,7 +125,7 @@ function parseCommandLine(args: string[], options: ParseArgsConfig['options'], p
 
 interface Command {
   /** Validates the arguments before the database is opened, and returns the work to do. */
-  prepare(args: string[]): (prisma: Db, io: CliIo) => Promise<void>;
+  prepare(args: string[], env: Environment | undefined): (prisma: Db, io: CliIo) => Promise<void>;
 }
 
 const stringOption = { type: 'string' } as const;
@@ -262,14 +262,16 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'jobs run': {
-    prepare(args) {
+    prepare(args, env) {
       const { positionals } = parseCommandLine(args, {}, 1);
       const job = jobNamed(positionals[0] ?? '');
       if (!job) throw new UsageError(`unknown job "${positionals[0] ?? ''}"; jobs: ${JOBS.map((known) => known.name).join(', ')}`);
+      // The same warning days, request limits and operators as the server's scheduled runs.
+      const settings = jobSettingsOf(loadJobConfig(env));
       return async (prisma, io) => {
         const now = new Date();
         // A run by hand has a tick of its own, so it never takes a scheduled tick from a replica.
-        const outcome = await runJobForTick(job, `manual:${now.toISOString()}`, { prisma, now, ...DEFAULT_JOB_SETTINGS });
+        const outcome = await runJobForTick(job, `manual:${now.toISOString()}`, { prisma, now, ...settings });
         if (outcome.status === 'failed') throw new DomainError('job_failed', `${job.name} failed after ${outcome.durationMs} ms: ${outcome.error}`);
         if (outcome.status === 'skipped') {
           io.out(`${job.name} is already running.`);
@@ -357,7 +359,7 @@ export async function runCli(argv: string[], io: CliIo, env?: Environment): Prom
   let work: (prisma: Db, io: CliIo) => Promise<void>;
   let databaseUrl: string;
   try {
-    work = command.prepare(rest);
+    work = command.prepare(rest, env);
     databaseUrl = loadDatabaseConfig(env).DATABASE_URL;
   } catch (error) {
     if (error instanceof UsageError) {

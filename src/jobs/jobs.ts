@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
+import type { JobConfig } from '../config/env.js';
 import type { Db } from '../db/client.js';
-import { DEFAULT_WARNING_LEAD_DAYS } from '../domain/time-limits.js';
 import { sweepRequests, sweepTimeLimits } from '../services/lifecycle.js';
 
 /** What a job needs to run: the database, the clock and its settings. */
@@ -11,7 +11,19 @@ export interface JobContext {
   requestReminderDays: number;
   requestExpiryDays: number;
   /** Gatehouse's operators, told when an organization is about to be left without an Administrator. */
-  operatorUserIds?: readonly string[];
+  operatorUserIds: readonly string[];
+}
+
+export type JobSettings = Omit<JobContext, 'prisma' | 'now'>;
+
+/** The jobs' settings as configured, the same for a scheduled run and one started by hand. */
+export function jobSettingsOf(config: JobConfig): JobSettings {
+  return {
+    warningLeadDays: config.EXPIRY_WARNING_DAYS,
+    requestReminderDays: config.REQUEST_REMINDER_DAYS,
+    requestExpiryDays: config.REQUEST_EXPIRY_DAYS,
+    operatorUserIds: config.OPERATOR_USER_IDS,
+  };
 }
 
 export interface JobDefinition {
@@ -39,7 +51,6 @@ export function jobNamed(name: string): JobDefinition | undefined {
   return JOBS.find((job) => job.name === name);
 }
 
-export const DEFAULT_JOB_SETTINGS = { warningLeadDays: DEFAULT_WARNING_LEAD_DAYS, requestReminderDays: 3, requestExpiryDays: 30 } as const;
 
 export type JobOutcome =
   | { status: 'succeeded'; counts: Record<string, number>; durationMs: number }

@@ -14,7 +14,7 @@ import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../suppor
 
 const DAY = 24 * 60 * 60 * 1000;
 const settings = { warningLeadDays: DEFAULT_WARNING_LEAD_DAYS };
-const jobSettings = { ...settings, requestReminderDays: 3, requestExpiryDays: 30 };
+const jobSettings = { ...settings, requestReminderDays: 3, requestExpiryDays: 30, operatorUserIds: [] };
 
 describe.each(DATABASE_KINDS)('time limits on %s', (kind) => {
   let database: TestDatabase;
