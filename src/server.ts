@@ -7,7 +7,7 @@ import { describeDatabase, parseDatabaseUrl } from './db/database-url.js';
 import { applyPendingMigrations, assertMigrated } from './db/migrations.js';
 import { createLogger, redactText, type Logger } from './logger.js';
 import { createSlackApp, slackClientOptions } from './slack/app.js';
-import { SlackUnavailableError, verifyBotToken } from './slack/bot-token.js';
+import { SlackUnavailableError, socketModeFailure, verifyBotToken } from './slack/bot-token.js';
 import type { GatehouseContext } from './slack/context.js';
 import { invitationSealingKey } from './domain/invitation-tokens.js';
 import { createMailer } from './mail/mailer.js';
@@ -111,7 +111,17 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
     server.once('error', reject);
     server.listen(config.PORT, options.host, () => resolve());
   });
-  if (slack.socketReceiver) await slack.app.start();
+  if (slack.socketReceiver) {
+    try {
+      await slack.app.start();
+    } catch (error) {
+      mailer?.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+      throw socketModeFailure(error);
+    }
+  }
   dispatcher.start();
   const scheduler =
     options.scheduleJobs === false

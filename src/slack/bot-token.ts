@@ -57,3 +57,18 @@ export async function verifyBotToken(token: string, clientOptions: WebClientOpti
   }
   return { botUserId: identity.user_id, botId: identity.bot_id };
 }
+
+/**
+ * Why Socket Mode could not connect, as one line: Slack hands out the connection only for a valid
+ * app-level token with the connections:write scope.
+ */
+export function socketModeFailure(error: unknown): SlackUnavailableError {
+  if (error instanceof WebAPIPlatformError && !SLACK_SIDE_ERRORS.has(error.data.error)) {
+    return new SlackUnavailableError(
+      `Slack refused SLACK_APP_TOKEN (${error.data.error}); create an app-level token (xapp-…) with the connections:write scope on the app's Basic Information page.`,
+      { cause: error },
+    );
+  }
+  const reason = error instanceof WebAPIRequestError ? error.original.message : error instanceof Error ? error.message : String(error);
+  return new SlackUnavailableError(`Could not open a Socket Mode connection to Slack (${reason}).`, { cause: error });
+}

@@ -71,6 +71,26 @@ describe('start-up against Slack', () => {
     ).rejects.toThrow(new RegExp(`^Could not reach Slack: auth\\.test at ${url.replace(/\./g, '\\.')}auth\\.test failed`));
   });
 
+  it('refuses to start in Socket Mode when Slack refuses the app token, naming SLACK_APP_TOKEN, and lets its port go', async () => {
+    emulator = await startSlackEmulator({ token: BOT_TOKEN, appToken: 'xapp-the-token-slack-knows' });
+    database = await createEmptyDatabase('sqlite');
+    const port = await closedPort();
+    await expect(
+      startGatehouse(
+        { ...configFor(database, emulator.url), PORT: port, SLACK_APP_TOKEN: 'xapp-refused-token' },
+        { host: '127.0.0.1', logger: createLogger('silent'), scheduleJobs: false },
+      ),
+    ).rejects.toThrow(/^Slack refused SLACK_APP_TOKEN \(invalid_auth\)/);
+    expect(emulator.callsTo('apps.connections.open')).toHaveLength(1);
+    // Nothing is left listening: the port can be taken again at once.
+    const again = createServer();
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject);
+      again.listen(port, '127.0.0.1', resolve);
+    });
+    await new Promise<void>((resolve) => again.close(() => resolve()));
+  });
+
   it('names an unreachable PostgreSQL server by host and port instead of calling it unmigrated', async () => {
     emulator = await startSlackEmulator({ token: BOT_TOKEN });
     const port = await closedPort();
