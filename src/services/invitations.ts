@@ -768,11 +768,10 @@ export async function editInvitation(
     if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
     requireInvitationTextsFit({ tags: input.tags, note: input.note });
     const caller = callerSettingsFor(permissions, input.caller);
-    const tags = input.tags;
     const edited = await tx.invitation.updateMany({
       where: { id: invitation.id, status: 'PENDING' },
       // What accepting may change is now the editor's to decide, within the editor's own scope.
-      data: { permissions, tags, startsOn: input.startsOn ?? null, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null, scope: scopeOf(admin.roles), updatedAt: now },
+      data: { permissions, tags: input.tags, startsOn: input.startsOn ?? null, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null, scope: scopeOf(admin.roles), updatedAt: now },
     });
     if (edited.count === 0) throw new DomainError('not_pending', 'This invitation is no longer pending.');
     await appendLogEntry(tx, {
@@ -788,7 +787,7 @@ export async function editInvitation(
         endsOn: invitation.endsOn,
         caller: callerOf(invitation),
       },
-      after: { invitationId: invitation.id, permissions, tags, startsOn: input.startsOn ?? null, endsOn: input.endsOn, caller },
+      after: { invitationId: invitation.id, permissions, tags: input.tags, startsOn: input.startsOn ?? null, endsOn: input.endsOn, caller },
       note: input.note?.trim() || null,
       createdAt: now,
     });
