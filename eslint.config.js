@@ -23,6 +23,13 @@ export default tseslint.config(
     },
   },
   {
+    // The demo's web client runs in the browser.
+    files: ['src/demo/client/**/*.ts'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', navigator: 'readonly', EventSource: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', HTMLSelectElement: 'readonly', HTMLButtonElement: 'readonly', HTMLTextAreaElement: 'readonly', KeyboardEvent: 'readonly', MessageEvent: 'readonly', Node: 'readonly', CSS: 'readonly', Intl: 'readonly' },
+    },
+  },
+  {
     // Listeners and views never touch the database; services never touch Bolt.
     files: ['src/slack/**/*.ts'],
     rules: {

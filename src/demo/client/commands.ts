@@ -1,0 +1,11 @@
+// The composer's hint: the usage lines of `/access help`. The client cannot import src/slack (it is
+// compiled on its own, for the browser), so test/demo/client-commands.test.ts keeps this list equal
+// to SUBCOMMANDS in src/slack/commands.ts.
+export const COMMAND_USAGE: readonly { usage: string; summary: string }[] = [
+  { usage: '/access request', summary: 'Ask to be connected to an organization, or for more permissions.' },
+  { usage: '/access me', summary: 'See your organizations, permissions and pending requests.' },
+  { usage: '/access accept CODE', summary: 'Accept an invitation with the code from it.' },
+  { usage: '/access invite', summary: 'Administrators: invite up to 1000 people by email.' },
+  { usage: '/access invitations', summary: 'Administrators: resend, edit or revoke pending invitations.' },
+  { usage: '/access help', summary: 'Show this list of commands.' },
+];
