@@ -6,10 +6,10 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, normalize, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -39,6 +39,8 @@ export type ApiHandler = (request: RecordedRequest) => unknown;
 export interface StaticClient {
   url: string;
   requests: RecordedRequest[];
+  /** Sends a server-sent event to every page listening on /api/events. */
+  sendEvent(name: string, data: unknown): void;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ async function bodyOf(request: IncomingMessage): Promise<unknown> {
 export async function startStaticClient(api: Record<string, ApiHandler> = {}): Promise<StaticClient> {
   const jsDir = await buildClient();
   const requests: RecordedRequest[] = [];
+  const streams = new Set<ServerResponse>();
   const server = createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -74,6 +77,8 @@ export async function startStaticClient(api: Record<string, ApiHandler> = {}): P
         if (path === '/api/events') {
           response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
           response.write(': connected\n\n');
+          streams.add(response);
+          response.on('close', () => streams.delete(response));
           return;
         }
         const handler = api[`${recorded.method} ${path}`];
@@ -81,9 +86,13 @@ export async function startStaticClient(api: Record<string, ApiHandler> = {}): P
         response.end(JSON.stringify(handler ? handler(recorded) : { ok: false, error: `no test handler for ${recorded.method} ${path}` }));
         return;
       }
-      const file = path.startsWith('/js/')
-        ? join(jsDir, normalize(path.slice('/js/'.length)).replace(/^(\.\.[/\\])+/, ''))
-        : join(CLIENT_SOURCE, path === '/' ? 'index.html' : normalize(path).replace(/^(\.\.[/\\])+/, ''));
+      const base = path.startsWith('/js/') ? jsDir : CLIENT_SOURCE;
+      const relative = path.startsWith('/js/') ? path.slice('/js/'.length) : path === '/' ? 'index.html' : path.slice(1);
+      const file = resolve(base, relative);
+      if (!file.startsWith(`${base}/`)) {
+        response.writeHead(404).end();
+        return;
+      }
       if (!/\.(html|css|js|map)$/.test(file) || !existsSync(file)) {
         response.writeHead(404).end();
         return;
@@ -97,6 +106,9 @@ export async function startStaticClient(api: Record<string, ApiHandler> = {}): P
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    sendEvent: (name, data) => {
+      for (const stream of streams) stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
     close: () =>
       new Promise<void>((closed) => {
         server.closeAllConnections();

@@ -81,7 +81,8 @@ function savedState(ctx: RenderContext, place: ElementPlace, actionId: string): 
 function labelControl(control: HTMLElement, place: ElementPlace, element: BlockElement): void {
   control.id = place.controlId;
   if (place.labelId) control.setAttribute('aria-labelledby', place.labelId);
-  else {
+  // In an input block a <label for> names the control; elsewhere the placeholder does.
+  else if (!place.inInput) {
     const placeholder = textOf(element.placeholder);
     if (placeholder) control.setAttribute('aria-label', placeholder);
   }
@@ -278,7 +279,9 @@ function staticSelect(element: BlockElement, ctx: RenderContext, place: ElementP
   select.addEventListener('change', () => {
     if (!place.dispatch) return;
     const options = selected().map((option) => ({ text: { type: 'plain_text' as const, text: option.text.text }, value: option.value }));
-    ctx.act({ action_id: actionId, block_id: place.blockId, type, ...(multiple ? { selected_options: options } : options[0] ? { selected_option: options[0] } : {}) });
+    confirmThen(element.confirm, ctx.names, () =>
+      ctx.act({ action_id: actionId, block_id: place.blockId, type, ...(multiple ? { selected_options: options } : options[0] ? { selected_option: options[0] } : {}) }),
+    );
   });
   if (place.inInput) ctx.fields.push({ blockId: place.blockId, actionId, type, control: select, read, isEmpty: () => selected().length === 0 });
   return select;
@@ -338,7 +341,10 @@ function externalSelect(element: BlockElement, ctx: RenderContext, place: Elemen
     selected = option;
     input.value = option.text.text;
     close();
-    if (place.dispatch) ctx.act({ action_id: actionId, block_id: place.blockId, type: 'external_select', selected_option: { text: { type: 'plain_text', text: option.text.text }, value: option.value } });
+    if (!place.dispatch) return;
+    confirmThen(element.confirm, ctx.names, () =>
+      ctx.act({ action_id: actionId, block_id: place.blockId, type: 'external_select', selected_option: { text: { type: 'plain_text', text: option.text.text }, value: option.value } }),
+    );
   };
   const show = (options: SlackOption[]) => {
     shown = options;
