@@ -23,6 +23,8 @@ const NAMES: TextNames = { tz: 'America/Los_Angeles', now: new Date(0), users: {
 
 function renderCheck(surfaces: RenderCheckSurface[]): RenderCheckResult {
   const root = document.querySelector<HTMLElement>('#surfaces') ?? document.body;
+  // Each call shows only its own surfaces, so a long corpus can be checked in batches.
+  root.replaceChildren();
   const result: RenderCheckResult = { drawn: 0, unsupported: [] };
   for (const surface of surfaces) {
     const ctx = createContext({ names: NAMES, reportUnsupported: (type) => result.unsupported.push({ source: surface.source, type }) });
