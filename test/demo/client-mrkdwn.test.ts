@@ -41,6 +41,13 @@ describe('parseInline', () => {
     expect(inlineText(parseInline('Hi <@U0DEMOADA>, see <#C0OTHER> and <#C0DEMOADMINS>'), NAMES)).toBe('Hi @Ada Lovelace, see #C0OTHER and #redlands-admins');
   });
 
+  it("shows the emoji shortcodes Gatehouse uses, and leaves others and times as typed", () => {
+    expect(parseInline(':white_check_mark: Approved at 10:15:30, :not_an_emoji:')).toEqual([
+      { type: 'emoji', name: 'white_check_mark', unicode: '✅' },
+      { type: 'text', text: ' Approved at 10:15:30, :not_an_emoji:' },
+    ]);
+  });
+
   it('reads date tokens with their format, optional link and fallback', () => {
     expect(parseInline('<!date^1764583200^{date_short} at {time}|2025-12-01 10:00 UTC>')).toEqual([
       { type: 'date', epoch: 1764583200, format: '{date_short} at {time}', link: null, fallback: '2025-12-01 10:00 UTC' },

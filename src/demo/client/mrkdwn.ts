@@ -12,6 +12,7 @@ export type MrkdwnInline =
   | { type: 'channel'; id: string; name: string | null }
   | { type: 'broadcast'; name: string }
   | { type: 'date'; epoch: number; format: string; link: string | null; fallback: string }
+  | { type: 'emoji'; name: string; unicode: string }
   | { type: 'linebreak' };
 
 export type MrkdwnBlock =
@@ -26,6 +27,30 @@ const ENTITIES: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', 
 export function decodeEntities(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity] ?? entity);
 }
+
+/** The emoji shortcodes Gatehouse's views use; any other `:name:` stays as typed. */
+export const EMOJI: Readonly<Record<string, string>> = {
+  warning: '⚠️',
+  white_check_mark: '✅',
+  no_entry_sign: '🚫',
+  hourglass: '⌛',
+  hourglass_flowing_sand: '⏳',
+  leftwards_arrow_with_hook: '↩️',
+  wave: '👋',
+  telephone_receiver: '📞',
+  raising_hand: '🙋',
+  outbox_tray: '📤',
+  mag: '🔍',
+  key: '🔑',
+  incoming_envelope: '📨',
+  envelope_with_arrow: '📩',
+  email: '📧',
+  arrows_counterclockwise: '🔄',
+  arrow_right: '➡️',
+  alarm_clock: '⏰',
+  tada: '🎉',
+  x: '❌',
+};
 
 const BULLET = /^\s*[•◦▪\-*]\s+(.*)$/;
 const ORDERED = /^\s*\d{1,3}[.)]\s+(.*)$/;
@@ -134,6 +159,16 @@ export function parseInline(text: string): MrkdwnInline[] {
         pushText();
         nodes.push({ type: 'code', text: decodeEntities(text.slice(index + 1, end)) });
         index = end + 1;
+        continue;
+      }
+    }
+    if (character === ':') {
+      const match = /^:([a-z0-9_+-]+):/.exec(text.slice(index));
+      const unicode = match ? EMOJI[match[1] ?? ''] : undefined;
+      if (match && unicode) {
+        pushText();
+        nodes.push({ type: 'emoji', name: match[1] ?? '', unicode });
+        index += match[0].length;
         continue;
       }
     }
@@ -288,6 +323,8 @@ export function inlineText(nodes: MrkdwnInline[], names: { users: Record<string,
           return `@${node.name}`;
         case 'date':
           return node.fallback;
+        case 'emoji':
+          return node.unicode;
         case 'linebreak':
           return '\n';
       }

@@ -102,6 +102,8 @@ function renderInline(node: MrkdwnInline, names: TextNames): Node {
       const href = node.link ? safeUrl(node.link) : null;
       return href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, time) : time;
     }
+    case 'emoji':
+      return el('span', { class: 'emoji', role: 'img', 'aria-label': node.name.replace(/_/g, ' ') }, node.unicode);
     case 'linebreak':
       return el('br');
   }
