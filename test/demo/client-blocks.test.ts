@@ -323,6 +323,27 @@ describe('modals', () => {
     await expect.poll(() => posted('/api/close')).toContainEqual({ as: 'U0DEMOADA', viewId: 'V1', all: true });
   });
 
+  it('shows a pushed view on top, and brings the one below back as it was left', async () => {
+    const below = approve();
+    snapshot.modals = [below];
+    await open();
+    await page.getByRole('dialog', { name: 'Approve request' }).getByLabel('Tags').fill('contractor');
+    snapshot = { ...snapshot, version: 2, modals: [below, modal('V2', denyFormView(requestCard(), DECISION_METADATA))] };
+    client.sendEvent('change', { version: 2 });
+    const pushed = page.getByRole('dialog', { name: 'Deny request' });
+    await pushed.waitFor();
+    await expect(page.getByRole('dialog').count()).resolves.toBe(1);
+    await expect.poll(() => page.evaluate(`document.activeElement?.closest('[role="dialog"]')?.getAttribute('data-view-id')`)).toBe('V2');
+    snapshot = { ...snapshot, version: 3, modals: [below] };
+    client.sendEvent('change', { version: 3 });
+    const again = page.getByRole('dialog', { name: 'Approve request' });
+    await again.waitFor();
+    await expect(again.getByLabel('Tags').inputValue()).resolves.toBe('contractor');
+    snapshot = { ...snapshot, version: 4, modals: [] };
+    client.sendEvent('change', { version: 4 });
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+  });
+
   it('searches an external select through /api/suggest and dispatches the chosen option', async () => {
     const form = requestFormView({ organizationOptions: null, selectedOrganization: null, held: [], requestable: CATALOG, unlisted: false }, { organizationId: null, unlisted: false });
     snapshot.modals = [modal('V3', form)];

@@ -45,6 +45,8 @@ const state = {
   drawnModal: null as (DrawnModal & { key: string; viewId: string }) | null,
   /** Where focus returns when the last modal closes. */
   modalOpener: null as HTMLElement | null,
+  /** What the viewer entered in views lower in the stack, for when Cancel brings them back. */
+  savedStates: new Map<string, DemoStateValues>(),
   replies: new Map<string, string[]>(),
   panel: null as 'Outbox' | 'Permissions log' | null,
   loading: false,
@@ -276,6 +278,7 @@ function composerFor(conversationId: string, name: string): HTMLElement {
 function renderModals(snapshot: DemoSnapshot): void {
   const top: DemoView | undefined = snapshot.modals[snapshot.modals.length - 1];
   if (!top) {
+    state.savedStates.clear();
     if (state.drawnModal) {
       state.drawnModal = null;
       page.modals.replaceChildren();
@@ -290,7 +293,9 @@ function renderModals(snapshot: DemoSnapshot): void {
   const drawn = state.drawnModal;
   if (drawn && drawn.key === key) return;
   // The same view redrawn keeps what the viewer entered, by block_id and action_id, as Slack does.
-  const saved = drawn && drawn.viewId === top.id ? stateValues(drawn.ctx) : null;
+  if (drawn) state.savedStates.set(drawn.viewId, stateValues(drawn.ctx));
+  for (const id of [...state.savedStates.keys()]) if (!snapshot.modals.some((view) => view.id === id)) state.savedStates.delete(id);
+  const saved = state.savedStates.get(top.id) ?? null;
   const focusedField = drawn?.ctx.fields.find((field) => field.control.contains(document.activeElement));
   if (!drawn) state.modalOpener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   const ctx = contextFor(
@@ -414,6 +419,7 @@ page.viewer.addEventListener('change', () => {
   state.current = null;
   state.open = null;
   state.drawnModal = null;
+  state.savedStates.clear();
   page.modals.replaceChildren();
   state.replies.clear();
   void refresh();
