@@ -211,6 +211,22 @@ describe('the page', () => {
     await expect(composer.inputValue()).resolves.toBe('');
   });
 
+  it('shows a new message without a reload, keeping what I am typing', async () => {
+    await open();
+    const composer = page.getByRole('textbox', { name: 'Message Gatehouse' });
+    await composer.fill('/access inv');
+    const dm = snapshot.conversations[0]!;
+    snapshot = {
+      ...snapshot,
+      version: 2,
+      conversations: [{ ...dm, messages: [...dm.messages, message('D0ADA', '1764600009.000100', { text: 'Your request was *approved*.' })] }, ...snapshot.conversations.slice(1)],
+    };
+    client.sendEvent('change', { version: 2 });
+    await page.getByRole('article', { name: 'Message from Gatehouse' }).filter({ hasText: 'Your request was approved.' }).waitFor();
+    await expect(composer.inputValue()).resolves.toBe('/access inv');
+    await expect(page.evaluate('document.activeElement?.getAttribute("aria-label")')).resolves.toBe('Message Gatehouse');
+  });
+
   it('moves the clock, says what the jobs did, and opens the outbox and permissions log', async () => {
     await open();
     const controls = page.getByRole('region', { name: 'Demo controls' });

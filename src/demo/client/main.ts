@@ -179,7 +179,9 @@ function renderConversation(snapshot: DemoSnapshot): void {
   }
   const open = state.open;
   const entry = snapshot.conversations.find(({ conversation }) => conversation.id === id);
+  const headingFocused = open.heading.contains(document.activeElement);
   open.heading.replaceChildren(el('h1', { tabindex: '-1' }, name), ...(entry?.conversation.purpose ? [el('p', { class: 'purpose' }, entry.conversation.purpose)] : []));
+  if (headingFocused) open.heading.querySelector('h1')?.focus();
   if (id === HOME) renderHome(snapshot, open);
   else if (entry) renderMessages(snapshot, entry.conversation, entry.messages, open);
 }
