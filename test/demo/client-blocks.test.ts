@@ -186,6 +186,18 @@ describe('the page', () => {
     ]);
   });
 
+  it('works the overflow menu by keyboard alone', async () => {
+    await open();
+    await page.getByRole('button', { name: 'More actions' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Resend');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => posted('/api/action')).toEqual([expect.objectContaining({ action: expect.objectContaining({ selected_option: { text: { type: 'plain_text', text: 'Revoke' }, value: 'revoke:90' } }) })]);
+    await expect(page.getByRole('menu').isVisible()).resolves.toBe(false);
+  });
+
   it('opens the Home tab, telling the app, and draws the home view', async () => {
     await open();
     await page.getByRole('button', { name: 'Home' }).click();

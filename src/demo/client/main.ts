@@ -6,7 +6,7 @@ import { renderBlocks } from './blocks.js';
 import { renderMessage } from './messages.js';
 import { COMMAND_USAGE } from './commands.js';
 import { createContext, stateValues } from './context.js';
-import type { RenderContext } from './elements.js';
+import type { OptionGroup, RenderContext, SlackOption } from './elements.js';
 import { focusInto, renderModal, type DrawnModal } from './modal.js';
 import { el, renderMrkdwn, type TextNames } from './text.js';
 
@@ -70,7 +70,8 @@ function contextFor(snapshot: DemoSnapshot, act: (action: DemoAction, ctx: Rende
     act: (action) => act(action, ctx),
     suggest: (request) =>
       viewId
-        ? api.suggest({ as: state.as, viewId, ...request }).then((answer) => ({ options: answer.options as never, option_groups: answer.option_groups as never }))
+        ? // The app's block_suggestion answer passes through the demo unchanged: Slack option objects.
+          api.suggest({ as: state.as, viewId, ...request }).then((answer) => ({ options: answer.options as SlackOption[], option_groups: (answer.option_groups ?? []) as OptionGroup[] }))
         : Promise.resolve({ options: [] }),
     reportUnsupported: (type) => console.warn(`Gatehouse demo: cannot draw "${type}"`),
     saved,
