@@ -301,33 +301,3 @@ export function formatSlackDate(epochSeconds: number, format: string, timeZone: 
   };
   return format.replace(/\{([a-z_]+)\}/g, (whole, token: string) => replacements[token]?.() ?? whole);
 }
-
-/** Plain text of a token tree, e.g. for an accessible name. */
-export function inlineText(nodes: MrkdwnInline[], names: { users: Record<string, string>; channels: Record<string, string> }): string {
-  return nodes
-    .map((node) => {
-      switch (node.type) {
-        case 'text':
-        case 'code':
-          return node.text;
-        case 'bold':
-        case 'italic':
-        case 'strike':
-        case 'link':
-          return inlineText(node.children, names);
-        case 'user':
-          return `@${names.users[node.id] ?? node.id}`;
-        case 'channel':
-          return `#${node.name ?? names.channels[node.id] ?? node.id}`;
-        case 'broadcast':
-          return `@${node.name}`;
-        case 'date':
-          return node.fallback;
-        case 'emoji':
-          return node.unicode;
-        case 'linebreak':
-          return '\n';
-      }
-    })
-    .join('');
-}

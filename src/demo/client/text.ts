@@ -31,7 +31,7 @@ export function isTextObject(value: unknown): value is TextObject {
   return typeof value === 'object' && value !== null && typeof (value as TextObject).text === 'string';
 }
 
-/** Plain text of a text object, with mrkdwn tokens read as the viewer would read them. */
+/** The raw `text` of a text object, for places Slack shows as plain text (buttons, labels, titles). */
 export function textOf(value: unknown): string {
   return isTextObject(value) ? (value.text ?? '') : '';
 }
