@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startPostgres, type PostgresServer } from '../../src/sandbox/postgres-server.js';
+import { clearBlockCorpus } from './block-corpus.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,6 +12,8 @@ declare module 'vitest' {
 let server: PostgresServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  // The corpus describes this run only: what an earlier run's tests showed may no longer be sent.
+  clearBlockCorpus();
   server = await startPostgres();
   project.provide('postgresPort', server.port);
 }
