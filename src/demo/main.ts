@@ -66,6 +66,7 @@ function banner(demo: RunningDemo): string {
     '',
     `  Open ${demo.url} in your browser.`,
     '  Switch between the seeded people with "Viewing as"; type /access in the composer.',
+    `  (Gatehouse itself runs on ${demo.appUrl}, its local Slack on ${demo.slackUrl}.)`,
     '',
     '  Press Ctrl-C to stop.',
     '',
