@@ -16,10 +16,11 @@ import { createSlackDriver, type SlackDriver } from '../sandbox/slack-driver.js'
 import { startSlackEmulator, type SlackEmulator } from '../sandbox/slack-emulator.js';
 import { startGatehouse, type RunningGatehouse } from '../server.js';
 import type { DemoClockAnswer, DemoClockState } from './protocol.js';
+import { DEFAULT_PORTS } from './ports.js';
 import { DEMO_CHANNELS, DEMO_TEAM, OPERATOR_ID, seedStory, seedWorkspace } from './seed.js';
 import { startDemoWebServer, type DemoWebServer } from './web-server.js';
 
-export const DEFAULT_PORTS = { web: 3100, slack: 3101, app: 3102 } as const;
+export { DEFAULT_PORTS };
 
 /** Signs the emulator's requests to Gatehouse; nothing outside this process ever sees it. */
 const DEMO_SIGNING_SECRET = 'gatehouse-demo-signing-secret';

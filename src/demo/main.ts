@@ -1,7 +1,8 @@
 /** `npm run demo`: Gatehouse against a local Slack, in the browser. */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { DEFAULT_PORTS, startDemo, type RunningDemo } from './demo.js';
+import type { RunningDemo } from './demo.js';
+import { DEFAULT_PORTS } from './ports.js';
 
 const USAGE = `Usage: npm run demo -- [options]
 
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  // Loaded only now, so a mistyped option or --help answers at once, before Gatehouse is loaded.
+  const { startDemo } = await import('./demo.js');
   const demo = await startDemo({
     ...(args.port !== undefined ? { port: args.port } : {}),
     ...(args['slack-port'] !== undefined ? { slackPort: args['slack-port'] } : {}),
