@@ -279,6 +279,42 @@ describe('the demo', () => {
     expect((await snapshot(ADA)).clock.offsetDays).toBe(clock);
   });
 
+  it('suggests options, sends actions from a modal with its state, and closes modals as the Cancel button and the X do', async () => {
+    const dm = (await snapshot(HEDY)).conversations[0]!.conversation.id;
+    await post('/api/command', { as: HEDY, channel: dm, text: '/access request' });
+    const [form] = (await snapshot(HEDY)).modals;
+    const suggested = await post<{ ok: boolean; options: { value: string; text: { text: string } }[] }>('/api/suggest', {
+      as: HEDY,
+      viewId: form!.id,
+      action_id: ACTION.pickOrganization,
+      block_id: REQUEST_FORM_BLOCK.organization,
+      value: 'redl',
+    });
+    expect(suggested.status).toBe(200);
+    expect(suggested.body.options.map((entry) => entry.text.text).join(' ')).toContain('City of Redlands');
+
+    const organizationId = String((await demo.gatehouse.database.prisma.organization.findFirstOrThrow()).id);
+    const state = stateFor(form!, { organization: organizationId });
+    const picked = state[REQUEST_FORM_BLOCK.organization]![ACTION.pickOrganization]!;
+    const chose = await post('/api/action', {
+      as: HEDY,
+      source: { kind: 'view', viewId: form!.id },
+      action: { action_id: ACTION.pickOrganization, block_id: REQUEST_FORM_BLOCK.organization, type: String(picked.type), selected_option: picked.selected_option },
+      state,
+    });
+    expect(chose).toEqual({ status: 200, body: { ok: true } });
+
+    expect(await post('/api/close', { as: HEDY, viewId: form!.id, all: false })).toEqual({ status: 200, body: { ok: true } });
+    expect((await snapshot(HEDY)).modals).toEqual([]);
+
+    const adaDm = (await snapshot(ADA)).conversations[0]!.conversation.id;
+    expect((await post('/api/command', { as: ADA, channel: adaDm, text: '/access invite' })).status).toBe(200);
+    const invite = await eventually(ADA, (view) => view.modals.at(-1));
+    expect(await post('/api/close', { as: ADA, viewId: invite.id, all: true })).toEqual({ status: 200, body: { ok: true } });
+    expect((await snapshot(ADA)).modals).toEqual([]);
+    expect(await post('/api/close', { as: ADA, viewId: invite.id, all: true })).toMatchObject({ status: 400 });
+  });
+
   it('publishes the Home tab when it is opened, and serves only the client files that exist', async () => {
     expect(await post('/api/home-opened', { as: HEDY })).toEqual({ status: 200, body: { ok: true } });
     const home = await eventually(HEDY, (view) => view.home ?? undefined);
