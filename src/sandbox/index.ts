@@ -36,6 +36,8 @@ export {
   type EmulatedChannel,
   type EmulatedUser,
   type EmulatedView,
+  type EmulatorChange,
+  type EmulatorChangeListener,
   type EmulatorFault,
   type EphemeralMessage,
   type FaultHook,
@@ -49,6 +51,7 @@ export {
   type SlackArgs,
   type SlackEmulatorOptions,
   type SlackUserInput,
+  type StartSlackEmulatorOptions,
   type StoredMessage,
   type Violation,
 } from './slack-emulator.js';

@@ -418,6 +418,20 @@ export function createSlackDriver(options: SlackDriverOptions): SlackDriver {
     emulator.checkBroadcasts(`ack:${source}`, { text: response.json.text, blocks: response.json.blocks });
   }
 
+  /** Slack shows the body of a command's HTTP answer to the person who typed it, as an ephemeral. */
+  function showCommandReply(userId: string, channelId: string, response: AppResponse): void {
+    if (response.status < 200 || response.status >= 300 || response.body.trim() === '') return;
+    if (isRecord(response.json)) {
+      const text = typeof response.json.text === 'string' ? response.json.text : '';
+      const blocks = Array.isArray(response.json.blocks) ? response.json.blocks : undefined;
+      if (text === '' && blocks === undefined) return;
+      if (response.json.response_type === 'in_channel') return; // not something Gatehouse sends; Slack would post it for all
+      emulator.addCommandReply({ channel: channelId, user: userId, text, ...(blocks !== undefined ? { blocks } : {}) });
+      return;
+    }
+    if (response.json === undefined) emulator.addCommandReply({ channel: channelId, user: userId, text: response.body });
+  }
+
   function resolveView(ref: ViewRef): EmulatedView {
     const id = typeof ref === 'string' ? ref : 'method' in ref ? viewIdFromCall(ref) : ref.id;
     const view = id === undefined ? undefined : emulator.getView(id);
@@ -676,6 +690,7 @@ export function createSlackDriver(options: SlackDriverOptions): SlackDriver {
       });
       const response = await deliver(form.toString(), 'application/x-www-form-urlencoded', params, command);
       checkMessageAck(command, response);
+      showCommandReply(userId, channelId, response);
       return { ...response, responseUrl, triggerId };
     },
     blockActions,

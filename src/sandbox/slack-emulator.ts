@@ -158,8 +158,30 @@ export interface EphemeralMessage {
   ts: string;
   text: string;
   blocks?: unknown;
-  via: 'chat.postEphemeral' | 'response_url';
+  /** `command_reply`: the body a slash command's HTTP answer carried, which Slack shows to the invoker only. */
+  via: 'chat.postEphemeral' | 'response_url' | 'command_reply';
 }
+
+/** What changed in the emulator's state, for a watcher such as the demo's web client. */
+export interface EmulatorChange {
+  kind:
+    | 'message.posted'
+    | 'message.updated'
+    | 'message.deleted'
+    | 'ephemeral.posted'
+    | 'view.opened'
+    | 'view.pushed'
+    | 'view.updated'
+    | 'view.closed'
+    | 'view.errors'
+    | 'home.published'
+    | 'file.uploaded';
+  /** The channel of a message change; the user of a view or ephemeral. */
+  channel?: string;
+  userId?: string;
+}
+
+export type EmulatorChangeListener = (change: EmulatorChange) => void;
 
 export interface EmulatedView {
   id: string;
@@ -220,6 +242,13 @@ export interface SlackEmulatorOptions {
   users?: SlackUserInput[];
   /** Channel ids the bot is a member of. */
   channels?: string[];
+}
+
+export interface StartSlackEmulatorOptions extends SlackEmulatorOptions {
+  /** Default 0: a port the OS picks, as tests want; the demo listens on a fixed one. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,6 +488,8 @@ export class SlackEmulator {
   private outage: { fault: EmulatorFault; except: ReadonlySet<string> } | undefined;
   private idCounter = 0;
   private lastTsMicros = 0;
+  /** Field errors of the last `response_action: "errors"`, by view id; gone with the next submit or update. */
+  private readonly fieldErrors = new Map<string, Record<string, string>>();
 
   /** Use `startSlackEmulator`; the constructor needs an already listening server. */
   constructor(server: Server, options: SlackEmulatorOptions) {
@@ -532,6 +563,18 @@ export class SlackEmulator {
       // fetch keeps connections alive; without this close() would wait for them to time out.
       this.server.closeAllConnections();
     });
+  }
+
+  /** Calls `listener` after every change a person looking at Slack would see; returns the unsubscribe. */
+  onChange(listener: EmulatorChangeListener): () => void {
+    this.events.on('change', listener);
+    return () => {
+      this.events.off('change', listener);
+    };
+  }
+
+  private changed(change: EmulatorChange): void {
+    this.events.emit('change', change);
   }
 
   /** Adds a problem found outside the Web API (e.g. by the driver in an app's HTTP reply). */
@@ -674,6 +717,37 @@ export class SlackEmulator {
     return viewId === undefined ? undefined : this.views.get(viewId);
   }
 
+  /** The user's most recently opened modal stack, bottom first (Slack shows one stack at a time). */
+  modalStackOf(userId: string): EmulatedView[] {
+    const stacks = [...this.modalStacks.values()].reverse();
+    for (const stack of stacks) {
+      const views = stack.map((viewId) => this.views.get(viewId)).filter((view): view is EmulatedView => view !== undefined);
+      if (views[0]?.userId === userId) return views;
+    }
+    return [];
+  }
+
+  /** Ephemerals shown to one user, optionally in one channel, oldest first. */
+  ephemeralsFor(userId: string, channelId?: string): EphemeralMessage[] {
+    return this.ephemeralMessages.filter((message) => message.user === userId && (channelId === undefined || message.channel === channelId));
+  }
+
+  /** The field errors Slack shows under a view's inputs, from the app's last `response_action: "errors"`. */
+  viewErrors(viewId: string): Record<string, string> {
+    return { ...(this.fieldErrors.get(viewId) ?? {}) };
+  }
+
+  /**
+   * What Slack does with the body of a slash command's HTTP answer: shows it to the invoker alone,
+   * as an ephemeral in the channel the command was typed in.
+   */
+  addCommandReply(reply: { channel: string; user: string; text: string; blocks?: unknown }): EphemeralMessage {
+    const message: EphemeralMessage = { channel: reply.channel, user: reply.user, ts: this.nextTs(), text: reply.text, blocks: reply.blocks, via: 'command_reply' };
+    this.ephemeralMessages.push(message);
+    this.changed({ kind: 'ephemeral.posted', channel: reply.channel, userId: reply.user });
+    return message;
+  }
+
   /** A view as Slack puts it in API answers and interaction payloads (`id`, `hash`, `state`, …). */
   viewPayload(view: EmulatedView, stateValues: Record<string, unknown> = {}): SlackArgs {
     const definition = view.definition;
@@ -714,6 +788,7 @@ export class SlackEmulator {
     const source = 'ack:view_submission';
     const view = this.views.get(viewId);
     if (view === undefined) return;
+    if (this.fieldErrors.delete(viewId)) this.changed({ kind: 'view.errors', userId: view.userId });
     if (!isRecord(reply) || reply.response_action === undefined) {
       this.closeView(viewId);
       return;
@@ -725,6 +800,10 @@ export class SlackEmulator {
         return;
       case 'errors':
         this.checkSubmissionErrors(view, reply.errors, source);
+        if (isRecord(reply.errors)) {
+          this.fieldErrors.set(viewId, Object.fromEntries(Object.entries(reply.errors).map(([blockId, error]) => [blockId, String(error)])));
+          this.changed({ kind: 'view.errors', userId: view.userId });
+        }
         return;
       case 'update': {
         const report = this.inspectViewIfChecking(reply.view, 'modal');
@@ -741,6 +820,7 @@ export class SlackEmulator {
           return;
         }
         this.pushModal(view.userId, reply.view as SlackArgs, view.rootViewId);
+        this.changed({ kind: 'view.pushed', userId: view.userId });
         return;
       }
       default:
@@ -756,8 +836,12 @@ export class SlackEmulator {
     if (stack === undefined) return;
     const keep = options.cleared ? 0 : Math.max(0, stack.indexOf(viewId));
     const closing = stack.splice(keep);
-    for (const closed of closing) this.views.delete(closed);
+    for (const closed of closing) {
+      this.views.delete(closed);
+      this.fieldErrors.delete(closed);
+    }
     if (stack.length === 0) this.modalStacks.delete(view.rootViewId);
+    if (closing.length > 0) this.changed({ kind: 'view.closed', userId: view.userId });
   }
 
   // ---- interactions: trigger ids and response URLs -----------------------------------------
@@ -974,6 +1058,7 @@ export class SlackEmulator {
       blocks: args.blocks,
       via: 'chat.postEphemeral',
     });
+    this.changed({ kind: 'ephemeral.posted', channel: channel.id, userId: user.id });
     return { ok: true, message_ts: ts };
   }
 
@@ -988,6 +1073,7 @@ export class SlackEmulator {
     if (args.blocks !== undefined) message.blocks = args.blocks;
     if (args.attachments !== undefined) message.attachments = args.attachments;
     message.edited = { user: this.botUserId, ts: this.nextTs() };
+    this.changed({ kind: 'message.updated', channel: channel.id });
     return { ok: true, channel: channel.id, ts: message.ts, text: message.text, message: messagePayload(message) };
   }
 
@@ -1012,6 +1098,7 @@ export class SlackEmulator {
     const duplicate = this.duplicateExternalId(args.view);
     if (duplicate) return duplicate;
     const view = this.pushModal(trigger.userId, args.view as SlackArgs, undefined);
+    this.changed({ kind: 'view.opened', userId: view.userId });
     return { ok: true, view: this.viewPayload(view) };
   }
 
@@ -1029,6 +1116,7 @@ export class SlackEmulator {
     const duplicate = this.duplicateExternalId(args.view);
     if (duplicate) return duplicate;
     const view = this.pushModal(trigger.userId, args.view as SlackArgs, below.rootViewId);
+    this.changed({ kind: 'view.pushed', userId: view.userId });
     return { ok: true, view: this.viewPayload(view) };
   }
 
@@ -1068,6 +1156,7 @@ export class SlackEmulator {
     };
     this.views.set(id, view);
     this.homeViewByUser.set(userId, id);
+    this.changed({ kind: 'home.published', userId });
     return { ok: true, view: this.viewPayload(view) };
   }
 
@@ -1215,6 +1304,7 @@ export class SlackEmulator {
       if (original !== undefined) {
         const list = this.messages.get(original.channel) ?? [];
         list.splice(list.indexOf(original), 1);
+        this.changed({ kind: 'message.deleted', channel: original.channel });
       }
       return;
     }
@@ -1223,6 +1313,7 @@ export class SlackEmulator {
       if (body.blocks !== undefined) original.blocks = body.blocks;
       else delete original.blocks;
       original.edited = { user: this.botUserId, ts: this.nextTs() };
+      this.changed({ kind: 'message.updated', channel: original.channel });
       return;
     }
     if (context.channelId === undefined) return;
@@ -1248,6 +1339,7 @@ export class SlackEmulator {
         blocks: body.blocks,
         via: 'response_url',
       });
+      this.changed({ kind: 'ephemeral.posted', channel: context.channelId, userId: context.userId });
     }
   }
 
@@ -1257,6 +1349,7 @@ export class SlackEmulator {
     const upload: RecordedUpload = { fileId, filename: file.filename, bytes: await uploadedBytes(contentType, body), at: new Date(this.now()) };
     file.upload = upload;
     this.uploads.push(upload);
+    this.changed({ kind: 'file.uploaded' });
     sendText(response, 200, `OK - ${upload.bytes.length}`);
   }
 
@@ -1371,6 +1464,8 @@ export class SlackEmulator {
     view.definition = this.withBlockIds(definition);
     view.externalId = optionalString(definition.external_id) ?? view.externalId;
     view.hash = this.newHash();
+    this.fieldErrors.delete(view.id);
+    this.changed(view.type === 'home' ? { kind: 'home.published', userId: view.userId } : { kind: 'view.updated', userId: view.userId });
   }
 
   /** Slack gives blocks without a block_id a random one; apps see those in payloads. */
@@ -1386,6 +1481,7 @@ export class SlackEmulator {
     const list = this.messages.get(message.channel) ?? [];
     list.push(message);
     this.messages.set(message.channel, list);
+    this.changed({ kind: 'message.posted', channel: message.channel });
   }
 
   private userPayload(user: EmulatedUser): SlackArgs {
@@ -1439,15 +1535,16 @@ export class SlackEmulator {
   }
 }
 
-/** Starts an emulator on 127.0.0.1 with an ephemeral port. Remember to `close()` it. */
-export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
+/** Starts an emulator, by default on 127.0.0.1 with an ephemeral port. Remember to `close()` it. */
+export async function startSlackEmulator(options: StartSlackEmulatorOptions = {}): Promise<SlackEmulator> {
+  const { port = 0, host = '127.0.0.1', ...emulatorOptions } = options;
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  return new SlackEmulator(server, options);
+  return new SlackEmulator(server, emulatorOptions);
 }
