@@ -34,6 +34,8 @@ export interface DemoOptions {
   keep?: boolean;
   /** Where the database and the log go; default `<project>/data/demo`. */
   dataDir?: string;
+  /** The compiled web client; default `<project>/dist/demo-client/client`, which `npm run build` writes. */
+  compiledClientDir?: string;
 }
 
 export interface RunningDemo {
@@ -175,7 +177,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         return { ok: true, clock: clock.state(), jobs };
       },
     };
-    const web: DemoWebServer = await startDemoWebServer(backend, { port: options.port ?? DEFAULT_PORTS.web });
+    const web: DemoWebServer = await startDemoWebServer(backend, {
+      port: options.port ?? DEFAULT_PORTS.web,
+      ...(options.compiledClientDir ? { compiledClientDir: options.compiledClientDir } : {}),
+    });
     stack.push(() => web.close());
 
     let stopping: Promise<void> | undefined;

@@ -121,7 +121,13 @@ export interface DemoWebServer {
   close(): Promise<void>;
 }
 
-export async function startDemoWebServer(backend: DemoBackend, options: { port: number }): Promise<DemoWebServer> {
+export interface DemoWebServerOptions {
+  port: number;
+  /** Where the compiled client is; the browser tests compile it afresh instead of needing `npm run build`. */
+  compiledClientDir?: string;
+}
+
+export async function startDemoWebServer(backend: DemoBackend, options: DemoWebServerOptions): Promise<DemoWebServer> {
   const { emulator, driver, gatehouse, clock, logger } = backend;
   let version = 0;
   const streams = new Set<ServerResponse>();
@@ -308,7 +314,7 @@ export async function startDemoWebServer(backend: DemoBackend, options: { port: 
         case '/api/people':
           return sendJson(response, 200, demoPeople());
         default:
-          return serveFile(url.pathname, response);
+          return serveFile(url.pathname, response, options.compiledClientDir ?? COMPILED_CLIENT_DIR);
       }
     }
     if (method !== 'POST' || !url.pathname.startsWith('/api/')) throw new Refusal(`${method} ${url.pathname} is not something the demo serves.`, 404);
@@ -366,7 +372,7 @@ export async function startDemoWebServer(backend: DemoBackend, options: { port: 
 
 // ---- files -------------------------------------------------------------------------------------
 
-async function serveFile(pathname: string, response: ServerResponse): Promise<void> {
+async function serveFile(pathname: string, response: ServerResponse, compiledClientDir: string): Promise<void> {
   const page = pathname === '/' ? 'index.html' : /^\/([a-z0-9][a-z0-9-]*\.(?:html|css))$/i.exec(pathname)?.[1];
   if (page !== undefined) {
     // Only names that are in the folder, so nothing outside it can be asked for.
@@ -376,7 +382,7 @@ async function serveFile(pathname: string, response: ServerResponse): Promise<vo
   }
   const script = /^\/js\/((?:[a-z0-9_-]+\/)*[a-z0-9_.-]+\.js(?:\.map)?)$/i.exec(pathname)?.[1];
   if (script !== undefined && !script.split('/').some((segment) => segment.startsWith('.'))) {
-    const file = path.join(COMPILED_CLIENT_DIR, script);
+    const file = path.join(compiledClientDir, script);
     if (!existsSync(file)) throw new Refusal(`The web client is not compiled (no dist/demo-client/client/${script}): run \`npm run build\`.`, 404);
     return sendFile(file, response);
   }

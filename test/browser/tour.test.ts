@@ -1,0 +1,119 @@
+// The README's tour, by clicking and typing in the demo's web client only, as a visitor would.
+// Each step asserts on what the page shows and saves the screenshot the README uses
+// (test-output/screenshots/; docs/screenshots/ holds the committed copies).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type RunningDemo } from '../../src/demo/demo.js';
+import { launchBrowser } from '../support/browser.js';
+import { buildClient } from '../support/static-client.js';
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SCREENSHOTS = path.join(PROJECT_ROOT, 'test-output', 'screenshots');
+
+let demo: RunningDemo;
+let dataDir: string;
+let browser: Browser;
+let page: Page;
+
+async function shoot(target: Page, name: string): Promise<void> {
+  await target.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+async function viewAs(target: Page, userId: string): Promise<void> {
+  await target.getByLabel('Viewing as').selectOption(userId);
+  await expect.poll(() => new URL(target.url()).searchParams.get('as')).toBe(userId);
+}
+
+async function openConversation(target: Page, name: string): Promise<Locator> {
+  await target.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name, exact: true }).click();
+  const main = target.getByRole('main');
+  await main.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+  return main;
+}
+
+async function type(target: Page, text: string): Promise<void> {
+  const composer = target.getByRole('textbox', { name: /^Message / });
+  await composer.fill(text);
+  await composer.press('Enter');
+}
+
+function dialog(target: Page, title: string): Locator {
+  return target.getByRole('dialog', { name: title });
+}
+
+describe('the demo tour, in the browser', () => {
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-tour-'));
+    // Compiled afresh, so the tour tests the client as it is now, without `npm run build`.
+    const compiled = await buildClient();
+    demo = await startDemo({ port: 0, slackPort: 0, appPort: 0, dataDir, compiledClientDir: compiled });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${demo.url}/?as=U0DEMOADA`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('opens on the Administrator with the waiting request in the admin channel', async () => {
+    const main = await openConversation(page, '#redlands-admins');
+    const card = main.getByRole('article').filter({ hasText: 'Dennis Ritchie is asking for access' });
+    await expect.poll(() => card.count()).toBe(1);
+    await card.getByRole('button', { name: 'Approve' }).scrollIntoViewIfNeeded();
+    await shoot(page, 'overview');
+  });
+  it('1. as a member, request access', async () => {
+    await viewAs(page, 'U0DEMOHEDY');
+    const main = await openConversation(page, 'Gatehouse');
+    await type(page, '/access request');
+    const form = dialog(page, 'Request access');
+    await form.waitFor();
+    await form.getByLabel('Organization', { exact: true }).selectOption({ label: 'City of Redlands (COR)' });
+    // Choosing the organization redraws the form with the permissions Hedy may ask for.
+    await form.getByRole('checkbox', { name: 'Access e-Learning' }).check();
+    await form.getByRole('checkbox', { name: 'Download software' }).check();
+    await form.getByLabel('What do you need it for?', { exact: true }).fill('I map the city’s street trees for the parks team.');
+    await shoot(page, 'tour-1-request');
+    await form.getByRole('button', { name: 'Send request' }).click();
+    await form.waitFor({ state: 'detached' });
+    await expect.poll(() => main.getByRole('article').filter({ hasText: 'street trees' }).count()).toBeGreaterThan(0);
+    await shoot(page, 'tour-1-requested');
+  });
+  it('2. as the Administrator, approve it with an edit, and the requester is told at once', async () => {
+    // Hedy keeps her page open: the answer must reach it without a reload.
+    const hedy = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await hedy.goto(`${demo.url}/?as=U0DEMOHEDY`);
+    const hedyMain = await openConversation(hedy, 'Gatehouse');
+    await hedyMain.getByRole('article').filter({ hasText: 'Your request is on its way' }).waitFor();
+
+    await viewAs(page, 'U0DEMOADA');
+    const main = await openConversation(page, '#redlands-admins');
+    const card = main.getByRole('article').filter({ hasText: 'Hedy Lamarr is asking for access' });
+    await card.getByRole('button', { name: 'Approve' }).click();
+    const form = dialog(page, 'Approve request');
+    await form.waitFor();
+    // The edit: she gets e-Learning and support information, not the software downloads she asked for.
+    await form.getByRole('checkbox', { name: 'Download software' }).uncheck();
+    await form.getByRole('checkbox', { name: 'View technical support information' }).check();
+    await form.getByLabel(/^Note for the permissions log/).fill('Downloads go through the GIS team.');
+    await shoot(page, 'tour-2-approve');
+    await form.getByRole('button', { name: 'Approve', exact: true }).click();
+    await form.waitFor({ state: 'detached' });
+    await expect.poll(() => card.filter({ hasText: 'Approved by' }).count()).toBe(1);
+    await expect(card.innerText()).resolves.toContain('View technical support information');
+
+    const answer = hedyMain.getByRole('article').filter({ hasText: 'View technical support information' });
+    await expect.poll(() => answer.count()).toBeGreaterThan(0);
+    await expect(hedy.url()).toContain('as=U0DEMOHEDY');
+    await shoot(hedy, 'tour-2-requester-told');
+    await hedy.close();
+  });
+});
