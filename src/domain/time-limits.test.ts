@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { administratorsRunOutAt, graceEndsAt, warningDue, warningKey } from './time-limits.js';
+import { administratorsRunOutAt, daysLeftUntil, graceEndsAt, lastDayOfAccess, warningDue, warningKey } from './time-limits.js';
 
 const END = new Date('2027-03-01T08:00:00.000Z');
 const daysBefore = (days: number, ms = 0) => new Date(END.getTime() - days * 86_400_000 + ms);
@@ -43,5 +43,22 @@ describe('administratorsRunOutAt', () => {
   it('counts an Administrator who starts in time, and finds the gap before one who starts late', () => {
     expect(administratorsRunOutAt([{ startsAt: null, endsAt: at('10') }, { startsAt: at('10'), endsAt: null }], now)).toBeNull();
     expect(administratorsRunOutAt([{ startsAt: null, endsAt: at('10') }, { startsAt: at('12'), endsAt: null }], now)).toEqual(at('10'));
+  });
+});
+
+describe('daysLeftUntil', () => {
+  // A warning names the days actually left, not the lead time that made it due: access given five
+  // days before its end, or a job catching up, must not be told "in 14 days".
+  it('counts calendar days to the last day in the organization’s time zone', () => {
+    const instant = new Date('2026-12-02T06:30:00.000Z');
+    expect(daysLeftUntil('2026-12-08', 'America/Los_Angeles', instant)).toBe(7); // still Dec 1 in Redlands
+    expect(daysLeftUntil('2026-12-08', 'Europe/Berlin', instant)).toBe(6);
+    expect(daysLeftUntil('2026-12-02', 'Europe/Berlin', instant)).toBe(0);
+    expect(daysLeftUntil('2026-11-30', 'Europe/Berlin', instant)).toBe(0);
+  });
+
+  it('takes the last day from the end instant when there is no end date', () => {
+    expect(lastDayOfAccess({ endsOn: null, endsAt: new Date('2027-03-01T08:00:00.000Z') }, 'America/Los_Angeles')).toBe('2027-02-28');
+    expect(lastDayOfAccess({ endsOn: '2027-02-28', endsAt: new Date('2027-03-01T08:00:00.000Z') }, 'UTC')).toBe('2027-02-28');
   });
 });

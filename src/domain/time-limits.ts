@@ -1,5 +1,8 @@
 /** Rules for access that ends on a date: when people are warned, when it ends, and when they are removed. */
 
+import { differenceInCalendarDays, parseISO } from 'date-fns';
+import { calendarDateIn } from './dates.js';
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Days after the end during which an admin can still extend or remove the end date. */
@@ -22,6 +25,20 @@ export function warningDue(endsAt: Date, leadDays: readonly number[], now: Date)
   if (now.getTime() >= endsAt.getTime()) return null;
   const due = leadDays.filter((lead) => now.getTime() >= endsAt.getTime() - lead * DAY_MS);
   return due.length === 0 ? null : Math.min(...due);
+}
+
+/**
+ * Days from `now` until the last day of access, counted on the organization's calendar: 0 on the
+ * last day itself, 1 the day before. The lead time that made a warning due is not this: a job that
+ * catches up, or access given less than a lead time before its end, warns with fewer days left.
+ */
+export function daysLeftUntil(lastDay: string, timeZone: string, now: Date): number {
+  return Math.max(0, differenceInCalendarDays(parseISO(lastDay), parseISO(calendarDateIn(now, timeZone))));
+}
+
+/** The last calendar day of access in the organization: the end date, or the day of the last instant before `endsAt`. */
+export function lastDayOfAccess(access: { endsOn: string | null; endsAt: Date }, timeZone: string): string {
+  return access.endsOn ?? calendarDateIn(new Date(access.endsAt.getTime() - 1), timeZone);
 }
 
 /** The earliest `endsAt` for which some warning is due now: anything ending before this plus the longest lead. */

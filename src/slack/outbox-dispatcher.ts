@@ -28,6 +28,7 @@ import {
 } from '../services/read-models.js';
 import { hashInvitationToken, openInvitationCode } from '../domain/invitation-tokens.js';
 import type { InvitationMessageModel } from '../domain/read-models.js';
+import { daysLeftUntil, lastDayOfAccess } from '../domain/time-limits.js';
 import { MailDeliveryError, type Mailer } from '../mail/mailer.js';
 import { invitationToDeliver } from '../services/invitations.js';
 import { SLASH_COMMAND } from './commands.js';
@@ -495,8 +496,10 @@ export class OutboxDispatcher {
       case 'connection.warning': {
         const notice = await connectionNotice(prisma, item.connectionId);
         // Extending or removing the end date since this was queued makes the warning wrong, so it is dropped.
-        if (!notice || notice.status !== 'ACTIVE' || notice.endsAt?.toISOString() !== item.endsAt) throw new NothingToSend();
-        return this.post(message, item.userId, expiryWarningMessage(notice, item.leadDays));
+        if (!notice?.endsAt || notice.status !== 'ACTIVE' || notice.endsAt.toISOString() !== item.endsAt) throw new NothingToSend();
+        const timeZone = notice.organization.timeZone;
+        const daysLeft = daysLeftUntil(lastDayOfAccess({ endsOn: notice.endsOn, endsAt: notice.endsAt }, timeZone), timeZone, this.now());
+        return this.post(message, item.userId, expiryWarningMessage(notice, daysLeft));
       }
       case 'connection.ended': {
         const notice = await connectionNotice(prisma, item.connectionId);
@@ -519,7 +522,8 @@ export class OutboxDispatcher {
         // An end date moved or an Administrator added since this was queued makes the warning wrong.
         if (!notice || notice.runsOutAt.toISOString() !== item.runsOutAt) throw new NothingToSend();
         const reader = notice.administrators.some((admin) => admin.slackUserId === item.userId) ? 'administrator' : 'operator';
-        return this.post(message, item.userId, lastAdministratorsWarningMessage(notice, item.leadDays, reader));
+        const daysLeft = daysLeftUntil(notice.lastDay, notice.organization.timeZone, this.now());
+        return this.post(message, item.userId, lastAdministratorsWarningMessage(notice, daysLeft, reader));
       }
       case 'request.reminder': {
         const card = await requestCard(sql, item.requestId);

@@ -116,4 +116,74 @@ describe('the demo tour, in the browser', () => {
     await shoot(hedy, 'tour-2-requester-told');
     await hedy.close();
   });
+  it('3. invite three people, one address invalid', async () => {
+    await viewAs(page, 'U0DEMOADA');
+    await openConversation(page, 'Gatehouse');
+    await type(page, '/access invite');
+    const addresses = dialog(page, 'Invite people');
+    await addresses.waitFor();
+    await addresses.getByLabel(/^Email addresses/).fill('alan.kay@example.com\nivan.sutherland@example\nlynn.conway@example.com');
+    await addresses.getByRole('button', { name: 'Check addresses' }).click();
+    await addresses.getByRole('button', { name: 'Remove invalid address' }).waitFor();
+    await expect(addresses.innerText()).resolves.toContain('ivan.sutherland@example');
+    await shoot(page, 'tour-3-invite-checked');
+    await addresses.getByRole('button', { name: 'Remove invalid address' }).click();
+    await expect.poll(() => addresses.getByRole('button', { name: 'Remove invalid address' }).count()).toBe(0);
+    await addresses.getByRole('button', { name: 'Next', exact: true }).click();
+
+    const permissions = dialog(page, 'Invite: permissions');
+    await permissions.waitFor();
+    await permissions.getByRole('checkbox', { name: 'Access e-Learning' }).check();
+    await permissions.getByRole('button', { name: 'Next', exact: true }).click();
+
+    const sending = dialog(page, 'Invite: send');
+    await sending.waitFor();
+    await sending.getByRole('button', { name: 'Send', exact: true }).click();
+    await sending.waitFor({ state: 'detached' });
+    // Alan and Lynn are not in this Slack and the demo has no mail server, so Ada gets their codes to hand over.
+    const main = page.getByRole('main');
+    await main.getByRole('article').filter({ hasText: 'Sent 2 invitations to City of Redlands (COR).' }).waitFor();
+    const handover = main.getByRole('article').filter({ hasText: 'Invitation codes to hand over' }).last();
+    await expect.poll(() => handover.innerText()).toMatch(/alan\.kay@example\.com[\s\S]*lynn\.conway@example\.com/);
+    await shoot(page, 'tour-3-invite-sent');
+  });
+  it('4. move the clock: the expiry warning, then the grace period, and the Administrator restores', async () => {
+    const controls = page.getByRole('region', { name: 'Demo controls' });
+    const moveClock = async (days: number) => {
+      await controls.getByLabel('Days', { exact: true }).fill(String(days));
+      await controls.getByRole('button', { name: 'Move clock forward' }).click();
+    };
+    await viewAs(page, 'U0DEMOKATH');
+    const main = await openConversation(page, 'Gatehouse');
+    // Katherine's access ends a week after the demo starts: six days on, it ends tomorrow.
+    await moveClock(6);
+    const warning = main.getByRole('article').filter({ hasText: 'Your access to City of Redlands (COR) ends tomorrow' });
+    await warning.waitFor();
+    await shoot(page, 'tour-4-expiry-warning');
+
+    await moveClock(2);
+    await main.getByRole('article').filter({ hasText: 'Your access to City of Redlands (COR) ended on' }).waitFor();
+
+    await viewAs(page, 'U0DEMOADA');
+    const admins = await openConversation(page, '#redlands-admins');
+    const digest = admins.getByRole('article').filter({ hasText: 'Katherine Johnson' }).filter({ has: page.getByRole('button', { name: 'Restore with new end date…' }) }).last();
+    await digest.waitFor();
+    await shoot(page, 'tour-4-grace');
+    await digest.getByRole('button', { name: 'Restore with new end date…' }).first().click();
+    const extend = dialog(page, 'Extend access');
+    await extend.waitFor();
+    await extend.getByLabel(/^New last day of access/).fill('2027-06-30');
+    await extend.getByRole('button', { name: 'Save', exact: true }).click();
+    await extend.waitFor({ state: 'detached' });
+
+    await controls.getByRole('button', { name: 'Permissions log' }).click();
+    const log = page.getByRole('region', { name: 'Permissions log' });
+    await expect.poll(() => log.innerText()).toMatch(/Katherine Johnson/);
+    await shoot(page, 'tour-4-restored');
+
+    await viewAs(page, 'U0DEMOKATH');
+    await openConversation(page, 'Gatehouse');
+    await type(page, '/access me');
+    await expect.poll(() => page.getByRole('main').innerText()).toMatch(/Jun 30, 2027/);
+  });
 });

@@ -45,7 +45,8 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     await sweepTimeLimits(prisma, settings, clock);
     await settle(app);
     const warning = mrkdwnTexts(postsIn(app, RITA.id).at(-1)!).join('\n');
-    expect(warning).toContain('ends in 7 days, at the end of January 31, 2031');
+    // Seven times 24 hours before the end is the morning of January 25: the 31st is six days on.
+    expect(warning).toContain('ends in 6 days, at the end of January 31, 2031');
     expect(warning).not.toContain('<!channel>');
 
     // An end date moved later makes the pending 1-day warning for the old date void.
@@ -63,6 +64,26 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     expect(mrkdwnTexts(postsIn(app, RITA.id).at(-1)!).join('\n')).toContain('ended on February 28, 2031. An administrator can restore it until');
     expect(mrkdwnTexts(postsIn(app, ADA.id).at(-1)!).join('\n')).toContain(`<@${RITA.id}>`);
     expect(postsIn(app, 'C0AUDIT')).toHaveLength(1);
+  });
+
+  it('names the days really left when access is given closer to its end than the first warning', async () => {
+    let clock = new Date();
+    app = await startTestApp(kind, {}, { now: () => clock });
+    app.emulator.addUser(RITA);
+    const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200' }, [ADA]);
+    const { prisma } = app.db.database;
+    const member = await prisma.member.create({ data: { slackUserId: RITA.id, displayName: RITA.realName, email: RITA.email } });
+    const endsAt = endOfDayIn('2031-01-31', 'UTC');
+    await prisma.connection.create({
+      data: { organizationId: organization.id, memberId: member.id, endsOn: '2031-01-31', endsAt, permissions: { create: [{ permissionKey: PERMISSION.esriAccess }] } },
+    });
+    // Noon on January 28: the 14-day warning is the one due, and the 31st is three days on.
+    clock = new Date(endsAt.getTime() - 3.5 * DAY);
+    await sweepTimeLimits(prisma, settings, clock);
+    await settle(app);
+    const warning = mrkdwnTexts(postsIn(app, RITA.id).at(-1)!).join('\n');
+    expect(warning).toContain('ends in 3 days, at the end of January 31, 2031');
+    expect(warning).not.toContain('14 days');
   });
 
   it('delivers a sweep\'s messages through a Slack outage, each once and none before Retry-After', async () => {

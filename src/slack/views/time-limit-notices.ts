@@ -37,9 +37,15 @@ function endLabel(notice: Pick<ConnectionNotice, 'endsOn' | 'endsAt'>): string {
   return notice.endsAt ? onDateTime(notice.endsAt) : 'its end date';
 }
 
-/** The person's warning, some days before their access ends. */
-export function expiryWarningMessage(notice: ConnectionNotice, leadDays: number): Message {
-  const when = leadDays === 1 ? 'tomorrow' : `in ${leadDays} days`;
+/** When something ends, from the days left until its last day: that day itself is "today". */
+function endsWhen(daysLeft: number): string {
+  if (daysLeft <= 0) return 'today';
+  return daysLeft === 1 ? 'tomorrow' : `in ${daysLeft} days`;
+}
+
+/** The person's warning, some days before their access ends; `daysLeft` counts to the last day of access. */
+export function expiryWarningMessage(notice: ConnectionNotice, daysLeft: number): Message {
+  const when = endsWhen(daysLeft);
   const sentence = `Your access to *${where(notice.organization)}* ends ${when}, at the end of ${endLabel(notice)}.`;
   return {
     text: fallbackText(`Your access to ${where(notice.organization)} ends ${when}.`),
@@ -54,8 +60,8 @@ export function expiryWarningMessage(notice: ConnectionNotice, leadDays: number)
  * The warning that an organization is about to be left without an Administrator, to each of its
  * Administrators and to Gatehouse's operators, each told what they can do about it.
  */
-export function lastAdministratorsWarningMessage(notice: AdministratorsRunningOut, leadDays: number, reader: 'administrator' | 'operator'): Message {
-  const when = leadDays === 1 ? 'tomorrow' : `in ${leadDays} days`;
+export function lastAdministratorsWarningMessage(notice: AdministratorsRunningOut, daysLeft: number, reader: 'administrator' | 'operator'): Message {
+  const when = endsWhen(daysLeft);
   const day = escapeMrkdwn(calendarDateLabel(notice.lastDay));
   const administrators = notice.administrators.map(mention).join(', ') || 'nobody';
   const sentence = `*${where(notice.organization)}* will be left without an Administrator ${when}, after ${day}, when the access of its Administrators (${administrators}) ends. Nobody could decide its requests then.`;
