@@ -40,7 +40,15 @@ export type OutboxItem =
   /** Tell someone their access expired, or that they were removed after the grace period. */
   | { kind: 'connection.ended'; connectionId: number; event: ConnectionEndEvent; userId: string }
   /** Tell an admin (a user id) or the audit channel whose access expired or who was removed. */
-  | { kind: 'connections.ended.summary'; organizationId: number; event: ConnectionEndEvent; connectionIds: number[]; channel: string }
+  | {
+      kind: 'connections.ended.summary';
+      organizationId: number;
+      event: ConnectionEndEvent;
+      connectionIds: number[];
+      channel: string;
+      /** An admin's copy carries the buttons to restore access; the audit channel's is the record only. */
+      forAdministrator?: boolean;
+    }
   /** Tell an admin that invitations they sent expired unaccepted and were deleted. */
   | { kind: 'invitations.expired'; organizationId: number; emails: string[]; userId: string }
   /** An admin's daily list of who loses access soon in an organization (`day` in its time zone). */

@@ -108,7 +108,7 @@ async function endedMessages(
       audience = { admins: (await administratorsOf(tx, organizationId, now)).map((admin) => admin.slackUserId), auditChannelId: organization?.auditChannelId ?? null };
       audiences.set(organizationId, audience);
     }
-    for (const admin of audience.admins) items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: admin });
+    for (const admin of audience.admins) items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: admin, forAdministrator: true });
     if (audience.auditChannelId) items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: audience.auditChannelId });
   }
   for (const userId of new Set(ended.map((connection) => connection.slackUserId))) items.push({ kind: 'home.refresh', userId });
@@ -380,9 +380,14 @@ export async function connectionNotice(prisma: Db, connectionId: number): Promis
   };
 }
 
-export async function connectionNotices(prisma: Db, connectionIds: readonly number[]): Promise<ConnectionNotice[]> {
-  const notices = await Promise.all(connectionIds.map((id) => connectionNotice(prisma, id)));
-  return notices.filter((notice): notice is ConnectionNotice => notice !== null);
+export async function connectionNotices(prisma: Db, connectionIds: readonly number[]): Promise<Array<ConnectionNotice & { connectionId: number }>> {
+  const notices = await Promise.all(
+    connectionIds.map(async (connectionId) => {
+      const notice = await connectionNotice(prisma, connectionId);
+      return notice && { ...notice, connectionId };
+    }),
+  );
+  return notices.filter((notice) => notice !== null);
 }
 
 export async function organizationOf(prisma: Db, organizationId: number): Promise<OrganizationSummary | null> {

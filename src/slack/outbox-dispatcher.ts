@@ -510,7 +510,7 @@ export class OutboxDispatcher {
         const organization = await organizationOf(prisma, item.organizationId);
         const notices = await connectionNotices(prisma, item.connectionIds);
         if (!organization || notices.length === 0) throw new NothingToSend();
-        return this.post(message, item.channel, connectionsEndedSummary(organization, item.event, notices));
+        return this.post(message, item.channel, connectionsEndedSummary(organization, item.event, notices, item.forAdministrator ? 'administrator' : 'audit'));
       }
       case 'expiry.digest': {
         const digest = await expiryDigest(prisma, item.organizationId, new Date(item.until), this.now());

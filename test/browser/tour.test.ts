@@ -165,11 +165,13 @@ describe('the demo tour, in the browser', () => {
     await main.getByRole('article').filter({ hasText: 'Your access to City of Redlands (COR) ended on' }).waitFor();
 
     await viewAs(page, 'U0DEMOADA');
-    const admins = await openConversation(page, '#redlands-admins');
+    const admins = await openConversation(page, 'Gatehouse');
     const digest = admins.getByRole('article').filter({ hasText: 'Katherine Johnson' }).filter({ has: page.getByRole('button', { name: 'Restore with new end date…' }) }).last();
     await digest.waitFor();
     await shoot(page, 'tour-4-grace');
-    await digest.getByRole('button', { name: 'Restore with new end date…' }).first().click();
+    // Each person's buttons sit under the line that names them; Edsger's are in the same digest.
+    const katherinesButtons = digest.locator('.block.section:has-text("Katherine Johnson") + .block.actions');
+    await katherinesButtons.getByRole('button', { name: 'Restore with new end date…' }).click();
     const extend = dialog(page, 'Extend access');
     await extend.waitFor();
     await extend.getByLabel(/^New last day of access/).fill('2027-06-30');
@@ -178,7 +180,7 @@ describe('the demo tour, in the browser', () => {
 
     await controls.getByRole('button', { name: 'Permissions log' }).click();
     const log = page.getByRole('region', { name: 'Permissions log' });
-    await expect.poll(() => log.innerText()).toMatch(/Katherine Johnson/);
+    await expect.poll(() => log.innerText()).toMatch(/connection\.end_date_changed\s+Ada Lovelace\s+Katherine Johnson/);
     await shoot(page, 'tour-4-restored');
 
     await viewAs(page, 'U0DEMOKATH');

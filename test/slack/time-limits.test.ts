@@ -5,7 +5,7 @@ import { DEFAULT_WARNING_LEAD_DAYS } from '../../src/domain/time-limits.js';
 import { changeEndDate, sweepTimeLimits } from '../../src/services/lifecycle.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
-import { mrkdwnTexts, person, postsIn, requestAccess, seedOrganization, settle } from '../support/flows.js';
+import { buttonsIn, mrkdwnTexts, person, postsIn, requestAccess, seedOrganization, settle } from '../support/flows.js';
 import { ACTION, EXTEND_FORM_BLOCK, INPUT_ACTION } from '../../src/slack/views/ids.js';
 
 const ADA = person('U0ADA', 'Ada Admin');
@@ -62,8 +62,16 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     await sweepTimeLimits(prisma, settings, clock);
     await settle(app);
     expect(mrkdwnTexts(postsIn(app, RITA.id).at(-1)!).join('\n')).toContain('ended on February 28, 2031. An administrator can restore it until');
-    expect(mrkdwnTexts(postsIn(app, ADA.id).at(-1)!).join('\n')).toContain(`<@${RITA.id}>`);
+    const adminSummary = postsIn(app, ADA.id).at(-1)!;
+    expect(mrkdwnTexts(adminSummary).join('\n')).toContain(`<@${RITA.id}>`);
+    // The admin can restore from the summary itself; the audit channel gets the record, no buttons.
+    expect(buttonsIn(adminSummary).map((button) => button.value)).toEqual([`extend:${connection.id}`, `remove:${connection.id}`]);
     expect(postsIn(app, 'C0AUDIT')).toHaveLength(1);
+    expect(buttonsIn(postsIn(app, 'C0AUDIT')[0]!)).toEqual([]);
+    const opened = app.emulator.callsTo('views.open').length;
+    await app.driver.clickButton({ userId: ADA.id, actionId: buttonsIn(adminSummary)[0]!.action_id, message: adminSummary });
+    await app.emulator.waitForCalls('views.open', opened + 1);
+    expect(JSON.stringify(app.emulator.callsTo('views.open').at(-1)!.args.view)).toContain('Extend access');
   });
 
   it('names the days really left when access is given closer to its end than the first warning', async () => {

@@ -94,7 +94,12 @@ export function connectionEndedMessage(notice: ConnectionNotice, event: Connecti
 const NAMED = 40;
 
 /** An admin's or the audit channel's summary of whose access expired, or who was removed. */
-export function connectionsEndedSummary(organization: OrganizationSummary, event: ConnectionEndEvent, notices: ConnectionNotice[]): Message {
+export function connectionsEndedSummary(
+  organization: OrganizationSummary,
+  event: ConnectionEndEvent,
+  notices: DigestEntry[],
+  reader: 'administrator' | 'audit',
+): Message {
   const verb = event === 'expired' ? 'expired' : 'ended: removed after 30 days';
   const lines = notices.slice(0, NAMED).map((notice) => `• ${mention(notice.person)}  (end date ${endLabel(notice)})`);
   const more = notices.length > NAMED ? `\n…and ${notices.length - NAMED} more.` : '';
@@ -102,11 +107,20 @@ export function connectionsEndedSummary(organization: OrganizationSummary, event
     event === 'expired'
       ? `:hourglass: Access to *${where(organization)}* ${verb} for ${notices.length === 1 ? 'one person' : `${notices.length} people`}. An administrator can extend or remove their end date within 30 days to restore it.`
       : `:wave: ${notices.length === 1 ? 'One person was' : `${notices.length} people were`} removed from *${where(organization)}*: their access ${verb}.`;
-  return {
-    text: fallbackText(heading.replace(/\*/g, '')),
-    blocks: [section(mrkdwn(heading)), section(mrkdwn(truncate(`${lines.join('\n')}${more}`, LIMIT.sectionText)))],
-  };
+  const text = fallbackText(heading.replace(/\*/g, ''));
+  if (event === 'expired' && reader === 'administrator') {
+    // The admin can act at once: each person with the digest's restore buttons, as many as fit.
+    const shown = notices.slice(0, RESTORABLE_SHOWN);
+    const blocks: KnownBlock[] = [section(mrkdwn(heading))];
+    for (const notice of shown) blocks.push(...digestEntry(notice, `${mention(notice.person)}  ·  end date ${endLabel(notice)}`, true));
+    if (notices.length > shown.length) blocks.push(context(mrkdwn(`…and ${notices.length - shown.length} more: see them in your daily digest.`)));
+    return { text, blocks };
+  }
+  return { text, blocks: [section(mrkdwn(heading)), section(mrkdwn(truncate(`${lines.join('\n')}${more}`, LIMIT.sectionText)))] };
 }
+
+/** People an admin's expiry summary lists with buttons: two blocks each, within Slack's 50. */
+const RESTORABLE_SHOWN = 23;
 
 /** The inviting admin's note that invitations went unaccepted for six weeks and were deleted. */
 export function invitationsExpiredMessage(organization: OrganizationSummary, emails: string[]): Message {
