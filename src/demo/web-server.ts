@@ -184,11 +184,9 @@ export async function startDemoWebServer(backend: DemoBackend, options: DemoWebS
     const [word = '', ...rest] = input.text.split(/\s+/);
     if (word !== '/access') throw new Refusal(ONLY_ACCESS);
     const isDm = input.channel === emulator.dmChannelFor(userId);
-    const repliesBefore = emulator.ephemeralsFor(userId, input.channel).length;
     const response = await driver.slashCommand({ userId, text: rest.join(' '), ...(isDm ? {} : { channelId: input.channel }) });
     answeredOk(response.status);
-    const reply = emulator.ephemeralsFor(userId, input.channel).slice(repliesBefore).find((message) => message.via === 'command_reply');
-    return { ok: true, ...(reply ? { reply: reply.text } : {}) };
+    return { ok: true };
   }
 
   async function blockAction(body: unknown) {

@@ -166,12 +166,12 @@ describe('the demo tour, in the browser', () => {
 
     await viewAs(page, 'U0DEMOADA');
     const admins = await openConversation(page, 'Gatehouse');
-    const digest = admins.getByRole('article').filter({ hasText: 'Katherine Johnson' }).filter({ has: page.getByRole('button', { name: 'Restore with new end date…' }) }).last();
-    await digest.waitFor();
+    const summary = admins.getByRole('article').filter({ hasText: 'Access to City of Redlands (COR) expired for one person' }).last();
+    await summary.waitFor();
+    await expect(summary.innerText()).resolves.toContain('Katherine Johnson');
+    await summary.getByRole('button', { name: 'Restore with new end date…' }).scrollIntoViewIfNeeded();
     await shoot(page, 'tour-4-grace');
-    // Each person's buttons sit under the line that names them; Edsger's are in the same digest.
-    const katherinesButtons = digest.locator('.block.section:has-text("Katherine Johnson") + .block.actions');
-    await katherinesButtons.getByRole('button', { name: 'Restore with new end date…' }).click();
+    await summary.getByRole('button', { name: 'Restore with new end date…' }).click();
     const extend = dialog(page, 'Extend access');
     await extend.waitFor();
     await extend.getByLabel(/^New last day of access/).fill('2027-06-30');
@@ -180,12 +180,15 @@ describe('the demo tour, in the browser', () => {
 
     await controls.getByRole('button', { name: 'Permissions log' }).click();
     const log = page.getByRole('region', { name: 'Permissions log' });
-    await expect.poll(() => log.innerText()).toMatch(/connection\.end_date_changed\s+Ada Lovelace\s+Katherine Johnson/);
+    await expect.poll(() => log.innerText()).toMatch(/connection\.end_date_changed\s+Ada Lovelace\s+Katherine Johnson\s+City of Redlands\s+EXPIRED → ACTIVE; ends 2027-06-30/);
     await shoot(page, 'tour-4-restored');
 
     await viewAs(page, 'U0DEMOKATH');
     await openConversation(page, 'Gatehouse');
     await type(page, '/access me');
-    await expect.poll(() => page.getByRole('main').innerText()).toMatch(/Jun 30, 2027/);
+    const answer = page.getByRole('main').getByRole('article').filter({ hasText: 'Your access in Gatehouse' }).last();
+    await answer.waitFor();
+    // The end is the close of June 30 in Redlands; Katherine, three hours east, sees it as July 1.
+    await expect.poll(() => answer.innerText()).toMatch(/City of Redlands \(COR\)\s+·\s+Active\s+·\s+access ends Thursday, July 1st, 2027/);
   });
 });

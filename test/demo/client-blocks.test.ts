@@ -91,7 +91,14 @@ beforeAll(async () => {
     'POST /api/action': () => ({ ok: true }),
     'POST /api/close': () => ({ ok: true }),
     'POST /api/home-opened': () => ({ ok: true }),
-    'POST /api/command': () => ({ ok: true, reply: 'Opening the request form…' }),
+    // As in Slack, a command's direct reply comes back as an ephemeral for the person who typed it.
+    'POST /api/command': () => {
+      const dm = snapshot.conversations[0]!;
+      const reply = message('D0ADA', '1764600010.000100', { text: 'Opening the request form…' }, { ephemeral: true });
+      snapshot = { ...snapshot, version: snapshot.version + 1, conversations: [{ ...dm, messages: [...dm.messages, reply] }, ...snapshot.conversations.slice(1)] };
+      setTimeout(() => client.sendEvent('change', { version: snapshot.version }), 0);
+      return { ok: true };
+    },
     'POST /api/suggest': () => ({ ok: true, options: [json(organizationOption(organization()))] }),
     'POST /api/clock': () => ({ ok: true, clock: { now: '2026-12-04T18:00:00.000Z', offsetDays: 3 }, jobs: { 'time-limits': { warned: 1, expired: 0 } } }),
     'GET /api/outbox': () => ({ ok: true, rows: [{ id: 5, kind: 'dm', status: 'DELIVERED', attempts: 1, createdAt: '2026-12-01T18:00:00.000Z', deliveredAt: '2026-12-01T18:00:01.000Z', target: 'U0DEMOHEDY', lastError: null }] }),
@@ -219,7 +226,9 @@ describe('the page', () => {
     await composer.press('Enter');
     await expect.poll(() => posted('/api/command')).toEqual([{ as: 'U0DEMOADA', channel: 'D0ADA', text: '/access request' }]);
     const reply = page.getByRole('article', { name: 'Message from Gatehouse' }).filter({ hasText: 'Opening the request form…' });
+    await reply.waitFor();
     await expect(reply.textContent()).resolves.toContain('Only visible to you');
+    await expect(reply.count()).resolves.toBe(1);
     await expect(composer.inputValue()).resolves.toBe('');
   });
 

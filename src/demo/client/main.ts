@@ -47,7 +47,6 @@ const state = {
   modalOpener: null as HTMLElement | null,
   /** What the viewer entered in views lower in the stack, for when Cancel brings them back. */
   savedStates: new Map<string, DemoStateValues>(),
-  replies: new Map<string, string[]>(),
   panel: null as 'Outbox' | 'Permissions log' | null,
   loading: false,
   again: false,
@@ -211,16 +210,6 @@ function renderMessages(snapshot: DemoSnapshot, conversation: DemoConversation, 
     const ctx = contextFor(snapshot, (action) => void run(() => api.action({ as: state.as, source: { kind: 'message', channel: message.channel, ts: message.ts }, action })));
     list.append(renderMessage(message, ctx, timeOf(message.ts, snapshot)));
   }
-  for (const reply of state.replies.get(conversation.id) ?? []) {
-    list.append(
-      el(
-        'article',
-        { class: 'message is-ephemeral', 'aria-label': `Message from ${snapshot.bot.name}` },
-        el('div', { class: 'message-meta' }, el('strong', { class: 'author' }, snapshot.bot.name), el('span', { class: 'ephemeral' }, 'Only visible to you')),
-        renderMrkdwn(reply, names(snapshot)),
-      ),
-    );
-  }
   if (list.childElementCount === 0) list.append(el('p', { class: 'empty' }, 'No messages yet.'));
   const atBottom = open.content.scrollHeight - open.content.scrollTop - open.content.clientHeight < 40;
   open.content.replaceChildren(list);
@@ -255,10 +244,10 @@ function composerFor(conversationId: string, name: string): HTMLElement {
     input.disabled = true;
     api
       .command({ as: state.as, channel: conversationId, text })
-      .then((answer) => {
+      .then(() => {
+        // The command's direct reply arrives as an ephemeral in the snapshot, as Slack shows it.
         input.value = '';
         updateHint();
-        if (answer.reply) state.replies.set(conversationId, [...(state.replies.get(conversationId) ?? []), answer.reply]);
       })
       .catch((failure: unknown) => {
         error.textContent = failure instanceof Error ? failure.message : String(failure);
@@ -424,7 +413,6 @@ page.viewer.addEventListener('change', () => {
   state.drawnModal = null;
   state.savedStates.clear();
   page.modals.replaceChildren();
-  state.replies.clear();
   void refresh();
 });
 
