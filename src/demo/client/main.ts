@@ -8,7 +8,7 @@ import { COMMAND_USAGE } from './commands.js';
 import { createContext, stateValues } from './context.js';
 import type { OptionGroup, RenderContext, SlackOption } from './elements.js';
 import { focusInto, renderModal, type DrawnModal } from './modal.js';
-import { el, renderMrkdwn, type TextNames } from './text.js';
+import { el, type TextNames } from './text.js';
 
 const HOME = 'home';
 const DEFAULT_VIEWER = 'U0DEMOADA';
