@@ -40,7 +40,7 @@ function messagesFor(emulator: SlackEmulator, viewerId: string, channel: string)
     authorName: 'Gatehouse',
     text: message.text,
     ...(Array.isArray(message.blocks) ? { blocks: message.blocks as unknown[] } : {}),
-    edited: false,
+    edited: message.edited === true,
     ephemeral: true,
   }));
   return [...posted, ...ephemeral].sort((a, b) => Number(a.ts) - Number(b.ts));

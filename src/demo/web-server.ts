@@ -208,7 +208,13 @@ export async function startDemoWebServer(backend: DemoBackend, options: DemoWebS
     }
     if (!emulator.ephemeralsFor(userId, channel).some((message) => message.ts === ts)) throw new Refusal(`There is no message ${ts} in ${channel}.`);
     const response = await throughDriver(() =>
-      driver.blockActions({ userId, actions, channel, container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: true } }),
+      driver.blockActions({
+        userId,
+        actions,
+        channel,
+        container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: true },
+        responseUrl: emulator.newResponseUrl({ userId, channelId: channel, messageTs: ts, source: 'block_actions' }),
+      }),
     );
     answeredOk(response.status);
     return { ok: true as const };

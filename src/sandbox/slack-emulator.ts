@@ -160,6 +160,8 @@ export interface EphemeralMessage {
   blocks?: unknown;
   /** `command_reply`: the body a slash command's HTTP answer carried, which Slack shows to the invoker only. */
   via: 'chat.postEphemeral' | 'response_url' | 'command_reply';
+  /** Set once a response_url post with `replace_original` has replaced it. */
+  edited?: boolean;
 }
 
 /** What changed in the emulator's state, for a watcher such as the demo's web client. */
@@ -169,6 +171,8 @@ export interface EmulatorChange {
     | 'message.updated'
     | 'message.deleted'
     | 'ephemeral.posted'
+    | 'ephemeral.updated'
+    | 'ephemeral.deleted'
     | 'view.opened'
     | 'view.pushed'
     | 'view.updated'
@@ -1300,6 +1304,22 @@ export class SlackEmulator {
       context.channelId !== undefined && context.messageTs !== undefined
         ? this.findMessage(context.channelId, context.messageTs)
         : undefined;
+    // A click on an ephemeral gets a response_url that replaces or deletes that ephemeral, for its one viewer.
+    const ephemeral =
+      original === undefined && context.messageTs !== undefined
+        ? this.ephemeralMessages.find((message) => message.channel === context.channelId && message.ts === context.messageTs && message.user === context.userId)
+        : undefined;
+    if (ephemeral !== undefined && (body.delete_original === true || body.replace_original === true)) {
+      if (body.delete_original === true) {
+        this.ephemeralMessages.splice(this.ephemeralMessages.indexOf(ephemeral), 1);
+      } else {
+        ephemeral.text = body.text ?? '';
+        ephemeral.blocks = body.blocks;
+        ephemeral.edited = true;
+      }
+      this.changed({ kind: body.delete_original === true ? 'ephemeral.deleted' : 'ephemeral.updated', channel: ephemeral.channel, userId: ephemeral.user });
+      return;
+    }
     if (body.delete_original === true) {
       if (original !== undefined) {
         const list = this.messages.get(original.channel) ?? [];

@@ -114,6 +114,26 @@ describe('the emulator as a watched Slack', () => {
     ]);
   });
 
+  it("replaces or deletes an ephemeral from a click on it, for its viewer only, as Slack does", async () => {
+    await client.chat.postEphemeral({ channel: CHANNEL, user: ADA.id, text: 'pick one' });
+    await client.chat.postEphemeral({ channel: CHANNEL, user: GRACE.id, text: 'pick one' });
+    const [adas] = emulator.ephemeralsFor(ADA.id, CHANNEL);
+    const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    changes.length = 0;
+    await post(emulator.newResponseUrl({ userId: ADA.id, channelId: CHANNEL, messageTs: adas!.ts }), { replace_original: true, text: 'picked' });
+    expect(emulator.ephemeralsFor(ADA.id, CHANNEL).map((message) => [message.text, message.edited])).toEqual([['picked', true]]);
+    expect(emulator.ephemeralsFor(GRACE.id, CHANNEL).map((message) => message.text)).toEqual(['pick one']);
+    // Another viewer's response URL cannot touch Ada's ephemeral: it gets one of its own.
+    await post(emulator.newResponseUrl({ userId: GRACE.id, channelId: CHANNEL, messageTs: adas!.ts }), { delete_original: true });
+    expect(emulator.ephemeralsFor(ADA.id, CHANNEL)).toHaveLength(1);
+    await post(emulator.newResponseUrl({ userId: ADA.id, channelId: CHANNEL, messageTs: adas!.ts }), { delete_original: true });
+    expect(emulator.ephemeralsFor(ADA.id, CHANNEL)).toEqual([]);
+    expect(changes).toEqual([
+      { kind: 'ephemeral.updated', channel: CHANNEL, userId: ADA.id },
+      { kind: 'ephemeral.deleted', channel: CHANNEL, userId: ADA.id },
+    ]);
+  });
+
   it("gives a user's modal stack bottom first, and reports opening, pushing, updating and closing", async () => {
     const root = await client.views.open({ trigger_id: emulator.issueTriggerId(ADA.id), view: form('First') });
     await client.views.push({ trigger_id: emulator.issueTriggerId(ADA.id, { viewId: root.view?.id ?? '' }), view: form('Second') });
