@@ -1,6 +1,6 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-/** The browser tests render what every other test recorded (test-output/block-corpus/), so they run last. */
+/** The browser tests render what every other test recorded (test/output/block-corpus/), so they run last. */
 const BROWSER_TESTS = 'test/browser/**/*.test.ts';
 
 export default defineConfig({

@@ -1,6 +1,6 @@
 /**
  * Every message and view Gatehouse's own tests produced (recorded as JSON into
- * test-output/block-corpus/ while the rest of the suite ran) is drawn by the web client's
+ * test/output/block-corpus/ while the rest of the suite ran) is drawn by the web client's
  * renderer in Chromium; any block or element type it cannot draw fails this test by name.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import { startStaticClient, type StaticClient } from '../support/static-client.js';
 
-const CORPUS = resolve(import.meta.dirname, '../../test-output/block-corpus');
+const CORPUS = resolve(import.meta.dirname, '../../test/output/block-corpus');
 
 interface Surface {
   source: string;

@@ -1,6 +1,6 @@
 // The README's tour, by clicking and typing in the demo's web client only, as a visitor would.
 // Each step asserts on what the page shows and saves the screenshot the README uses
-// (test-output/screenshots/; docs/screenshots/ holds the committed copies).
+// (test/output/screenshots/; test/browser/screenshots/ holds the committed copies).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { launchBrowser } from '../support/browser.js';
 import { buildClient } from '../support/static-client.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SCREENSHOTS = path.join(PROJECT_ROOT, 'test-output', 'screenshots');
+const SCREENSHOTS = path.join(PROJECT_ROOT, 'test', 'output', 'screenshots');
 
 let demo: RunningDemo;
 let dataDir: string;

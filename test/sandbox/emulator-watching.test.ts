@@ -2,27 +2,18 @@
 // the state queries the demo's web client is drawn from.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LogLevel, WebClient, type Logger } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import type { types } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackDriver, type SlackDriver } from '../../src/sandbox/slack-driver.js';
 import { startSlackEmulator, type EmulatorChange, type SlackEmulator } from '../../src/sandbox/slack-emulator.js';
+import { silentWebApiLogger } from '../support/silent-web-api-logger.js';
 
 const TOKEN = 'xoxb-test-token';
 const SIGNING_SECRET = 'test-signing-secret';
 const ADA = { id: 'U0ADA000001', name: 'ada', realName: 'Ada Lovelace', email: 'ada@example.com', tz: 'America/Los_Angeles' };
 const GRACE = { id: 'U0GRACE0001', name: 'grace', realName: 'Grace Hopper', email: 'grace@example.com', tz: 'America/New_York' };
 const CHANNEL = 'C0ADMINS001';
-
-const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
 
 const form = (title: string): types.ModalView => ({
   type: 'modal',
@@ -54,7 +45,7 @@ describe('the emulator as a watched Slack', () => {
 
   beforeEach(async () => {
     emulator = await startSlackEmulator({ token: TOKEN, users: [ADA, GRACE], channels: [CHANNEL] });
-    client = new WebClient(TOKEN, { slackApiUrl: emulator.url, retryConfig: { retries: 0 }, logger: silentLogger });
+    client = new WebClient(TOKEN, { slackApiUrl: emulator.url, retryConfig: { retries: 0 }, logger: silentWebApiLogger });
     changes = [];
     unsubscribe = emulator.onChange((change) => changes.push(change));
   });
@@ -201,7 +192,7 @@ describe('the driver as a watched Slack client', () => {
   });
 
   it('keeps the field errors of the last response_action errors until the next submission', async () => {
-    await new WebClient(TOKEN, { slackApiUrl: emulator.url, logger: silentLogger }).views.open({ trigger_id: emulator.issueTriggerId(ADA.id), view: form('Request') });
+    await new WebClient(TOKEN, { slackApiUrl: emulator.url, logger: silentWebApiLogger }).views.open({ trigger_id: emulator.issueTriggerId(ADA.id), view: form('Request') });
     const view = emulator.currentModal(ADA.id)!;
     const changes: EmulatorChange[] = [];
     emulator.onChange((change) => changes.push(change));

@@ -4,30 +4,20 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { App, HTTPReceiver, LogLevel as BoltLogLevel, type types } from '@slack/bolt';
-import { ErrorCode, LogLevel, WebClient, type Logger, type WebAPICallError } from '@slack/web-api';
+import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/db/paths.js';
 import { createSlackDriver, type SlackDriver } from '../../src/sandbox/slack-driver.js';
 import { REQUIRED_ARGUMENTS, startSlackEmulator, type SlackEmulator, type StoredMessage } from '../../src/sandbox/slack-emulator.js';
+import { silentWebApiLogger } from '../support/silent-web-api-logger.js';
 
 const TOKEN = 'xoxb-test-token';
 const SIGNING_SECRET = 'test-signing-secret';
 const ADA = { id: 'U0ADA000001', name: 'ada', realName: 'Ada Lovelace', email: 'ada@example.com', tz: 'Europe/London' };
 const GRACE = { id: 'U0GRACE0001', name: 'grace', realName: 'Grace Hopper', email: 'Grace@Example.com', tz: 'America/New_York' };
 
-/** The Web API client logs Slack's `[ERROR]` messages; the tests look at them directly instead. */
-const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
-
 function clientFor(emulator: SlackEmulator, token: string | undefined): WebClient {
-  return new WebClient(token, { slackApiUrl: emulator.url, retryConfig: { retries: 0 }, logger: silentLogger });
+  return new WebClient(token, { slackApiUrl: emulator.url, retryConfig: { retries: 0 }, logger: silentWebApiLogger });
 }
 
 /** The Slack error code of a rejected Web API call. */
@@ -220,7 +210,7 @@ describe('Slack emulator via @slack/web-api', () => {
 
   it('lets the Web API client see the 429 and its Retry-After', async () => {
     emulator.failNext('*', { status: 429, retryAfter: 12 });
-    const strict = new WebClient(TOKEN, { slackApiUrl: emulator.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: silentLogger });
+    const strict = new WebClient(TOKEN, { slackApiUrl: emulator.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: silentWebApiLogger });
     await expect(strict.chat.postMessage({ channel: 'C0ACCESS001', text: 'hi' })).rejects.toMatchObject({
       code: ErrorCode.RateLimitedError,
       retryAfter: 12,
@@ -230,7 +220,7 @@ describe('Slack emulator via @slack/web-api', () => {
   it('lets a retrying client recover from a scripted outage', async () => {
     emulator.failNext('chat.postMessage', { status: 503 });
     emulator.failNext('chat.postMessage', { status: 429, retryAfter: 0 });
-    const patient = new WebClient(TOKEN, { slackApiUrl: emulator.url, retryConfig: { retries: 3, minTimeout: 0, maxTimeout: 1 }, logger: silentLogger });
+    const patient = new WebClient(TOKEN, { slackApiUrl: emulator.url, retryConfig: { retries: 3, minTimeout: 0, maxTimeout: 1 }, logger: silentWebApiLogger });
     await expect(patient.chat.postMessage({ channel: 'C0ACCESS001', text: 'eventually' })).resolves.toMatchObject({ ok: true });
     expect(emulator.callsTo('chat.postMessage').map((call) => call.status)).toEqual([503, 429, 200]);
   });

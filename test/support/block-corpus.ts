@@ -1,6 +1,6 @@
 /**
  * The block corpus: every surface Gatehouse made Slack show during the tests (messages, modals,
- * Home tabs), written as JSON under test-output/block-corpus/ so the browser test can render each
+ * Home tabs), written as JSON under test/output/block-corpus/ so the browser test can render each
  * one in the demo's web client and fail on any block or element it cannot draw.
  *
  * Each test file's process writes one file, `<pid>-<counter>.json`, holding a JSON array of
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/db/paths.js';
 import type { RecordedCall, RecordedResponseUrlPost } from '../../src/sandbox/index.js';
 
-export const BLOCK_CORPUS_DIR = path.join(PROJECT_ROOT, 'test-output', 'block-corpus');
+export const BLOCK_CORPUS_DIR = path.join(PROJECT_ROOT, 'test', 'output', 'block-corpus');
 
 export type SurfaceKind = 'message' | 'modal' | 'home';
 
