@@ -15,6 +15,7 @@ import { createLogger, type Logger } from '../logger.js';
 import { createSlackDriver, type SlackDriver } from '../sandbox/slack-driver.js';
 import { startSlackEmulator, type SlackEmulator } from '../sandbox/slack-emulator.js';
 import { startGatehouse, type RunningGatehouse } from '../server.js';
+import { dueOutboxCount, organizationCount } from '../services/inspection.js';
 import type { DemoClockAnswer, DemoClockState } from './protocol.js';
 import { DEFAULT_PORTS } from './ports.js';
 import { DEMO_CHANNELS, DEMO_TEAM, OPERATOR_ID, seedStory, seedWorkspace } from './seed.js';
@@ -101,7 +102,7 @@ async function drainOutbox(gatehouse: RunningGatehouse, clock: DemoClock, logger
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     gatehouse.dispatcher.wake();
-    const due = await gatehouse.database.prisma.outboxMessage.count({ where: { status: 'PENDING', availableAt: { lte: clock.now() } } });
+    const due = await dueOutboxCount(gatehouse.database.prisma, clock.now());
     if (due === 0) return;
     if (Date.now() > deadline) {
       logger.warn({ due }, 'the outbox still has messages to deliver; the demo carries on');
@@ -150,8 +151,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const drain = () => drainOutbox(gatehouse, clock, logger);
     const settings = { triageChannelId: config.TRIAGE_CHANNEL_ID, operatorUserIds: config.OPERATOR_USER_IDS };
 
-    const organizations = await gatehouse.database.prisma.organization.count();
-    if (organizations === 0) {
+    if ((await organizationCount(gatehouse.database.prisma)) === 0) {
       await seedStory({ emulator, gatehouse, settings, signingSecret: DEMO_SIGNING_SECRET, jobContext, now: clock.now, drainOutbox: drain });
     }
 

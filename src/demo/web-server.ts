@@ -11,6 +11,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../db/paths.js';
 import type { EmulatedView } from '../sandbox/slack-emulator.js';
+import { latestOutboxMessages, latestPermissionLogEntries } from '../services/inspection.js';
 import type { DemoBackend } from './demo.js';
 import type {
   DemoAction,
@@ -267,7 +268,7 @@ export async function startDemoWebServer(backend: DemoBackend, options: DemoWebS
   }
 
   async function outbox(): Promise<DemoOutboxRow[]> {
-    const rows = await gatehouse.database.prisma.outboxMessage.findMany({ orderBy: { id: 'desc' }, take: LIST_LIMIT });
+    const rows = await latestOutboxMessages(gatehouse.database.prisma, LIST_LIMIT);
     return rows.map((row) => {
       const payload = parsePayload(row.payload);
       return {
@@ -284,11 +285,7 @@ export async function startDemoWebServer(backend: DemoBackend, options: DemoWebS
   }
 
   async function permissionsLog(): Promise<DemoLogRow[]> {
-    const rows = await gatehouse.database.prisma.permissionLogEntry.findMany({
-      orderBy: { id: 'desc' },
-      take: LIST_LIMIT,
-      include: { actor: true, subjectMember: true, organization: true },
-    });
+    const rows = await latestPermissionLogEntries(gatehouse.database.prisma, LIST_LIMIT);
     return rows.map((row) => ({
       id: row.id,
       at: row.createdAt.toISOString(),
