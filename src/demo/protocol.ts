@@ -103,10 +103,9 @@ export interface DemoHomeOpenedRequest { as: string }
 export interface DemoClockRequest { days: number }
 
 // Answers.
+/** Also the answer to a command: its direct reply, if any, reaches the viewer as an ephemeral in the next snapshot. */
 export interface DemoOk { ok: true }
 export interface DemoRefusal { ok: false; error: string }
-/** The command's direct reply, if any, reaches the viewer as an ephemeral in the next snapshot. */
-export interface DemoCommandAnswer { ok: true }
 export interface DemoSuggestAnswer { ok: true; options: unknown[]; option_groups?: unknown[] }
 export interface DemoSubmitAnswer { ok: true; /** Field errors by block_id: the modal stays open and shows them. */ errors: Record<string, string> }
 export interface DemoClockAnswer { ok: true; clock: DemoClockState; /** What each job did, e.g. { "time-limits": { warned: 1 } } */ jobs: Record<string, Record<string, number>> }

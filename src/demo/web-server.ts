@@ -18,10 +18,10 @@ import type {
   DemoActionRequest,
   DemoClockRequest,
   DemoCloseRequest,
-  DemoCommandAnswer,
   DemoCommandRequest,
   DemoHomeOpenedRequest,
   DemoLogRow,
+  DemoOk,
   DemoOutboxRow,
   DemoRefusal,
   DemoSource,
@@ -178,7 +178,7 @@ export async function startDemoWebServer(backend: DemoBackend, options: DemoWebS
     if (status < 200 || status >= 300) throw new Refusal(`Gatehouse answered HTTP ${status}.`, 502);
   }
 
-  async function command(body: unknown): Promise<DemoCommandAnswer> {
+  async function command(body: unknown): Promise<DemoOk> {
     const input = parseBody(commandRequest, body);
     const userId = viewer(input.as);
     requireConversation(userId, input.channel);

@@ -21,6 +21,17 @@ function buttonsBlockFor(message: { blocks?: unknown }, connectionId: number): s
 }
 const settings = { warningLeadDays: DEFAULT_WARNING_LEAD_DAYS };
 
+/** Rita, connected to the organization until the end of `endsOn` (UTC). */
+async function ritaWithAccessUntil(app: TestApp, organizationId: number, endsOn: string) {
+  const { prisma } = app.db.database;
+  const member = await prisma.member.create({ data: { slackUserId: RITA.id, displayName: RITA.realName, email: RITA.email } });
+  const endsAt = endOfDayIn(endsOn, 'UTC');
+  const connection = await prisma.connection.create({
+    data: { organizationId, memberId: member.id, endsOn, endsAt, permissions: { create: [{ permissionKey: PERMISSION.esriAccess }] } },
+  });
+  return { connection, endsAt };
+}
+
 describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
   let app: TestApp;
   afterEach(async () => {
@@ -35,11 +46,7 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     app.emulator.addUser(RITA);
     const organization = await seedOrganization(app, { name: 'City of <!channel> Redlands', customerNumber: '100200', auditChannelId: 'C0AUDIT' }, [ADA]);
     const { prisma } = app.db.database;
-    const member = await prisma.member.create({ data: { slackUserId: RITA.id, displayName: RITA.realName, email: RITA.email } });
-    const endsAt = endOfDayIn('2031-01-31', 'UTC');
-    const connection = await prisma.connection.create({
-      data: { organizationId: organization.id, memberId: member.id, endsOn: '2031-01-31', endsAt, permissions: { create: [{ permissionKey: PERMISSION.esriAccess }] } },
-    });
+    const { connection, endsAt } = await ritaWithAccessUntil(app, organization.id, '2031-01-31');
 
     clock = new Date(endsAt.getTime() - 7 * DAY);
     await sweepTimeLimits(prisma, settings, clock);
@@ -80,11 +87,7 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     app.emulator.addUser(RITA);
     const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200' }, [ADA]);
     const { prisma } = app.db.database;
-    const member = await prisma.member.create({ data: { slackUserId: RITA.id, displayName: RITA.realName, email: RITA.email } });
-    const endsAt = endOfDayIn('2031-01-31', 'UTC');
-    await prisma.connection.create({
-      data: { organizationId: organization.id, memberId: member.id, endsOn: '2031-01-31', endsAt, permissions: { create: [{ permissionKey: PERMISSION.esriAccess }] } },
-    });
+    const { endsAt } = await ritaWithAccessUntil(app, organization.id, '2031-01-31');
     // Noon on January 28: the 14-day warning is the one due, and the 31st is three days on.
     clock = new Date(endsAt.getTime() - 3.5 * DAY);
     await sweepTimeLimits(prisma, settings, clock);

@@ -3,10 +3,10 @@ import type {
   DemoActionRequest,
   DemoClockAnswer,
   DemoCloseRequest,
-  DemoCommandAnswer,
   DemoCommandRequest,
   DemoHomeOpenedRequest,
   DemoLogRow,
+  DemoOk,
   DemoOutboxRow,
   DemoSnapshot,
   DemoSubmitAnswer,
@@ -45,7 +45,7 @@ function rowsOf<T>(body: unknown): T[] {
 
 export const api = {
   snapshot: async (as: string) => answerOf<DemoSnapshot>(await fetch(`/api/snapshot?as=${encodeURIComponent(as)}`)),
-  command: (body: DemoCommandRequest) => post<DemoCommandAnswer>('/api/command', body),
+  command: (body: DemoCommandRequest) => post<DemoOk>('/api/command', body),
   action: (body: DemoActionRequest) => post<{ ok: true }>('/api/action', body),
   suggest: (body: DemoSuggestRequest) => post<DemoSuggestAnswer>('/api/suggest', body),
   submit: (body: DemoSubmitRequest) => post<DemoSubmitAnswer>('/api/submit', body),
