@@ -6,9 +6,15 @@ import { SCHEMA_FILES } from '../paths.js';
 const DERIVED_HEADER =
   '// Derived from ../schema.prisma by `npm run db:schema`. Do not edit: change ../schema.prisma instead.\n';
 
-/** The PostgreSQL schema text: the SQLite source with its provider and client output swapped. */
+/** The Kysely types come from the source schema alone: both databases share them. */
+const KYSELY_GENERATOR = /^(\/\/.*\n)*generator kysely \{[^}]*\}\n\n?/m;
+
+/**
+ * The PostgreSQL schema text: the SQLite source with its provider and client output swapped, and
+ * without the Kysely generator.
+ */
 export function derivePostgresSchema(sqliteSchema: string): string {
-  const withoutSourceHeader = sqliteSchema.replace(/^(\/\/.*\n)+\n?/, '');
+  const withoutSourceHeader = sqliteSchema.replace(/^(\/\/.*\n)+\n?/, '').replace(KYSELY_GENERATOR, '');
   const swapped = withoutSourceHeader
     .replace(/provider\s*=\s*"sqlite"/, 'provider = "postgresql"')
     .replace(/output(\s*)=\s*"\.\.\/src\/db\/generated\/sqlite"/, 'output$1= "../../src/db/generated/postgresql"');
