@@ -1,4 +1,5 @@
-import { Prisma } from './generated/sqlite/client.js';
+import type { Insertable } from 'kysely';
+import type { DB } from './query-builder.js';
 import { sqlOf, type SqlTarget } from './sql.js';
 
 /**
@@ -7,33 +8,25 @@ import { sqlOf, type SqlTarget } from './sql.js';
  */
 const ROWS_PER_STATEMENT = 200;
 
-type Value = string | number | boolean | Date | null;
+/**
+ * Inserts many rows with one statement per chunk, in the caller's transaction. Every row must name
+ * the same columns: SQLite has no DEFAULT inside VALUES for a column one row leaves out.
+ */
+export async function insertRows<Table extends keyof DB>(target: SqlTarget, table: Table, rows: ReadonlyArray<Insertable<DB[Table]>>): Promise<void> {
+  const sql = sqlOf(target);
+  await insertInChunks(rows, async (chunk) => {
+    await sql.execute(sql.build.insertInto(table).values(chunk));
+    return [];
+  });
+}
 
 /**
- * Inserts many rows with one statement per chunk, in the caller's transaction, and returns the
- * requested columns of each inserted row. Table and column names are the
- * caller's constants and never come from input.
+ * Runs `insert` on the rows a chunk at a time and collects what each chunk returns, for inserts
+ * that need RETURNING (built at the call site, where Kysely knows the table). Neither database
+ * promises RETURNING rows in VALUES order, so callers match them by a key column.
  */
-export async function insertRows<Returned extends Record<string, unknown> = Record<string, never>>(
-  target: SqlTarget,
-  table: string,
-  columns: readonly string[],
-  rows: ReadonlyArray<readonly Value[]>,
-  returning: readonly (keyof Returned & string)[] = [],
-): Promise<Returned[]> {
-  const sql = sqlOf(target);
-  const inserted: Returned[] = [];
-  const into = Prisma.raw(`"${table}" (${columns.map((column) => `"${column}"`).join(', ')})`);
-  const returningClause = Prisma.raw(returning.length > 0 ? ` RETURNING ${returning.map((column) => `"${column}"`).join(', ')}` : '');
-  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-    const values = Prisma.join(chunk.map((row) => Prisma.sql`(${Prisma.join(row as Value[])})`));
-    if (returning.length > 0) {
-      // Neither database promises RETURNING rows in VALUES order, so callers match them by a key column.
-      inserted.push(...(await sql.query<Returned>(Prisma.sql`INSERT INTO ${into} VALUES ${values}${returningClause}`)));
-    } else {
-      await sql.execute(Prisma.sql`INSERT INTO ${into} VALUES ${values}`);
-    }
-  }
-  return inserted;
+export async function insertInChunks<Row, Returned>(rows: readonly Row[], insert: (chunk: Row[]) => Promise<Returned[]>): Promise<Returned[]> {
+  const returned: Returned[] = [];
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) returned.push(...(await insert(rows.slice(start, start + ROWS_PER_STATEMENT))));
+  return returned;
 }

@@ -1,4 +1,3 @@
-import { Prisma } from './generated/sqlite/client.js';
 import type { Member } from './generated/sqlite/client.js';
 import { memberBySlackId } from './joined-reads.js';
 import { sqlOf, type SqlTarget } from './sql.js';
@@ -8,9 +7,12 @@ import { sqlOf, type SqlTarget } from './sql.js';
  * none yet (Slack is asked for the real name later). Safe when two requests create it at once.
  */
 export async function insertMemberIfAbsent(target: SqlTarget, slackUserId: string, now: Date): Promise<Member> {
-  await sqlOf(target).execute(Prisma.sql`
-    INSERT INTO "Member" ("slackUserId", "displayName", "createdAt", "updatedAt")
-    VALUES (${slackUserId}, ${slackUserId}, ${now}, ${now})
-    ON CONFLICT ("slackUserId") DO NOTHING`);
+  const sql = sqlOf(target);
+  await sql.execute(
+    sql.build
+      .insertInto('Member')
+      .values({ slackUserId, displayName: slackUserId, createdAt: now, updatedAt: now })
+      .onConflict((conflict) => conflict.column('slackUserId').doNothing()),
+  );
   return (await memberBySlackId(target, slackUserId))!;
 }

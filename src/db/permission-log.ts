@@ -1,5 +1,4 @@
 import { insertRows } from './bulk-insert.js';
-import { Prisma } from './generated/sqlite/client.js';
 import { sqlOf, type SqlTarget } from './sql.js';
 
 export interface LogEntryInput {
@@ -26,35 +25,27 @@ function jsonOrNull(value: unknown): string | null {
  * as text, which both databases accept for their JSON columns.
  */
 export async function appendLogEntry(target: SqlTarget, entry: LogEntryInput): Promise<number> {
-  const [row] = await sqlOf(target).query<{ id: number }>(Prisma.sql`
-    INSERT INTO "PermissionLogEntry"
-      ("organizationId", "actorId", "actorLabel", "subjectMemberId", "subjectEmail", "action", "before", "after", "note", "createdAt")
-    VALUES (${entry.organizationId}, ${entry.actorId ?? null}, ${entry.actorLabel ?? null}, ${entry.subjectMemberId ?? null},
-      ${entry.subjectEmail ?? null}, ${entry.action}, ${jsonOrNull(entry.before)}, ${jsonOrNull(entry.after)}, ${entry.note ?? null},
-      ${entry.createdAt})
-    RETURNING "id"`);
+  const sql = sqlOf(target);
+  const [row] = await sql.rows(sql.build.insertInto('PermissionLogEntry').values(logRow(entry)).returning('id'));
   return row!.id;
 }
 
-const LOG_COLUMNS = ['organizationId', 'actorId', 'actorLabel', 'subjectMemberId', 'subjectEmail', 'action', 'before', 'after', 'note', 'createdAt'] as const;
+function logRow(entry: LogEntryInput) {
+  return {
+    organizationId: entry.organizationId,
+    actorId: entry.actorId ?? null,
+    actorLabel: entry.actorLabel ?? null,
+    subjectMemberId: entry.subjectMemberId ?? null,
+    subjectEmail: entry.subjectEmail ?? null,
+    action: entry.action,
+    before: jsonOrNull(entry.before),
+    after: jsonOrNull(entry.after),
+    note: entry.note ?? null,
+    createdAt: entry.createdAt,
+  };
+}
 
 /** Appends many entries at once, for changes that touch many people (a 1000-person invitation). */
 export async function appendLogEntries(target: SqlTarget, entries: readonly LogEntryInput[]): Promise<void> {
-  await insertRows(
-    target,
-    'PermissionLogEntry',
-    LOG_COLUMNS,
-    entries.map((entry) => [
-      entry.organizationId,
-      entry.actorId ?? null,
-      entry.actorLabel ?? null,
-      entry.subjectMemberId ?? null,
-      entry.subjectEmail ?? null,
-      entry.action,
-      jsonOrNull(entry.before),
-      jsonOrNull(entry.after),
-      entry.note ?? null,
-      entry.createdAt,
-    ]),
-  );
+  await insertRows(target, 'PermissionLogEntry', entries.map(logRow));
 }

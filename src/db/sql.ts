@@ -7,24 +7,29 @@ import {
   type SqlQueryable,
   type SqlResultSet,
 } from '@prisma/driver-adapter-utils';
-import type { Prisma } from './generated/sqlite/client.js';
+import type { Compilable, CompiledQuery } from 'kysely';
 import type { Db, Tx } from './client.js';
+import { prismaProviderOf, transactionEndsWithStatement } from './prisma-internals.js';
+import { queryBuilderFor, type QueryBuilder, type SqlProvider } from './query-builder.js';
+
+export type { SqlProvider } from './query-builder.js';
 
 /**
  * Hand-written SQL, run either through Prisma (inside a Prisma transaction) or straight on the
- * driver adapter Prisma itself uses. Statements are `Prisma.sql` templates, so values are always
- * bound as parameters, and rows come back typed the same way on both paths: dates as Date, JSON
- * parsed, 64-bit integers as bigint.
+ * driver adapter Prisma itself uses. Statements are built with Kysely from the types prisma-kysely
+ * generates from the schema, so a wrong table, column or enum value does not compile; values are
+ * always bound as parameters, and rows come back typed the same way on both paths: dates as Date,
+ * JSON parsed, 64-bit integers as bigint.
  */
 export interface Sql {
   /** Which database runs the statements, for the few that differ between the two. */
   readonly provider: SqlProvider;
-  query<Row extends object>(statement: Prisma.Sql): Promise<Row[]>;
-  /** Runs a statement that returns no rows; resolves to the number of rows it changed. */
-  execute(statement: Prisma.Sql): Promise<number>;
+  /** Builds statements in this database's dialect; they run through `rows` and `execute`. */
+  readonly build: QueryBuilder;
+  rows<Row>(statement: Compilable<Row>): Promise<Row[]>;
+  /** Runs a statement for its effect; resolves to the number of rows it changed. */
+  execute(statement: Compilable<unknown>): Promise<number>;
 }
-
-export type SqlProvider = 'sqlite' | 'postgres';
 
 /** The database as SQL: single statements, and transactions of several. */
 export interface SqlDatabase extends Sql {
@@ -39,23 +44,20 @@ export interface SqlDatabase extends Sql {
 export type SqlTarget = Db | Tx | Sql;
 
 export function sqlOf(target: SqlTarget): Sql {
-  if (!('$queryRaw' in target)) return target;
+  if (!('$queryRawUnsafe' in target)) return target;
+  const provider = prismaProviderOf(target);
   return {
-    provider: prismaProviderOf(target),
-    query: <Row extends object>(statement: Prisma.Sql) => target.$queryRaw<Row[]>(statement),
-    execute: (statement) => target.$executeRaw(statement),
+    provider,
+    build: queryBuilderFor(provider),
+    rows: <Row>(statement: Compilable<Row>) => {
+      const { sql, parameters } = statement.compile();
+      return target.$queryRawUnsafe<Row[]>(sql, ...parameters);
+    },
+    execute: (statement) => {
+      const { sql, parameters } = statement.compile();
+      return target.$executeRawUnsafe(sql, ...parameters);
+    },
   };
-}
-
-/**
- * Which database a Prisma client or transaction talks to. The generated clients do not type it,
- * but every client (and the transaction clients made from it) carries its schema's provider.
- */
-function prismaProviderOf(target: Db | Tx): SqlProvider {
-  const { _activeProvider: provider } = target as unknown as { _activeProvider?: string };
-  if (provider === 'sqlite') return 'sqlite';
-  if (provider === 'postgresql') return 'postgres';
-  throw new Error(`Gatehouse does not run on the database provider ${String(provider)}.`);
 }
 
 function argumentOf(value: unknown): { value: unknown; type: ArgType } {
@@ -108,30 +110,32 @@ function decodeRows<Row>(result: SqlResultSet): Row[] {
 
 class DriverSql implements Sql {
   readonly provider: SqlProvider;
+  readonly build: QueryBuilder;
 
   constructor(private readonly queryable: SqlQueryable) {
     this.provider = queryable.provider === 'postgres' ? 'postgres' : 'sqlite';
+    this.build = queryBuilderFor(this.provider);
   }
 
-  private toQuery(statement: Prisma.Sql): SqlQuery {
-    const args: unknown[] = [];
-    const argTypes: ArgType[] = [];
-    for (const value of statement.values) {
-      const argument = argumentOf(value);
-      args.push(argument.value);
-      argTypes.push(argument.type);
-    }
-    // PostgreSQL numbers its placeholders ($1); SQLite takes them in order (?).
-    return { sql: this.provider === 'postgres' ? statement.text : statement.sql, args, argTypes };
+  async rows<Row>(statement: Compilable<Row>): Promise<Row[]> {
+    return decodeRows<Row>(await this.queryable.queryRaw(driverQuery(statement.compile())));
   }
 
-  async query<Row extends object>(statement: Prisma.Sql): Promise<Row[]> {
-    return decodeRows<Row>(await this.queryable.queryRaw(this.toQuery(statement)));
+  execute(statement: Compilable<unknown>): Promise<number> {
+    return this.queryable.executeRaw(driverQuery(statement.compile()));
   }
+}
 
-  execute(statement: Prisma.Sql): Promise<number> {
-    return this.queryable.executeRaw(this.toQuery(statement));
+/** A compiled statement as the driver adapter takes it: each value with the type it binds as. */
+function driverQuery(compiled: CompiledQuery<unknown>): SqlQuery {
+  const args: unknown[] = [];
+  const argTypes: ArgType[] = [];
+  for (const value of compiled.parameters) {
+    const argument = argumentOf(value);
+    args.push(argument.value);
+    argTypes.push(argument.type);
   }
+  return { sql: compiled.sql, args, argTypes };
 }
 
 const COMMIT: SqlQuery = { sql: 'COMMIT', args: [], argTypes: [] };
@@ -151,14 +155,14 @@ class DriverSqlDatabase extends DriverSql implements SqlDatabase {
       result = await work(new DriverSql(transaction));
     } catch (error) {
       try {
-        if (!transaction.options.usePhantomQuery) await transaction.executeRaw(ROLLBACK);
+        if (transactionEndsWithStatement(transaction)) await transaction.executeRaw(ROLLBACK);
       } finally {
         await transaction.rollback();
       }
       throw error;
     }
     try {
-      if (!transaction.options.usePhantomQuery) await transaction.executeRaw(COMMIT);
+      if (transactionEndsWithStatement(transaction)) await transaction.executeRaw(COMMIT);
     } catch (error) {
       // A COMMIT that failed (SQLite busy, PostgreSQL serialization) leaves the transaction open.
       await transaction.executeRaw(ROLLBACK).catch(() => undefined);
