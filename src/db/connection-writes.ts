@@ -1,10 +1,9 @@
-import { Prisma } from './generated/sqlite/client.js';
 import { sqlOf, type SqlTarget } from './sql.js';
 
 /*
  * Writes on the decision path as portable SQL: the ORM spent more time preparing these few rows
- * than the databases spent writing them. Enum values and JSON go in as text, which both SQLite and
- * PostgreSQL accept for those columns.
+ * than the databases spent writing them. JSON goes in as text, which both SQLite and PostgreSQL
+ * accept for their JSON columns.
  */
 
 export interface RequestDecisionWrite {
@@ -21,12 +20,22 @@ export interface RequestDecisionWrite {
 
 /** Records a decision only while the request is still pending; false when someone else got there first. */
 export async function claimPendingRequest(target: SqlTarget, decision: RequestDecisionWrite): Promise<boolean> {
-  const changed = await sqlOf(target).execute(Prisma.sql`
-    UPDATE "AccessRequest"
-    SET "status" = ${decision.outcome}, "decidedById" = ${decision.decidedById}, "decidedAt" = ${decision.at},
-        "decisionNote" = ${decision.note}, "grantedPermissions" = ${decision.granted ? JSON.stringify(decision.granted) : null},
-        "updatedAt" = ${decision.at}
-    WHERE "id" = ${decision.requestId} AND "status" = 'PENDING'${decision.onlyInTriage ? Prisma.sql` AND "inTriage" = TRUE` : Prisma.empty}`);
+  const sql = sqlOf(target);
+  const changed = await sql.execute(
+    sql.build
+      .updateTable('AccessRequest')
+      .set({
+        status: decision.outcome,
+        decidedById: decision.decidedById,
+        decidedAt: decision.at,
+        decisionNote: decision.note,
+        grantedPermissions: decision.granted ? JSON.stringify(decision.granted) : null,
+        updatedAt: decision.at,
+      })
+      .where('id', '=', decision.requestId)
+      .where('status', '=', 'PENDING')
+      .$if(decision.onlyInTriage === true, (update) => update.where('inTriage', '=', true)),
+  );
   return changed === 1;
 }
 
@@ -54,26 +63,49 @@ export interface ActiveConnectionWrite {
  */
 export async function activateConnection(target: SqlTarget, write: ActiveConnectionWrite): Promise<number> {
   const sql = sqlOf(target);
-  const callerColumns =
-    write.caller === undefined ? Prisma.empty : Prisma.sql`, "callerSupportLevel" = excluded."callerSupportLevel", "callerLevel" = excluded."callerLevel"`;
-  const [row] = await sql.query<{ id: number }>(Prisma.sql`
-    INSERT INTO "Connection" ("organizationId", "memberId", "status", "tags", "startsOn", "startsAt", "endsOn", "endsAt", "callerSupportLevel",
-      "callerLevel", "connectedById", "connectedAt", "updatedAt")
-    VALUES (${write.organizationId}, ${write.memberId}, 'ACTIVE', ${JSON.stringify(write.tags)}, ${write.startsOn ?? null}, ${write.startsAt ?? null},
-      ${write.endsOn}, ${write.endsAt}, ${write.caller?.supportLevel ?? null}, ${write.caller?.callerLevel ?? null}, ${write.connectedById}, ${write.at},
-      ${write.at})
-    ON CONFLICT ("organizationId", "memberId") DO UPDATE
-    SET "status" = 'ACTIVE', "tags" = excluded."tags", "startsOn" = excluded."startsOn", "startsAt" = excluded."startsAt",
-        "endsOn" = excluded."endsOn", "endsAt" = excluded."endsAt", "expiredAt" = NULL, "removedAt" = NULL,
-        "connectedById" = excluded."connectedById",
-        "connectedAt" = CASE WHEN "Connection"."status" = 'REMOVED' THEN excluded."connectedAt" ELSE "Connection"."connectedAt" END,
-        "updatedAt" = excluded."updatedAt"${callerColumns}
-    RETURNING "id"`);
+  const [row] = await sql.rows(
+    sql.build
+      .insertInto('Connection')
+      .values({
+        organizationId: write.organizationId,
+        memberId: write.memberId,
+        status: 'ACTIVE',
+        tags: JSON.stringify(write.tags),
+        startsOn: write.startsOn ?? null,
+        startsAt: write.startsAt ?? null,
+        endsOn: write.endsOn,
+        endsAt: write.endsAt,
+        callerSupportLevel: write.caller?.supportLevel ?? null,
+        callerLevel: write.caller?.callerLevel ?? null,
+        connectedById: write.connectedById,
+        connectedAt: write.at,
+        updatedAt: write.at,
+      })
+      .onConflict((conflict) =>
+        conflict.columns(['organizationId', 'memberId']).doUpdateSet((eb) => ({
+          status: 'ACTIVE',
+          tags: eb.ref('excluded.tags'),
+          startsOn: eb.ref('excluded.startsOn'),
+          startsAt: eb.ref('excluded.startsAt'),
+          endsOn: eb.ref('excluded.endsOn'),
+          endsAt: eb.ref('excluded.endsAt'),
+          expiredAt: null,
+          removedAt: null,
+          connectedById: eb.ref('excluded.connectedById'),
+          // A removed connection comes back as a new one.
+          connectedAt: eb.case().when('Connection.status', '=', 'REMOVED').then(eb.ref('excluded.connectedAt')).else(eb.ref('Connection.connectedAt')).end(),
+          updatedAt: eb.ref('excluded.updatedAt'),
+          ...(write.caller === undefined
+            ? {}
+            : { callerSupportLevel: eb.ref('excluded.callerSupportLevel'), callerLevel: eb.ref('excluded.callerLevel') }),
+        })),
+      )
+      .returning('id'),
+  );
   const connectionId = row!.id;
-  await sql.execute(Prisma.sql`DELETE FROM "ConnectionPermission" WHERE "connectionId" = ${connectionId}`);
+  await sql.execute(sql.build.deleteFrom('ConnectionPermission').where('connectionId', '=', connectionId));
   if (write.permissions.length > 0) {
-    const rows = write.permissions.map((permissionKey) => Prisma.sql`(${connectionId}, ${permissionKey})`);
-    await sql.execute(Prisma.sql`INSERT INTO "ConnectionPermission" ("connectionId", "permissionKey") VALUES ${Prisma.join(rows)}`);
+    await sql.execute(sql.build.insertInto('ConnectionPermission').values(write.permissions.map((permissionKey) => ({ connectionId, permissionKey }))));
   }
   return connectionId;
 }

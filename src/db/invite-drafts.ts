@@ -1,5 +1,4 @@
-import type { Db, Tx } from './client.js';
-import type { OrganizationSummary } from '../domain/read-models.js';
+import { sqlOf, type SqlTarget } from './sql.js';
 
 /*
  * Invitation drafts, read and written as SQL. A draft carries up to 1000 addresses, and every
@@ -9,8 +8,6 @@ import type { OrganizationSummary } from '../domain/read-models.js';
  * JSON columns are always written explicitly: Prisma's SQLite migrations declare their "[]"
  * defaults unquoted, which SQLite reads as an empty string rather than an empty array.
  */
-
-type Reader = Db | Tx;
 
 export interface InviteDraftRow {
   id: number;
@@ -31,13 +28,32 @@ export interface InviteDraftRow {
   callerLevel: string | null;
 }
 
-export async function readDraft(reader: Reader, draftId: number): Promise<InviteDraftRow | null> {
-  const [row] = await reader.$queryRaw<InviteDraftRow[]>`
-    SELECT d."id", d."organizationId", d."authorId", m."slackUserId" AS "authorSlackUserId", d."addresses", d."invalidEntries",
-           d."duplicates", d."permissions", d."startsOn", d."endsOn", d."tags", d."personalMessage", d."language", d."logNote",
-           d."callerSupportLevel", d."callerLevel"
-    FROM "InviteDraft" d JOIN "Member" m ON m."id" = d."authorId"
-    WHERE d."id" = ${draftId}`;
+export async function readDraft(reader: SqlTarget, draftId: number): Promise<InviteDraftRow | null> {
+  const sql = sqlOf(reader);
+  const [row] = await sql.rows(
+    sql.build
+      .selectFrom('InviteDraft as d')
+      .innerJoin('Member as m', 'm.id', 'd.authorId')
+      .select([
+        'd.id',
+        'd.organizationId',
+        'd.authorId',
+        'm.slackUserId as authorSlackUserId',
+        'd.addresses',
+        'd.invalidEntries',
+        'd.duplicates',
+        'd.permissions',
+        'd.startsOn',
+        'd.endsOn',
+        'd.tags',
+        'd.personalMessage',
+        'd.language',
+        'd.logNote',
+        'd.callerSupportLevel',
+        'd.callerLevel',
+      ])
+      .where('d.id', '=', draftId),
+  );
   return row ?? null;
 }
 
@@ -49,33 +65,47 @@ export interface DraftAddresses {
 
 /** Starts a draft with the pasted addresses, or replaces the addresses of the author's draft. Returns its id. */
 export async function saveDraftAddresses(
-  reader: Reader,
+  reader: SqlTarget,
   draft: { id: number | null; organizationId: number; authorId: number },
   list: DraftAddresses,
   now: Date,
 ): Promise<number> {
   const addresses = JSON.stringify(list.addresses);
   const invalidEntries = JSON.stringify(list.invalidEntries);
+  const sql = sqlOf(reader);
   if (draft.id !== null) {
-    const [updated] = await reader.$queryRaw<Array<{ id: number }>>`
-      UPDATE "InviteDraft"
-      SET "organizationId" = ${draft.organizationId}, "addresses" = ${addresses}, "invalidEntries" = ${invalidEntries},
-          "duplicates" = ${list.duplicates}, "updatedAt" = ${now}
-      WHERE "id" = ${draft.id} AND "authorId" = ${draft.authorId}
-      RETURNING "id"`;
+    const [updated] = await sql.rows(
+      sql.build
+        .updateTable('InviteDraft')
+        .set({ organizationId: draft.organizationId, addresses, invalidEntries, duplicates: list.duplicates, updatedAt: now })
+        .where('id', '=', draft.id)
+        .where('authorId', '=', draft.authorId)
+        .returning('id'),
+    );
     if (updated) return updated.id;
   }
-  const [created] = await reader.$queryRaw<Array<{ id: number }>>`
-    INSERT INTO "InviteDraft"
-      ("organizationId", "authorId", "addresses", "invalidEntries", "duplicates", "permissions", "tags", "createdAt", "updatedAt")
-    VALUES (${draft.organizationId}, ${draft.authorId}, ${addresses}, ${invalidEntries}, ${list.duplicates}, '[]', '[]', ${now}, ${now})
-    RETURNING "id"`;
+  const [created] = await sql.rows(
+    sql.build
+      .insertInto('InviteDraft')
+      .values({
+        organizationId: draft.organizationId,
+        authorId: draft.authorId,
+        addresses,
+        invalidEntries,
+        duplicates: list.duplicates,
+        permissions: '[]',
+        tags: '[]',
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning('id'),
+  );
   return created!.id;
 }
 
-export async function saveInvalidEntries(reader: Reader, draftId: number, invalidEntries: readonly string[], now: Date): Promise<void> {
-  await reader.$executeRaw`
-    UPDATE "InviteDraft" SET "invalidEntries" = ${JSON.stringify(invalidEntries)}, "updatedAt" = ${now} WHERE "id" = ${draftId}`;
+export async function saveInvalidEntries(reader: SqlTarget, draftId: number, invalidEntries: readonly string[], now: Date): Promise<void> {
+  const sql = sqlOf(reader);
+  await sql.execute(sql.build.updateTable('InviteDraft').set({ invalidEntries: JSON.stringify(invalidEntries), updatedAt: now }).where('id', '=', draftId));
 }
 
 export interface DraftGrant {
@@ -86,13 +116,21 @@ export interface DraftGrant {
   callerLevel: string | null;
 }
 
-export async function saveDraftGrant(reader: Reader, draftId: number, grant: DraftGrant, now: Date): Promise<void> {
-  await reader.$executeRaw`
-    UPDATE "InviteDraft"
-    SET "permissions" = ${JSON.stringify(grant.permissions)}, "startsOn" = ${grant.startsOn}, "endsOn" = ${grant.endsOn},
-        "callerSupportLevel" = ${grant.callerSupportLevel},
-        "callerLevel" = ${grant.callerLevel}, "updatedAt" = ${now}
-    WHERE "id" = ${draftId}`;
+export async function saveDraftGrant(reader: SqlTarget, draftId: number, grant: DraftGrant, now: Date): Promise<void> {
+  const sql = sqlOf(reader);
+  await sql.execute(
+    sql.build
+      .updateTable('InviteDraft')
+      .set({
+        permissions: JSON.stringify(grant.permissions),
+        startsOn: grant.startsOn,
+        endsOn: grant.endsOn,
+        callerSupportLevel: grant.callerSupportLevel,
+        callerLevel: grant.callerLevel,
+        updatedAt: now,
+      })
+      .where('id', '=', draftId),
+  );
 }
 
 export interface DraftSending {
@@ -102,38 +140,55 @@ export interface DraftSending {
   logNote: string | null;
 }
 
-export async function saveDraftSending(reader: Reader, draftId: number, sending: DraftSending, now: Date): Promise<void> {
-  await reader.$executeRaw`
-    UPDATE "InviteDraft"
-    SET "tags" = ${JSON.stringify(sending.tags)}, "personalMessage" = ${sending.personalMessage}, "language" = ${sending.language},
-        "logNote" = ${sending.logNote}, "updatedAt" = ${now}
-    WHERE "id" = ${draftId}`;
+export async function saveDraftSending(reader: SqlTarget, draftId: number, sending: DraftSending, now: Date): Promise<void> {
+  const sql = sqlOf(reader);
+  await sql.execute(
+    sql.build
+      .updateTable('InviteDraft')
+      .set({
+        tags: JSON.stringify(sending.tags),
+        personalMessage: sending.personalMessage,
+        language: sending.language,
+        logNote: sending.logNote,
+        updatedAt: now,
+      })
+      .where('id', '=', draftId),
+  );
 }
 
 /** Deletes a draft, only for its author; true when there was one. */
-export async function deleteDraft(reader: Reader, draftId: number, authorSlackUserId: string): Promise<boolean> {
-  const deleted = await reader.$executeRaw`
-    DELETE FROM "InviteDraft"
-    WHERE "id" = ${draftId} AND "authorId" IN (SELECT "id" FROM "Member" WHERE "slackUserId" = ${authorSlackUserId})`;
+export async function deleteDraft(reader: SqlTarget, draftId: number, authorSlackUserId: string): Promise<boolean> {
+  const sql = sqlOf(reader);
+  const deleted = await sql.execute(
+    sql.build
+      .deleteFrom('InviteDraft')
+      .where('id', '=', draftId)
+      .where('authorId', 'in', (eb) => eb.selectFrom('Member').select('id').where('slackUserId', '=', authorSlackUserId)),
+  );
   return deleted > 0;
 }
 
 /** The organization and the acting member in one statement, for checking an admin's roles. */
-export async function organizationAndMember(reader: Reader, organizationId: number, slackUserId: string) {
-  const [row] = await reader.$queryRaw<
-    Array<
-      OrganizationSummary & {
-        auditChannelId: string | null;
-        memberId: number | null;
-        memberDisplayName: string | null;
-        memberEmail: string | null;
-      }
-    >
-  >`
-    SELECT o."id", o."name", o."acronym", o."customerNumber", o."city", o."country", o."timeZone", o."auditChannelId",
-           m."id" AS "memberId", m."displayName" AS "memberDisplayName", m."email" AS "memberEmail"
-    FROM "Organization" o LEFT JOIN "Member" m ON m."slackUserId" = ${slackUserId}
-    WHERE o."id" = ${organizationId}`;
+export async function organizationAndMember(reader: SqlTarget, organizationId: number, slackUserId: string) {
+  const sql = sqlOf(reader);
+  const [row] = await sql.rows(
+    sql.build
+      .selectFrom('Organization as o')
+      .leftJoin('Member as m', (join) => join.on('m.slackUserId', '=', slackUserId))
+      .select([
+        'o.id',
+        'o.name',
+        'o.acronym',
+        'o.customerNumber',
+        'o.city',
+        'o.country',
+        'o.timeZone',
+        'o.auditChannelId',
+        'm.id as memberId',
+        'm.displayName as memberDisplayName',
+        'm.email as memberEmail',
+      ])
+      .where('o.id', '=', organizationId),
+  );
   return row ?? null;
 }
-

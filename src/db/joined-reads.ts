@@ -1,12 +1,14 @@
-import { Prisma, type AccessRequest, type Connection, type Member, type Organization } from './generated/sqlite/client.js';
+import type { AccessRequest, Connection, Member, Organization } from './generated/sqlite/client.js';
+import type { Expression, ExpressionBuilder, SelectQueryBuilder, SqlBool } from 'kysely';
+import type { QueryBuilder } from './query-builder.js';
 import { sqlOf, type SqlTarget } from './sql.js';
 
 /*
  * Reads on the decision path, each one SQL statement where Prisma's includes would take several
- * round trips (it fetches every relation separately on SQLite). The statements use only quoted
- * identifiers and portable SQL, so they run unchanged on SQLite and PostgreSQL, through Prisma or
- * straight on the driver (see sql.ts); either way dates come back as Date, JSON parsed and enums as
- * strings, exactly as the models describe.
+ * round trips (it fetches every relation separately on SQLite). The statements are portable, so
+ * they run unchanged on SQLite and PostgreSQL, through Prisma or straight on the driver (see
+ * sql.ts); either way dates come back as Date, JSON parsed and enums as strings, exactly as the
+ * models describe.
  */
 
 /** Every column of a model, checked by the compiler so that a new column cannot be forgotten here. */
@@ -81,18 +83,24 @@ const REQUEST_COLUMNS = allColumns<AccessRequest>()([
   'inTriage',
 ]);
 
-/** `alias."column" AS "prefix_column"` for each column; names are constants, never input. */
-function selectList(alias: string, prefix: string, columns: readonly string[]): Prisma.Sql {
-  return Prisma.raw(columns.map((column) => `${alias}."${column}" AS "${prefix}_${column}"`).join(', '));
+/**
+ * `alias.column as alias_column` for each column, as Kysely selections typed from the schema;
+ * names are constants, never input.
+ */
+type PrefixedColumn<Alias extends string, Column> = Column extends string ? `${Alias}.${Column} as ${Alias}_${Column}` : never;
+
+function prefixed<Alias extends string, Column extends string>(alias: Alias, columns: readonly Column[]) {
+  return columns.map((column) => `${alias}.${column} as ${alias}_${column}` as PrefixedColumn<Alias, Column>);
 }
 
 type Row = Record<string, unknown>;
 
 /** The columns of one joined table, taken back out of a row; null when an outer join found nothing. */
-function pick<Model>(row: Row, prefix: string, columns: readonly string[]): Model | null {
-  if (row[`${prefix}_id`] === null || row[`${prefix}_id`] === undefined) return null;
+function pick<Model>(row: object, prefix: string, columns: readonly string[]): Model | null {
+  const values = row as Row;
+  if (values[`${prefix}_id`] === null || values[`${prefix}_id`] === undefined) return null;
   const picked: Row = {};
-  for (const column of columns) picked[column] = row[`${prefix}_${column}`];
+  for (const column of columns) picked[column] = values[`${prefix}_${column}`];
   // The statement selected exactly the model's columns, and both drivers return them typed.
   return picked as Model;
 }
@@ -103,16 +111,30 @@ export type RequestWithPeople = AccessRequest & {
   decidedBy: Member | null;
 };
 
-const REQUEST_WITH_PEOPLE = Prisma.sql`
-    SELECT ${selectList('r', 'r', REQUEST_COLUMNS)}, ${selectList('q', 'q', MEMBER_COLUMNS)},
-           ${selectList('o', 'o', ORGANIZATION_COLUMNS)}, ${selectList('d', 'd', MEMBER_COLUMNS)}`;
-const REQUEST_PEOPLE_JOINS = Prisma.sql`
-    FROM "AccessRequest" r
-    JOIN "Member" q ON q."id" = r."requesterId"
-    LEFT JOIN "Organization" o ON o."id" = r."organizationId"
-    LEFT JOIN "Member" d ON d."id" = r."decidedById"`;
+/** Requests (`r`) joined to their requester (`q`), organization (`o`) and decider (`d`). */
+function requestsJoinedToPeople(build: QueryBuilder) {
+  return build
+    .selectFrom('AccessRequest as r')
+    .innerJoin('Member as q', 'q.id', 'r.requesterId')
+    .leftJoin('Organization as o', 'o.id', 'r.organizationId')
+    .leftJoin('Member as d', 'd.id', 'r.decidedById');
+}
 
-function requestFrom(row: Row): RequestWithPeople {
+function requestsWithPeopleFrom(build: QueryBuilder) {
+  return requestsJoinedToPeople(build)
+    .select(prefixed('r', REQUEST_COLUMNS))
+    .select(prefixed('q', MEMBER_COLUMNS))
+    .select(prefixed('o', ORGANIZATION_COLUMNS))
+    .select(prefixed('d', MEMBER_COLUMNS));
+}
+
+/** A condition over the tables of a query, written as Kysely's expression-builder callback. */
+type ConditionOn<Query> = Query extends SelectQueryBuilder<infer Tables, infer Aliases, infer _Row> ? (eb: ExpressionBuilder<Tables, Aliases>) => Expression<SqlBool> : never;
+
+/** A condition on the requests of requestsWithPeople, over `r`, the request. */
+export type RequestCondition = ConditionOn<ReturnType<typeof requestsJoinedToPeople>>;
+
+function requestFrom(row: object): RequestWithPeople {
   return {
     ...pick<AccessRequest>(row, 'r', REQUEST_COLUMNS)!,
     requester: pick<Member>(row, 'q', MEMBER_COLUMNS)!,
@@ -130,23 +152,38 @@ export async function requestWithPeople(
   requestId: number,
   actorSlackUserId: string | null,
 ): Promise<{ request: RequestWithPeople; actor: Member | null } | null> {
-  const [row] = await sqlOf(reader).query<Row>(Prisma.sql`
-    ${REQUEST_WITH_PEOPLE}, ${selectList('a', 'a', MEMBER_COLUMNS)}
-    ${REQUEST_PEOPLE_JOINS}
-    LEFT JOIN "Member" a ON a."slackUserId" = ${actorSlackUserId}
-    WHERE r."id" = ${requestId}`);
+  const sql = sqlOf(reader);
+  const [row] = await sql.rows(
+    requestsWithPeopleFrom(sql.build)
+      .leftJoin('Member as a', (join) => join.on('a.slackUserId', '=', actorSlackUserId))
+      .select(prefixed('a', MEMBER_COLUMNS))
+      .where('r.id', '=', requestId),
+  );
   return row ? { request: requestFrom(row), actor: pick<Member>(row, 'a', MEMBER_COLUMNS) } : null;
 }
 
-/** The requests matching `where` (over `r`, the request), newest first, each with its people; up to `limit` if given. */
-export async function requestsWithPeople(reader: SqlTarget, where: Prisma.Sql, limit?: number): Promise<RequestWithPeople[]> {
-  const rows = await sqlOf(reader).query<Row>(Prisma.sql`
-    ${REQUEST_WITH_PEOPLE}
-    ${REQUEST_PEOPLE_JOINS}
-    WHERE ${where}
-    ORDER BY r."createdAt" DESC, r."id" DESC
-    ${limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`);
+/** The requests matching `condition`, newest first, each with its people; up to `limit` if given. */
+export async function requestsWithPeople(reader: SqlTarget, condition: RequestCondition, limit?: number): Promise<RequestWithPeople[]> {
+  const sql = sqlOf(reader);
+  const rows = await sql.rows(
+    requestsWithPeopleFrom(sql.build)
+      .where(condition)
+      .orderBy('r.createdAt', 'desc')
+      .orderBy('r.id', 'desc')
+      .$if(limit !== undefined, (query) => query.limit(limit!)),
+  );
   return rows.map(requestFrom);
+}
+
+/** How many requests match `condition`. */
+export async function countRequests(reader: SqlTarget, condition: RequestCondition): Promise<number> {
+  const sql = sqlOf(reader);
+  const [row] = await sql.rows(
+    requestsJoinedToPeople(sql.build)
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where(condition),
+  );
+  return Number(row?.count ?? 0);
 }
 
 export type ConnectionWithPermissions = Connection & {
@@ -154,27 +191,35 @@ export type ConnectionWithPermissions = Connection & {
   permissions: Array<{ permissionKey: string }>;
 };
 
-/** Connections matching `where` (over `c`, the connection), oldest first, with permissions and organization. */
-async function connectionsWhere(reader: SqlTarget, where: Prisma.Sql): Promise<ConnectionWithPermissions[]> {
-  const rows = await sqlOf(reader).query<Row>(Prisma.sql`
-    SELECT ${selectList('c', 'c', CONNECTION_COLUMNS)}, ${selectList('o', 'o', ORGANIZATION_COLUMNS)},
-           p."permissionKey" AS "permissionKey"
-    FROM "Connection" c
-    JOIN "Organization" o ON o."id" = c."organizationId"
-    LEFT JOIN "ConnectionPermission" p ON p."connectionId" = c."id"
-    WHERE ${where}
-    ORDER BY c."connectedAt", c."id", p."permissionKey"`);
+/** Connections (`c`), oldest first, with permissions (`p`) and organization (`o`). */
+function connectionsWithPermissionsFrom(build: QueryBuilder) {
+  return build
+    .selectFrom('Connection as c')
+    .innerJoin('Organization as o', 'o.id', 'c.organizationId')
+    .leftJoin('ConnectionPermission as p', 'p.connectionId', 'c.id')
+    .select(prefixed('c', CONNECTION_COLUMNS))
+    .select(prefixed('o', ORGANIZATION_COLUMNS))
+    .select('p.permissionKey')
+    .orderBy('c.connectedAt')
+    .orderBy('c.id')
+    .orderBy('p.permissionKey');
+}
+
+type ConnectionCondition = ConditionOn<ReturnType<typeof connectionsWithPermissionsFrom>>;
+
+async function connectionsWhere(reader: SqlTarget, condition: ConnectionCondition): Promise<ConnectionWithPermissions[]> {
+  const sql = sqlOf(reader);
+  const rows = await sql.rows(connectionsWithPermissionsFrom(sql.build).where(condition));
   const byId = new Map<number, ConnectionWithPermissions>();
   for (const row of rows) {
-    const id = row.c_id as number;
-    let connection = byId.get(id);
+    let connection = byId.get(row.c_id);
     if (!connection) {
       connection = {
         ...pick<Connection>(row, 'c', CONNECTION_COLUMNS)!,
         organization: pick<Organization>(row, 'o', ORGANIZATION_COLUMNS)!,
         permissions: [],
       };
-      byId.set(id, connection);
+      byId.set(row.c_id, connection);
     }
     if (typeof row.permissionKey === 'string') connection.permissions.push({ permissionKey: row.permissionKey });
   }
@@ -184,12 +229,12 @@ async function connectionsWhere(reader: SqlTarget, where: Prisma.Sql): Promise<C
 /** These members' connections to one organization, whatever their status. */
 export async function connectionsTo(reader: SqlTarget, organizationId: number, memberIds: readonly number[]): Promise<ConnectionWithPermissions[]> {
   if (memberIds.length === 0) return [];
-  return connectionsWhere(reader, Prisma.sql`c."organizationId" = ${organizationId} AND c."memberId" IN (${Prisma.join([...new Set(memberIds)])})`);
+  return connectionsWhere(reader, (eb) => eb.and([eb('c.organizationId', '=', organizationId), eb('c.memberId', 'in', [...new Set(memberIds)])]));
 }
 
 /** A member's connections that have not been removed, to every organization. */
 export function connectionsOfMember(reader: SqlTarget, memberId: number): Promise<ConnectionWithPermissions[]> {
-  return connectionsWhere(reader, Prisma.sql`c."memberId" = ${memberId} AND c."status" <> 'REMOVED'`);
+  return connectionsWhere(reader, (eb) => eb.and([eb('c.memberId', '=', memberId), eb('c.status', '<>', 'REMOVED')]));
 }
 
 /** The connections, not removed, of each member to the organization paired with them. */
@@ -198,8 +243,12 @@ export async function connectionsOfPairs(
   pairs: ReadonlyArray<{ memberId: number; organizationId: number }>,
 ): Promise<ConnectionWithPermissions[]> {
   if (pairs.length === 0) return [];
-  const matches = pairs.map(({ memberId, organizationId }) => Prisma.sql`(c."memberId" = ${memberId} AND c."organizationId" = ${organizationId})`);
-  return connectionsWhere(reader, Prisma.sql`c."status" <> 'REMOVED' AND (${Prisma.join(matches, ' OR ')})`);
+  return connectionsWhere(reader, (eb) =>
+    eb.and([
+      eb('c.status', '<>', 'REMOVED'),
+      eb.or(pairs.map(({ memberId, organizationId }) => eb.and([eb('c.memberId', '=', memberId), eb('c.organizationId', '=', organizationId)]))),
+    ]),
+  );
 }
 
 /**
@@ -211,23 +260,25 @@ export async function holdersOf(
   organizationId: number,
   permissionKey: string,
 ): Promise<Array<{ member: Member; startsAt: Date | null; endsAt: Date | null }>> {
-  const rows = await sqlOf(reader).query<Row>(Prisma.sql`
-    SELECT ${selectList('m', 'm', MEMBER_COLUMNS)}, c."startsAt" AS "startsAt", c."endsAt" AS "endsAt"
-    FROM "Connection" c
-    JOIN "ConnectionPermission" p ON p."connectionId" = c."id" AND p."permissionKey" = ${permissionKey}
-    JOIN "Member" m ON m."id" = c."memberId"
-    WHERE c."organizationId" = ${organizationId} AND c."status" = 'ACTIVE'
-    ORDER BY c."connectedAt", c."id"`);
-  return rows.map((row) => ({
-    member: pick<Member>(row, 'm', MEMBER_COLUMNS)!,
-    startsAt: row.startsAt as Date | null,
-    endsAt: row.endsAt as Date | null,
-  }));
+  const sql = sqlOf(reader);
+  const rows = await sql.rows(
+    sql.build
+      .selectFrom('Connection as c')
+      .innerJoin('ConnectionPermission as p', (join) => join.onRef('p.connectionId', '=', 'c.id').on('p.permissionKey', '=', permissionKey))
+      .innerJoin('Member as m', 'm.id', 'c.memberId')
+      .select(prefixed('m', MEMBER_COLUMNS))
+      .select(['c.startsAt', 'c.endsAt'])
+      .where('c.organizationId', '=', organizationId)
+      .where('c.status', '=', 'ACTIVE')
+      .orderBy('c.connectedAt')
+      .orderBy('c.id'),
+  );
+  return rows.map((row) => ({ member: pick<Member>(row, 'm', MEMBER_COLUMNS)!, startsAt: row.startsAt, endsAt: row.endsAt }));
 }
 
 /** The member record Gatehouse keeps for a Slack user, or null if it has none. */
 export async function memberBySlackId(reader: SqlTarget, slackUserId: string): Promise<Member | null> {
-  const [row] = await sqlOf(reader).query<Row>(Prisma.sql`
-    SELECT ${selectList('m', 'm', MEMBER_COLUMNS)} FROM "Member" m WHERE m."slackUserId" = ${slackUserId}`);
+  const sql = sqlOf(reader);
+  const [row] = await sql.rows(sql.build.selectFrom('Member as m').select(prefixed('m', MEMBER_COLUMNS)).where('m.slackUserId', '=', slackUserId));
   return row ? pick<Member>(row, 'm', MEMBER_COLUMNS) : null;
 }

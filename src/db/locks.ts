@@ -1,4 +1,4 @@
-import { Prisma } from './generated/sqlite/client.js';
+import { sql as raw } from 'kysely';
 import { sqlOf, type SqlTarget } from './sql.js';
 
 /*
@@ -46,7 +46,9 @@ export async function lockKeys(target: SqlTarget, ...keys: string[]): Promise<vo
   const sql = sqlOf(target);
   if (sql.provider !== 'postgres' || keys.length === 0) return;
   const ordered = [...new Set(keys)].sort();
-  await sql.execute(Prisma.sql`
-    SELECT pg_advisory_xact_lock(hashtextextended(k."key", 0))
-    FROM (VALUES ${Prisma.join(ordered.map((key) => Prisma.sql`(${key})`))}) AS k("key")`);
+  // Kysely has no VALUES list of its own; the keys are parameters all the same.
+  const lockKeyList = raw<{ key: string }>`(VALUES ${raw.join(ordered.map((key) => raw`(${key})`))})`.as<'k'>(raw`k("key")`);
+  await sql.execute(
+    sql.build.selectFrom(lockKeyList).select((eb) => raw<void>`pg_advisory_xact_lock(hashtextextended(${eb.ref('k.key')}, 0))`.as('locked')),
+  );
 }

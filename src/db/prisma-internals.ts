@@ -195,13 +195,14 @@ export function sendScriptsWhole(adapter: SqlDriverAdapter): SqlDriverAdapter {
 // 6. Several statements in one `executeRaw` (schema engine, shadow database).
 //
 // The schema engine replays a migration into the shadow database as one `executeRaw` call, which
-// both drivers refuse when the migration has several statements
+// better-sqlite3 refuses when the migration has several statements
 // (https://github.com/prisma/orm/issues/2868). Such a call has no parameters, so it is safe to run
-// as a script instead.
+// as a script instead. pg sends a call without parameters by the simple query protocol, which
+// takes several statements, so PostgreSQL needs nothing.
 // ---------------------------------------------------------------------------------------------
 
-/** Drivers refuse several statements in one prepared query; those errors say so. */
-const MULTI_STATEMENT_REFUSAL = /more than one statement|cannot insert multiple commands into a prepared statement/i;
+/** better-sqlite3's refusal of several statements in one prepared query. */
+const MULTI_STATEMENT_REFUSAL = /more than one statement/i;
 
 function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
@@ -210,6 +211,7 @@ function describeError(error: unknown): string {
 }
 
 export function acceptMultiStatementRaw(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  if (adapter.provider !== 'sqlite') return adapter;
   const executeRaw = adapter.executeRaw.bind(adapter);
   adapter.executeRaw = async (query) => {
     try {

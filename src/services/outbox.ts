@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Db, Tx } from '../db/client.js';
+import type { ExpressionBuilder } from 'kysely';
+import type { Db } from '../db/client.js';
 import { insertRows } from '../db/bulk-insert.js';
-import { Prisma } from '../db/generated/sqlite/client.js';
+import type { DB } from '../db/query-builder.js';
 import { sqlOf, type SqlDatabase, type SqlTarget } from '../db/sql.js';
 import type { OutboxItem } from '../domain/outbox-messages.js';
 
@@ -14,15 +15,14 @@ export async function enqueue(target: SqlTarget, items: readonly OutboxItem[], n
   await insertRows(
     target,
     'OutboxMessage',
-    ['kind', 'payload', 'requestId', 'audience', 'availableAt', 'createdAt'],
-    items.map((item) => [
-      item.kind,
-      JSON.stringify(item),
-      'requestId' in item ? item.requestId : null,
-      'audience' in item ? item.audience : null,
-      now,
-      now,
-    ]),
+    items.map((item) => ({
+      kind: item.kind,
+      payload: JSON.stringify(item),
+      requestId: 'requestId' in item ? item.requestId : null,
+      audience: 'audience' in item ? item.audience : null,
+      availableAt: now,
+      createdAt: now,
+    })),
   );
 }
 
@@ -30,13 +30,16 @@ export async function enqueue(target: SqlTarget, items: readonly OutboxItem[], n
  * Queues messages that must exist once however often their cause is seen again: each carries a
  * key, and a second row with the same key is dropped by the database's unique index.
  */
-export async function enqueueOnce(tx: Tx, items: ReadonlyArray<{ item: OutboxItem; dedupeKey: string }>, now: Date): Promise<number> {
+export async function enqueueOnce(target: SqlTarget, items: ReadonlyArray<{ item: OutboxItem; dedupeKey: string }>, now: Date): Promise<number> {
+  const sql = sqlOf(target);
   let queued = 0;
   for (const { item, dedupeKey } of items) {
-    queued += await tx.$executeRaw`
-      INSERT INTO "OutboxMessage" ("kind", "payload", "dedupeKey", "availableAt", "createdAt")
-      VALUES (${item.kind}, ${JSON.stringify(item)}, ${dedupeKey}, ${now}, ${now})
-      ON CONFLICT ("dedupeKey") DO NOTHING`;
+    queued += await sql.execute(
+      sql.build
+        .insertInto('OutboxMessage')
+        .values({ kind: item.kind, payload: JSON.stringify(item), dedupeKey, availableAt: now, createdAt: now })
+        .onConflict((conflict) => conflict.column('dedupeKey').doNothing()),
+    );
   }
   return queued;
 }
@@ -64,19 +67,35 @@ export async function claimDeliverable(
   options: { runner: string; limit: number; now: Date; leaseMs: number },
 ): Promise<ClaimedMessage[]> {
   const sql = sqlOf(target);
-  const claimable = Prisma.sql`"status" = 'PENDING' AND "availableAt" <= ${options.now} AND ("claimedUntil" IS NULL OR "claimedUntil" < ${options.now})`;
-  const candidates = await sql.query<{ id: number }>(
-    Prisma.sql`SELECT "id" FROM "OutboxMessage" WHERE ${claimable} ORDER BY "id" LIMIT ${options.limit}`,
-  );
+  const claimable = (eb: ExpressionBuilder<DB, 'OutboxMessage'>) =>
+    eb.and([
+      eb('status', '=', 'PENDING'),
+      eb('availableAt', '<=', options.now),
+      eb.or([eb('claimedUntil', 'is', null), eb('claimedUntil', '<', options.now)]),
+    ]);
+  const candidates = await sql.rows(sql.build.selectFrom('OutboxMessage').select('id').where(claimable).orderBy('id').limit(options.limit));
   if (candidates.length === 0) return [];
   // One conditional update claims every candidate nobody else has claimed meanwhile; the token
   // tells this claim's rows apart from any earlier claim by the same runner.
   const token = `${options.runner}#${randomUUID()}`;
-  await sql.execute(Prisma.sql`
-    UPDATE "OutboxMessage" SET "claimedBy" = ${token}, "claimedUntil" = ${new Date(options.now.getTime() + options.leaseMs)}
-    WHERE ${claimable} AND "id" IN (${Prisma.join(candidates.map((candidate) => candidate.id))})`);
-  const rows = await sql.query<{ id: number; payload: string; attempts: number; firstFailedAt: Date | null; resultChannel: string | null; resultTs: string | null }>(Prisma.sql`
-    SELECT "id", "payload", "attempts", "firstFailedAt", "resultChannel", "resultTs" FROM "OutboxMessage" WHERE "claimedBy" = ${token} ORDER BY "id"`);
+  await sql.execute(
+    sql.build
+      .updateTable('OutboxMessage')
+      .set({ claimedBy: token, claimedUntil: new Date(options.now.getTime() + options.leaseMs) })
+      .where(claimable)
+      .where(
+        'id',
+        'in',
+        candidates.map((candidate) => candidate.id),
+      ),
+  );
+  const rows = await sql.rows(
+    sql.build
+      .selectFrom('OutboxMessage')
+      .select(['id', 'payload', 'attempts', 'firstFailedAt', 'resultChannel', 'resultTs'])
+      .where('claimedBy', '=', token)
+      .orderBy('id'),
+  );
   return rows.map((row) => ({
     id: row.id,
     claimToken: token,
@@ -98,12 +117,23 @@ export async function markDelivered(
   scrubbed?: OutboxItem,
 ): Promise<void> {
   // A result the send did not report leaves what an earlier attempt recorded.
-  await sqlOf(target).execute(Prisma.sql`
-    UPDATE "OutboxMessage"
-    SET "status" = 'SENT', "sentAt" = ${now}, "attempts" = "attempts" + 1, "claimedBy" = NULL, "claimedUntil" = NULL,
-        "resultChannel" = COALESCE(${result.channel ?? null}, "resultChannel"), "resultTs" = COALESCE(${result.ts ?? null}, "resultTs"),
-        "lastError" = NULL, "payload" = COALESCE(${scrubbed ? JSON.stringify(scrubbed) : null}, "payload")
-    WHERE "id" = ${id}`);
+  const sql = sqlOf(target);
+  await sql.execute(
+    sql.build
+      .updateTable('OutboxMessage')
+      .set((eb) => ({
+        status: 'SENT',
+        sentAt: now,
+        attempts: eb('attempts', '+', 1),
+        claimedBy: null,
+        claimedUntil: null,
+        resultChannel: eb.fn.coalesce(eb.val(result.channel ?? null), 'resultChannel'),
+        resultTs: eb.fn.coalesce(eb.val(result.ts ?? null), 'resultTs'),
+        lastError: null,
+        payload: eb.fn.coalesce(eb.val(scrubbed ? JSON.stringify(scrubbed) : null), 'payload'),
+      }))
+      .where('id', '=', id),
+  );
 }
 
 /**
@@ -137,12 +167,22 @@ export async function markAttemptFailed(
 ): Promise<'retrying' | 'parked' | 'lost'> {
   const failingSince = message.firstFailedAt ?? failure.now;
   const parked = failure.retryAt === null || failure.now.getTime() - failingSince.getTime() >= failure.retryWindowMs;
-  const changed = await sqlOf(target).execute(Prisma.sql`
-    UPDATE "OutboxMessage"
-    SET "status" = ${parked ? 'FAILED' : 'PENDING'}, "attempts" = "attempts" + 1, "lastError" = ${failure.error.slice(0, 1000)},
-        "availableAt" = COALESCE(${failure.retryAt}, "availableAt"), "firstFailedAt" = COALESCE("firstFailedAt", ${failure.now}),
-        "claimedBy" = NULL, "claimedUntil" = NULL
-    WHERE "id" = ${message.id} AND "claimedBy" = ${message.claimToken}`);
+  const sql = sqlOf(target);
+  const changed = await sql.execute(
+    sql.build
+      .updateTable('OutboxMessage')
+      .set((eb) => ({
+        status: parked ? 'FAILED' : 'PENDING',
+        attempts: eb('attempts', '+', 1),
+        lastError: failure.error.slice(0, 1000),
+        availableAt: eb.fn.coalesce(eb.val(failure.retryAt), 'availableAt'),
+        firstFailedAt: eb.fn.coalesce('firstFailedAt', eb.val(failure.now)),
+        claimedBy: null,
+        claimedUntil: null,
+      }))
+      .where('id', '=', message.id)
+      .where('claimedBy', '=', message.claimToken),
+  );
   if (changed === 0) return 'lost';
   return parked ? 'parked' : 'retrying';
 }
@@ -156,10 +196,14 @@ export async function postponeDelivery(
   message: Pick<ClaimedMessage, 'id' | 'claimToken'>,
   postponed: { availableAt: Date; reason: string },
 ): Promise<void> {
-  await sqlOf(target).execute(Prisma.sql`
-    UPDATE "OutboxMessage"
-    SET "availableAt" = ${postponed.availableAt}, "lastError" = ${postponed.reason.slice(0, 1000)}, "claimedBy" = NULL, "claimedUntil" = NULL
-    WHERE "id" = ${message.id} AND "claimedBy" = ${message.claimToken}`);
+  const sql = sqlOf(target);
+  await sql.execute(
+    sql.build
+      .updateTable('OutboxMessage')
+      .set({ availableAt: postponed.availableAt, lastError: postponed.reason.slice(0, 1000), claimedBy: null, claimedUntil: null })
+      .where('id', '=', message.id)
+      .where('claimedBy', '=', message.claimToken),
+  );
 }
 
 /** The kind of message that tells operators about parked ones; it is never reported itself. */
@@ -180,10 +224,14 @@ export interface ParkedMessage {
  */
 export async function reportParkedMessages(database: SqlDatabase, operatorUserIds: readonly string[], now: Date): Promise<ParkedMessage[]> {
   return database.transaction(async (tx) => {
-    const stamped = await tx.query<ParkedMessage>(Prisma.sql`
-      UPDATE "OutboxMessage" SET "reportedAt" = ${now}
-      WHERE "status" = 'FAILED' AND "reportedAt" IS NULL
-      RETURNING "id", "kind", "lastError"`);
+    const stamped: ParkedMessage[] = await tx.rows(
+      tx.build
+        .updateTable('OutboxMessage')
+        .set({ reportedAt: now })
+        .where('status', '=', 'FAILED')
+        .where('reportedAt', 'is', null)
+        .returning(['id', 'kind', 'lastError']),
+    );
     const reportable = stamped.filter((message) => message.kind !== PARKED_REPORT_KIND).sort((a, b) => a.id - b.id);
     if (reportable.length > 0 && operatorUserIds.length > 0) {
       const outboxIds = reportable.map((message) => message.id);
@@ -196,18 +244,32 @@ export async function reportParkedMessages(database: SqlDatabase, operatorUserId
 /** Parked messages among `ids`, as an operator's report shows them; those retried since are left out. */
 export function parkedMessagesAmong(target: SqlTarget, ids: readonly number[]) {
   if (ids.length === 0) return Promise.resolve([]);
-  return sqlOf(target).query<{ id: number; kind: string; attempts: number; lastError: string | null; createdAt: Date }>(Prisma.sql`
-    SELECT "id", "kind", "attempts", "lastError", "createdAt" FROM "OutboxMessage"
-    WHERE "status" = 'FAILED' AND "id" IN (${Prisma.join([...ids])}) ORDER BY "id"`);
+  const sql = sqlOf(target);
+  return sql.rows(
+    sql.build
+      .selectFrom('OutboxMessage')
+      .select(['id', 'kind', 'attempts', 'lastError', 'createdAt'])
+      .where('status', '=', 'FAILED')
+      .where('id', 'in', [...ids])
+      .orderBy('id'),
+  );
 }
 
 /** Gives claimed messages back undelivered, to be picked up again from `availableAt`. */
 export async function releaseClaims(target: SqlTarget, messages: ClaimedMessage[], availableAt: Date): Promise<void> {
   if (messages.length === 0) return;
-  await sqlOf(target).execute(Prisma.sql`
-    UPDATE "OutboxMessage" SET "claimedBy" = NULL, "claimedUntil" = NULL, "availableAt" = ${availableAt}
-    WHERE "id" IN (${Prisma.join(messages.map((message) => message.id))})
-      AND "claimedBy" IN (${Prisma.join([...new Set(messages.map((message) => message.claimToken))])})`);
+  const sql = sqlOf(target);
+  await sql.execute(
+    sql.build
+      .updateTable('OutboxMessage')
+      .set({ claimedBy: null, claimedUntil: null, availableAt })
+      .where(
+        'id',
+        'in',
+        messages.map((message) => message.id),
+      )
+      .where('claimedBy', 'in', [...new Set(messages.map((message) => message.claimToken))]),
+  );
 }
 
 /** Remembers a posted message about a request, so a later change can redraw it. */

@@ -1,5 +1,4 @@
 import type { Db, Tx } from '../db/client.js';
-import { Prisma } from '../db/generated/sqlite/client.js';
 import { sqlOf, type SqlTarget } from '../db/sql.js';
 import { compareGrant } from '../domain/access-requests.js';
 import { PERMISSION, PERMISSION_CATALOG } from '../domain/permission-catalog.js';
@@ -8,10 +7,12 @@ import {
   connectionsOfMember,
   connectionsOfPairs,
   connectionsTo,
+  countRequests,
   holdersOf,
   memberBySlackId,
   requestsWithPeople,
   requestWithPeople,
+  type RequestCondition,
   type RequestWithPeople,
 } from '../db/joined-reads.js';
 import { adminRolesOf, isConnectionEffective, type ConnectionFacts } from '../domain/policy.js';
@@ -245,19 +246,14 @@ export async function myAccess(reader: SqlTarget, slackUserId: string, now: Date
     return { person, connections: [], pendingRequests: [], awaitingDecision: [], awaitingCount: 0, isAdmin: false };
   }
   const connections = await connectionsOfMember(reader, member.id);
-  const pending = await requestsWithPeople(reader, Prisma.sql`r."requesterId" = ${member.id} AND r."status" = 'PENDING'`);
+  const pending = await requestsWithPeople(reader, (eb) => eb.and([eb('r.requesterId', '=', member.id), eb('r.status', '=', 'PENDING')]));
   const administered = connections
     .filter((connection) => connection.status === 'ACTIVE' && adminRolesOf(connectionFacts(connection), now).administrator)
     .map((connection) => connection.organizationId);
-  const awaiting =
-    administered.length > 0
-      ? Prisma.sql`r."organizationId" IN (${Prisma.join(administered)}) AND r."status" = 'PENDING' AND r."requesterId" <> ${member.id}`
-      : null;
-  const [counted] = awaiting
-    ? await sqlOf(reader).query<{ awaiting: bigint }>(Prisma.sql`SELECT COUNT(*) AS "awaiting" FROM "AccessRequest" r WHERE ${awaiting}`)
-    : [];
-  const awaitingCount = Number(counted?.awaiting ?? 0);
-  const awaitingRows = awaiting && awaitingCount > 0 ? await requestsWithPeople(reader, awaiting, AWAITING_LISTED) : [];
+  const awaiting: RequestCondition = (eb) =>
+    eb.and([eb('r.organizationId', 'in', administered), eb('r.status', '=', 'PENDING'), eb('r.requesterId', '<>', member.id)]);
+  const awaitingCount = administered.length > 0 ? await countRequests(reader, awaiting) : 0;
+  const awaitingRows = awaitingCount > 0 ? await requestsWithPeople(reader, awaiting, AWAITING_LISTED) : [];
   return {
     person,
     connections: connections.map((row) => connectionSummary(row, catalog)),
@@ -299,10 +295,16 @@ export async function requestOutcome(reader: SqlTarget, requestId: number): Prom
 
 /** The permissions a requester held just before their request was approved, from the log. */
 async function permissionsHeldBefore(reader: SqlTarget, requesterId: number, requestId: number): Promise<string[]> {
-  const entries = await sqlOf(reader).query<{ before: unknown; after: unknown }>(Prisma.sql`
-    SELECT "before", "after" FROM "PermissionLogEntry"
-    WHERE "subjectMemberId" = ${requesterId} AND "action" = ${LOG_ACTION.requestApproved}
-    ORDER BY "id" DESC LIMIT 50`);
+  const sql = sqlOf(reader);
+  const entries = await sql.rows(
+    sql.build
+      .selectFrom('PermissionLogEntry')
+      .select(['before', 'after'])
+      .where('subjectMemberId', '=', requesterId)
+      .where('action', '=', LOG_ACTION.requestApproved)
+      .orderBy('id', 'desc')
+      .limit(50),
+  );
   const entry = entries.find((candidate) => snapshotRequestId(candidate) === requestId);
   return entry ? snapshotPermissions(entry.before) : [];
 }

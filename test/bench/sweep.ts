@@ -39,8 +39,14 @@ async function buildDatabase(url: string, total: number): Promise<void> {
         await insertRows(
           tx,
           'Organization',
-          ['name', 'customerNumber', 'searchText', 'timeZone', 'createdAt', 'updatedAt'],
-          Array.from({ length: ORGANIZATIONS }, (_, index) => [`Organization ${index}`, String(800_000 + index), `organization ${index}`, 'UTC', now, now]),
+          Array.from({ length: ORGANIZATIONS }, (_, index) => ({
+            name: `Organization ${index}`,
+            customerNumber: String(800_000 + index),
+            searchText: `organization ${index}`,
+            timeZone: 'UTC',
+            createdAt: now,
+            updatedAt: now,
+          })),
         );
         const organizations = await tx.organization.findMany({ select: { id: true }, orderBy: { id: 'asc' } });
         const members = total + ORGANIZATIONS;
@@ -48,10 +54,9 @@ async function buildDatabase(url: string, total: number): Promise<void> {
           await insertRows(
             tx,
             'Member',
-            ['slackUserId', 'displayName', 'email', 'language', 'createdAt', 'updatedAt'],
             Array.from({ length: Math.min(10_000, members - start) }, (_, offset) => {
               const n = start + offset;
-              return [`US${String(n).padStart(9, '0')}`, `Member ${n}`, `member${n}@example.com`, 'en', now, now];
+              return { slackUserId: `US${String(n).padStart(9, '0')}`, displayName: `Member ${n}`, email: `member${n}@example.com`, language: 'en', createdAt: now, updatedAt: now };
             }),
           );
         }
@@ -60,11 +65,21 @@ async function buildDatabase(url: string, total: number): Promise<void> {
         await insertRows(
           tx,
           'Connection',
-          ['organizationId', 'memberId', 'status', 'tags', 'connectedAt', 'updatedAt'],
-          organizations.map((organization, index) => [organization.id, firstMember + index, 'ACTIVE', '[]', now, now]),
+          organizations.map((organization, index) => ({
+            organizationId: organization.id,
+            memberId: firstMember + index,
+            status: 'ACTIVE',
+            tags: '[]',
+            connectedAt: now,
+            updatedAt: now,
+          })),
         );
         const admins = await tx.connection.findMany({ select: { id: true } });
-        await insertRows(tx, 'ConnectionPermission', ['connectionId', 'permissionKey'], admins.map((admin) => [admin.id, PERMISSION.administrator]));
+        await insertRows(
+          tx,
+          'ConnectionPermission',
+          admins.map((admin) => ({ connectionId: admin.id, permissionKey: PERMISSION.administrator })),
+        );
         const ended = new Date(SWEEP_AT.getTime() - DAY);
         const endedOn = ended.toISOString().slice(0, 10);
         const later = new Date(SWEEP_AT.getTime() + 400 * DAY);
@@ -73,14 +88,22 @@ async function buildDatabase(url: string, total: number): Promise<void> {
           await insertRows(
             tx,
             'Connection',
-            ['organizationId', 'memberId', 'status', 'tags', 'endsOn', 'endsAt', 'connectedAt', 'updatedAt'],
             Array.from({ length: Math.min(10_000, total - start) }, (_, offset) => {
               const n = start + offset;
               const due = n < DUE;
               // Most access never ends; some ends well after the warning window.
               const endsAt = due ? ended : n % 10 === 0 ? later : null;
               const endsOn = due ? endedOn : n % 10 === 0 ? laterOn : null;
-              return [organizations[n % ORGANIZATIONS]!.id, firstMember + ORGANIZATIONS + n, 'ACTIVE', '[]', endsOn, endsAt, now, now];
+              return {
+                organizationId: organizations[n % ORGANIZATIONS]!.id,
+                memberId: firstMember + ORGANIZATIONS + n,
+                status: 'ACTIVE' as const,
+                tags: '[]',
+                endsOn,
+                endsAt,
+                connectedAt: now,
+                updatedAt: now,
+              };
             }),
           );
         }

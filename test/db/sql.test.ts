@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
-import { Prisma } from '../../src/db/generated/sqlite/client.js';
 import { insertMemberIfAbsent } from '../../src/db/member-writes.js';
 import { sqlOf, type SqlDatabase } from '../../src/db/sql.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
@@ -26,17 +25,25 @@ describe.each(DATABASE_KINDS)('hand-written SQL on %s', (kind) => {
     await prisma.connection.create({
       data: { organizationId: organization.id, memberId: member.id, tags: ['north', 'field'], endsOn: '2027-03-01', endsAt: new Date('2027-03-02T07:59:59.999Z') },
     });
-    const statement = Prisma.sql`
-      SELECT c.*, m."displayName", m."email", (SELECT COUNT(*) FROM "Connection") AS "connections"
-      FROM "Connection" c JOIN "Member" m ON m."id" = c."memberId"
-      WHERE c."memberId" = ${member.id} AND c."connectedAt" <= ${new Date(Date.now() + 60_000)}`;
+    const statement = sql.build
+      .selectFrom('Connection as c')
+      .innerJoin('Member as m', 'm.id', 'c.memberId')
+      .selectAll('c')
+      .select(['m.displayName', 'm.email'])
+      .select((eb) => eb.selectFrom('Connection').select(eb.fn.countAll().as('all')).as('connections'))
+      .where('c.memberId', '=', member.id)
+      .where('c.connectedAt', '<=', new Date(Date.now() + 60_000));
 
-    const direct = await sql.query<Record<string, unknown>>(statement);
-    const throughPrisma = await sqlOf(prisma).query<Record<string, unknown>>(statement);
+    const direct = await sql.rows(statement);
+    const throughPrisma = await sqlOf(prisma).rows(statement);
 
     expect(direct).toEqual(throughPrisma);
     expect(direct[0]).toMatchObject({ memberId: member.id, tags: ['north', 'field'], endsOn: '2027-03-01', email: null, startsAt: null, connections: 1n });
     expect(direct[0]!.endsAt).toEqual(new Date('2027-03-02T07:59:59.999Z'));
+  });
+
+  it('refuses to run a statement through Kysely itself, which would bypass the connection Prisma uses', async () => {
+    await expect(sql.build.selectFrom('Member').select('id').execute()).rejects.toThrow(/sql\.rows or sql\.execute/);
   });
 
   it('stores dates and JSON so that Prisma reads back what was written, and compares dates in order', async () => {
@@ -47,8 +54,10 @@ describe.each(DATABASE_KINDS)('hand-written SQL on %s', (kind) => {
     expect(again).toEqual(inserted);
     const read = await prisma.member.findUniqueOrThrow({ where: { slackUserId: 'UWRITTEN01' } });
     expect(read).toMatchObject({ id: inserted.id, displayName: 'UWRITTEN01', language: 'en', createdAt: at, updatedAt: at });
-    const later = await sql.query<{ id: number }>(Prisma.sql`SELECT "id" FROM "Member" WHERE "createdAt" > ${new Date('2026-06-01T12:34:56.788Z')} AND "slackUserId" = 'UWRITTEN01'`);
-    const earlier = await sql.query<{ id: number }>(Prisma.sql`SELECT "id" FROM "Member" WHERE "createdAt" > ${at} AND "slackUserId" = 'UWRITTEN01'`);
+    const createdAfter = (instant: Date) =>
+      sql.rows(sql.build.selectFrom('Member').select('id').where('createdAt', '>', instant).where('slackUserId', '=', 'UWRITTEN01'));
+    const later = await createdAfter(new Date('2026-06-01T12:34:56.788Z'));
+    const earlier = await createdAfter(at);
     expect(later).toEqual([{ id: inserted.id }]);
     expect(earlier).toEqual([]);
   });
@@ -64,7 +73,7 @@ describe.each(DATABASE_KINDS)('hand-written SQL on %s', (kind) => {
     await expect(
       sql.transaction(async (tx) => {
         await insertMemberIfAbsent(tx, 'UTXN000003', new Date());
-        expect(await tx.execute(Prisma.sql`UPDATE "Member" SET "displayName" = 'Changed' WHERE "slackUserId" = 'UTXN000001'`)).toBe(1);
+        expect(await tx.execute(tx.build.updateTable('Member').set({ displayName: 'Changed' }).where('slackUserId', '=', 'UTXN000001'))).toBe(1);
         throw new Error('the work failed');
       }),
     ).rejects.toThrow('the work failed');
@@ -86,7 +95,7 @@ describe.each(DATABASE_KINDS)('hand-written SQL on %s', (kind) => {
     const reads = Array.from({ length: 5 }, async (_, index) => {
       await pause(index * 30);
       await sql.transaction(async (tx) => {
-        const [row] = await tx.query<{ halves: bigint }>(Prisma.sql`SELECT COUNT(*) AS "halves" FROM "Member" WHERE "slackUserId" LIKE 'UHALF%'`);
+        const [row] = await tx.rows(tx.build.selectFrom('Member').select((eb) => eb.fn.countAll().as('halves')).where('slackUserId', 'like', 'UHALF%'));
         seen.push(Number(row!.halves));
       });
     });

@@ -24,17 +24,31 @@ async function seedDue(prisma: Db, count: number, endedAt: Date, warnAt: Date | 
       await insertRows(
         tx,
         'Member',
-        ['slackUserId', 'displayName', 'email', 'language', 'createdAt', 'updatedAt'],
-        Array.from({ length: count }, (_, n) => [`UD${String(n).padStart(8, '0')}`, `Member ${n}`, `member${n}@example.com`, 'en', now, now]),
+        Array.from({ length: count }, (_, n) => ({
+          slackUserId: `UD${String(n).padStart(8, '0')}`,
+          displayName: `Member ${n}`,
+          email: `member${n}@example.com`,
+          language: 'en',
+          createdAt: now,
+          updatedAt: now,
+        })),
       );
       const members = await tx.member.findMany({ where: { slackUserId: { startsWith: 'UD' } }, select: { id: true }, orderBy: { id: 'asc' } });
       await insertRows(
         tx,
         'Connection',
-        ['organizationId', 'memberId', 'status', 'tags', 'endsOn', 'endsAt', 'connectedAt', 'updatedAt'],
         members.map((member, n) => {
           const endsAt = warnAt && n % 2 === 1 ? warnAt : endedAt;
-          return [organization.id, member.id, 'ACTIVE', '[]', endsAt.toISOString().slice(0, 10), endsAt, now, now];
+          return {
+            organizationId: organization.id,
+            memberId: member.id,
+            status: 'ACTIVE' as const,
+            tags: '[]',
+            endsOn: endsAt.toISOString().slice(0, 10),
+            endsAt,
+            connectedAt: now,
+            updatedAt: now,
+          };
         }),
       );
     },
