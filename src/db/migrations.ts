@@ -6,6 +6,7 @@ import { DatabaseUnavailableError, describeDatabaseError, notMigratedMessage, wi
 import type { DatabaseTarget } from './database-url.js';
 import { MIGRATION_DIRS } from './paths.js';
 import { openSchemaEngine } from './schema-engine.js';
+import { driverSqlDatabase } from './sql.js';
 
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
@@ -40,17 +41,28 @@ export function readMigrationList(migrationsDir: string): MigrationList {
   };
 }
 
+/** The columns Gatehouse reads of the table in which Prisma's schema engine records applied migrations. */
+interface PrismaMigrationsTable {
+  migration_name: string;
+  finished_at: Date | null;
+  rolled_back_at: Date | null;
+}
+
 /** Names of the committed migrations the database has not finished applying. */
 export async function pendingMigrations(target: DatabaseTarget): Promise<string[]> {
   const committed = readMigrationList(MIGRATION_DIRS[target.provider]).migrationDirectories.map((entry) => entry.path);
   const adapter = await withDatabaseCause(target, () => createAdapterFactory(target, { poolSize: 1 }).connect());
   try {
-    const applied = await adapter.queryRaw({
-      sql: 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-      args: [],
-      argTypes: [],
-    });
-    const done = new Set(applied.rows.map((row) => String(row[0])));
+    const sql = driverSqlDatabase(adapter);
+    const applied = await sql.rows(
+      sql.build
+        .withTables<{ _prisma_migrations: PrismaMigrationsTable }>()
+        .selectFrom('_prisma_migrations')
+        .select('migration_name')
+        .where('finished_at', 'is not', null)
+        .where('rolled_back_at', 'is', null),
+    );
+    const done = new Set(applied.map((row) => row.migration_name));
     return committed.filter((name) => !done.has(name));
   } catch (error) {
     // No migrations table yet: nothing has been applied. Anything else (an unreachable server, a
