@@ -1,7 +1,7 @@
 import type { AccessRequest, Connection, Member, Organization } from './generated/sqlite/client.js';
 import type { Expression, ExpressionBuilder, SelectQueryBuilder, SqlBool } from 'kysely';
 import type { QueryBuilder } from './query-builder.js';
-import { sqlOf, type SqlTarget } from './sql.js';
+import { preparedStatement, sqlOf, type SqlTarget } from './sql.js';
 
 /*
  * Reads on the decision path, each one SQL statement where Prisma's includes would take several
@@ -143,6 +143,13 @@ function requestFrom(row: object): RequestWithPeople {
   };
 }
 
+const requestWithPeopleStatement = preparedStatement((build, args: { requestId: number; actorSlackUserId: string | null }) =>
+  requestsWithPeopleFrom(build)
+    .leftJoin('Member as a', (join) => join.on('a.slackUserId', '=', args.actorSlackUserId))
+    .select(prefixed('a', MEMBER_COLUMNS))
+    .where('r.id', '=', args.requestId),
+);
+
 /**
  * A request with its requester, organization and decider, and the member record of the person
  * acting on it (null when Gatehouse has never seen them), in one statement.
@@ -153,12 +160,7 @@ export async function requestWithPeople(
   actorSlackUserId: string | null,
 ): Promise<{ request: RequestWithPeople; actor: Member | null } | null> {
   const sql = sqlOf(reader);
-  const [row] = await sql.rows(
-    requestsWithPeopleFrom(sql.build)
-      .leftJoin('Member as a', (join) => join.on('a.slackUserId', '=', actorSlackUserId))
-      .select(prefixed('a', MEMBER_COLUMNS))
-      .where('r.id', '=', requestId),
-  );
+  const [row] = await sql.rows(requestWithPeopleStatement(sql, { requestId, actorSlackUserId }));
   return row ? { request: requestFrom(row), actor: pick<Member>(row, 'a', MEMBER_COLUMNS) } : null;
 }
 
@@ -251,6 +253,19 @@ export async function connectionsOfPairs(
   );
 }
 
+const holdersStatement = preparedStatement((build, args: { organizationId: number; permissionKey: string }) =>
+  build
+    .selectFrom('Connection as c')
+    .innerJoin('ConnectionPermission as p', (join) => join.onRef('p.connectionId', '=', 'c.id').on('p.permissionKey', '=', args.permissionKey))
+    .innerJoin('Member as m', 'm.id', 'c.memberId')
+    .select(prefixed('m', MEMBER_COLUMNS))
+    .select(['c.startsAt', 'c.endsAt'])
+    .where('c.organizationId', '=', args.organizationId)
+    .where('c.status', '=', 'ACTIVE')
+    .orderBy('c.connectedAt')
+    .orderBy('c.id'),
+);
+
 /**
  * Members holding a permission through an active connection to an organization, oldest connection
  * first, with the connection's time range so callers can tell whether it is in effect.
@@ -261,24 +276,17 @@ export async function holdersOf(
   permissionKey: string,
 ): Promise<Array<{ member: Member; startsAt: Date | null; endsAt: Date | null }>> {
   const sql = sqlOf(reader);
-  const rows = await sql.rows(
-    sql.build
-      .selectFrom('Connection as c')
-      .innerJoin('ConnectionPermission as p', (join) => join.onRef('p.connectionId', '=', 'c.id').on('p.permissionKey', '=', permissionKey))
-      .innerJoin('Member as m', 'm.id', 'c.memberId')
-      .select(prefixed('m', MEMBER_COLUMNS))
-      .select(['c.startsAt', 'c.endsAt'])
-      .where('c.organizationId', '=', organizationId)
-      .where('c.status', '=', 'ACTIVE')
-      .orderBy('c.connectedAt')
-      .orderBy('c.id'),
-  );
+  const rows = await sql.rows(holdersStatement(sql, { organizationId, permissionKey }));
   return rows.map((row) => ({ member: pick<Member>(row, 'm', MEMBER_COLUMNS)!, startsAt: row.startsAt, endsAt: row.endsAt }));
 }
+
+const memberStatement = preparedStatement((build, args: { slackUserId: string }) =>
+  build.selectFrom('Member as m').select(prefixed('m', MEMBER_COLUMNS)).where('m.slackUserId', '=', args.slackUserId),
+);
 
 /** The member record Gatehouse keeps for a Slack user, or null if it has none. */
 export async function memberBySlackId(reader: SqlTarget, slackUserId: string): Promise<Member | null> {
   const sql = sqlOf(reader);
-  const [row] = await sql.rows(sql.build.selectFrom('Member as m').select(prefixed('m', MEMBER_COLUMNS)).where('m.slackUserId', '=', slackUserId));
+  const [row] = await sql.rows(memberStatement(sql, { slackUserId }));
   return row ? pick<Member>(row, 'm', MEMBER_COLUMNS) : null;
 }

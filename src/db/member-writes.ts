@@ -1,6 +1,13 @@
 import type { Member } from './generated/sqlite/client.js';
 import { memberBySlackId } from './joined-reads.js';
-import { sqlOf, type SqlTarget } from './sql.js';
+import { preparedStatement, sqlOf, type SqlTarget } from './sql.js';
+
+const insertStatement = preparedStatement((build, args: { slackUserId: string; now: Date }) =>
+  build
+    .insertInto('Member')
+    .values({ slackUserId: args.slackUserId, displayName: args.slackUserId, createdAt: args.now, updatedAt: args.now })
+    .onConflict((conflict) => conflict.column('slackUserId').doNothing()),
+);
 
 /**
  * The member record for a Slack user, created with their user id as the name when Gatehouse has
@@ -8,11 +15,6 @@ import { sqlOf, type SqlTarget } from './sql.js';
  */
 export async function insertMemberIfAbsent(target: SqlTarget, slackUserId: string, now: Date): Promise<Member> {
   const sql = sqlOf(target);
-  await sql.execute(
-    sql.build
-      .insertInto('Member')
-      .values({ slackUserId, displayName: slackUserId, createdAt: now, updatedAt: now })
-      .onConflict((conflict) => conflict.column('slackUserId').doNothing()),
-  );
+  await sql.execute(insertStatement(sql, { slackUserId, now }));
   return (await memberBySlackId(target, slackUserId))!;
 }

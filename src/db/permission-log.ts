@@ -1,5 +1,5 @@
 import { insertRows } from './bulk-insert.js';
-import { sqlOf, type SqlTarget } from './sql.js';
+import { preparedStatement, sqlOf, type SqlTarget } from './sql.js';
 
 export interface LogEntryInput {
   organizationId: number | null;
@@ -26,9 +26,27 @@ function jsonOrNull(value: unknown): string | null {
  */
 export async function appendLogEntry(target: SqlTarget, entry: LogEntryInput): Promise<number> {
   const sql = sqlOf(target);
-  const [row] = await sql.rows(sql.build.insertInto('PermissionLogEntry').values(logRow(entry)).returning('id'));
+  const [row] = await sql.rows(appendStatement(sql, logRow(entry)));
   return row!.id;
 }
+
+const appendStatement = preparedStatement((build, row: ReturnType<typeof logRow>) =>
+  build
+    .insertInto('PermissionLogEntry')
+    .values({
+      organizationId: row.organizationId,
+      actorId: row.actorId,
+      actorLabel: row.actorLabel,
+      subjectMemberId: row.subjectMemberId,
+      subjectEmail: row.subjectEmail,
+      action: row.action,
+      before: row.before,
+      after: row.after,
+      note: row.note,
+      createdAt: row.createdAt,
+    })
+    .returning('id'),
+);
 
 function logRow(entry: LogEntryInput) {
   return {

@@ -177,3 +177,53 @@ class DriverSqlDatabase extends DriverSql implements SqlDatabase {
 export function driverSqlDatabase(adapter: SqlDriverAdapter): SqlDatabase {
   return new DriverSqlDatabase(adapter);
 }
+
+/** Stands for one argument of a prepared statement while it is built. */
+class Placeholder {
+  constructor(readonly name: string) {}
+}
+
+type BoundParameter = { argument: string } | { constant: unknown };
+
+/**
+ * A statement whose shape never changes, built and compiled once per database; each run binds its
+ * own values. Building a wide statement with Kysely costs more than running it (a join of four
+ * tables took ~100 µs to build against ~10 µs to run), and the busy paths run the same few shapes.
+ *
+ * `build` is called once with placeholders for `args`: use each argument only as a value in the
+ * statement, never to decide its shape (no `if`, `$if` or list built from an argument); a shape
+ * that depends on an argument needs a statement of its own.
+ */
+export function preparedStatement<Args extends object, Row>(
+  build: (builder: QueryBuilder, args: Args) => Compilable<Row>,
+): (sql: Sql, args: Args) => Compilable<Row> {
+  const prepared = new Map<SqlProvider, { compiled: CompiledQuery<Row>; bindings: BoundParameter[] }>();
+  const prepare = (provider: SqlProvider) => {
+    const used = new Set<string>();
+    const placeholders = new Proxy({} as Args, {
+      get: (_target, name) => {
+        if (typeof name !== 'string') throw new Error('A prepared statement takes its arguments by name.');
+        used.add(name);
+        return new Placeholder(name);
+      },
+    });
+    const compiled = build(queryBuilderFor(provider), placeholders).compile();
+    const bindings = compiled.parameters.map((value): BoundParameter => (value instanceof Placeholder ? { argument: value.name } : { constant: value }));
+    const bound = new Set(bindings.flatMap((binding) => ('argument' in binding ? [binding.argument] : [])));
+    for (const name of used) {
+      if (!bound.has(name)) throw new Error(`The prepared statement uses its argument "${name}" other than as a value.`);
+    }
+    return { compiled, bindings };
+  };
+  return (sql, args) => {
+    let statement = prepared.get(sql.provider);
+    if (!statement) {
+      statement = prepare(sql.provider);
+      prepared.set(sql.provider, statement);
+    }
+    const { compiled, bindings } = statement;
+    const values = args as Record<string, unknown>;
+    const parameters = bindings.map((binding) => ('argument' in binding ? values[binding.argument] : binding.constant));
+    return { compile: () => ({ ...compiled, parameters }) };
+  };
+}

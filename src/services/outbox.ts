@@ -3,7 +3,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/client.js';
 import { insertRows } from '../db/bulk-insert.js';
 import type { DB } from '../db/query-builder.js';
-import { sqlOf, type SqlDatabase, type SqlTarget } from '../db/sql.js';
+import { preparedStatement, sqlOf, type SqlDatabase, type SqlTarget } from '../db/sql.js';
 import type { OutboxItem } from '../domain/outbox-messages.js';
 
 /**
@@ -116,25 +116,30 @@ export async function markDelivered(
   /** What to keep of the message once sent, when part of it (an invitation code) must not outlive delivery. */
   scrubbed?: OutboxItem,
 ): Promise<void> {
-  // A result the send did not report leaves what an earlier attempt recorded.
   const sql = sqlOf(target);
   await sql.execute(
-    sql.build
+    deliveredStatement(sql, { id, channel: result.channel ?? null, ts: result.ts ?? null, payload: scrubbed ? JSON.stringify(scrubbed) : null, now }),
+  );
+}
+
+/** A result the send did not report leaves what an earlier attempt recorded. */
+const deliveredStatement = preparedStatement(
+  (build, delivered: { id: number; channel: string | null; ts: string | null; payload: string | null; now: Date }) =>
+    build
       .updateTable('OutboxMessage')
       .set((eb) => ({
         status: 'SENT',
-        sentAt: now,
+        sentAt: delivered.now,
         attempts: eb('attempts', '+', 1),
         claimedBy: null,
         claimedUntil: null,
-        resultChannel: eb.fn.coalesce(eb.val(result.channel ?? null), 'resultChannel'),
-        resultTs: eb.fn.coalesce(eb.val(result.ts ?? null), 'resultTs'),
+        resultChannel: eb.fn.coalesce(eb.val(delivered.channel), 'resultChannel'),
+        resultTs: eb.fn.coalesce(eb.val(delivered.ts), 'resultTs'),
         lastError: null,
-        payload: eb.fn.coalesce(eb.val(scrubbed ? JSON.stringify(scrubbed) : null), 'payload'),
+        payload: eb.fn.coalesce(eb.val(delivered.payload), 'payload'),
       }))
-      .where('id', '=', id),
-  );
-}
+      .where('id', '=', delivered.id),
+);
 
 /**
  * Marks a message delivered and queues the messages its delivery calls for (telling an admin how an
@@ -154,6 +159,23 @@ export async function markDeliveredAndQueue(
   });
 }
 
+const failedStatement = preparedStatement(
+  (build, failed: { id: number; claimToken: string; status: 'FAILED' | 'PENDING'; error: string; retryAt: Date | null; now: Date }) =>
+    build
+      .updateTable('OutboxMessage')
+      .set((eb) => ({
+        status: failed.status,
+        attempts: eb('attempts', '+', 1),
+        lastError: failed.error,
+        availableAt: eb.fn.coalesce(eb.val(failed.retryAt), 'availableAt'),
+        firstFailedAt: eb.fn.coalesce('firstFailedAt', eb.val(failed.now)),
+        claimedBy: null,
+        claimedUntil: null,
+      }))
+      .where('id', '=', failed.id)
+      .where('claimedBy', '=', failed.claimToken),
+);
+
 /**
  * Records a failed attempt by the claim's holder. The message becomes deliverable again at
  * `retryAt`; it is parked as FAILED when waiting cannot cure the failure (`retryAt` null) or when it
@@ -169,19 +191,14 @@ export async function markAttemptFailed(
   const parked = failure.retryAt === null || failure.now.getTime() - failingSince.getTime() >= failure.retryWindowMs;
   const sql = sqlOf(target);
   const changed = await sql.execute(
-    sql.build
-      .updateTable('OutboxMessage')
-      .set((eb) => ({
-        status: parked ? 'FAILED' : 'PENDING',
-        attempts: eb('attempts', '+', 1),
-        lastError: failure.error.slice(0, 1000),
-        availableAt: eb.fn.coalesce(eb.val(failure.retryAt), 'availableAt'),
-        firstFailedAt: eb.fn.coalesce('firstFailedAt', eb.val(failure.now)),
-        claimedBy: null,
-        claimedUntil: null,
-      }))
-      .where('id', '=', message.id)
-      .where('claimedBy', '=', message.claimToken),
+    failedStatement(sql, {
+      id: message.id,
+      claimToken: message.claimToken,
+      status: parked ? 'FAILED' : 'PENDING',
+      error: failure.error.slice(0, 1000),
+      retryAt: failure.retryAt,
+      now: failure.now,
+    }),
   );
   if (changed === 0) return 'lost';
   return parked ? 'parked' : 'retrying';

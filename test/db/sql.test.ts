@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { insertMemberIfAbsent } from '../../src/db/member-writes.js';
-import { sqlOf, type SqlDatabase } from '../../src/db/sql.js';
+import { preparedStatement, sqlOf, type SqlDatabase } from '../../src/db/sql.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -40,6 +40,32 @@ describe.each(DATABASE_KINDS)('hand-written SQL on %s', (kind) => {
     expect(direct).toEqual(throughPrisma);
     expect(direct[0]).toMatchObject({ memberId: member.id, tags: ['north', 'field'], endsOn: '2027-03-01', email: null, startsAt: null, connections: 1n });
     expect(direct[0]!.endsAt).toEqual(new Date('2027-03-02T07:59:59.999Z'));
+  });
+
+  it('runs a prepared statement with each run\'s own values, through the driver and through Prisma', async () => {
+    const named = preparedStatement((build, args: { slackUserId: string; createdAfter: Date }) =>
+      build.selectFrom('Member').select(['slackUserId', 'displayName']).where('slackUserId', '=', args.slackUserId).where('createdAt', '>', args.createdAfter),
+    );
+    await insertMemberIfAbsent(sql, 'UPREPARED1', new Date('2026-03-01T00:00:00Z'));
+    await insertMemberIfAbsent(sql, 'UPREPARED2', new Date('2026-03-02T00:00:00Z'));
+    const before = new Date('2026-02-01T00:00:00Z');
+
+    expect(await sql.rows(named(sql, { slackUserId: 'UPREPARED1', createdAfter: before }))).toEqual([{ slackUserId: 'UPREPARED1', displayName: 'UPREPARED1' }]);
+    expect(await sqlOf(prisma).rows(named(sqlOf(prisma), { slackUserId: 'UPREPARED2', createdAfter: before }))).toEqual([
+      { slackUserId: 'UPREPARED2', displayName: 'UPREPARED2' },
+    ]);
+    expect(await sql.rows(named(sql, { slackUserId: 'UPREPARED2', createdAfter: new Date('2026-03-03T00:00:00Z') }))).toEqual([]);
+    expect(named(sql, { slackUserId: 'A', createdAfter: before }).compile().sql).toBe(named(sql, { slackUserId: 'B', createdAfter: before }).compile().sql);
+  });
+
+  it('refuses a prepared statement whose shape depends on an argument', () => {
+    const shaped = preparedStatement((build, args: { limited: boolean }) =>
+      build
+        .selectFrom('Member')
+        .select('id')
+        .$if(args.limited, (query) => query.limit(1)),
+    );
+    expect(() => shaped(sql, { limited: false })).toThrow(/uses its argument "limited" other than as a value/);
   });
 
   it('refuses to run a statement through Kysely itself, which would bypass the connection Prisma uses', async () => {
