@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { endOfDayIn } from './dates.js';
-import { administratorsRunOutAt, daysLeftUntil, graceEndsAt, graceOverForEndsBy, lastDayOfAccess, warningDue, warningHorizon, warningKey } from './time-limits.js';
+import { administratorsRunOutAt, daysLeftUntil, graceEndsAt, latestEndPastGrace, lastDayOfAccess, warningDue, warningHorizon, warningKey } from './time-limits.js';
 
 const END = new Date('2027-03-01T08:00:00.000Z');
 const daysBefore = (days: number, ms = 0) => new Date(END.getTime() - days * 86_400_000 + ms);
@@ -50,8 +50,8 @@ describe('the 30-day grace period', () => {
     expect(hoursBetween(endsAt, over)).toBe(hours);
     // The sweep's cutoff is the same rule read backwards: at the moment grace is over, an end at
     // the cutoff is this very end, and a millisecond earlier it is not due yet.
-    expect(graceOverForEndsBy(over, timeZone).toISOString()).toBe(endsAt.toISOString());
-    expect(graceOverForEndsBy(new Date(over.getTime() - 1), timeZone).getTime()).toBeLessThan(endsAt.getTime());
+    expect(latestEndPastGrace(over, timeZone).toISOString()).toBe(endsAt.toISOString());
+    expect(latestEndPastGrace(new Date(over.getTime() - 1), timeZone).getTime()).toBeLessThan(endsAt.getTime());
   });
 
   it('counts the leap day as one of the 30', () => {

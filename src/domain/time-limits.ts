@@ -20,7 +20,7 @@ export function graceEndsAt(endsAt: Date, timeZone: string): Date {
 }
 
 /** The latest end whose grace period is over at `now` in a time zone: access that ended by then is removed. */
-export function graceOverForEndsBy(now: Date, timeZone: string): Date {
+export function latestEndPastGrace(now: Date, timeZone: string): Date {
   return addDaysIn(now, -GRACE_DAYS, timeZone);
 }
 

@@ -7,7 +7,7 @@ import type { ConnectionEndEvent, OutboxItem } from '../domain/outbox-messages.j
 import {
   administratorsRunOutAt,
   graceEndsAt,
-  graceOverForEndsBy,
+  latestEndPastGrace,
   lastAdministratorWarningKey,
   warningDue,
   warningHorizon,
@@ -126,9 +126,9 @@ const endsBy = (cutoff: Date): Prisma.Sql => Prisma.sql`"endsAt" <= ${cutoff}`;
 async function graceIsOver(prisma: Db, now: Date): Promise<Prisma.Sql> {
   const zones = await prisma.organization.groupBy({ by: ['timeZone'] });
   const cutoffs = zones
-    .map(({ timeZone }) => ({ timeZone, cutoff: graceOverForEndsBy(now, timeZone) }))
+    .map(({ timeZone }) => ({ timeZone, cutoff: latestEndPastGrace(now, timeZone) }))
     .sort((one, other) => one.cutoff.getTime() - other.cutoff.getTime());
-  const earliest = cutoffs[0]?.cutoff ?? graceOverForEndsBy(now, 'UTC'); // no organization, so no connection either
+  const earliest = cutoffs[0]?.cutoff ?? latestEndPastGrace(now, 'UTC'); // no organization, so no connection either
   const later = cutoffs.filter(({ cutoff }) => cutoff > earliest);
   if (later.length === 0) return endsBy(earliest);
   const inTheirZones = later.map(
@@ -486,8 +486,8 @@ export interface RequestAgeSettings {
 export async function sweepRequests(prisma: Db, settings: RequestAgeSettings, now: Date): Promise<{ reminded: number; expired: number }> {
   let reminded = 0;
   let expired = 0;
-  // Elapsed days: a request's age, the same for every organization and for the operators' triage,
-  // where a request has no organization and so no calendar.
+  // Both are elapsed days: a request's age is the same for every organization, and for the
+  // operators' triage, where a request has no organization and so no calendar.
   const expireBefore = addElapsedDays(now, -settings.expiryAfterDays);
   for (;;) {
     const due = await prisma.accessRequest.findMany({ where: { status: 'PENDING', createdAt: { lte: expireBefore } }, select: { id: true }, orderBy: { id: 'asc' }, take: BATCH });
