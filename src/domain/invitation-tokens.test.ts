@@ -34,10 +34,26 @@ describe('invitation codes', () => {
 
   it('expire six weeks after they are issued', () => {
     const issued = new Date('2026-11-25T10:00:00Z');
-    const expires = invitationExpiresAt(issued);
+    const expires = invitationExpiresAt(issued, 'UTC');
     expect(expires.toISOString()).toBe('2027-01-06T10:00:00.000Z');
     expect(isInvitationExpired(expires, new Date('2027-01-06T09:59:59Z'))).toBe(false);
     expect(isInvitationExpired(expires, expires)).toBe(true);
+  });
+
+  // Six weeks on the organization's calendar: an invitation sent at 09:00 there expires at 09:00
+  // there 42 days later, even when the clocks change in between.
+  it.each([
+    ['America/Los_Angeles', 'March', '2026-02-10T17:00:00.000Z', '2026-03-24T16:00:00.000Z', 1007],
+    ['America/Los_Angeles', 'November', '2026-10-01T16:00:00.000Z', '2026-11-12T17:00:00.000Z', 1009],
+    ['Europe/Berlin', 'March', '2026-03-01T08:00:00.000Z', '2026-04-12T07:00:00.000Z', 1007],
+    ['Europe/Berlin', 'October', '2026-10-01T07:00:00.000Z', '2026-11-12T08:00:00.000Z', 1009],
+    ['Asia/Kolkata', 'March (no DST)', '2026-02-10T03:30:00.000Z', '2026-03-24T03:30:00.000Z', 1008],
+    ['UTC', 'a leap February', '2028-02-01T09:00:00.000Z', '2028-03-14T09:00:00.000Z', 1008],
+  ])('in %s across %s, at the same wall-clock time 42 days later', (timeZone, _when, issuedAt, expiresAt, hours) => {
+    const issued = new Date(issuedAt);
+    const expires = invitationExpiresAt(issued, timeZone);
+    expect(expires.toISOString()).toBe(expiresAt);
+    expect((expires.getTime() - issued.getTime()) / 3_600_000).toBe(hours);
   });
 
   it('are sealed for the outbox so that only the server secret opens them', () => {

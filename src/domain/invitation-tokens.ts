@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { addWeeksIn } from './dates.js';
 import { stripEnds } from './trim.js';
 
-/** An invitation is good for six weeks from when it was issued (or last resent). */
+/** An invitation is good for six calendar weeks from when it was issued (or last resent). */
 export const INVITATION_LIFETIME_WEEKS = 6;
 const TOKEN_BYTES = 32;
 
@@ -22,11 +23,12 @@ export function invitationTokenMatches(presented: string, storedHash: string): b
   return stored.length === presentedHash.length && timingSafeEqual(presentedHash, stored);
 }
 
-const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
-
-/** Six weeks of elapsed time: an instant, the same wherever the server's clock is set. */
-export function invitationExpiresAt(issuedAt: Date): Date {
-  return new Date(issuedAt.getTime() + INVITATION_LIFETIME_WEEKS * WEEK_MS);
+/**
+ * Six weeks on the organization's calendar: the same wall-clock time there, 42 days later, however
+ * many hours a daylight-saving change makes that. An instant, whatever zone the server runs in.
+ */
+export function invitationExpiresAt(issuedAt: Date, timeZone: string): Date {
+  return addWeeksIn(issuedAt, INVITATION_LIFETIME_WEEKS, timeZone);
 }
 
 export function isInvitationExpired(expiresAt: Date, now: Date): boolean {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { administratorsRunOutAt, daysLeftUntil, graceEndsAt, lastDayOfAccess, warningDue, warningKey } from './time-limits.js';
+import { endOfDayIn } from './dates.js';
+import { administratorsRunOutAt, daysLeftUntil, graceEndsAt, latestEndPastGrace, lastDayOfAccess, warningDue, warningHorizon, warningKey } from './time-limits.js';
 
 const END = new Date('2027-03-01T08:00:00.000Z');
 const daysBefore = (days: number, ms = 0) => new Date(END.getTime() - days * 86_400_000 + ms);
@@ -22,7 +23,40 @@ describe('warningDue', () => {
 
   it('keys each warning by connection, end date and lead, and ends the grace period 30 days after the end', () => {
     expect(warningKey(5, END, 7)).toBe('warning:5:2027-03-01T08:00:00.000Z:7');
-    expect(graceEndsAt(END).toISOString()).toBe('2027-03-31T08:00:00.000Z');
+    expect(graceEndsAt(END, 'UTC').toISOString()).toBe('2027-03-31T08:00:00.000Z');
+  });
+
+  it('looks as far ahead as the longest lead time', () => {
+    expect(warningHorizon([1, 14, 7], daysBefore(20)).toISOString()).toBe(daysBefore(6).toISOString());
+  });
+});
+
+describe('the 30-day grace period', () => {
+  const hoursBetween = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 3_600_000;
+
+  // Access ends at midnight where the organization is; the grace period ends at midnight there 30
+  // calendar days later, however many hours a daylight-saving change in between makes that.
+  it.each([
+    ['America/Los_Angeles', 'March', '2026-02-28', '2026-03-31T07:00:00.000Z', 719],
+    ['America/Los_Angeles', 'November', '2026-10-14', '2026-11-14T08:00:00.000Z', 721],
+    ['Europe/Berlin', 'March', '2026-03-14', '2026-04-13T22:00:00.000Z', 719],
+    ['Europe/Berlin', 'October', '2026-10-09', '2026-11-08T23:00:00.000Z', 721],
+    ['Asia/Kolkata', 'March (no DST)', '2026-02-28', '2026-03-30T18:30:00.000Z', 720],
+    ['UTC', 'a leap February', '2028-02-14', '2028-03-16T00:00:00.000Z', 720],
+  ])('in %s across %s: 30 days after the end at the same wall-clock time', (timeZone, _when, lastDay, graceOver, hours) => {
+    const endsAt = endOfDayIn(lastDay, timeZone);
+    const over = graceEndsAt(endsAt, timeZone);
+    expect(over.toISOString()).toBe(graceOver);
+    expect(hoursBetween(endsAt, over)).toBe(hours);
+    // The sweep's cutoff is the same rule read backwards: at the moment grace is over, an end at
+    // the cutoff is this very end, and a millisecond earlier it is not due yet.
+    expect(latestEndPastGrace(over, timeZone).toISOString()).toBe(endsAt.toISOString());
+    expect(latestEndPastGrace(new Date(over.getTime() - 1), timeZone).getTime()).toBeLessThan(endsAt.getTime());
+  });
+
+  it('counts the leap day as one of the 30', () => {
+    expect(graceEndsAt(endOfDayIn('2028-02-14', 'UTC'), 'UTC')).toEqual(endOfDayIn('2028-03-15', 'UTC'));
+    expect(graceEndsAt(endOfDayIn('2027-02-14', 'UTC'), 'UTC')).toEqual(endOfDayIn('2027-03-16', 'UTC'));
   });
 });
 

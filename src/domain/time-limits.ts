@@ -1,29 +1,39 @@
 /** Rules for access that ends on a date: when people are warned, when it ends, and when they are removed. */
 
-import { differenceInCalendarDays, parseISO } from 'date-fns';
-import { calendarDateIn } from './dates.js';
+import { addDaysIn, addElapsedDays, calendarDateIn, calendarDaysBetween } from './dates.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** Days after the end during which an admin can still extend or remove the end date. */
+/**
+ * Calendar days after the end, in the organization's time zone, during which an admin can still
+ * extend or remove the end date.
+ */
 export const GRACE_DAYS = 30;
 
 /** Default lead times for warnings, in days before the end. */
 export const DEFAULT_WARNING_LEAD_DAYS: readonly number[] = [14, 7, 1];
 
-/** When a connection that ended at `endsAt` is removed if nobody restores it. */
-export function graceEndsAt(endsAt: Date): Date {
-  return new Date(endsAt.getTime() + GRACE_DAYS * DAY_MS);
+/**
+ * When a connection that ended at `endsAt` is removed if nobody restores it: the same wall-clock
+ * time 30 days later on the organization's calendar, 719 or 721 hours when the clocks change between.
+ */
+export function graceEndsAt(endsAt: Date, timeZone: string): Date {
+  return addDaysIn(endsAt, GRACE_DAYS, timeZone);
+}
+
+/** The latest end whose grace period is over at `now` in a time zone: access that ended by then is removed. */
+export function latestEndPastGrace(now: Date, timeZone: string): Date {
+  return addDaysIn(now, -GRACE_DAYS, timeZone);
 }
 
 /**
  * The warning due now for access ending at `endsAt`: the smallest lead time whose moment has come,
  * or null before the first one and after the end. After downtime only the most urgent warning is
- * due, so nobody gets the 14-day and the 7-day warning in the same minute.
+ * due, so nobody gets the 14-day and the 7-day warning in the same minute. Lead times are elapsed
+ * days (24 hours each): a reminder an hour early or late across a clock change harms nobody, and
+ * the days a warning names come from the calendar (daysLeftUntil).
  */
 export function warningDue(endsAt: Date, leadDays: readonly number[], now: Date): number | null {
   if (now.getTime() >= endsAt.getTime()) return null;
-  const due = leadDays.filter((lead) => now.getTime() >= endsAt.getTime() - lead * DAY_MS);
+  const due = leadDays.filter((lead) => now.getTime() >= addElapsedDays(endsAt, -lead).getTime());
   return due.length === 0 ? null : Math.min(...due);
 }
 
@@ -33,7 +43,7 @@ export function warningDue(endsAt: Date, leadDays: readonly number[], now: Date)
  * catches up, or access given less than a lead time before its end, warns with fewer days left.
  */
 export function daysLeftUntil(lastDay: string, timeZone: string, now: Date): number {
-  return Math.max(0, differenceInCalendarDays(parseISO(lastDay), parseISO(calendarDateIn(now, timeZone))));
+  return Math.max(0, calendarDaysBetween(calendarDateIn(now, timeZone), lastDay));
 }
 
 /** The last calendar day of access in the organization: the end date, or the day of the last instant before `endsAt`. */
@@ -43,7 +53,7 @@ export function lastDayOfAccess(access: { endsOn: string | null; endsAt: Date },
 
 /** The earliest `endsAt` for which some warning is due now: anything ending before this plus the longest lead. */
 export function warningHorizon(leadDays: readonly number[], now: Date): Date {
-  return new Date(now.getTime() + Math.max(0, ...leadDays) * DAY_MS);
+  return addElapsedDays(now, Math.max(0, ...leadDays));
 }
 
 /** Identifies one warning for one end date, so it is sent once however often the job runs. */

@@ -415,7 +415,7 @@ export async function sendInvitations(
 
     const caller = callerSettingsFor(choices.permissions, choices.caller);
     const codes = new Map(addresses.map((address) => [address, newInvitationToken()]));
-    const expiresAt = invitationExpiresAt(now);
+    const expiresAt = invitationExpiresAt(now, admin.organization.timeZone);
     const created = await insertRows<{ id: number; email: string }>(
       tx,
       'Invitation',
@@ -711,7 +711,7 @@ export async function resendInvitation(
     const { invitation, admin } = await managedInvitation(tx, input.actorSlackUserId, input.invitationId, now);
     requireInvitationTextsFit({ personalMessage: input.personalMessage, note: input.note });
     const code = newInvitationToken();
-    const expiresAt = invitationExpiresAt(now);
+    const expiresAt = invitationExpiresAt(now, admin.organization.timeZone);
     // Conditional: the invitee may be accepting it at this moment, without the admins' lock.
     const resent = await tx.invitation.updateMany({
       where: { id: invitation.id, status: 'PENDING' },

@@ -6,8 +6,8 @@ import { ACTOR, LOG_ACTION } from '../domain/permissions-log.js';
 import type { ConnectionEndEvent, OutboxItem } from '../domain/outbox-messages.js';
 import {
   administratorsRunOutAt,
-  GRACE_DAYS,
   graceEndsAt,
+  latestEndPastGrace,
   lastAdministratorWarningKey,
   warningDue,
   warningHorizon,
@@ -16,13 +16,11 @@ import {
 import type { OrganizationSummary, PersonSummary } from '../domain/read-models.js';
 import { enqueue, enqueueOnce } from './outbox.js';
 import { administratorsOf, connectionFacts, organizationSummary, personSummary } from './read-models.js';
-import { calendarDateIn, endOfDayIn, isCalendarDate } from '../domain/dates.js';
+import { addElapsedDays, calendarDateIn, endOfDayIn, isCalendarDate } from '../domain/dates.js';
 import { DomainError } from '../domain/errors.js';
 import { adminRolesOf, isConnectionEffective, mayChangeAccessOf } from '../domain/policy.js';
 import { PERMISSION } from '../domain/permission-catalog.js';
 import { holdersOf } from '../db/joined-reads.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /*
  * The rules that act while nobody is looking. Each works from the database as it is, not from
@@ -57,27 +55,27 @@ interface EndedConnection {
   slackUserId: string;
 }
 
-/** Ids of connections in `status` whose end (or grace period) passed by `before`, oldest first. */
-async function dueConnectionIds(prisma: Db, status: 'ACTIVE' | 'EXPIRED', before: Date): Promise<number[]> {
+/** Ids of connections in `status` whose end (or grace period) is over (`endIsDue`), oldest first. */
+async function dueConnectionIds(prisma: Db, status: 'ACTIVE' | 'EXPIRED', endIsDue: Prisma.Sql): Promise<number[]> {
   const rows = await prisma.$queryRaw<Array<{ id: number }>>`
     SELECT "id" FROM "Connection"
-    WHERE "status" = ${Prisma.raw(`'${status}'`)} AND "endsAt" IS NOT NULL AND "endsAt" <= ${before}
+    WHERE "status" = ${Prisma.raw(`'${status}'`)} AND "endsAt" IS NOT NULL AND ${endIsDue}
     ORDER BY "endsAt", "id" LIMIT ${BATCH}`;
   return rows.map((row) => row.id);
 }
 
 /** Moves due connections from one status to the next, only those still due; returns the ones moved. */
-async function endConnections(tx: Tx, ids: number[], event: ConnectionEndEvent, cutoff: Date, now: Date): Promise<EndedConnection[]> {
+async function endConnections(tx: Tx, ids: number[], event: ConnectionEndEvent, endIsDue: Prisma.Sql, now: Date): Promise<EndedConnection[]> {
   const list = Prisma.join(ids);
   const moved =
     event === 'expired'
       ? await tx.$queryRaw<Array<{ id: number }>>`
           UPDATE "Connection" SET "status" = 'EXPIRED', "expiredAt" = "endsAt", "updatedAt" = ${now}
-          WHERE "id" IN (${list}) AND "status" = 'ACTIVE' AND "endsAt" <= ${cutoff}
+          WHERE "id" IN (${list}) AND "status" = 'ACTIVE' AND ${endIsDue}
           RETURNING "id"`
       : await tx.$queryRaw<Array<{ id: number }>>`
           UPDATE "Connection" SET "status" = 'REMOVED', "removedAt" = ${now}, "updatedAt" = ${now}
-          WHERE "id" IN (${list}) AND "status" = 'EXPIRED' AND "endsAt" <= ${cutoff}
+          WHERE "id" IN (${list}) AND "status" = 'EXPIRED' AND ${endIsDue}
           RETURNING "id"`;
   if (moved.length === 0) return [];
   return tx.$queryRaw<EndedConnection[]>`
@@ -115,17 +113,41 @@ async function endedMessages(
   return items;
 }
 
+/** SQL true for a connection whose "endsAt" is at or before `cutoff`. */
+const endsBy = (cutoff: Date): Prisma.Sql => Prisma.sql`"endsAt" <= ${cutoff}`;
+
+/**
+ * SQL true for a connection whose grace period is over at `now`. The period is calendar days in
+ * its organization's time zone, so when the clocks changed in some zone during the last 30 days
+ * that zone's cutoff differs from the others by the change. One cutoff per distinct zone (there
+ * are few); an end before the earliest of them is due wherever it is, and only the few ends
+ * between the earliest and the latest cutoff are checked against their organization's zone.
+ */
+async function graceIsOver(prisma: Db, now: Date): Promise<Prisma.Sql> {
+  const zones = await prisma.organization.groupBy({ by: ['timeZone'] });
+  const cutoffs = zones
+    .map(({ timeZone }) => ({ timeZone, cutoff: latestEndPastGrace(now, timeZone) }))
+    .sort((one, other) => one.cutoff.getTime() - other.cutoff.getTime());
+  const earliest = cutoffs[0]?.cutoff ?? latestEndPastGrace(now, 'UTC'); // no organization, so no connection either
+  const later = cutoffs.filter(({ cutoff }) => cutoff > earliest);
+  if (later.length === 0) return endsBy(earliest);
+  const inTheirZones = later.map(
+    ({ timeZone, cutoff }) => Prisma.sql`(${endsBy(cutoff)} AND "organizationId" IN (SELECT "id" FROM "Organization" WHERE "timeZone" = ${timeZone}))`,
+  );
+  return Prisma.sql`${endsBy(later.at(-1)!.cutoff)} AND (${endsBy(earliest)} OR ${Prisma.join(inTheirZones, ' OR ')})`;
+}
+
 async function sweepEnds(prisma: Db, event: ConnectionEndEvent, now: Date): Promise<number> {
   // Expiry is due at the end; removal once the grace period after the end is over.
-  const cutoff = event === 'expired' ? now : new Date(now.getTime() - GRACE_DAYS * DAY_MS);
+  const endIsDue = event === 'expired' ? endsBy(now) : await graceIsOver(prisma, now);
   let total = 0;
   // Read once per run: an organization's admins do not change in the seconds a sweep takes.
   const audiences = new Map<number, Audience>();
   for (;;) {
-    const ids = await dueConnectionIds(prisma, event === 'expired' ? 'ACTIVE' : 'EXPIRED', cutoff);
+    const ids = await dueConnectionIds(prisma, event === 'expired' ? 'ACTIVE' : 'EXPIRED', endIsDue);
     if (ids.length === 0) return total;
     const moved = await prisma.$transaction(async (tx) => {
-      const ended = await endConnections(tx, ids, event, cutoff, now);
+      const ended = await endConnections(tx, ids, event, endIsDue, now);
       await appendLogEntries(
         tx,
         ended.map((connection) => ({
@@ -351,7 +373,7 @@ export async function expiryDigest(prisma: Db, organizationId: number, until: Da
     status: row.status,
     endsOn: row.endsOn,
     endsAt: row.endsAt,
-    restorableUntil: row.status === 'EXPIRED' && row.endsAt ? graceEndsAt(row.endsAt) : null,
+    restorableUntil: row.status === 'EXPIRED' && row.endsAt ? graceEndsAt(row.endsAt, row.organization.timeZone) : null,
   });
   return { organization: organizationSummary(organization), endingSoon: soon.map(notice), restorable: ended.map(notice) };
 }
@@ -376,7 +398,7 @@ export async function connectionNotice(prisma: Db, connectionId: number): Promis
     status: row.status,
     endsOn: row.endsOn,
     endsAt: row.endsAt,
-    restorableUntil: row.status === 'EXPIRED' && row.endsAt ? graceEndsAt(row.endsAt) : null,
+    restorableUntil: row.status === 'EXPIRED' && row.endsAt ? graceEndsAt(row.endsAt, row.organization.timeZone) : null,
   };
 }
 
@@ -421,7 +443,7 @@ export async function changeEndDate(
     if (connection.status === 'REMOVED' || connection.status === 'SUSPENDED') {
       throw new DomainError('not_restorable', 'This person is no longer connected; invite them again instead.');
     }
-    if (connection.status === 'EXPIRED' && connection.endsAt && now >= graceEndsAt(connection.endsAt)) {
+    if (connection.status === 'EXPIRED' && connection.endsAt && now >= graceEndsAt(connection.endsAt, connection.organization.timeZone)) {
       throw new DomainError('not_restorable', 'The 30 days to restore this access are over; invite them again instead.');
     }
     if (input.endsOn !== null) {
@@ -464,7 +486,9 @@ export interface RequestAgeSettings {
 export async function sweepRequests(prisma: Db, settings: RequestAgeSettings, now: Date): Promise<{ reminded: number; expired: number }> {
   let reminded = 0;
   let expired = 0;
-  const expireBefore = new Date(now.getTime() - settings.expiryAfterDays * DAY_MS);
+  // Both are elapsed days: a request's age is the same for every organization, and for the
+  // operators' triage, where a request has no organization and so no calendar.
+  const expireBefore = addElapsedDays(now, -settings.expiryAfterDays);
   for (;;) {
     const due = await prisma.accessRequest.findMany({ where: { status: 'PENDING', createdAt: { lte: expireBefore } }, select: { id: true }, orderBy: { id: 'asc' }, take: BATCH });
     if (due.length === 0) break;
@@ -502,7 +526,7 @@ export async function sweepRequests(prisma: Db, settings: RequestAgeSettings, no
       return ended.length;
     }, TRANSACTION_OPTIONS);
   }
-  const remindBefore = new Date(now.getTime() - settings.reminderAfterDays * DAY_MS);
+  const remindBefore = addElapsedDays(now, -settings.reminderAfterDays);
   for (;;) {
     const due = await prisma.accessRequest.findMany({
       where: { status: 'PENDING', remindedAt: null, organizationId: { not: null }, createdAt: { lte: remindBefore } },

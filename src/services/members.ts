@@ -1,3 +1,4 @@
+import { subHours } from 'date-fns';
 import type { Db, Tx } from '../db/client.js';
 
 export interface SlackProfile {
@@ -31,8 +32,11 @@ export async function rememberProfile(prisma: Db, profile: SlackProfile): Promis
   await memberFor(prisma, profile);
 }
 
-/** How long a profile learned from Slack is trusted before it is looked up again. */
-const PROFILE_FRESH_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long a profile learned from Slack is trusted before it is looked up again. Elapsed hours, not
+ * a calendar day: it is a cache's age, and no organization's calendar governs it.
+ */
+const PROFILE_FRESH_HOURS = 24;
 
 /** Whether Gatehouse should ask Slack for this person's name and email. */
 export async function profileIsStale(prisma: Db, slackUserId: string, now: Date): Promise<boolean> {
@@ -46,5 +50,5 @@ export function profileNeedsRefresh(
   now: Date,
 ): boolean {
   if (!member || !member.email || member.displayName === slackUserId) return true;
-  return now.getTime() - member.updatedAt.getTime() > PROFILE_FRESH_MS;
+  return member.updatedAt < subHours(now, PROFILE_FRESH_HOURS);
 }

@@ -261,7 +261,12 @@ function zonedParts(instant: Date, timeZone: string): ZonedParts {
   };
 }
 
-/** Whole calendar days from `now` to `instant`, both read in `timeZone`. */
+/**
+ * Whole calendar days from `now` to `instant`, both read in `timeZone`. Computed by hand rather than
+ * with date-fns: this file runs in the browser as tsc compiles it, and with no bundler a bare
+ * package import does not resolve there.
+ * Two UTC midnights are whole days apart, so the division is exact.
+ */
 function dayDifference(instant: Date, now: Date, timeZone: string): number {
   const a = zonedParts(instant, timeZone);
   const b = zonedParts(now, timeZone);

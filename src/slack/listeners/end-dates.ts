@@ -1,4 +1,4 @@
-import { calendarDateIn } from '../../domain/dates.js';
+import { addCalendarDays, calendarDateIn } from '../../domain/dates.js';
 import { DomainError } from '../../domain/errors.js';
 import { TEXT_LIMIT, tooLongMessage } from '../../domain/text-limits.js';
 import { changeEndDate, connectionNotice } from '../../services/lifecycle.js';
@@ -36,7 +36,7 @@ export function registerEndDates(router: ListenerRouter, context: GatehouseConte
       }
       const notice = await connectionNotice(context.prisma, choice.connectionId);
       if (!notice) throw new DomainError('unknown_connection', 'That connection no longer exists.');
-      const suggested = calendarDateIn(new Date(now.getTime() + SUGGESTED_EXTENSION_DAYS * 24 * 60 * 60 * 1000), notice.organization.timeZone);
+      const suggested = addCalendarDays(calendarDateIn(now, notice.organization.timeZone), SUGGESTED_EXTENSION_DAYS);
       const view = extendEndDateView(notice, { connectionId: choice.connectionId }, suggested);
       await openModalOnTrigger({ client, triggerId: body.trigger_id, view, logger: context.logger, tell: (text) => tellPrivately(client, body.user.id, channelId, text) });
     } catch (error) {

@@ -144,7 +144,7 @@ function previewOf(step: InviteStepModel, now: Date): InvitationMessageModel | n
     endsOn: step.choices.endsOn,
     caller: step.choices.caller,
     personalMessage: step.choices.personalMessage,
-    expiresAt: invitationExpiresAt(now),
+    expiresAt: invitationExpiresAt(now, step.draft.organization.timeZone),
     code: PREVIEW_CODE,
   };
 }

@@ -85,7 +85,7 @@ function connectionBlock(connection: ConnectionSummary): KnownBlock {
   if (connection.status === 'EXPIRED' && connection.endsAt) {
     // Expired access counts for nothing, but an admin can still bring it back for a while.
     const where = escapeMrkdwn(organizationLabel(connection.organization, ORGANIZATION_SHOWN));
-    const until = onDateTime(graceEndsAt(connection.endsAt));
+    const until = onDateTime(graceEndsAt(connection.endsAt, connection.organization.timeZone));
     return section(
       mrkdwn(`*${where}*  ·  Expired on ${ends ?? 'its end date'}; your admin can restore it until ${until}\nNot in effect: ${permissionsLine(connection.permissions)}`),
     );
