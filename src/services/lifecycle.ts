@@ -1,5 +1,7 @@
 import { TRANSACTION_OPTIONS, type Db, type Tx } from '../db/client.js';
-import { Prisma } from '../db/generated/sqlite/client.js';
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import type { DB } from '../db/query-builder.js';
+import { preparedStatement, sqlOf } from '../db/sql.js';
 import { lockKeys, LOCK } from '../db/locks.js';
 import { appendLogEntries } from '../db/permission-log.js';
 import { ACTOR, LOG_ACTION } from '../domain/permissions-log.js';
@@ -56,33 +58,55 @@ interface EndedConnection {
 }
 
 /** Ids of connections in `status` whose end (or grace period) is over (`endIsDue`), oldest first. */
-async function dueConnectionIds(prisma: Db, status: 'ACTIVE' | 'EXPIRED', endIsDue: Prisma.Sql): Promise<number[]> {
-  const rows = await prisma.$queryRaw<Array<{ id: number }>>`
-    SELECT "id" FROM "Connection"
-    WHERE "status" = ${Prisma.raw(`'${status}'`)} AND "endsAt" IS NOT NULL AND ${endIsDue}
-    ORDER BY "endsAt", "id" LIMIT ${BATCH}`;
+async function dueConnectionIds(prisma: Db, status: 'ACTIVE' | 'EXPIRED', endIsDue: ConnectionCondition): Promise<number[]> {
+  const sql = sqlOf(prisma);
+  const rows = await sql.rows(
+    sql.build
+      .selectFrom('Connection')
+      .select('id')
+      .where('status', '=', status)
+      .where('endsAt', 'is not', null)
+      .where(endIsDue)
+      .orderBy('endsAt')
+      .orderBy('id')
+      .limit(BATCH),
+  );
   return rows.map((row) => row.id);
 }
 
 /** Moves due connections from one status to the next, only those still due; returns the ones moved. */
-async function endConnections(tx: Tx, ids: number[], event: ConnectionEndEvent, endIsDue: Prisma.Sql, now: Date): Promise<EndedConnection[]> {
-  const list = Prisma.join(ids);
-  const moved =
+async function endConnections(tx: Tx, ids: number[], event: ConnectionEndEvent, endIsDue: ConnectionCondition, now: Date): Promise<EndedConnection[]> {
+  const sql = sqlOf(tx);
+  const moved = await sql.rows(
     event === 'expired'
-      ? await tx.$queryRaw<Array<{ id: number }>>`
-          UPDATE "Connection" SET "status" = 'EXPIRED', "expiredAt" = "endsAt", "updatedAt" = ${now}
-          WHERE "id" IN (${list}) AND "status" = 'ACTIVE' AND ${endIsDue}
-          RETURNING "id"`
-      : await tx.$queryRaw<Array<{ id: number }>>`
-          UPDATE "Connection" SET "status" = 'REMOVED', "removedAt" = ${now}, "updatedAt" = ${now}
-          WHERE "id" IN (${list}) AND "status" = 'EXPIRED' AND ${endIsDue}
-          RETURNING "id"`;
+      ? sql.build
+          .updateTable('Connection')
+          .set((eb) => ({ status: 'EXPIRED', expiredAt: eb.ref('endsAt'), updatedAt: now }))
+          .where('id', 'in', ids)
+          .where('status', '=', 'ACTIVE')
+          .where(endIsDue)
+          .returning('id')
+      : sql.build
+          .updateTable('Connection')
+          .set({ status: 'REMOVED', removedAt: now, updatedAt: now })
+          .where('id', 'in', ids)
+          .where('status', '=', 'EXPIRED')
+          .where(endIsDue)
+          .returning('id'),
+  );
   if (moved.length === 0) return [];
-  return tx.$queryRaw<EndedConnection[]>`
-    SELECT c."id", c."organizationId", c."memberId", c."endsOn", m."slackUserId"
-    FROM "Connection" c JOIN "Member" m ON m."id" = c."memberId"
-    WHERE c."id" IN (${Prisma.join(moved.map((row) => row.id))})
-    ORDER BY c."id"`;
+  return sql.rows(
+    sql.build
+      .selectFrom('Connection as c')
+      .innerJoin('Member as m', 'm.id', 'c.memberId')
+      .select(['c.id', 'c.organizationId', 'c.memberId', 'c.endsOn', 'm.slackUserId'])
+      .where(
+        'c.id',
+        'in',
+        moved.map((row) => row.id),
+      )
+      .orderBy('c.id'),
+  );
 }
 
 /** Who hears about an organization's ended connections: its Administrators and its audit channel. */
@@ -113,8 +137,14 @@ async function endedMessages(
   return items;
 }
 
-/** SQL true for a connection whose "endsAt" is at or before `cutoff`. */
-const endsBy = (cutoff: Date): Prisma.Sql => Prisma.sql`"endsAt" <= ${cutoff}`;
+/** A condition on a connection, in a statement over the Connection table. */
+type ConnectionCondition = (eb: ExpressionBuilder<DB, 'Connection'>) => Expression<SqlBool>;
+
+/** True for a connection whose "endsAt" is at or before `cutoff`. */
+const endsBy =
+  (cutoff: Date): ConnectionCondition =>
+  (eb) =>
+    eb('endsAt', '<=', cutoff);
 
 /**
  * SQL true for a connection whose grace period is over at `now`. The period is calendar days in
@@ -123,7 +153,7 @@ const endsBy = (cutoff: Date): Prisma.Sql => Prisma.sql`"endsAt" <= ${cutoff}`;
  * are few); an end before the earliest of them is due wherever it is, and only the few ends
  * between the earliest and the latest cutoff are checked against their organization's zone.
  */
-async function graceIsOver(prisma: Db, now: Date): Promise<Prisma.Sql> {
+async function graceIsOver(prisma: Db, now: Date): Promise<ConnectionCondition> {
   const zones = await prisma.organization.groupBy({ by: ['timeZone'] });
   const cutoffs = zones
     .map(({ timeZone }) => ({ timeZone, cutoff: latestEndPastGrace(now, timeZone) }))
@@ -131,10 +161,20 @@ async function graceIsOver(prisma: Db, now: Date): Promise<Prisma.Sql> {
   const earliest = cutoffs[0]?.cutoff ?? latestEndPastGrace(now, 'UTC'); // no organization, so no connection either
   const later = cutoffs.filter(({ cutoff }) => cutoff > earliest);
   if (later.length === 0) return endsBy(earliest);
-  const inTheirZones = later.map(
-    ({ timeZone, cutoff }) => Prisma.sql`(${endsBy(cutoff)} AND "organizationId" IN (SELECT "id" FROM "Organization" WHERE "timeZone" = ${timeZone}))`,
-  );
-  return Prisma.sql`${endsBy(later.at(-1)!.cutoff)} AND (${endsBy(earliest)} OR ${Prisma.join(inTheirZones, ' OR ')})`;
+  const latest = later.at(-1)!.cutoff;
+  return (eb) =>
+    eb.and([
+      eb('endsAt', '<=', latest),
+      eb.or([
+        eb('endsAt', '<=', earliest),
+        ...later.map(({ timeZone, cutoff }) =>
+          eb.and([
+            eb('endsAt', '<=', cutoff),
+            eb('organizationId', 'in', eb.selectFrom('Organization').select('id').where('timeZone', '=', timeZone)),
+          ]),
+        ),
+      ]),
+    ]);
 }
 
 async function sweepEnds(prisma: Db, event: ConnectionEndEvent, now: Date): Promise<number> {
@@ -170,6 +210,22 @@ async function sweepEnds(prisma: Db, event: ConnectionEndEvent, now: Date): Prom
   }
 }
 
+/** A page of active connections that end by the horizon, after the last one of the page before. */
+const warningPage = preparedStatement((build, page: { horizon: Date; afterEndsAt: Date; afterId: number }) =>
+  build
+    .selectFrom('Connection as c')
+    .innerJoin('Member as m', 'm.id', 'c.memberId')
+    .select(['c.id', 'c.endsAt', 'm.slackUserId'])
+    .where('c.status', '=', 'ACTIVE')
+    .where('c.endsAt', '<=', page.horizon)
+    .where((eb) => eb.or([eb('c.endsAt', '>', page.afterEndsAt), eb.and([eb('c.endsAt', '=', page.afterEndsAt), eb('c.id', '>', page.afterId)])]))
+    .orderBy('c.endsAt')
+    .orderBy('c.id')
+    .limit(BATCH)
+    // Ends compared with the horizon are not null.
+    .$narrowType<{ endsAt: Date }>(),
+);
+
 /** Warns people whose access ends soon, once per end date and lead time. */
 async function sweepWarnings(prisma: Db, settings: TimeLimitSettings, now: Date): Promise<number> {
   if (settings.warningLeadDays.length === 0) return 0;
@@ -178,13 +234,9 @@ async function sweepWarnings(prisma: Db, settings: TimeLimitSettings, now: Date)
   // window rather than with all of them.
   let after = { endsAt: now, id: 0 };
   const horizon = warningHorizon(settings.warningLeadDays, now);
+  const sql = sqlOf(prisma);
   for (;;) {
-    const rows = await prisma.$queryRaw<Array<{ id: number; endsAt: Date; slackUserId: string }>>`
-      SELECT c."id", c."endsAt", m."slackUserId"
-      FROM "Connection" c JOIN "Member" m ON m."id" = c."memberId"
-      WHERE c."status" = 'ACTIVE' AND c."endsAt" <= ${horizon}
-        AND (c."endsAt" > ${after.endsAt} OR (c."endsAt" = ${after.endsAt} AND c."id" > ${after.id}))
-      ORDER BY c."endsAt", c."id" LIMIT ${BATCH}`;
+    const rows = await sql.rows(warningPage(sql, { horizon, afterEndsAt: after.endsAt, afterId: after.id }));
     if (rows.length === 0) return warned;
     const last = rows.at(-1)!;
     after = { endsAt: last.endsAt, id: last.id };
@@ -215,10 +267,19 @@ async function sweepInvitations(prisma: Db, now: Date): Promise<number> {
     });
     if (due.length === 0) return total;
     total += await prisma.$transaction(async (tx) => {
-      const deleted = await tx.$queryRaw<Array<{ id: number; organizationId: number; email: string; invitedById: number }>>`
-        DELETE FROM "Invitation"
-        WHERE "id" IN (${Prisma.join(due.map((row) => row.id))}) AND "status" = 'PENDING' AND "expiresAt" <= ${now}
-        RETURNING "id", "organizationId", "email", "invitedById"`;
+      const sql = sqlOf(tx);
+      const deleted = await sql.rows(
+        sql.build
+          .deleteFrom('Invitation')
+          .where(
+            'id',
+            'in',
+            due.map((row) => row.id),
+          )
+          .where('status', '=', 'PENDING')
+          .where('expiresAt', '<=', now)
+          .returning(['id', 'organizationId', 'email', 'invitedById']),
+      );
       await appendLogEntries(
         tx,
         deleted.map((invitation) => ({
@@ -263,10 +324,17 @@ async function sweepInvitations(prisma: Db, now: Date): Promise<number> {
 async function sweepDigests(prisma: Db, settings: TimeLimitSettings, now: Date): Promise<number> {
   if (settings.warningLeadDays.length === 0) return 0;
   const until = warningHorizon(settings.warningLeadDays, now);
-  const organizations = await prisma.$queryRaw<Array<{ organizationId: number; timeZone: string }>>`
-    SELECT DISTINCT c."organizationId", o."timeZone"
-    FROM "Connection" c JOIN "Organization" o ON o."id" = c."organizationId"
-    WHERE c."status" = 'ACTIVE' AND c."endsAt" > ${now} AND c."endsAt" <= ${until}`;
+  const sql = sqlOf(prisma);
+  const organizations = await sql.rows(
+    sql.build
+      .selectFrom('Connection as c')
+      .innerJoin('Organization as o', 'o.id', 'c.organizationId')
+      .select(['c.organizationId', 'o.timeZone'])
+      .distinct()
+      .where('c.status', '=', 'ACTIVE')
+      .where('c.endsAt', '>', now)
+      .where('c.endsAt', '<=', until),
+  );
   let queued = 0;
   for (const { organizationId, timeZone } of organizations) {
     const day = calendarDateIn(now, timeZone);
@@ -312,10 +380,17 @@ export async function administratorsRunningOut(prisma: Db, organizationId: numbe
 async function sweepLastAdministrators(prisma: Db, settings: TimeLimitSettings, now: Date): Promise<number> {
   if (settings.warningLeadDays.length === 0) return 0;
   const horizon = warningHorizon(settings.warningLeadDays, now);
-  const organizations = await prisma.$queryRaw<Array<{ organizationId: number }>>`
-    SELECT DISTINCT c."organizationId"
-    FROM "Connection" c JOIN "ConnectionPermission" p ON p."connectionId" = c."id" AND p."permissionKey" = ${PERMISSION.administrator}
-    WHERE c."status" = 'ACTIVE' AND c."endsAt" > ${now} AND c."endsAt" <= ${horizon}`;
+  const sql = sqlOf(prisma);
+  const organizations = await sql.rows(
+    sql.build
+      .selectFrom('Connection as c')
+      .innerJoin('ConnectionPermission as p', (join) => join.onRef('p.connectionId', '=', 'c.id').on('p.permissionKey', '=', PERMISSION.administrator))
+      .select('c.organizationId')
+      .distinct()
+      .where('c.status', '=', 'ACTIVE')
+      .where('c.endsAt', '>', now)
+      .where('c.endsAt', '<=', horizon),
+  );
   let queued = 0;
   for (const { organizationId } of organizations) {
     const runningOut = await administratorsRunningOut(prisma, organizationId, now);
@@ -493,10 +568,20 @@ export async function sweepRequests(prisma: Db, settings: RequestAgeSettings, no
     const due = await prisma.accessRequest.findMany({ where: { status: 'PENDING', createdAt: { lte: expireBefore } }, select: { id: true }, orderBy: { id: 'asc' }, take: BATCH });
     if (due.length === 0) break;
     expired += await prisma.$transaction(async (tx) => {
-      const ended = await tx.$queryRaw<Array<{ id: number; organizationId: number | null; requesterId: number }>>`
-        UPDATE "AccessRequest" SET "status" = 'EXPIRED', "updatedAt" = ${now}
-        WHERE "id" IN (${Prisma.join(due.map((row) => row.id))}) AND "status" = 'PENDING' AND "createdAt" <= ${expireBefore}
-        RETURNING "id", "organizationId", "requesterId"`;
+      const sql = sqlOf(tx);
+      const ended = await sql.rows(
+        sql.build
+          .updateTable('AccessRequest')
+          .set({ status: 'EXPIRED', updatedAt: now })
+          .where(
+            'id',
+            'in',
+            due.map((row) => row.id),
+          )
+          .where('status', '=', 'PENDING')
+          .where('createdAt', '<=', expireBefore)
+          .returning(['id', 'organizationId', 'requesterId']),
+      );
       await appendLogEntries(
         tx,
         ended
@@ -536,10 +621,22 @@ export async function sweepRequests(prisma: Db, settings: RequestAgeSettings, no
     });
     if (due.length === 0) break;
     reminded += await prisma.$transaction(async (tx) => {
-      const marked = await tx.$queryRaw<Array<{ id: number; organizationId: number; requesterId: number }>>`
-        UPDATE "AccessRequest" SET "remindedAt" = ${now}
-        WHERE "id" IN (${Prisma.join(due.map((row) => row.id))}) AND "status" = 'PENDING' AND "remindedAt" IS NULL
-        RETURNING "id", "organizationId", "requesterId"`;
+      const sql = sqlOf(tx);
+      const marked = await sql.rows(
+        sql.build
+          .updateTable('AccessRequest')
+          .set({ remindedAt: now })
+          .where(
+            'id',
+            'in',
+            due.map((row) => row.id),
+          )
+          .where('status', '=', 'PENDING')
+          .where('remindedAt', 'is', null)
+          .where('organizationId', 'is not', null)
+          .returning(['id', 'organizationId', 'requesterId'])
+          .$narrowType<{ organizationId: number }>(),
+      );
       const items: OutboxItem[] = [];
       for (const request of marked) {
         for (const admin of await administratorsOf(tx, request.organizationId, now)) {
