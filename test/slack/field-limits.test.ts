@@ -4,7 +4,8 @@ import { invitationSealingKey } from '../../src/domain/invitation-tokens.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { DEFAULT_WARNING_LEAD_DAYS } from '../../src/domain/time-limits.js';
 import { buildViewStateValues, type EmulatedView, type ValuesInput } from '../../src/sandbox/index.js';
-import { checkAddresses, chooseGrant, sendInvitations } from '../../src/services/invitations.js';
+import { checkAddresses, chooseGrant } from '../../src/services/invitations/invite-drafts.js';
+import { sendInvitations } from '../../src/services/invitations/send-invitations.js';
 import { sweepTimeLimits } from '../../src/services/lifecycle.js';
 import {
   ACTION,

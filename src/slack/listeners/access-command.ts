@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { invitableOrganizations } from '../../services/invitations.js';
+import { invitableOrganizations } from '../../services/invitations/invitable-organizations.js';
 import { myAccess } from '../../services/read-models.js';
 import { MAX_COMMAND_TEXT, parseSubcommand, SLASH_COMMAND, SUBCOMMANDS } from '../commands.js';
 import type { GatehouseContext } from '../context.js';

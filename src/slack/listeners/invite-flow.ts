@@ -5,22 +5,14 @@ import { DomainError } from '../../domain/errors.js';
 import { invitationExpiresAt } from '../../domain/invitation-tokens.js';
 import { checkInvitationTexts, isAuthorizedCallerInvitation, type InvitationFieldErrors, type InvitationTextField } from '../../domain/invitations.js';
 import { INVITATION_LANGUAGES, type CallerSettings, type InvitationLanguage, type InvitationMessageModel, type InviteStepModel, type OrganizationSummary } from '../../domain/read-models.js';
-import {
-  checkAddresses,
-  chooseGrant,
-  discardDraft,
-  editInvitation,
-  invitableOrganizations,
-  invitationForManagement,
-  inviteSteps,
-  keepGrantChoices,
-  pendingInvitations,
-  removeInvalidEntries,
-  resendInvitation,
-  revokeInvitation,
-  saveSendingChoices,
-  sendInvitations,
-} from '../../services/invitations.js';
+import { checkAddresses, chooseGrant, discardDraft, inviteSteps, keepGrantChoices, removeInvalidEntries, saveSendingChoices } from '../../services/invitations/invite-drafts.js';
+import { editInvitation } from '../../services/invitations/edit-invitation.js';
+import { invitableOrganizations } from '../../services/invitations/invitable-organizations.js';
+import { invitationForManagement } from '../../services/invitations/invitation-for-management.js';
+import { pendingInvitations } from '../../services/invitations/pending-invitations.js';
+import { resendInvitation } from '../../services/invitations/resend-invitation.js';
+import { revokeInvitation } from '../../services/invitations/revoke-invitation.js';
+import { sendInvitations } from '../../services/invitations/send-invitations.js';
 import { permissionCatalog, permissionsFor } from '../../services/read-models.js';
 import type { GatehouseContext } from '../context.js';
 import { openModalOnTrigger, type TriggerBoundCall } from '../trigger-bound.js';

@@ -36,7 +36,7 @@ import {
   type OrganizationSummary,
   type PermissionInfo,
 } from '../../domain/read-models.js';
-import type { SentInvitations } from '../../services/invitations.js';
+import type { SentInvitations } from '../../services/invitations/send-invitations.js';
 import { SLASH_COMMAND } from '../commands.js';
 import {
   actions,
