@@ -13,7 +13,8 @@ import type { SlackEmulator } from '../sandbox/slack-emulator.js';
 import type { RunningGatehouse } from '../server.js';
 import { decideRequest, submitAccessRequest, type Settings } from '../services/access-requests.js';
 import { addAdministrator } from '../services/administrators.js';
-import { checkAddresses, chooseGrant, sendInvitations } from '../services/invitations.js';
+import { checkAddresses, chooseGrant } from '../services/invitations/invite-drafts.js';
+import { sendInvitations } from '../services/invitations/send-invitations.js';
 import { createOrganization } from '../services/organizations.js';
 import type { DemoConversation, DemoPerson } from './protocol.js';
 

@@ -54,6 +54,14 @@ class CheckedSocketModeReceiver extends SocketModeReceiver {
   }
 }
 
+/** Every interaction Gatehouse answers, on one router; slash commands have their own listener. */
+export function registerListeners(router: ListenerRouter, context: GatehouseContext): void {
+  registerAccessRequests(router, context);
+  registerInvitations(router, context);
+  registerInviteFlow(router, context);
+  registerEndDates(router, context);
+}
+
 type SlackSettings = Pick<AppConfig, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;
 
 /** The Web API client settings the app's clients share, so a check at start sees what the listeners will. */
@@ -111,10 +119,7 @@ export function createSlackApp(config: SlackSettings, logger: Logger, context: G
   registerAccessCommand(app, context);
   registerAppHome(app, context);
   const router = new ListenerRouter();
-  registerAccessRequests(router, context);
-  registerInvitations(router, context);
-  registerInviteFlow(router, context);
-  registerEndDates(router, context);
+  registerListeners(router, context);
   router.install(app);
   return { app, httpReceiver, socketReceiver };
 }

@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js';
 import type { SqlDatabase } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import type { Settings } from '../services/access-requests.js';
-import type { InvitationSettings } from '../services/invitations.js';
+import type { InvitationSettings } from '../services/invitations/settings.js';
 
 /** What listeners need to call services: the database handle, settings, the clock and the outbox. */
 export interface GatehouseContext {

@@ -42,6 +42,12 @@ interface Route<Args> {
   listener: string;
 }
 
+/** Each id has one handler: a second registration would silently replace the first. */
+function addRoute<Args>(routes: Map<string, Route<Args>>, id: string, route: Route<Args>): void {
+  if (routes.has(id)) throw new Error(`Two listeners for ${route.listener}`);
+  routes.set(id, route);
+}
+
 /** Labels for requests no route claims: one per kind, so stray ids cannot grow the label set. */
 const UNROUTED = {
   action: 'action:unrouted',
@@ -113,6 +119,19 @@ export function timeListener<Args extends { context: Context; ack: AckFn<never> 
  * so thirty listeners cost each `/access help` about a third of its throughput; here the lookup
  * is one map or list search, and only for the kind of payload that arrived.
  */
+/** What a payload is routed on, for looking a route up without a request: the routing tests do. */
+export type RoutedPayload =
+  | { type: 'block_actions'; action_id: string; block_id?: string }
+  | { type: 'view_submission' | 'view_closed'; callback_id: string }
+  | { type: 'block_suggestion'; action_id: string };
+
+/** A route as a lookup finds it: its metric label and the handler it calls. */
+export interface RouteMatch {
+  listener: string;
+  /** The handler's own name, so tests can tell which of several handlers a payload reaches. */
+  handler: string;
+}
+
 export class ListenerRouter {
   private readonly actions: ActionRoute[] = [];
   private readonly submissions = new Map<string, Route<ViewSubmissionArgs>>();
@@ -123,27 +142,47 @@ export class ListenerRouter {
   action(constraint: string | { action_id: Matcher; block_id?: Matcher }, handler: (args: ActionArgs) => Promise<void>): void {
     const route = typeof constraint === 'string' ? { actionId: constraint } : { actionId: constraint.action_id, blockId: constraint.block_id };
     const block = route.blockId === undefined ? '' : ` block:${labelOf(route.blockId)}`;
-    this.actions.push({ ...route, handler, listener: `action:${labelOf(route.actionId)}${block}` });
+    const listener = `action:${labelOf(route.actionId)}${block}`;
+    if (this.actions.some((existing) => existing.listener === listener)) throw new Error(`Two listeners for ${listener}`);
+    this.actions.push({ ...route, handler, listener });
   }
 
   view(callbackId: string, handler: (args: ViewSubmissionArgs) => Promise<void>): void {
-    this.submissions.set(callbackId, { handler, listener: `view:${callbackId}` });
+    addRoute(this.submissions, callbackId, { handler, listener: `view:${callbackId}` });
   }
 
   viewClosed(callbackId: string, handler: (args: ViewClosedArgs) => Promise<void>): void {
-    this.closings.set(callbackId, { handler, listener: `view_closed:${callbackId}` });
+    addRoute(this.closings, callbackId, { handler, listener: `view_closed:${callbackId}` });
   }
 
   options(actionId: string, handler: (args: OptionsArgs) => Promise<void>): void {
-    this.suggestions.set(actionId, { handler, listener: `options:${actionId}` });
+    addRoute(this.suggestions, actionId, { handler, listener: `options:${actionId}` });
+  }
+
+  /** Every block action route that claims this action; the first is the one that runs. */
+  private actionRoutesFor(actionId: string, blockId: string | undefined): ActionRoute[] {
+    return this.actions.filter(
+      (candidate) => matches(candidate.actionId, actionId) && (candidate.blockId === undefined || matches(candidate.blockId, blockId)),
+    );
+  }
+
+  /** Every route that would claim the payload, in the order they are tried: more than one means two routes overlap. */
+  routesFor(payload: RoutedPayload): RouteMatch[] {
+    const found: Array<{ listener: string; handler: { name: string } }> =
+      payload.type === 'block_actions'
+        ? this.actionRoutesFor(payload.action_id, payload.block_id)
+        : [
+            (payload.type === 'view_submission' ? this.submissions : payload.type === 'view_closed' ? this.closings : this.suggestions).get(
+              'callback_id' in payload ? payload.callback_id : payload.action_id,
+            ),
+          ].filter((route) => route !== undefined);
+    return found.map((route) => ({ listener: route.listener, handler: route.handler.name }));
   }
 
   install(app: App): void {
     app.action<BlockAction>({ type: 'block_actions' }, async (args) => {
       const { action } = args;
-      const route = this.actions.find(
-        (candidate) => matches(candidate.actionId, action.action_id) && (candidate.blockId === undefined || matches(candidate.blockId, action.block_id)),
-      );
+      const [route] = this.actionRoutesFor(action.action_id, action.block_id);
       const observation = timeListener(args, route?.listener ?? UNROUTED.action);
       try {
         // Slack waits for an answer to every interaction, even one Gatehouse has nothing to do for.

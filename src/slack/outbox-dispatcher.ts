@@ -30,7 +30,7 @@ import { hashInvitationToken, openInvitationCode } from '../domain/invitation-to
 import type { InvitationMessageModel } from '../domain/read-models.js';
 import { daysLeftUntil, lastDayOfAccess } from '../domain/time-limits.js';
 import { MailDeliveryError, type Mailer } from '../mail/mailer.js';
-import { invitationToDeliver } from '../services/invitations.js';
+import { invitationToDeliver } from '../services/invitations/deliver-invitation.js';
 import { SLASH_COMMAND } from './commands.js';
 import { invitationCodesMessage, invitationDirectMessage, invitationEmail, invitationEmailedNotice } from './views/invitation-messages.js';
 import { parkedMessagesReport } from './views/outbox-report.js';

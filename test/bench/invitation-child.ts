@@ -5,7 +5,8 @@ import { openDatabase, type Db } from '../../src/db/client.js';
 import { parseDatabaseUrl } from '../../src/db/database-url.js';
 import { invitationSealingKey } from '../../src/domain/invitation-tokens.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
-import { checkAddresses, chooseGrant, removeInvalidEntries, saveSendingChoices, sendInvitations } from '../../src/services/invitations.js';
+import { checkAddresses, chooseGrant, removeInvalidEntries, saveSendingChoices } from '../../src/services/invitations/invite-drafts.js';
+import { sendInvitations } from '../../src/services/invitations/send-invitations.js';
 
 export const BENCH_ADMIN = 'UADMINBENCH';
 export const BENCH_CUSTOMER_NUMBER = '900001';

@@ -9,7 +9,7 @@ import type { DemoSnapshot, DemoView } from '../../src/demo/protocol.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { approveFormView, denyFormView } from '../../src/slack/views/decision-forms.js';
 import { APPROVE_FORM_BLOCK, DENY_FORM_BLOCK, INPUT_ACTION, REQUEST_FORM_BLOCK } from '../../src/slack/views/ids.js';
-import { invitationListMessage } from '../../src/slack/views/invite-forms.js';
+import { invitationListMessage } from '../../src/slack/views/invitation-list.js';
 import { myAccessHome } from '../../src/slack/views/my-access.js';
 import { requestCardMessage, requesterReceiptMessage } from '../../src/slack/views/request-card.js';
 import { requestFormView } from '../../src/slack/views/request-form.js';

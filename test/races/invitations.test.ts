@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { LOG_ACTION } from '../../src/domain/permissions-log.js';
 import type { AppResponse, EmulatedView } from '../../src/sandbox/index.js';
-import { addressesBlockId } from '../../src/slack/views/invite-forms.js';
+import { addressesBlockId } from '../../src/slack/views/invite-addresses-form.js';
 import {
   ACTION,
   APPROVE_FORM_BLOCK,

@@ -5,7 +5,10 @@ import type { OutboxItem } from '../../src/domain/outbox-messages.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { addAdministrator } from '../../src/services/administrators.js';
 import { seedPermissionCatalog } from '../../src/services/catalog.js';
-import { acceptInvitation, checkAddresses, chooseGrant, resendInvitation, sendInvitations } from '../../src/services/invitations.js';
+import { acceptInvitation } from '../../src/services/invitations/accept-invitation.js';
+import { checkAddresses, chooseGrant } from '../../src/services/invitations/invite-drafts.js';
+import { resendInvitation } from '../../src/services/invitations/resend-invitation.js';
+import { sendInvitations } from '../../src/services/invitations/send-invitations.js';
 import { createOrganization } from '../../src/services/organizations.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAdministrator } from '../../src/services/administrators.js';
 import { seedPermissionCatalog } from '../../src/services/catalog.js';
-import { checkAddresses } from '../../src/services/invitations.js';
+import { checkAddresses } from '../../src/services/invitations/invite-drafts.js';
 import { createOrganization } from '../../src/services/organizations.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 

@@ -8,18 +8,12 @@ import type { OutboxItem } from '../../src/domain/outbox-messages.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { addAdministrator } from '../../src/services/administrators.js';
 import { seedPermissionCatalog } from '../../src/services/catalog.js';
-import {
-  acceptInvitation,
-  checkAddresses,
-  chooseGrant,
-  editInvitation,
-  inviteSteps,
-  removeInvalidEntries,
-  resendInvitation,
-  revokeInvitation,
-  saveSendingChoices,
-  sendInvitations,
-} from '../../src/services/invitations.js';
+import { acceptInvitation } from '../../src/services/invitations/accept-invitation.js';
+import { checkAddresses, chooseGrant, inviteSteps, removeInvalidEntries, saveSendingChoices } from '../../src/services/invitations/invite-drafts.js';
+import { editInvitation } from '../../src/services/invitations/edit-invitation.js';
+import { resendInvitation } from '../../src/services/invitations/resend-invitation.js';
+import { revokeInvitation } from '../../src/services/invitations/revoke-invitation.js';
+import { sendInvitations } from '../../src/services/invitations/send-invitations.js';
 import { createOrganization } from '../../src/services/organizations.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 

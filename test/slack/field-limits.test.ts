@@ -4,7 +4,8 @@ import { invitationSealingKey } from '../../src/domain/invitation-tokens.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { DEFAULT_WARNING_LEAD_DAYS } from '../../src/domain/time-limits.js';
 import { buildViewStateValues, type EmulatedView, type ValuesInput } from '../../src/sandbox/index.js';
-import { checkAddresses, chooseGrant, sendInvitations } from '../../src/services/invitations.js';
+import { checkAddresses, chooseGrant } from '../../src/services/invitations/invite-drafts.js';
+import { sendInvitations } from '../../src/services/invitations/send-invitations.js';
 import { sweepTimeLimits } from '../../src/services/lifecycle.js';
 import {
   ACTION,
@@ -17,7 +18,7 @@ import {
   INVITE_SENDING_BLOCK,
   REQUEST_FORM_BLOCK,
 } from '../../src/slack/views/ids.js';
-import { manageValue } from '../../src/slack/views/invite-forms.js';
+import { manageValue } from '../../src/slack/views/invitation-values.js';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { openRequestForm, person, postsIn, seedOrganization, settle } from '../support/flows.js';
@@ -127,7 +128,7 @@ describe.each(DATABASE_KINDS)('limits on free text, checked on the server, on %s
     await app.emulator.waitForCalls('views.open', before + 1, 10_000);
     const first = modalOf(ADA.id);
     const revision = (JSON.parse(String(first.definition.private_metadata)) as { revision: number }).revision;
-    const { addressesBlockId } = await import('../../src/slack/views/invite-forms.js');
+    const { addressesBlockId } = await import('../../src/slack/views/invite-addresses-form.js');
     await app.driver.submitView(first, { [addressesBlockId(revision)]: { [INPUT_ACTION]: 'new.person@example.org' } }, ADA.id);
     await app.driver.submitView(modalOf(ADA.id), { [addressesBlockId(revision + 1)]: { [INPUT_ACTION]: '' } }, ADA.id);
     await app.driver.submitView(modalOf(ADA.id), { [INVITE_GRANT_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.eLearning] } }, ADA.id);

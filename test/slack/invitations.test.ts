@@ -3,7 +3,8 @@ import { invitationSealingKey, openInvitationCode } from '../../src/domain/invit
 import type { OutboxItem } from '../../src/domain/outbox-messages.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { startSmtpServer, type SmtpSandbox } from '../../src/sandbox/index.js';
-import { checkAddresses, chooseGrant, saveSendingChoices, sendInvitations } from '../../src/services/invitations.js';
+import { checkAddresses, chooseGrant, saveSendingChoices } from '../../src/services/invitations/invite-drafts.js';
+import { sendInvitations } from '../../src/services/invitations/send-invitations.js';
 import { ACTION } from '../../src/slack/views/ids.js';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
@@ -183,7 +184,7 @@ describe.each(DATABASE_KINDS)('invitations through Slack on %s', (kind) => {
     expect(again).toBeDefined();
 
     const resent = await app.db.database.prisma.invitation.findFirstOrThrow({ where: { email: 'again@example.org' } });
-    const { resendInvitation } = await import('../../src/services/invitations.js');
+    const { resendInvitation } = await import('../../src/services/invitations/resend-invitation.js');
     await resendInvitation(app.db.database.prisma, { actorSlackUserId: ADA.id, invitationId: resent.id, language: 'en', personalMessage: null, note: null }, settings, clock);
     const replaced = await app.driver.slashCommand({ userId: 'U0AGAIN', text: `accept ${again}` });
     expect(bodyText(replaced.body)).toContain('only the newest code works');

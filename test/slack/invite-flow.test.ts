@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import type { EmulatedView } from '../../src/sandbox/index.js';
-import { checkAddresses, chooseGrant, inviteSteps, sendInvitations } from '../../src/services/invitations.js';
+import { checkAddresses, chooseGrant, inviteSteps } from '../../src/services/invitations/invite-drafts.js';
+import { sendInvitations } from '../../src/services/invitations/send-invitations.js';
 import { invitationSealingKey } from '../../src/domain/invitation-tokens.js';
-import { addressesBlockId } from '../../src/slack/views/invite-forms.js';
+import { addressesBlockId } from '../../src/slack/views/invite-addresses-form.js';
 import { ACTION, CALLBACK, INPUT_ACTION, INVITE_GRANT_BLOCK, INVITE_SENDING_BLOCK } from '../../src/slack/views/ids.js';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';

@@ -4,7 +4,8 @@ import { hashInvitationToken, invitationSealingKey } from '../../src/domain/invi
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { startSmtpServer, type RecordedCall, type SmtpSandbox } from '../../src/sandbox/index.js';
 import { decideRequest } from '../../src/services/access-requests.js';
-import { checkAddresses, chooseGrant, saveSendingChoices, sendInvitations } from '../../src/services/invitations.js';
+import { checkAddresses, chooseGrant, saveSendingChoices } from '../../src/services/invitations/invite-drafts.js';
+import { sendInvitations } from '../../src/services/invitations/send-invitations.js';
 import { ACTION } from '../../src/slack/views/ids.js';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';

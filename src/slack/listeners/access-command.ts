@@ -1,6 +1,7 @@
-import type { App } from '@slack/bolt';
+import type { App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { invitableOrganizations } from '../../services/invitations.js';
+import { invitableOrganizations } from '../../services/invitations/invitable-organizations.js';
 import { myAccess } from '../../services/read-models.js';
 import { MAX_COMMAND_TEXT, parseSubcommand, SLASH_COMMAND, SUBCOMMANDS } from '../commands.js';
 import type { GatehouseContext } from '../context.js';
@@ -9,7 +10,7 @@ import { helpReply, unknownSubcommandReply } from '../views/help.js';
 import { myAccessMessage } from '../views/my-access.js';
 import { openRequestForm, refreshProfileLater } from './access-requests.js';
 import { acceptFromCommand } from './invitations.js';
-import { invitationList, openInviteForm } from './invite-flow.js';
+import { invitationList, openInviteForm } from './invite-commands.js';
 
 /** The fields of a slash command payload that Gatehouse relies on. */
 export const slashCommandPayload = z.object({
@@ -25,8 +26,63 @@ export const slashCommandPayload = z.object({
 const LISTENER_BY_SUBCOMMAND = new Map(SUBCOMMANDS.map(({ name }) => [name, `command:${SLASH_COMMAND} ${name}`]));
 const OTHER_LISTENER = `command:${SLASH_COMMAND} other`;
 
-export function registerAccessCommand(app: App, context: GatehouseContext): void {
+/** What a subcommand's handler gets: the command as Gatehouse read it, and Bolt's ways to answer. */
+export interface SubcommandRequest {
+  userId: string;
+  teamId: string;
+  triggerId: string;
+  args: string[];
+  ack: SlackCommandMiddlewareArgs['ack'];
+  client: WebClient;
+  /** Tells the user through the command's response_url, once the command is acknowledged. */
+  tellByResponseUrl: (text: string) => Promise<unknown>;
+}
+
+type SubcommandHandler = (request: SubcommandRequest) => Promise<void>;
+
+/** One handler per subcommand of `/access`, by the name `/access help` lists it under. */
+export function subcommandHandlers(context: GatehouseContext): Record<string, SubcommandHandler> {
   const help = helpReply(SUBCOMMANDS);
+  return {
+    async help({ ack }) {
+      await ack(help);
+    },
+    async request({ ack, client, userId, teamId, triggerId, tellByResponseUrl }) {
+      // The trigger is good for three seconds, so the form opens right after the ack.
+      await ack();
+      await openRequestForm(client, context, userId, triggerId, tellByResponseUrl);
+      refreshProfileLater(client, context, userId, teamId);
+    },
+    async accept({ ack, client, userId, teamId, args }) {
+      const reply = await acceptFromCommand(client, context, { userId, teamId, args });
+      await ack({ response_type: 'ephemeral', ...('message' in reply ? reply.message : { text: reply.text }) });
+    },
+    async invite({ ack, client, userId, triggerId, tellByResponseUrl }) {
+      const organizations = await invitableOrganizations(context.prisma, userId, context.now());
+      if (organizations.length === 0) {
+        await ack({ response_type: 'ephemeral', text: 'Only administrators of an organization can invite people to it.' });
+        return;
+      }
+      // The trigger is good for three seconds, so the form opens right after the ack.
+      await ack();
+      await openInviteForm(client, organizations, triggerId, { logger: context.logger, tell: tellByResponseUrl });
+    },
+    async invitations({ ack, userId }) {
+      await ack(await invitationList(context, userId));
+    },
+    async me({ ack, userId }) {
+      await ack(myAccessMessage(await myAccess(context.sql, userId, context.now())));
+    },
+  };
+}
+
+/** The handler for a subcommand, or undefined for a name Gatehouse does not know. */
+export function subcommandHandler(handlers: Record<string, SubcommandHandler>, name: string): SubcommandHandler | undefined {
+  return Object.hasOwn(handlers, name) ? handlers[name] : undefined;
+}
+
+export function registerAccessCommand(app: App, context: GatehouseContext): void {
+  const handlers = subcommandHandlers(context);
   app.command(SLASH_COMMAND, async (listenerArgs) => {
     const parsed = slashCommandPayload.safeParse(listenerArgs.command);
     const subcommand = parsed.success ? parseSubcommand(parsed.data.text) : undefined;
@@ -42,44 +98,21 @@ export function registerAccessCommand(app: App, context: GatehouseContext): void
         await ack({ response_type: 'ephemeral', text: `That is too long for a Gatehouse command: ${MAX_COMMAND_TEXT} characters at most.` });
         return;
       }
-      const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;
-      const tellByResponseUrl = (text: string) => respond({ response_type: 'ephemeral', text });
-      const { name, args } = subcommand;
-      switch (name) {
-        case 'help':
-          await ack(help);
-          return;
-        case 'request':
-          // The trigger is good for three seconds, so the form opens right after the ack.
-          await ack();
-          await openRequestForm(client, context, userId, triggerId, tellByResponseUrl);
-          refreshProfileLater(client, context, userId, teamId);
-          return;
-        case 'accept': {
-          const reply = await acceptFromCommand(client, context, { userId, teamId, args });
-          await ack({ response_type: 'ephemeral', ...('message' in reply ? reply.message : { text: reply.text }) });
-          return;
-        }
-        case 'invite': {
-          const organizations = await invitableOrganizations(context.prisma, userId, context.now());
-          if (organizations.length === 0) {
-            await ack({ response_type: 'ephemeral', text: 'Only administrators of an organization can invite people to it.' });
-            return;
-          }
-          // The trigger is good for three seconds, so the form opens right after the ack.
-          await ack();
-          await openInviteForm(client, organizations, triggerId, { logger: context.logger, tell: tellByResponseUrl });
-          return;
-        }
-        case 'invitations':
-          await ack(await invitationList(context, userId));
-          return;
-        case 'me':
-          await ack(myAccessMessage(await myAccess(context.sql, userId, context.now())));
-          return;
-        default:
-          await ack(unknownSubcommandReply(name, SUBCOMMANDS));
+      const handler = subcommandHandler(handlers, subcommand.name);
+      if (!handler) {
+        await ack(unknownSubcommandReply(subcommand.name, SUBCOMMANDS));
+        return;
       }
+      const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;
+      await handler({
+        userId,
+        teamId,
+        triggerId,
+        args: subcommand.args,
+        ack,
+        client,
+        tellByResponseUrl: (text: string) => respond({ response_type: 'ephemeral', text }),
+      });
     } finally {
       observation?.finished();
     }

@@ -87,7 +87,7 @@ export const DENY_FORM_BLOCK = {
 
 /**
  * Invite step 1. The addresses input's real block_id carries the view's revision (see
- * `addressesBlockId` in invite-forms.ts), so each redraw shows an empty box.
+ * `addressesBlockId` in invite-addresses-form.ts), so each redraw shows an empty box.
  */
 export const INVITE_ADDRESSES_BLOCK = {
   organization: 'invite_organization',

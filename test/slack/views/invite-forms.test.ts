@@ -21,20 +21,15 @@ import {
   INVITE_GRANT_BLOCK,
   INVITE_SENDING_BLOCK,
 } from '../../../src/slack/views/ids.js';
-import {
-  addressesBlockId,
-  invitationEditView,
-  invitationListMessage,
-  invitationResendView,
-  invitationRevokeView,
-  inviteAddressesView,
-  inviteGrantView,
-  inviteSendingView,
-  inviteSentView,
-  manageValue,
-  parseManageValue,
-  PERMISSION_TOGGLE_ACTION,
-} from '../../../src/slack/views/invite-forms.js';
+import { addressesBlockId, inviteAddressesView } from '../../../src/slack/views/invite-addresses-form.js';
+import { invitationEditView } from '../../../src/slack/views/invitation-edit-form.js';
+import { invitationListMessage } from '../../../src/slack/views/invitation-list.js';
+import { invitationResendView } from '../../../src/slack/views/invitation-resend-form.js';
+import { invitationRevokeView } from '../../../src/slack/views/invitation-revoke-form.js';
+import { inviteGrantView } from '../../../src/slack/views/invite-grant-form.js';
+import { inviteSendingView, inviteSentView } from '../../../src/slack/views/invite-sending-form.js';
+import { parseManageValue } from '../../../src/slack/views/invitation-values.js';
+import { INVITATION_EDIT_PERMISSION_TOGGLE, INVITE_GRANT_PERMISSION_TOGGLE } from '../../../src/slack/routes.js';
 import { decodeMetadata, invitationFormMetadata, inviteMetadata } from '../../../src/slack/views/metadata.js';
 import {
   ADA,
@@ -322,8 +317,8 @@ describe('inviteGrantView', () => {
     for (const group of [admin, access]) {
       expect(group.dispatch_action).toBe(true);
       expect(group.element).toMatchObject({ type: 'checkboxes', action_id: INPUT_ACTION });
-      expect(PERMISSION_TOGGLE_ACTION.action_id).toBe(INPUT_ACTION);
-      expect(PERMISSION_TOGGLE_ACTION.block_id.test(group.block_id)).toBe(true);
+      expect(INVITE_GRANT_PERMISSION_TOGGLE.action_id).toBe(INPUT_ACTION);
+      expect(INVITE_GRANT_PERMISSION_TOGGLE.block_id.test(group.block_id)).toBe(true);
     }
     expect([...optionValues(admin.element.options)!, ...optionValues(access.element.options)!]).toHaveLength(CATALOG.length);
     expect(optionValues(access.element.initial_options)).toEqual([PERMISSION.downloadSoftware, PERMISSION.esriAccess]);
@@ -502,21 +497,6 @@ describe('inviteSentView', () => {
 // Managing invitations
 // ---------------------------------------------------------------------------------------------
 
-describe('parseManageValue', () => {
-  it('round-trips every verb', () => {
-    for (const verb of ['resend', 'edit', 'revoke'] as const) {
-      expect(parseManageValue(manageValue(verb, 90))).toEqual({ verb, invitationId: 90 });
-    }
-    expect(manageValue('revoke', 12)).toBe('revoke:12');
-  });
-
-  it('rejects anything else', () => {
-    for (const junk of ['', 'delete:1', 'resend:0', 'resend:-1', 'resend:01', 'resend:1x', ' edit:1', 'edit:', 'edit:1:2', 'EDIT:1', 'resend:99999999999999999', 'revoke:9007199254740993']) {
-      expect(parseManageValue(junk)).toBeNull();
-    }
-  });
-});
-
 describe('invitationListMessage', () => {
   it('lists 25 invitations, each with a menu to resend, edit or revoke it', () => {
     const invitations = Array.from({ length: 25 }, (_, index) => invitation({ invitationId: 100 + index, email: `person${index}@redlands.example` }));
@@ -578,7 +558,7 @@ describe('invitationEditView', () => {
     const access = input(view, INVITATION_EDIT_BLOCK.accessPermissions)!;
     expect(access.dispatch_action).toBe(true);
     expect(input(view, INVITATION_EDIT_BLOCK.adminPermissions)?.dispatch_action).toBe(true);
-    expect(PERMISSION_TOGGLE_ACTION.block_id.test(INVITATION_EDIT_BLOCK.accessPermissions)).toBe(true);
+    expect(INVITATION_EDIT_PERMISSION_TOGGLE.block_id.test(INVITATION_EDIT_BLOCK.accessPermissions)).toBe(true);
     expect(optionValues(access.element.initial_options)).toEqual([PERMISSION.downloadSoftware, PERMISSION.esriAccess]);
     expect(input(view, INVITATION_EDIT_BLOCK.endsOn)?.element.initial_date).toBe('2099-12-31');
     expect(input(view, INVITATION_EDIT_BLOCK.tags)?.element.initial_value).toBe('planning');

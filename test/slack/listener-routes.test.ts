@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { registerListeners } from '../../src/slack/app.js';
+import { SUBCOMMANDS } from '../../src/slack/commands.js';
+import type { GatehouseContext } from '../../src/slack/context.js';
+import { ListenerRouter, type RoutedPayload } from '../../src/slack/listener-router.js';
+import { subcommandHandler, subcommandHandlers } from '../../src/slack/listeners/access-command.js';
+import { INVITATION_EDIT_PERMISSION_TOGGLE, INVITE_GRANT_PERMISSION_TOGGLE } from '../../src/slack/routes.js';
+import {
+  ACTION,
+  APPROVE_FORM_BLOCK,
+  CALLBACK,
+  DENY_FORM_BLOCK,
+  EXTEND_FORM_BLOCK,
+  INPUT_ACTION,
+  INVITATION_EDIT_BLOCK,
+  INVITATION_RESEND_BLOCK,
+  INVITATION_REVOKE_BLOCK,
+  INVITE_ADDRESSES_BLOCK,
+  INVITE_GRANT_BLOCK,
+  INVITE_SENDING_BLOCK,
+  REQUEST_FORM_BLOCK,
+} from '../../src/slack/views/ids.js';
+import { addressesBlockId } from '../../src/slack/views/invite-addresses-form.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+
+let db: TestDatabase;
+let router: ListenerRouter;
+let context: GatehouseContext;
+
+beforeAll(async () => {
+  db = await createTestDatabase('sqlite');
+  context = {
+    prisma: db.database.prisma,
+    sql: db.database.sql,
+    settings: { operatorUserIds: [] },
+    invitations: { sealingKey: Buffer.alloc(32, 7) },
+    logger: createLogger('silent'),
+    now: () => new Date('2026-03-02T12:00:00Z'),
+    wakeOutbox: () => undefined,
+  };
+  router = new ListenerRouter();
+  registerListeners(router, context);
+});
+
+afterAll(async () => {
+  await db.drop();
+});
+
+/** The one handler a payload reaches, by name; fails when none or several claim it. */
+function handlerFor(payload: RoutedPayload): string {
+  const routes = router.routesFor(payload);
+  expect(routes, JSON.stringify(payload)).toHaveLength(1);
+  return routes[0]!.handler;
+}
+
+/** Every block id Gatehouse's forms use, including each revision of the addresses box. */
+const EVERY_BLOCK_ID = [
+  ...[REQUEST_FORM_BLOCK, APPROVE_FORM_BLOCK, DENY_FORM_BLOCK, EXTEND_FORM_BLOCK, INVITE_ADDRESSES_BLOCK, INVITE_GRANT_BLOCK, INVITE_SENDING_BLOCK].flatMap(Object.values),
+  ...[INVITATION_EDIT_BLOCK, INVITATION_RESEND_BLOCK, INVITATION_REVOKE_BLOCK].flatMap(Object.values),
+  addressesBlockId(0),
+  addressesBlockId(7),
+  'triage_12',
+];
+
+describe('the listener router', () => {
+  it('sends each step of `/access invite` to its own handler', () => {
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.inviteAddresses })).toBe('addressesSubmitted');
+    expect(handlerFor({ type: 'block_actions', action_id: ACTION.inviteRemoveInvalid, block_id: 'x' })).toBe('invalidEntryRemoved');
+    expect(handlerFor({ type: 'block_actions', action_id: ACTION.inviteRemoveAllInvalid, block_id: INVITE_ADDRESSES_BLOCK.removeAllInvalid })).toBe(
+      'allInvalidEntriesRemoved',
+    );
+    expect(handlerFor({ type: 'view_closed', callback_id: CALLBACK.inviteAddresses })).toBe('inviteClosed');
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.inviteGrant })).toBe('grantSubmitted');
+    expect(handlerFor({ type: 'view_closed', callback_id: CALLBACK.inviteGrant })).toBe('grantClosed');
+    expect(handlerFor({ type: 'block_actions', action_id: ACTION.invitePreview, block_id: INVITE_SENDING_BLOCK.preview })).toBe('previewRequested');
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.inviteSending })).toBe('sendingSubmitted');
+    expect(handlerFor({ type: 'view_closed', callback_id: CALLBACK.inviteSending })).toBe('sendingClosed');
+  });
+
+  it('sends each way of managing a pending invitation to its own handler', () => {
+    expect(handlerFor({ type: 'block_actions', action_id: ACTION.manageInvitation })).toBe('manageChosen');
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.invitationEdit })).toBe('editSubmitted');
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.invitationResend })).toBe('resendSubmitted');
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.invitationRevoke })).toBe('revokeSubmitted');
+  });
+
+  it('sends a ticked permission to the handler of the form it is in, and nothing else an input does anywhere', () => {
+    for (const blockId of [INVITE_GRANT_BLOCK.adminPermissions, INVITE_GRANT_BLOCK.accessPermissions]) {
+      expect(handlerFor({ type: 'block_actions', action_id: INPUT_ACTION, block_id: blockId })).toBe('grantPermissionToggled');
+    }
+    for (const blockId of [INVITATION_EDIT_BLOCK.adminPermissions, INVITATION_EDIT_BLOCK.accessPermissions]) {
+      expect(handlerFor({ type: 'block_actions', action_id: INPUT_ACTION, block_id: blockId })).toBe('editPermissionToggled');
+    }
+    const toggles = new Set<string>([...Object.values(INVITE_GRANT_BLOCK), ...Object.values(INVITATION_EDIT_BLOCK)].filter((id) => id.endsWith('_admin') || id.endsWith('_access')));
+    expect(toggles.size).toBe(4);
+    for (const blockId of EVERY_BLOCK_ID.filter((id) => !toggles.has(id))) {
+      expect(router.routesFor({ type: 'block_actions', action_id: INPUT_ACTION, block_id: blockId }), blockId).toEqual([]);
+    }
+  });
+
+  it('has patterns that claim only whole block ids, so no two forms share one', () => {
+    for (const toggle of [INVITE_GRANT_PERMISSION_TOGGLE, INVITATION_EDIT_PERMISSION_TOGGLE]) {
+      for (const blockId of EVERY_BLOCK_ID) {
+        for (const variant of [`${blockId}_1`, `x${blockId}`, `${blockId}\n`]) expect(toggle.block_id.test(variant), variant).toBe(false);
+      }
+    }
+    const claimedByBoth = EVERY_BLOCK_ID.filter((id) => INVITE_GRANT_PERMISSION_TOGGLE.block_id.test(id) && INVITATION_EDIT_PERMISSION_TOGGLE.block_id.test(id));
+    expect(claimedByBoth).toEqual([]);
+  });
+
+  it('gives every action and form Gatehouse sends exactly one handler', () => {
+    for (const actionId of Object.values(ACTION)) {
+      for (const blockId of [undefined, ...EVERY_BLOCK_ID]) {
+        expect(router.routesFor({ type: 'block_actions', action_id: actionId, block_id: blockId }), `${actionId} in ${blockId}`).toHaveLength(1);
+      }
+    }
+    for (const callbackId of Object.values(CALLBACK)) handlerFor({ type: 'view_submission', callback_id: callbackId });
+    const closable: string[] = [CALLBACK.inviteAddresses, CALLBACK.inviteGrant, CALLBACK.inviteSending];
+    for (const callbackId of Object.values(CALLBACK)) {
+      expect(router.routesFor({ type: 'view_closed', callback_id: callbackId }), callbackId).toHaveLength(closable.includes(callbackId) ? 1 : 0);
+    }
+    for (const actionId of [ACTION.pickOrganization, ACTION.triageRoute]) expect(router.routesFor({ type: 'block_suggestion', action_id: actionId })).toHaveLength(1);
+  });
+
+  it('sends an id it does not know nowhere', () => {
+    for (const id of ['', 'unknown', 'invite_addresses_1', `${ACTION.approve}x`, 'constructor', '__proto__', INPUT_ACTION]) {
+      expect(router.routesFor({ type: 'block_actions', action_id: id, block_id: 'no_such_block' }), id).toEqual([]);
+      expect(router.routesFor({ type: 'view_submission', callback_id: id }), id).toEqual([]);
+      expect(router.routesFor({ type: 'view_closed', callback_id: id }), id).toEqual([]);
+      expect(router.routesFor({ type: 'block_suggestion', action_id: id }), id).toEqual([]);
+    }
+  });
+
+  it('refuses a second handler for the same id', () => {
+    expect(() => router.view(CALLBACK.inviteGrant, async () => {})).toThrow(/Two listeners for view:invite_grant/);
+    expect(() => router.action(ACTION.approve, async () => {})).toThrow(/Two listeners/);
+    expect(() => router.action(INVITE_GRANT_PERMISSION_TOGGLE, async () => {})).toThrow(/Two listeners/);
+  });
+});
+
+describe('the /access subcommands', () => {
+  it('sends each subcommand `/access help` lists to its own handler, and nothing else anywhere', () => {
+    const handlers = subcommandHandlers(context);
+    expect(Object.keys(handlers).sort()).toEqual(SUBCOMMANDS.map(({ name }) => name).sort());
+    for (const { name } of SUBCOMMANDS) expect(subcommandHandler(handlers, name)?.name).toBe(name);
+    for (const name of ['', 'delete', 'invites', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(subcommandHandler(handlers, name)).toBeUndefined();
+  });
+});
