@@ -2,15 +2,16 @@
 // the way production does and runs it from there. It builds this checkout, packs it, unpacks the
 // package beside the lockfile in a temporary folder, runs `npm ci --omit=dev` there, and then, from
 // that folder only:
-// - `npm start` on SQLite (the default DATABASE_URL): ready on /readyz, stopped by SIGTERM, exit 0;
-// - on a throwaway PostgreSQL server, `npx gatehouse db migrate` once and two replicas started and
-//   stopped the same way;
+// - `npm start` on SQLite (the default DATABASE_URL), ready on /readyz; then the command it runs
+//   (`node … dist/src/server.js`), as a process manager starts it, stopped by SIGTERM: exit 0;
+// - on a throwaway PostgreSQL server, `npx gatehouse db migrate` once, then two replicas started
+//   and stopped the same way;
 // - `npx gatehouse help`, timed, and `npx gatehouse org list` against the SQLite database.
 // The local Slack answers the server's auth.test. Any failure throws: the step exits 1 and says what.
-// `--keep` leaves the installed folder for a look.
+// `--keep` leaves the installed folder for a look; `--installed FOLDER` runs the checks again on one.
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,9 +67,30 @@ interface Started {
   output(): string;
 }
 
-/** Starts `npm start` in `folder` and waits until GET /readyz answers 200. */
-async function startServer(name: string, folder: string, env: NodeJS.ProcessEnv, port: number): Promise<Started> {
-  const child = spawn('npm', ['start'], { cwd: folder, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * How a server is started: `npm start` as a person does, or the command it runs (package.json's
+ * `start` script) as a process manager should, so that SIGTERM reaches the server itself.
+ */
+type Launch = 'npm start' | 'start command';
+
+function commandFor(launch: Launch, folder: string): [string, string[]] {
+  if (launch === 'npm start') return ['npm', ['start']];
+  const manifest = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [program, ...args] = manifest.scripts.start.split(' ');
+  if (program !== 'node') throw new CheckFailed(`the start script is not a plain node command: ${manifest.scripts.start}`);
+  return [process.execPath, args];
+}
+
+/** Starts a server in `folder` and waits until GET /readyz answers 200. */
+async function startServer(name: string, launch: Launch, folder: string, env: NodeJS.ProcessEnv, port: number): Promise<Started> {
+  const [command, args] = commandFor(launch, folder);
+  // npm start in a process group of its own, so that it can be stopped the way a terminal stops it.
+  const child = spawn(command, args, {
+    cwd: folder,
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: launch === 'npm start',
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -98,7 +120,7 @@ async function startServer(name: string, folder: string, env: NodeJS.ProcessEnv,
   }
 }
 
-/** SIGTERM, as an orchestrator stops a replica; it must shut down by itself and exit 0. */
+/** SIGTERM, as a process manager stops a replica: the server must shut down by itself and exit 0. */
 async function stopServer(started: Started): Promise<void> {
   const exited = once(started.child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   started.child.kill('SIGTERM');
@@ -110,41 +132,65 @@ async function stopServer(started: Started): Promise<void> {
   process.stdout.write(`${started.name}: stopped by SIGTERM, exit 0\n`);
 }
 
+/**
+ * SIGTERM to `npm start`'s whole process group, as Ctrl-C in a terminal reaches npm and the server
+ * alike (npm itself neither forwards SIGTERM nor waits for its script). Done when the server has
+ * logged its shutdown and closed the output it shares with npm, which only its exit does.
+ */
+async function stopNpmStart(started: Started): Promise<void> {
+  const closed = once(started.child, 'close');
+  process.kill(-started.child.pid!, 'SIGTERM');
+  const timer = setTimeout(() => process.kill(-started.child.pid!, 'SIGKILL'), 20_000);
+  await closed;
+  clearTimeout(timer);
+  if (!started.output().includes('shutting down')) throw new CheckFailed(`${started.name} stopped without logging its shutdown:\n${started.output()}`);
+  process.stdout.write(`${started.name}: stopped by SIGTERM to its process group\n`);
+}
+
+/** Builds this checkout, packs it, and installs the package in `folder` as production does. */
+function buildAndInstall(workspace: string, folder: string): void {
+  step('build and pack');
+  run('npm', ['run', 'build'], PROJECT_ROOT);
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', workspace], PROJECT_ROOT).stdout) as { filename: string; files: { path: string }[] }[];
+  const tarball = path.join(workspace, packed[0]!.filename);
+  const shipped = packed[0]!.files.map((file) => file.path);
+  const forbidden = shipped.filter((file) => /^(src\/(?!db\/dev\/postinstall\.js$)|test\/|dist\/(test|src\/demo|src\/sandbox)\/)/.test(file));
+  if (forbidden.length > 0) throw new CheckFailed(`the package ships files production never runs: ${forbidden.join(', ')}`);
+  process.stdout.write(`${path.basename(tarball)}: ${shipped.length} files\n`);
+
+  step('npm ci --omit=dev from the package and the lockfile');
+  mkdirSync(folder);
+  run('tar', ['-xzf', tarball, '-C', folder, '--strip-components=1'], workspace);
+  cpSync(path.join(PROJECT_ROOT, 'package-lock.json'), path.join(folder, 'package-lock.json'));
+  const installStarted = performance.now();
+  run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], folder, { ...process.env, NODE_ENV: 'production' });
+  process.stdout.write(`installed in ${((performance.now() - installStarted) / 1000).toFixed(1)} s\n`);
+  const present = DEV_ONLY.filter((name) => existsSync(path.join(folder, 'node_modules', name)));
+  if (present.length > 0) throw new CheckFailed(`npm ci --omit=dev installed development packages: ${present.join(', ')}`);
+}
+
 async function main(): Promise<void> {
   const keep = process.argv.includes('--keep');
-  const workspace = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-production-'));
-  const folder = path.join(workspace, 'gatehouse');
+  const reuseAt = process.argv.indexOf('--installed');
+  const installed = reuseAt >= 0 ? process.argv[reuseAt + 1] : undefined;
+  const workspace = installed ? path.dirname(path.resolve(installed)) : mkdtempSync(path.join(os.tmpdir(), 'gatehouse-production-'));
+  const folder = installed ? path.resolve(installed) : path.join(workspace, 'gatehouse');
   let emulator: SlackEmulator | undefined;
   let postgres: PostgresServer | undefined;
   const running: Started[] = [];
   try {
-    step('build and pack');
-    run('npm', ['run', 'build'], PROJECT_ROOT);
-    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', workspace], PROJECT_ROOT).stdout) as { filename: string; files: { path: string }[] }[];
-    const tarball = path.join(workspace, packed[0]!.filename);
-    const shipped = packed[0]!.files.map((file) => file.path);
-    const forbidden = shipped.filter((file) => /^(src\/(?!db\/dev\/postinstall\.js$)|test\/|dist\/(test|src\/demo|src\/sandbox)\/)/.test(file));
-    if (forbidden.length > 0) throw new CheckFailed(`the package ships files production never runs: ${forbidden.join(', ')}`);
-    process.stdout.write(`${path.basename(tarball)}: ${shipped.length} files\n`);
-
-    step('npm ci --omit=dev from the package and the lockfile');
-    mkdirSync(folder);
-    run('tar', ['-xzf', tarball, '-C', folder, '--strip-components=1'], workspace);
-    cpSync(path.join(PROJECT_ROOT, 'package-lock.json'), path.join(folder, 'package-lock.json'));
-    const installStarted = performance.now();
-    run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], folder, { ...process.env, NODE_ENV: 'production' });
-    process.stdout.write(`installed in ${((performance.now() - installStarted) / 1000).toFixed(1)} s\n`);
-    const present = DEV_ONLY.filter((name) => existsSync(path.join(folder, 'node_modules', name)));
-    if (present.length > 0) throw new CheckFailed(`npm ci --omit=dev installed development packages: ${present.join(', ')}`);
+    if (!installed) buildAndInstall(workspace, folder);
+    else process.stdout.write(`using the production install in ${folder}\n`);
 
     emulator = await startSlackEmulator({ token: BOT_TOKEN });
     const slack = { SLACK_API_URL: emulator.url };
 
-    step('npm start on SQLite');
-    const sqlite = await startServer('SQLite server', folder, productionEnvironment(slack), await freePort());
-    running.push(sqlite);
-    await stopServer(running.pop()!);
+    step('npm start on SQLite, then its start command under SIGTERM');
+    running.push(await startServer('npm start', 'npm start', folder, productionEnvironment(slack), await freePort()));
+    await stopNpmStart(running.pop()!);
     if (!existsSync(path.join(folder, 'data', 'gatehouse.db'))) throw new CheckFailed('the SQLite server did not create data/gatehouse.db in its folder');
+    running.push(await startServer('SQLite server', 'start command', folder, productionEnvironment(slack), await freePort()));
+    await stopServer(running.pop()!);
 
     step('npx gatehouse');
     const helpStarted = performance.now();
@@ -167,17 +213,21 @@ async function main(): Promise<void> {
     process.stdout.write(migrated.stdout);
     const replicaEnvironment = productionEnvironment({ ...slack, DATABASE_URL: databaseUrl });
     const replicas = await Promise.all(
-      ['PostgreSQL replica 1', 'PostgreSQL replica 2'].map(async (name) => startServer(name, folder, replicaEnvironment, await freePort())),
+      ['PostgreSQL replica 1', 'PostgreSQL replica 2'].map(async (name) =>
+        startServer(name, 'start command', folder, replicaEnvironment, await freePort()),
+      ),
     );
     running.push(...replicas);
     while (running.length > 0) await stopServer(running.pop()!);
 
     step('passed');
   } finally {
-    for (const started of running) started.child.kill('SIGKILL');
+    for (const started of running) {
+      if (started.child.exitCode === null) process.kill(started.child.spawnargs[0] === 'npm' ? -started.child.pid! : started.child.pid!, 'SIGKILL');
+    }
     await emulator?.close();
     await postgres?.stop();
-    if (keep) process.stdout.write(`kept ${folder}\n`);
+    if (keep || installed) process.stdout.write(`kept ${folder}\n`);
     else rmSync(workspace, { recursive: true, force: true });
   }
 }
