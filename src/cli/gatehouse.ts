@@ -1,6 +1,8 @@
-import { readProcessEnvironment } from '../config/env.js';
-import { redactText } from '../logger.js';
-import { runCli } from './main.js';
+#!/usr/bin/env node
+// The `gatehouse` command (package.json's bin, compiled to dist/src/cli/gatehouse.js; tsc keeps
+// the shebang). Asking for help loads nothing but the usage text; any other command imports the
+// configuration, Prisma and the services it needs only then.
+import { USAGE, helpStatus } from './usage.js';
 
 const io = {
   out: (line: string) => process.stdout.write(`${line}\n`),
@@ -17,9 +19,22 @@ function reasonOf(error: unknown): string {
   return (fromPrisma ? lines.at(-1) : lines[0]) ?? (error instanceof Error ? error.name : 'unknown error');
 }
 
-try {
-  process.exitCode = await runCli(process.argv.slice(2), io, readProcessEnvironment());
-} catch (error) {
-  io.err(`gatehouse: ${redactText(reasonOf(error))}`);
-  process.exitCode = 2;
+async function runCommand(argv: string[]): Promise<number> {
+  const [{ runCli }, { readProcessEnvironment }] = await Promise.all([import('./main.js'), import('../config/env.js')]);
+  return runCli(argv, io, readProcessEnvironment());
+}
+
+const argv = process.argv.slice(2);
+const asksForHelp = helpStatus(argv);
+if (asksForHelp !== null) {
+  io.out(USAGE);
+  process.exitCode = asksForHelp;
+} else {
+  try {
+    process.exitCode = await runCommand(argv);
+  } catch (error) {
+    const { redactText } = await import('../logger.js');
+    io.err(`gatehouse: ${redactText(reasonOf(error))}`);
+    process.exitCode = 2;
+  }
 }

@@ -15,6 +15,7 @@ import {
   listOrganizationsWithAdministrators,
   setOrganizationChannels,
 } from '../services/organizations.js';
+import { USAGE, helpStatus } from './usage.js';
 
 export interface CliIo {
   out(line: string): void;
@@ -25,33 +26,6 @@ type Environment = Record<string, string | undefined>;
 
 /** Bad input: reported on one line, exit status 1, nothing written. */
 class UsageError extends Error {}
-
-const USAGE = `Usage: gatehouse <command>
-
-Organizations
-  org create --name NAME --customer-number NUMBER [--acronym A] [--city C] [--country C]
-             [--time-zone Area/City] [--admin-channel C…] [--audit-channel C…]
-  org list [--json]
-  org channels CUSTOMER_NUMBER [--admin-channel C…|none] [--audit-channel C…|none]
-
-Administrators
-  admin add CUSTOMER_NUMBER SLACK_USER_ID [--name "Display name"] [--email ADDRESS]
-  admin remove CUSTOMER_NUMBER SLACK_USER_ID
-
-Permission catalog
-  permissions seed
-  permissions list [--json]
-
-Jobs
-  jobs run NAME      run a job now, once (time-limits, requests)
-  jobs status [--json]
-
-Outbox
-  outbox failed [--json]          messages parked after repeated failed deliveries
-  outbox retry ID… | outbox retry --all
-
-Database
-  db migrate`;
 
 const text = (label: string, max: number) =>
   z.string().trim().min(1, `${label} must not be empty`).max(max, `${label} must be at most ${max} characters`);
@@ -346,11 +320,12 @@ const COMMANDS: Record<string, Command> = {
 
 /** Runs one CLI command and returns the process exit status. */
 export async function runCli(argv: string[], io: CliIo, env?: Environment): Promise<number> {
-  const [group, action, ...rest] = argv;
-  if (!group || group === 'help' || group === '--help' || group === '-h') {
+  const asksForHelp = helpStatus(argv);
+  if (asksForHelp !== null) {
     io.out(USAGE);
-    return group ? 0 : 1;
+    return asksForHelp;
   }
+  const [group, action, ...rest] = argv;
   const command = COMMANDS[`${group} ${action ?? ''}`];
   if (!command) {
     io.err(`gatehouse: unknown command "${[group, action].filter(Boolean).join(' ')}"; run \`gatehouse help\` for the list`);

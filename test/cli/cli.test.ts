@@ -172,7 +172,7 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
 
 describe('the installed gatehouse command', () => {
   it('exits 1 with a one-line reason on bad input', () => {
-    const result = spawnSync(process.execPath, [`${PROJECT_ROOT}/src/cli/gatehouse.js`, 'org', 'create', '--name', 'X'], {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/gatehouse.ts'), 'org', 'create', '--name', 'X'], {
       encoding: 'utf8',
       timeout: 30_000,
       env: { PATH: process.env.PATH, DATABASE_URL: 'file::memory:' },
@@ -261,7 +261,7 @@ describe('the installed gatehouse command run from a subdirectory', () => {
     const subdirectory = path.join(PROJECT_ROOT, 'src', 'cli');
     const files = ['', '-wal', '-shm'].map((suffix) => path.join(PROJECT_ROOT, 'data', `${name}${suffix}`));
     try {
-      const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'src/cli/gatehouse.js'), 'org', 'create', '--name', 'Sub Dir', '--customer-number', '400400'], {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/gatehouse.ts'), 'org', 'create', '--name', 'Sub Dir', '--customer-number', '400400'], {
         cwd: subdirectory,
         encoding: 'utf8',
         timeout: 60_000,

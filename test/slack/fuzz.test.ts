@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { request } from 'node:http';
 import { Writable } from 'node:stream';
-import { Agent, fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
@@ -16,16 +16,31 @@ const RITA = person('U0RITA', 'Rita Requester');
 const MALLORY = person('U0MALLORY', 'Mallory Outsider');
 const TEAM = 'T0SANDBOX01';
 
-/**
- * Connections idle for a second are dropped, well before the server's 5-second keep-alive ends:
- * otherwise a request can go out on a socket the server is closing, and fail without an answer
- * for a reason that has nothing to do with the app.
- */
-const client = new Agent({ keepAliveTimeout: 1_000, keepAliveMaxTimeout: 1_000 });
-
 interface RawResponse {
   status: number;
   body: string;
+}
+
+/**
+ * POSTs `body` on a connection of its own (no agent, so no keep-alive): a request can never go out
+ * on a socket the server is closing and fail without an answer for a reason that has nothing to do
+ * with the app. Gives up after `timeoutMs`.
+ */
+function post(url: string, headers: Record<string, string>, body: Buffer, timeoutMs: number): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      url,
+      { method: 'POST', agent: false, headers: { ...headers, 'content-length': String(body.length) }, signal: AbortSignal.timeout(timeoutMs) },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
 }
 
 /** Sends `body` to the app signed as Slack signs it (over the raw bytes), and waits at most `timeoutMs` for an answer. */
@@ -33,14 +48,12 @@ async function sendSigned(app: TestApp, body: string | Buffer, contentType: stri
   const raw = typeof body === 'string' ? Buffer.from(body) : body;
   const timestamp = Math.floor(Date.now() / 1000);
   const hmac = createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:`).update(raw).digest('hex');
-  const response = await fetch(`${app.gatehouse.url}/slack/events`, {
-    dispatcher: client,
-    method: 'POST',
-    headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': `v0=${hmac}` },
-    body: raw,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  return { status: response.status, body: await response.text() };
+  return post(
+    `${app.gatehouse.url}/slack/events`,
+    { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': `v0=${hmac}` },
+    raw,
+    timeoutMs,
+  );
 }
 
 const FORM = 'application/x-www-form-urlencoded';
