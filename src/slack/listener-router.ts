@@ -11,6 +11,7 @@ import type {
   ViewClosedAction,
 } from '@slack/bolt';
 import type { ListenerObservation, ListenerTiming } from '../metrics.js';
+import { answeringRefusals, tellerFor, trackAck, type FormPlacement } from './refusals.js';
 
 export type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 export type ViewSubmissionArgs = SlackViewMiddlewareArgs<SlackViewAction> & AllMiddlewareArgs;
@@ -40,6 +41,8 @@ interface ActionRoute {
 interface Route<Args> {
   handler: (args: Args) => Promise<void>;
   listener: string;
+  /** Where the form shows a refusal's field errors: view submissions only. */
+  placement?: FormPlacement;
 }
 
 /** Each id has one handler: a second registration would silently replace the first. */
@@ -147,8 +150,9 @@ export class ListenerRouter {
     this.actions.push({ ...route, handler, listener });
   }
 
-  view(callbackId: string, handler: (args: ViewSubmissionArgs) => Promise<void>): void {
-    addRoute(this.submissions, callbackId, { handler, listener: `view:${callbackId}` });
+  /** A form's submission; a refusal the handler throws before it acks is shown on the form as `placement` says. */
+  view(callbackId: string, handler: (args: ViewSubmissionArgs) => Promise<void>, placement?: FormPlacement): void {
+    addRoute(this.submissions, callbackId, { handler, listener: `view:${callbackId}`, placement });
   }
 
   viewClosed(callbackId: string, handler: (args: ViewClosedArgs) => Promise<void>): void {
@@ -184,10 +188,16 @@ export class ListenerRouter {
       const { action } = args;
       const [route] = this.actionRoutesFor(action.action_id, action.block_id);
       const observation = timeListener(args, route?.listener ?? UNROUTED.action);
+      const { ack, acked } = trackAck(args.ack);
+      args.ack = ack;
       try {
         // Slack waits for an answer to every interaction, even one Gatehouse has nothing to do for.
-        if (route) await route.handler(args);
-        else await args.ack();
+        if (route) {
+          await answeringRefusals(
+            () => route.handler(args),
+            () => ({ acked: acked(), ackEmpty: () => ack(), tell: tellerFor(args.client, args.body) }),
+          );
+        } else await args.ack();
       } finally {
         observation?.finished();
       }
@@ -195,9 +205,22 @@ export class ListenerRouter {
     app.view<SlackViewAction>({ type: 'view_submission', callback_id: /./ }, async (args) => {
       const route = this.submissions.get(args.view.callback_id);
       const observation = timeListener(args, route?.listener ?? UNROUTED.view);
+      const { ack, acked } = trackAck(args.ack);
+      args.ack = ack;
       try {
-        if (route) await route.handler(args);
-        else await args.ack();
+        if (route) {
+          await answeringRefusals(
+            () => route.handler(args),
+            () => ({
+              acked: acked(),
+              view: args.view,
+              placement: route.placement,
+              answerForm: (errors) => ack({ response_action: 'errors', errors }),
+              ackEmpty: () => ack(),
+              tell: tellerFor(args.client, args.body),
+            }),
+          );
+        } else await args.ack();
       } finally {
         observation?.finished();
       }
@@ -205,9 +228,15 @@ export class ListenerRouter {
     app.view<ViewClosedAction>({ type: 'view_closed', callback_id: /./ }, async (args) => {
       const route = this.closings.get(args.view.callback_id);
       const observation = timeListener(args, route?.listener ?? UNROUTED.viewClosed);
+      const { ack, acked } = trackAck(args.ack);
+      args.ack = ack;
       try {
-        if (route) await route.handler(args);
-        else await args.ack();
+        if (route) {
+          await answeringRefusals(
+            () => route.handler(args),
+            () => ({ acked: acked(), ackEmpty: () => ack(), tell: tellerFor(args.client, args.body) }),
+          );
+        } else await args.ack();
       } finally {
         observation?.finished();
       }
@@ -215,9 +244,16 @@ export class ListenerRouter {
     app.options<'block_suggestion'>({ type: 'block_suggestion', action_id: /./ }, async (args) => {
       const route = this.suggestions.get(args.options.action_id);
       const observation = timeListener(args, route?.listener ?? UNROUTED.options);
+      const { ack, acked } = trackAck(args.ack);
+      args.ack = ack;
       try {
-        if (route) await route.handler(args);
-        else await args.ack({ options: [] });
+        if (route) {
+          await answeringRefusals(
+            () => route.handler(args),
+            // block_suggestion must be answered with options, or Slack shows the menu as failed.
+            () => ({ acked: acked(), ackEmpty: () => ack({ options: [] }), tell: tellerFor(args.client, args.body) }),
+          );
+        } else await args.ack({ options: [] });
       } finally {
         observation?.finished();
       }

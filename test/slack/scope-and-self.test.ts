@@ -58,13 +58,10 @@ async function invite(
   const { prisma } = app.db.database;
   const now = new Date();
   const checked = await checkAddresses(prisma, { actorSlackUserId: from.id, organizationId, text: address, draftId: null }, now);
-  if (!checked.ok) throw new Error(JSON.stringify(checked.fieldErrors));
-  const draftId = checked.draft.draftId;
-  const grant = await chooseGrant(prisma, { actorSlackUserId: from.id, draftId, permissions, endsOn: null, caller }, now);
-  if (!grant.ok) throw new Error(JSON.stringify(grant.fieldErrors));
+  const draftId = checked.draftId;
+  await chooseGrant(prisma, { actorSlackUserId: from.id, draftId, permissions, endsOn: null, caller }, now);
   await saveSendingChoices(prisma, { actorSlackUserId: from.id, draftId, tags: [], personalMessage: null, language: 'en', logNote: null }, now);
-  const sent = await sendInvitations(prisma, { actorSlackUserId: from.id, draftId }, settings, now);
-  if (!sent.ok) throw new Error(JSON.stringify(sent.fieldErrors));
+  await sendInvitations(prisma, { actorSlackUserId: from.id, draftId }, settings, now);
   await settle(app);
   const invitation = await prisma.invitation.findFirstOrThrow({ where: { email: address }, orderBy: { id: 'desc' } });
   return invitation.id;
