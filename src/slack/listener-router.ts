@@ -12,6 +12,7 @@ import type {
 } from '@slack/bolt';
 import type { ListenerObservation, ListenerTiming } from '../metrics.js';
 import { answeringRefusals, tellerFor, trackAck, type FormPlacement } from './refusals.js';
+import { tellPrivately } from './tell-privately.js';
 
 export type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 export type ViewSubmissionArgs = SlackViewMiddlewareArgs<SlackViewAction> & AllMiddlewareArgs;
@@ -218,6 +219,7 @@ export class ListenerRouter {
               answerForm: (errors) => ack({ response_action: 'errors', errors }),
               ackEmpty: () => ack(),
               tell: tellerFor(args.client, args.body),
+              tellIn: (channelId, text) => tellPrivately(args.client, args.body.user.id, channelId, text),
             }),
           );
         } else await args.ack();

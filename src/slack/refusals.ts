@@ -22,6 +22,12 @@ export interface FieldPlacement {
   fallback: Blocks;
   /** Said after an error about a field this form does not have, e.g. one on an earlier step. */
   elsewhere?: string;
+  /**
+   * For forms a refusal makes pointless (the decision is no longer this person's to make): a
+   * refusal about none of the form's fields closes it, and is told privately in the conversation
+   * this returns (null: by DM), where the person pressed the button that opened it.
+   */
+  closeIn?: (view: ViewOutput) => string | null;
 }
 
 /** A form's placement, or one read from the view when block ids change with it. */
@@ -38,10 +44,15 @@ function blockIdsOf(view: ViewOutput): string[] {
 }
 
 /** The refusal as Slack's `errors` for this view: Slack rejects errors for blocks the view lacks, so each lands on one it has. */
+function placementFor(view: ViewOutput, form: FormPlacement): FieldPlacement {
+  return typeof form === 'function' ? form(view) : form;
+}
+
 export function fieldErrorsOn(view: ViewOutput, error: DomainError, form: FormPlacement): Record<string, string> {
-  const placement = typeof form === 'function' ? form(view) : form;
+  const placement = placementFor(view, form);
   const present = blockIdsOf(view);
-  const firstPresent = (blocks: Blocks) => blocksOf(blocks).find((id) => present.includes(id));
+  // A submission that lists no blocks at all (Slack's always do) gives nothing to check against.
+  const firstPresent = (blocks: Blocks) => (present.length === 0 ? blocksOf(blocks)[0] : blocksOf(blocks).find((id) => present.includes(id)));
   const fallback = firstPresent(placement.fallback) ?? present[0] ?? blocksOf(placement.fallback)[0] ?? 'form';
   const fields = Object.entries(error.fieldErrors).filter((entry): entry is [string, string] => Boolean(entry[1]));
   const keyed: Record<string, string> = {};
@@ -72,14 +83,23 @@ export interface RefusedRequest {
   ackEmpty: () => Promise<void>;
   /** Tells the person privately: next to what they pressed, in their DM, or through a command's response_url. */
   tell: (text: string) => Promise<unknown>;
+  /** Tells the person privately in a given conversation (null: by DM): for forms placed with `closeIn`. */
+  tellIn?: (channelId: string | null, text: string) => Promise<unknown>;
 }
 
 export async function answerRefusal(error: DomainError, request: RefusedRequest): Promise<void> {
+  const text = escapeMrkdwn(error.message);
   if (!request.acked && request.answerForm && request.view) {
-    await request.answerForm(fieldErrorsOn(request.view, error, request.placement ?? { fields: {}, fallback: [] }));
+    const placement = placementFor(request.view, request.placement ?? { fields: {}, fallback: [] });
+    const onThisForm = Object.entries(error.fieldErrors).some(([field, message]) => message && placement.fields[field] !== undefined);
+    if (!placement.closeIn || !request.tellIn || onThisForm) {
+      await request.answerForm(fieldErrorsOn(request.view, error, placement));
+      return;
+    }
+    await request.ackEmpty();
+    await request.tellIn(placement.closeIn(request.view), text);
     return;
   }
-  const text = escapeMrkdwn(error.message);
   if (!request.acked && request.reply) {
     await request.reply(text);
     return;

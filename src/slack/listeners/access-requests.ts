@@ -1,4 +1,4 @@
-import type { BlockAction } from '@slack/bolt';
+import type { BlockAction, ViewOutput } from '@slack/bolt';
 import type { ListenerRouter } from '../listener-router.js';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
@@ -59,7 +59,12 @@ const REQUEST_FORM_FIELDS: FieldPlacement = {
   fallback: REQUEST_FORM_BLOCK.purpose,
 };
 
-/** Where the Approve form shows each field's errors; a refusal of the decision itself goes on the note. */
+/** A refusal of the decision itself closes its form, and is told where the admin pressed Approve or Deny. */
+function decisionChannelOf(view: ViewOutput): string | null {
+  return decodeMetadata(decisionFormMetadata, view.private_metadata)?.channelId ?? null;
+}
+
+/** Where the Approve form shows each field's errors. */
 const APPROVE_FORM_FIELDS: FieldPlacement = {
   fields: {
     permissions: [APPROVE_FORM_BLOCK.accessPermissions, APPROVE_FORM_BLOCK.adminPermissions],
@@ -69,9 +74,10 @@ const APPROVE_FORM_FIELDS: FieldPlacement = {
     note: APPROVE_FORM_BLOCK.note,
   },
   fallback: APPROVE_FORM_BLOCK.note,
+  closeIn: decisionChannelOf,
 };
 
-const DENY_FORM_FIELDS: FieldPlacement = { fields: { reason: DENY_FORM_BLOCK.reason }, fallback: DENY_FORM_BLOCK.reason };
+const DENY_FORM_FIELDS: FieldPlacement = { fields: { reason: DENY_FORM_BLOCK.reason }, fallback: DENY_FORM_BLOCK.reason, closeIn: decisionChannelOf };
 
 const UNREADABLE = "Gatehouse couldn't read that. Please try again, or start over with `/access request`.";
 
@@ -303,7 +309,7 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
     CALLBACK.approveForm,
     async ({ body, view, ack, client }) => {
       const metadata = decodeMetadata(decisionFormMetadata, view.private_metadata);
-      if (!metadata || metadata.inTriage) throw unreadable();
+      if (!metadata || metadata.inTriage) throw DomainError.ofFields({ note: UNREADABLE }, 'unreadable');
       const state = stateOf(view);
       const granted = [
         ...selectedValuesOf(state, APPROVE_FORM_BLOCK.adminPermissions, INPUT_ACTION),
@@ -345,7 +351,7 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
     CALLBACK.denyForm,
     async ({ body, view, ack, client }) => {
       const metadata = decodeMetadata(decisionFormMetadata, view.private_metadata);
-      if (!metadata) throw unreadable();
+      if (!metadata) throw DomainError.ofFields({ reason: UNREADABLE }, 'unreadable');
       const state = stateOf(view);
       const reason = textOf(state, DENY_FORM_BLOCK.reason, INPUT_ACTION);
       if (!reason || reason.length > TEXT_LIMIT.reason) throw DomainError.ofFields({ reason: reason ? tooLongMessage(TEXT_LIMIT.reason) : 'Give the requester a reason.' });
