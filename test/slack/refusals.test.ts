@@ -7,6 +7,7 @@ import { createLogger } from '../../src/logger.js';
 import type { EmulatedView } from '../../src/sandbox/index.js';
 import { FAILURE_TEXT } from '../../src/slack/failed-requests.js';
 import { fieldErrorsOn } from '../../src/slack/refusals.js';
+import { stateOf, UNREADABLE_FORM } from '../../src/slack/view-state.js';
 import { ACTION, INPUT_ACTION, INVITE_GRANT_BLOCK } from '../../src/slack/views/ids.js';
 import { addressesBlockId } from '../../src/slack/views/invite-addresses-form.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -47,6 +48,20 @@ describe('fieldErrorsOn', () => {
     expect(fieldErrorsOn(viewWith('box_3'), error, (view) => ({ fields: { addresses: String(view.blocks[0]?.block_id) }, fallback: 'none' }))).toEqual({
       box_3: 'Paste at least one email address.',
     });
+  });
+});
+
+describe('stateOf', () => {
+  it('reads the inputs of a view, and an absent state as no inputs', () => {
+    expect(stateOf({ state: { values: { tags: { value: { type: 'plain_text_input', value: 'gis' } } } } })).toEqual({ tags: { value: { type: 'plain_text_input', value: 'gis' } } });
+    expect(stateOf({} as Parameters<typeof stateOf>[0])).toEqual({});
+  });
+
+  it('refuses a state Slack would never send, as an unreadable form', () => {
+    for (const values of [[], 'x', { tags: 'x' }, { tags: { value: { value: 'no type' } } }]) {
+      const view = { state: { values } } as unknown as Parameters<typeof stateOf>[0];
+      expect(() => stateOf(view)).toThrow(expect.objectContaining({ name: 'DomainError', code: 'unreadable', message: UNREADABLE_FORM }));
+    }
   });
 });
 
