@@ -117,12 +117,6 @@ export function timeListener<Args extends { context: Context; ack: AckFn<never> 
   return observation;
 }
 
-/**
- * Routes Slack's interactions to Gatehouse's handlers behind one Bolt listener per kind of
- * payload. Bolt runs every registered listener's matchers for every request, commands included,
- * so thirty listeners cost each `/access help` about a third of its throughput; here the lookup
- * is one map or list search, and only for the kind of payload that arrived.
- */
 /** What a payload is routed on, for looking a route up without a request: the routing tests do. */
 export type RoutedPayload =
   | { type: 'block_actions'; action_id: string; block_id?: string }
@@ -136,6 +130,14 @@ export interface RouteMatch {
   handler: string;
 }
 
+/**
+ * Routes Slack's interactions to Gatehouse's handlers behind one Bolt listener per kind of
+ * payload. Bolt runs every registered listener's matchers for every request, commands included,
+ * so thirty listeners cost each `/access help` about a third of its throughput; here the lookup
+ * is one map or list search, and only for the kind of payload that arrived. A refusal (a
+ * DomainError) a handler throws is answered here, through src/slack/refusals.ts; anything else it
+ * throws goes on to Bolt's `app.error`.
+ */
 export class ListenerRouter {
   private readonly actions: ActionRoute[] = [];
   private readonly submissions = new Map<string, Route<ViewSubmissionArgs>>();
@@ -173,15 +175,21 @@ export class ListenerRouter {
 
   /** Every route that would claim the payload, in the order they are tried: more than one means two routes overlap. */
   routesFor(payload: RoutedPayload): RouteMatch[] {
-    const found: Array<{ listener: string; handler: { name: string } }> =
-      payload.type === 'block_actions'
-        ? this.actionRoutesFor(payload.action_id, payload.block_id)
-        : [
-            (payload.type === 'view_submission' ? this.submissions : payload.type === 'view_closed' ? this.closings : this.suggestions).get(
-              'callback_id' in payload ? payload.callback_id : payload.action_id,
-            ),
-          ].filter((route) => route !== undefined);
-    return found.map((route) => ({ listener: route.listener, handler: route.handler.name }));
+    let found: Array<{ listener: string; handler: { name: string } } | undefined>;
+    switch (payload.type) {
+      case 'block_actions':
+        found = this.actionRoutesFor(payload.action_id, payload.block_id);
+        break;
+      case 'view_submission':
+        found = [this.submissions.get(payload.callback_id)];
+        break;
+      case 'view_closed':
+        found = [this.closings.get(payload.callback_id)];
+        break;
+      case 'block_suggestion':
+        found = [this.suggestions.get(payload.action_id)];
+    }
+    return found.flatMap((route) => (route ? [{ listener: route.listener, handler: route.handler.name }] : []));
   }
 
   install(app: App): void {
