@@ -2,7 +2,7 @@
 import { PERMISSION_CATALOG, PERMISSION, type AdminScope } from './permission-catalog.js';
 import type { AdminRoles, PolicyDecision } from './policy.js';
 import type { CallerSettings } from './read-models.js';
-import { DomainError } from './errors.js';
+import { refuseFields } from './errors.js';
 import { overLongTexts, tagsProblem } from './text-limits.js';
 
 /** Both of these together make an invitation an authorized-caller invitation. */
@@ -34,10 +34,9 @@ export function checkInvitationTexts(texts: {
   return errors;
 }
 
-/** Refuses over-long invitation text where no form field can show it (a forged or replayed call). */
+/** Refuses over-long invitation text, on the fields that hold it. */
 export function requireInvitationTextsFit(texts: Parameters<typeof checkInvitationTexts>[0]): void {
-  const problem = Object.values(checkInvitationTexts(texts))[0];
-  if (problem) throw new DomainError('too_long', problem);
+  refuseFields(checkInvitationTexts(texts), 'too_long');
 }
 
 /** How many wrong codes one person may try before Gatehouse makes them wait. */

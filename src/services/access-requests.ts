@@ -8,7 +8,7 @@ import {
   type FieldErrors,
 } from '../domain/access-requests.js';
 import { calendarDateIn, endOfDayIn, isCalendarDate, startOfDayIn } from '../domain/dates.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, refuseFields } from '../domain/errors.js';
 import type { OutboxItem, RequestRouting } from '../domain/outbox-messages.js';
 import { connectionSnapshot, LOG_ACTION } from '../domain/permissions-log.js';
 import {
@@ -52,9 +52,11 @@ export interface RequestSubmission {
   submissionKey: string;
 }
 
-export type SubmitResult =
-  | { ok: true; requestId: number; routing: RequestRouting; duplicate: boolean }
-  | { ok: false; fieldErrors: FieldErrors };
+export interface SubmitResult {
+  requestId: number;
+  routing: RequestRouting;
+  duplicate: boolean;
+}
 
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
@@ -106,7 +108,7 @@ export async function submitAccessRequest(
     const earlier = await tx.accessRequest.findUnique({ where: { submissionKey: submission.submissionKey } });
     if (earlier) {
       const { routing } = await routingMessages(tx, earlier, settings, now);
-      return { ok: true, requestId: earlier.id, routing, duplicate: true };
+      return { requestId: earlier.id, routing, duplicate: true };
     }
 
     const fieldErrors: FieldErrors = {};
@@ -141,7 +143,7 @@ export async function submitAccessRequest(
         fieldErrors.organization = `You already have a request waiting for ${organization.name}. Withdraw it to ask again.`;
       }
     }
-    if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
+    refuseFields(fieldErrors);
 
     const request = await tx.accessRequest.create({
       data: {
@@ -176,7 +178,7 @@ export async function submitAccessRequest(
       ...items,
       { kind: 'home.refresh', userId: requester.slackUserId },
     ], now);
-    return { ok: true, requestId: request.id, routing, duplicate: false };
+    return { requestId: request.id, routing, duplicate: false };
   }, TRANSACTION_OPTIONS);
 }
 
@@ -247,16 +249,16 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
     const catalogKeys = new Set(permissionCatalog().map((permission) => permission.key));
     const granted = [...new Set(input.granted ?? [])];
     if (input.outcome === 'APPROVED') {
-      if (granted.length === 0) throw new DomainError('nothing_granted', 'Choose at least one permission to grant, or deny the request.');
-      if (granted.some((key) => !catalogKeys.has(key))) throw new DomainError('unknown_permission', 'Some permissions no longer exist.');
-      if (input.endsOn && !isCalendarDate(input.endsOn)) throw new DomainError('bad_date', 'The end date is not a date.');
+      if (granted.length === 0) throw DomainError.ofFields({ permissions: 'Choose at least one permission to grant, or deny the request.' }, 'nothing_granted');
+      if (granted.some((key) => !catalogKeys.has(key))) throw DomainError.ofFields({ permissions: 'Some permissions no longer exist.' }, 'unknown_permission');
+      if (input.endsOn && !isCalendarDate(input.endsOn)) throw DomainError.ofFields({ endsOn: 'The end date is not a date.' }, 'bad_date');
       const today = request.organization ? calendarDateIn(now, request.organization.timeZone) : null;
       if (input.endsOn && today && input.endsOn < today) {
-        throw new DomainError('bad_date', 'Choose today or a later date, or leave it empty for access without an end.');
+        throw DomainError.ofFields({ endsOn: 'Choose today or a later date, or leave it empty for access without an end.' }, 'bad_date');
       }
-      if (input.startsOn && !isCalendarDate(input.startsOn)) throw new DomainError('bad_start_date', 'The start date is not a date.');
+      if (input.startsOn && !isCalendarDate(input.startsOn)) throw DomainError.ofFields({ startsOn: 'The start date is not a date.' }, 'bad_start_date');
       if (input.startsOn && input.endsOn && input.startsOn > input.endsOn) {
-        throw new DomainError('bad_start_date', 'Access has to start on or before its last day.');
+        throw DomainError.ofFields({ startsOn: 'Access has to start on or before its last day.' }, 'bad_start_date');
       }
     }
 

@@ -522,8 +522,8 @@ export async function changeEndDate(
       throw new DomainError('not_restorable', 'The 30 days to restore this access are over; invite them again instead.');
     }
     if (input.endsOn !== null) {
-      if (!isCalendarDate(input.endsOn)) throw new DomainError('bad_date', 'The end date is not a date.');
-      if (input.endsOn < calendarDateIn(now, connection.organization.timeZone)) throw new DomainError('bad_date', 'Choose today or a later date.');
+      if (!isCalendarDate(input.endsOn)) throw DomainError.ofFields({ endsOn: 'The end date is not a date.' }, 'bad_date');
+      if (input.endsOn < calendarDateIn(now, connection.organization.timeZone)) throw DomainError.ofFields({ endsOn: 'Choose today or a later date.' }, 'bad_date');
     }
     const endsAt = input.endsOn ? endOfDayIn(input.endsOn, connection.organization.timeZone) : null;
     // Conditional on the status checked above: the time-limit job moves connections on without the lock.

@@ -11,6 +11,8 @@ import type {
   ViewClosedAction,
 } from '@slack/bolt';
 import type { ListenerObservation, ListenerTiming } from '../metrics.js';
+import { answeringRefusals, tellerFor, trackAck, type FormPlacement } from './refusals.js';
+import { tellPrivately } from './tell-privately.js';
 
 export type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 export type ViewSubmissionArgs = SlackViewMiddlewareArgs<SlackViewAction> & AllMiddlewareArgs;
@@ -40,6 +42,8 @@ interface ActionRoute {
 interface Route<Args> {
   handler: (args: Args) => Promise<void>;
   listener: string;
+  /** Where the form shows a refusal's field errors: view submissions only. */
+  placement?: FormPlacement;
 }
 
 /** Each id has one handler: a second registration would silently replace the first. */
@@ -113,12 +117,6 @@ export function timeListener<Args extends { context: Context; ack: AckFn<never> 
   return observation;
 }
 
-/**
- * Routes Slack's interactions to Gatehouse's handlers behind one Bolt listener per kind of
- * payload. Bolt runs every registered listener's matchers for every request, commands included,
- * so thirty listeners cost each `/access help` about a third of its throughput; here the lookup
- * is one map or list search, and only for the kind of payload that arrived.
- */
 /** What a payload is routed on, for looking a route up without a request: the routing tests do. */
 export type RoutedPayload =
   | { type: 'block_actions'; action_id: string; block_id?: string }
@@ -132,6 +130,14 @@ export interface RouteMatch {
   handler: string;
 }
 
+/**
+ * Routes Slack's interactions to Gatehouse's handlers behind one Bolt listener per kind of
+ * payload. Bolt runs every registered listener's matchers for every request, commands included,
+ * so thirty listeners cost each `/access help` about a third of its throughput; here the lookup
+ * is one map or list search, and only for the kind of payload that arrived. A refusal (a
+ * DomainError) a handler throws is answered here, through src/slack/refusals.ts; anything else it
+ * throws goes on to Bolt's `app.error`.
+ */
 export class ListenerRouter {
   private readonly actions: ActionRoute[] = [];
   private readonly submissions = new Map<string, Route<ViewSubmissionArgs>>();
@@ -147,8 +153,9 @@ export class ListenerRouter {
     this.actions.push({ ...route, handler, listener });
   }
 
-  view(callbackId: string, handler: (args: ViewSubmissionArgs) => Promise<void>): void {
-    addRoute(this.submissions, callbackId, { handler, listener: `view:${callbackId}` });
+  /** A form's submission; a refusal the handler throws before it acks is shown on the form as `placement` says. */
+  view(callbackId: string, handler: (args: ViewSubmissionArgs) => Promise<void>, placement?: FormPlacement): void {
+    addRoute(this.submissions, callbackId, { handler, listener: `view:${callbackId}`, placement });
   }
 
   viewClosed(callbackId: string, handler: (args: ViewClosedArgs) => Promise<void>): void {
@@ -168,15 +175,21 @@ export class ListenerRouter {
 
   /** Every route that would claim the payload, in the order they are tried: more than one means two routes overlap. */
   routesFor(payload: RoutedPayload): RouteMatch[] {
-    const found: Array<{ listener: string; handler: { name: string } }> =
-      payload.type === 'block_actions'
-        ? this.actionRoutesFor(payload.action_id, payload.block_id)
-        : [
-            (payload.type === 'view_submission' ? this.submissions : payload.type === 'view_closed' ? this.closings : this.suggestions).get(
-              'callback_id' in payload ? payload.callback_id : payload.action_id,
-            ),
-          ].filter((route) => route !== undefined);
-    return found.map((route) => ({ listener: route.listener, handler: route.handler.name }));
+    let found: Array<{ listener: string; handler: { name: string } } | undefined>;
+    switch (payload.type) {
+      case 'block_actions':
+        found = this.actionRoutesFor(payload.action_id, payload.block_id);
+        break;
+      case 'view_submission':
+        found = [this.submissions.get(payload.callback_id)];
+        break;
+      case 'view_closed':
+        found = [this.closings.get(payload.callback_id)];
+        break;
+      case 'block_suggestion':
+        found = [this.suggestions.get(payload.action_id)];
+    }
+    return found.flatMap((route) => (route ? [{ listener: route.listener, handler: route.handler.name }] : []));
   }
 
   install(app: App): void {
@@ -184,10 +197,16 @@ export class ListenerRouter {
       const { action } = args;
       const [route] = this.actionRoutesFor(action.action_id, action.block_id);
       const observation = timeListener(args, route?.listener ?? UNROUTED.action);
+      const { ack, acked } = trackAck(args.ack);
+      args.ack = ack;
       try {
         // Slack waits for an answer to every interaction, even one Gatehouse has nothing to do for.
-        if (route) await route.handler(args);
-        else await args.ack();
+        if (route) {
+          await answeringRefusals(
+            () => route.handler(args),
+            () => ({ acked: acked(), ackEmpty: () => ack(), tell: tellerFor(args.client, args.body) }),
+          );
+        } else await args.ack();
       } finally {
         observation?.finished();
       }
@@ -195,9 +214,23 @@ export class ListenerRouter {
     app.view<SlackViewAction>({ type: 'view_submission', callback_id: /./ }, async (args) => {
       const route = this.submissions.get(args.view.callback_id);
       const observation = timeListener(args, route?.listener ?? UNROUTED.view);
+      const { ack, acked } = trackAck(args.ack);
+      args.ack = ack;
       try {
-        if (route) await route.handler(args);
-        else await args.ack();
+        if (route) {
+          await answeringRefusals(
+            () => route.handler(args),
+            () => ({
+              acked: acked(),
+              view: args.view,
+              placement: route.placement,
+              answerForm: (errors) => ack({ response_action: 'errors', errors }),
+              ackEmpty: () => ack(),
+              tell: tellerFor(args.client, args.body),
+              tellIn: (channelId, text) => tellPrivately(args.client, args.body.user.id, channelId, text),
+            }),
+          );
+        } else await args.ack();
       } finally {
         observation?.finished();
       }
@@ -205,9 +238,15 @@ export class ListenerRouter {
     app.view<ViewClosedAction>({ type: 'view_closed', callback_id: /./ }, async (args) => {
       const route = this.closings.get(args.view.callback_id);
       const observation = timeListener(args, route?.listener ?? UNROUTED.viewClosed);
+      const { ack, acked } = trackAck(args.ack);
+      args.ack = ack;
       try {
-        if (route) await route.handler(args);
-        else await args.ack();
+        if (route) {
+          await answeringRefusals(
+            () => route.handler(args),
+            () => ({ acked: acked(), ackEmpty: () => ack(), tell: tellerFor(args.client, args.body) }),
+          );
+        } else await args.ack();
       } finally {
         observation?.finished();
       }
@@ -215,9 +254,16 @@ export class ListenerRouter {
     app.options<'block_suggestion'>({ type: 'block_suggestion', action_id: /./ }, async (args) => {
       const route = this.suggestions.get(args.options.action_id);
       const observation = timeListener(args, route?.listener ?? UNROUTED.options);
+      const { ack, acked } = trackAck(args.ack);
+      args.ack = ack;
       try {
-        if (route) await route.handler(args);
-        else await args.ack({ options: [] });
+        if (route) {
+          await answeringRefusals(
+            () => route.handler(args),
+            // block_suggestion must be answered with options, or Slack shows the menu as failed.
+            () => ({ acked: acked(), ackEmpty: () => ack({ options: [] }), tell: tellerFor(args.client, args.body) }),
+          );
+        } else await args.ack({ options: [] });
       } finally {
         observation?.finished();
       }

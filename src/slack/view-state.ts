@@ -1,4 +1,6 @@
+import type { ViewOutput } from '@slack/bolt';
 import { z } from 'zod';
+import { DomainError } from '../domain/errors.js';
 
 /** One input element's state, as Slack reports it in `view.state.values`. */
 const elementState = z
@@ -13,6 +15,18 @@ const elementState = z
 
 export const viewStateValues = z.record(z.string(), z.record(z.string(), elementState));
 export type ViewStateValues = z.infer<typeof viewStateValues>;
+
+export const UNREADABLE_FORM = "Gatehouse couldn't read that form. Please close it and start again.";
+
+/**
+ * The inputs of a submitted or updated view. Slack always sends them in this shape; anything else
+ * is forged or from another version of the app, and is refused like any other unreadable input.
+ */
+export function stateOf(view: Pick<ViewOutput, 'state'>): ViewStateValues {
+  const parsed = viewStateValues.safeParse(view.state?.values ?? {});
+  if (!parsed.success) throw new DomainError('unreadable', UNREADABLE_FORM);
+  return parsed.data;
+}
 
 function element(state: ViewStateValues, blockId: string, actionId: string) {
   return state[blockId]?.[actionId];

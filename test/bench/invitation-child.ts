@@ -56,16 +56,13 @@ async function runInvitation(
   now: Date,
 ): Promise<number> {
   const checked = await checkAddresses(prisma, { actorSlackUserId: BENCH_ADMIN, organizationId, text, draftId: null }, now);
-  if (!checked.ok) throw new Error(JSON.stringify(checked.fieldErrors));
-  const draftId = checked.draft.draftId;
+  const draftId = checked.draftId;
   // The admin removes the invalid entries before step 2, as the modal requires.
   await removeInvalidEntries(prisma, { actorSlackUserId: BENCH_ADMIN, draftId, entry: null }, now);
-  const grant = await chooseGrant(prisma, { actorSlackUserId: BENCH_ADMIN, draftId, permissions: [PERMISSION.esriAccess], endsOn: null, caller: null }, now);
-  if (!grant.ok) throw new Error(JSON.stringify(grant.fieldErrors));
+  await chooseGrant(prisma, { actorSlackUserId: BENCH_ADMIN, draftId, permissions: [PERMISSION.esriAccess], endsOn: null, caller: null }, now);
   await saveSendingChoices(prisma, { actorSlackUserId: BENCH_ADMIN, draftId, tags: ['bench'], personalMessage: 'Welcome', language: 'en', logNote: 'Benchmark' }, now);
   const sent = await sendInvitations(prisma, { actorSlackUserId: BENCH_ADMIN, draftId }, settings, now);
-  if (!sent.ok) throw new Error(JSON.stringify(sent.fieldErrors));
-  return sent.result.sent;
+  return sent.sent;
 }
 
 

@@ -73,9 +73,8 @@ describe.each(DATABASE_KINDS)('limits on free text, checked on the server, on %s
   async function sentInvitation(organizationId: number) {
     const { prisma } = app.db.database;
     const drafted = await checkAddresses(prisma, { actorSlackUserId: ADA.id, organizationId, text: 'new.person@example.org', draftId: null }, new Date());
-    if (!drafted.ok) throw new Error('draft');
-    await chooseGrant(prisma, { actorSlackUserId: ADA.id, draftId: drafted.draft.draftId, permissions: [PERMISSION.eLearning], endsOn: null, caller: null }, new Date());
-    await sendInvitations(prisma, { actorSlackUserId: ADA.id, draftId: drafted.draft.draftId }, { sealingKey: invitationSealingKey(SIGNING_SECRET) }, new Date());
+    await chooseGrant(prisma, { actorSlackUserId: ADA.id, draftId: drafted.draftId, permissions: [PERMISSION.eLearning], endsOn: null, caller: null }, new Date());
+    await sendInvitations(prisma, { actorSlackUserId: ADA.id, draftId: drafted.draftId }, { sealingKey: invitationSealingKey(SIGNING_SECRET) }, new Date());
     await settle(app);
     return prisma.invitation.findFirstOrThrow({ orderBy: { id: 'desc' } });
   }

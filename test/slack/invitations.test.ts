@@ -23,12 +23,10 @@ async function invite(
   const { prisma } = app.db.database;
   const now = options.now ?? new Date();
   const checked = await checkAddresses(prisma, { actorSlackUserId: ADA.id, organizationId, text: addresses.join('\n'), draftId: null }, now);
-  if (!checked.ok) throw new Error(JSON.stringify(checked.fieldErrors));
-  const draftId = checked.draft.draftId;
+  const draftId = checked.draftId;
   await chooseGrant(prisma, { actorSlackUserId: ADA.id, draftId, permissions: options.permissions ?? [PERMISSION.esriAccess], endsOn: null, caller: null }, now);
   await saveSendingChoices(prisma, { actorSlackUserId: ADA.id, draftId, tags: [], personalMessage: 'Welcome aboard', language: options.language ?? 'en', logNote: null }, now);
-  const sent = await sendInvitations(prisma, { actorSlackUserId: ADA.id, draftId }, settings, now);
-  if (!sent.ok) throw new Error(JSON.stringify(sent.fieldErrors));
+  await sendInvitations(prisma, { actorSlackUserId: ADA.id, draftId }, settings, now);
   app.gatehouse.dispatcher.wake();
 }
 

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { AppConfig } from '../../src/config/env.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import {
   createSlackDriver,
   startSlackEmulator,
@@ -52,14 +52,18 @@ export function testAppConfig(overrides: Partial<AppConfig> & Pick<AppConfig, 'D
 }
 
 /** Gatehouse on a fresh database of the given kind, talking to an emulated Slack. */
-export async function startTestApp(kind: DatabaseKind, overrides: Partial<AppConfig> = {}, options: { now?: () => Date } = {}): Promise<TestApp> {
+export async function startTestApp(
+  kind: DatabaseKind,
+  overrides: Partial<AppConfig> = {},
+  options: { now?: () => Date; logger?: Logger } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   const emulator = await startSlackEmulator({ token: BOT_TOKEN, appToken: APP_TOKEN });
   const socket = overrides.SLACK_APP_TOKEN ? await startSocketModeServer(emulator) : undefined;
   const gatehouse = await startGatehouse(
     testAppConfig({ DATABASE_URL: db.url, SLACK_API_URL: emulator.url, ...overrides }),
     // Tests run jobs by hand, at the moments they choose.
-    { host: '127.0.0.1', logger: createLogger('silent'), scheduleJobs: false, ...(options.now ? { now: options.now } : {}) },
+    { host: '127.0.0.1', logger: options.logger ?? createLogger('silent'), scheduleJobs: false, ...(options.now ? { now: options.now } : {}) },
   );
   const driver = createSlackDriver({ appUrl: `${gatehouse.url}/slack/events`, signingSecret: SIGNING_SECRET, emulator });
   const recordSurfaces = recordSurfacesForCorpus(emulator, driver);

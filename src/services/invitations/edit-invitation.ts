@@ -1,6 +1,6 @@
 import { TRANSACTION_OPTIONS, type Db } from '../../db/client.js';
 import { appendLogEntry } from '../../db/permission-log.js';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, refuseFields } from '../../domain/errors.js';
 import { callerSettingsFor, checkInvitationGrant, requireInvitationTextsFit } from '../../domain/invitations.js';
 import { LOG_ACTION } from '../../domain/permissions-log.js';
 import { scopeOf } from '../../domain/admin-scope.js';
@@ -8,7 +8,7 @@ import { mayChangeAccessOf } from '../../domain/policy.js';
 import type { CallerSettings } from '../../domain/read-models.js';
 import { stringList, callerOf } from './stored-invitation.js';
 import { managedInvitation } from './acting-admin.js';
-import { type StepCheck, checkTimeRange } from './grant-checks.js';
+import { checkTimeRange } from './grant-checks.js';
 
 /** Changes what a pending invitation grants; the person gets the invitation as it is when they accept. */
 export async function editInvitation(
@@ -24,7 +24,7 @@ export async function editInvitation(
     note: string | null;
   },
   now: Date,
-): Promise<StepCheck> {
+): Promise<void> {
   return prisma.$transaction(async (tx) => {
     const { invitation, admin } = await managedInvitation(tx, input.actorSlackUserId, input.invitationId, now);
     const own = mayChangeAccessOf({ memberId: admin.member.id, email: admin.member.email }, { memberId: null, email: invitation.email });
@@ -34,7 +34,7 @@ export async function editInvitation(
       ...checkInvitationGrant({ permissions, addressCount: 1, caller: input.caller }, admin.roles),
       ...checkTimeRange({ startsOn: input.startsOn ?? null, endsOn: input.endsOn }, admin.organization, now),
     };
-    if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
+    refuseFields(errors);
     requireInvitationTextsFit({ tags: input.tags, note: input.note });
     const caller = callerSettingsFor(permissions, input.caller);
     const edited = await tx.invitation.updateMany({
@@ -60,6 +60,5 @@ export async function editInvitation(
       note: input.note?.trim() || null,
       createdAt: now,
     });
-    return { ok: true };
   }, TRANSACTION_OPTIONS);
 }

@@ -3,8 +3,6 @@ import { calendarDateIn, isCalendarDate } from '../../domain/dates.js';
 import type { InvitationFieldErrors } from '../../domain/invitations.js';
 import type { OrganizationSummary } from '../../domain/read-models.js';
 
-export type StepCheck = { ok: true } | { ok: false; fieldErrors: InvitationFieldErrors };
-
 export function checkTimeRange(range: { startsOn: string | null; endsOn: string | null }, organization: OrganizationSummary, now: Date): InvitationFieldErrors {
   const { startsOn, endsOn } = range;
   if (startsOn && !isCalendarDate(startsOn)) return { startsOn: 'That is not a date.' };

@@ -1,24 +1,16 @@
+import { DomainError, refuseFields } from '../../domain/errors.js';
 import { TRANSACTION_OPTIONS, type Db, type Tx } from '../../db/client.js';
 import { deleteDraft, saveDraftAddresses, saveDraftGrant, saveDraftSending, saveInvalidEntries } from '../../db/invite-drafts.js';
 import { lockKeys, LOCK } from '../../db/locks.js';
 import { isCalendarDate } from '../../domain/dates.js';
 import { mergeAddressLists, MAX_ADDRESSES_PER_INVITATION, parseAddressList } from '../../domain/email-addresses.js';
-import {
-  callerSettingsFor,
-  checkInvitationGrant,
-  grantablePermissions,
-  mayGrant,
-  requireInvitationTextsFit,
-  type InvitationFieldErrors,
-} from '../../domain/invitations.js';
+import { callerSettingsFor, checkInvitationGrant, grantablePermissions, mayGrant, requireInvitationTextsFit } from '../../domain/invitations.js';
 import type { CallerSettings, InvitationLanguage, InviteDraftModel, InviteStepModel } from '../../domain/read-models.js';
 import { permissionCatalog, permissionsFor, personSummary } from '../read-models.js';
 import { stringList, choicesOf } from './stored-invitation.js';
 import { actingAdmin, loadDraft } from './acting-admin.js';
 import { draftModel } from './address-standings.js';
-import { type StepCheck, checkTimeRange } from './grant-checks.js';
-
-export type AddressCheck = { ok: true; draft: InviteDraftModel } | { ok: false; fieldErrors: InvitationFieldErrors };
+import { checkTimeRange } from './grant-checks.js';
 
 /**
  * Step 1: reads pasted addresses into a draft. Slack caps one text box at 3000 characters, so a
@@ -29,7 +21,7 @@ export async function checkAddresses(
   prisma: Db,
   input: { actorSlackUserId: string; organizationId: number; text: string; draftId: number | null },
   now: Date,
-): Promise<AddressCheck> {
+): Promise<InviteDraftModel> {
   return prisma.$transaction(async (tx) => {
     // Pastes into one draft take turns, so each adds to what the one before it stored.
     if (input.draftId) await lockKeys(tx, LOCK.draft(input.draftId));
@@ -41,7 +33,7 @@ async function addAddresses(
   tx: Tx,
   input: { actorSlackUserId: string; organizationId: number; text: string; draftId: number | null },
   now: Date,
-): Promise<AddressCheck> {
+): Promise<InviteDraftModel> {
   const earlier = input.draftId ? await loadDraft(tx, input.draftId, input.actorSlackUserId, now) : null;
   const admin = earlier?.admin ?? (await actingAdmin(tx, input.actorSlackUserId, input.organizationId, now));
   const pasted = parseAddressList(input.text);
@@ -52,14 +44,11 @@ async function addAddresses(
       )
     : pasted;
   const count = parsed.valid.length + parsed.invalid.length;
-  if (count === 0) return { ok: false, fieldErrors: { addresses: 'Paste at least one email address.' } };
+  if (count === 0) throw DomainError.ofFields({ addresses: 'Paste at least one email address.' });
   if (count > MAX_ADDRESSES_PER_INVITATION) {
-    return {
-      ok: false,
-      fieldErrors: {
-        addresses: `That makes ${count} addresses; one invitation goes to at most ${MAX_ADDRESSES_PER_INVITATION}. Send these, then invite the rest separately.`,
-      },
-    };
+    throw DomainError.ofFields({
+      addresses: `That makes ${count} addresses; one invitation goes to at most ${MAX_ADDRESSES_PER_INVITATION}. Send these, then invite the rest separately.`,
+    });
   }
   const list = { addresses: parsed.valid, invalidEntries: parsed.invalid, duplicates: parsed.duplicates };
   const draftId = await saveDraftAddresses(
@@ -68,7 +57,7 @@ async function addAddresses(
     list,
     now,
   );
-  return { ok: true, draft: await draftModel(tx, { id: draftId, ...list }, admin.organization, now) };
+  return draftModel(tx, { id: draftId, ...list }, admin.organization, now);
 }
 
 /** Drops one invalid entry, or all of them, from a draft. */
@@ -102,14 +91,14 @@ export async function chooseGrant(
   prisma: Db,
   input: { actorSlackUserId: string; draftId: number; permissions: string[]; startsOn?: string | null; endsOn: string | null; caller: CallerSettings | null },
   now: Date,
-): Promise<StepCheck> {
+): Promise<void> {
   const { draft, admin } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
   const permissions = [...new Set(input.permissions)];
   const errors = {
     ...checkInvitationGrant({ permissions, addressCount: stringList(draft.addresses).length, caller: input.caller }, admin.roles),
     ...checkTimeRange({ startsOn: input.startsOn ?? null, endsOn: input.endsOn }, admin.organization, now),
   };
-  if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
+  refuseFields(errors);
   const caller = callerSettingsFor(permissions, input.caller);
   await saveDraftGrant(
     prisma,
@@ -117,7 +106,6 @@ export async function chooseGrant(
     { permissions, startsOn: input.startsOn ?? null, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null },
     now,
   );
-  return { ok: true };
 }
 
 /**

@@ -4,7 +4,7 @@ import { deleteDraft } from '../../db/invite-drafts.js';
 import { lockKeys, LOCK } from '../../db/locks.js';
 import { appendLogEntries } from '../../db/permission-log.js';
 import { sqlOf } from '../../db/sql.js';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, refuseFields } from '../../domain/errors.js';
 import { callerSettingsFor, checkInvitationGrant, type InvitationFieldErrors } from '../../domain/invitations.js';
 import { hashInvitationToken, invitationExpiresAt, newInvitationToken, sealInvitationCode } from '../../domain/invitation-tokens.js';
 import { LOG_ACTION } from '../../domain/permissions-log.js';
@@ -37,7 +37,7 @@ export async function sendInvitations(
   input: { actorSlackUserId: string; draftId: number },
   settings: InvitationSettings,
   now: Date,
-): Promise<{ ok: true; result: SentInvitations } | { ok: false; fieldErrors: InvitationFieldErrors }> {
+): Promise<SentInvitations> {
   return prisma.$transaction(async (tx) => {
     await lockKeys(tx, LOCK.draft(input.draftId));
     const { draft, admin } = await loadDraft(tx, input.draftId, input.actorSlackUserId, now);
@@ -49,7 +49,7 @@ export async function sendInvitations(
     };
     if (stringList(draft.invalidEntries).length > 0) errors.addresses = 'Remove the invalid addresses first.';
     if (addresses.length === 0) errors.addresses = 'There is nobody to invite.';
-    if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
+    refuseFields(errors);
     // Deleting the draft claims it: of several Sends of one draft, the one that deletes it sends.
     if (!(await deleteDraft(tx, draft.id, input.actorSlackUserId))) {
       throw new DomainError('unknown_draft', 'This invitation was sent already. See `/access invitations`.');
@@ -129,13 +129,10 @@ export async function sendInvitations(
       now,
     );
     return {
-      ok: true,
-      result: {
-        organization: admin.organization,
-        sent: created.length,
-        replaced: addresses.filter((address) => pending.has(address)).length,
-        reinvited: addresses.filter((address) => connected.has(address)).length,
-      },
+      organization: admin.organization,
+      sent: created.length,
+      replaced: addresses.filter((address) => pending.has(address)).length,
+      reinvited: addresses.filter((address) => connected.has(address)).length,
     };
   }, { ...TRANSACTION_OPTIONS, timeout: 60_000 });
 }

@@ -6,6 +6,7 @@ import { myAccess } from '../../services/read-models.js';
 import { MAX_COMMAND_TEXT, parseSubcommand, SLASH_COMMAND, SUBCOMMANDS } from '../commands.js';
 import type { GatehouseContext } from '../context.js';
 import { timeListener } from '../listener-router.js';
+import { answeringRefusals, trackAck } from '../refusals.js';
 import { helpReply, unknownSubcommandReply } from '../views/help.js';
 import { myAccessMessage } from '../views/my-access.js';
 import { openRequestForm, refreshProfileLater } from './access-requests.js';
@@ -104,15 +105,18 @@ export function registerAccessCommand(app: App, context: GatehouseContext): void
         return;
       }
       const { user_id: userId, team_id: teamId, trigger_id: triggerId } = parsed.data;
-      await handler({
-        userId,
-        teamId,
-        triggerId,
-        args: subcommand.args,
-        ack,
-        client,
-        tellByResponseUrl: (text: string) => respond({ response_type: 'ephemeral', text }),
-      });
+      const tellByResponseUrl = (text: string) => respond({ response_type: 'ephemeral', text });
+      const tracked = trackAck(ack);
+      await answeringRefusals(
+        () => handler({ userId, teamId, triggerId, args: subcommand.args, ack: tracked.ack, client, tellByResponseUrl }),
+        // Unanswered, the refusal is the command's own reply; once answered, it follows through the response_url.
+        () => ({
+          acked: tracked.acked(),
+          reply: (text) => ack({ response_type: 'ephemeral', text }),
+          ackEmpty: () => ack(),
+          tell: tellByResponseUrl,
+        }),
+      );
     } finally {
       observation?.finished();
     }

@@ -2,10 +2,10 @@ import type { BlockAction, ViewOutput } from '@slack/bolt';
 import type { ListenerRouter } from '../listener-router.js';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { parseTags, PURPOSE_LENGTH, type FieldErrors, type RequestField } from '../../domain/access-requests.js';
+import { parseTags, PURPOSE_LENGTH, type FieldErrors } from '../../domain/access-requests.js';
 import { overLongTexts, tagsProblem, TEXT_LIMIT, tooLongMessage } from '../../domain/text-limits.js';
 import { isCalendarDate } from '../../domain/dates.js';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, refuseFields } from '../../domain/errors.js';
 import {
   decideRequest,
   decisionForm,
@@ -25,8 +25,10 @@ import { ACTION, APPROVE_FORM_BLOCK, CALLBACK, DENY_FORM_BLOCK, INPUT_ACTION, RE
 import { decisionFormMetadata, decodeMetadata, requestFormMetadata, type DecisionFormMetadata } from '../views/metadata.js';
 import { alreadyDecidedText } from '../views/notices.js';
 import { requestFormView } from '../views/request-form.js';
+import { tellPrivately } from '../tell-privately.js';
 import { escapeMrkdwn } from '../views/mrkdwn.js';
-import { dateOf, selectedValueOf, selectedValuesOf, textOf, viewStateValues, type ViewStateValues } from '../view-state.js';
+import type { FieldPlacement } from '../refusals.js';
+import { dateOf, selectedValueOf, selectedValuesOf, stateOf, textOf, type ViewStateValues } from '../view-state.js';
 
 const requestId = z.coerce.number().int().positive();
 
@@ -38,31 +40,49 @@ const actionChoice = z
   })
   .loose();
 
-/** Where a form's field errors are shown. */
-const FIELD_BLOCK: Record<RequestField, string> = {
-  organization: REQUEST_FORM_BLOCK.organization,
-  customerNumber: REQUEST_FORM_BLOCK.unlistedCustomerNumber,
-  unlistedName: REQUEST_FORM_BLOCK.unlistedName,
-  unlistedAcronym: REQUEST_FORM_BLOCK.unlistedAcronym,
-  unlistedDepartment: REQUEST_FORM_BLOCK.unlistedDepartment,
-  unlistedCity: REQUEST_FORM_BLOCK.unlistedCity,
-  permissions: REQUEST_FORM_BLOCK.accessPermissions,
-  purpose: REQUEST_FORM_BLOCK.purpose,
+/**
+ * Where the request form shows each field's errors. The form leaves out a permission group with
+ * nothing left to ask for, so a permissions error goes to whichever group (or, failing both, the
+ * purpose) the form has.
+ */
+const REQUEST_FORM_FIELDS: FieldPlacement = {
+  fields: {
+    organization: REQUEST_FORM_BLOCK.organization,
+    customerNumber: REQUEST_FORM_BLOCK.unlistedCustomerNumber,
+    unlistedName: REQUEST_FORM_BLOCK.unlistedName,
+    unlistedAcronym: REQUEST_FORM_BLOCK.unlistedAcronym,
+    unlistedDepartment: REQUEST_FORM_BLOCK.unlistedDepartment,
+    unlistedCity: REQUEST_FORM_BLOCK.unlistedCity,
+    permissions: [REQUEST_FORM_BLOCK.accessPermissions, REQUEST_FORM_BLOCK.adminPermissions, REQUEST_FORM_BLOCK.purpose],
+    purpose: REQUEST_FORM_BLOCK.purpose,
+  },
+  fallback: REQUEST_FORM_BLOCK.purpose,
 };
 
-/** Service refusals that belong next to a field of the Approve form. */
-const APPROVAL_ERROR_BLOCK: Record<string, string> = {
-  nothing_granted: APPROVE_FORM_BLOCK.accessPermissions,
-  unknown_permission: APPROVE_FORM_BLOCK.accessPermissions,
-  bad_date: APPROVE_FORM_BLOCK.endsOn,
-  bad_start_date: APPROVE_FORM_BLOCK.startsOn,
+/** A refusal of the decision itself closes its form, and is told where the admin pressed Approve or Deny. */
+function decisionChannelOf(view: ViewOutput): string | null {
+  return decodeMetadata(decisionFormMetadata, view.private_metadata)?.channelId ?? null;
+}
+
+/** Where the Approve form shows each field's errors. */
+const APPROVE_FORM_FIELDS: FieldPlacement = {
+  fields: {
+    permissions: [APPROVE_FORM_BLOCK.accessPermissions, APPROVE_FORM_BLOCK.adminPermissions],
+    startsOn: APPROVE_FORM_BLOCK.startsOn,
+    endsOn: APPROVE_FORM_BLOCK.endsOn,
+    tags: APPROVE_FORM_BLOCK.tags,
+    note: APPROVE_FORM_BLOCK.note,
+  },
+  fallback: APPROVE_FORM_BLOCK.note,
+  closeIn: decisionChannelOf,
 };
+
+const DENY_FORM_FIELDS: FieldPlacement = { fields: { reason: DENY_FORM_BLOCK.reason }, fallback: DENY_FORM_BLOCK.reason, closeIn: decisionChannelOf };
 
 const UNREADABLE = "Gatehouse couldn't read that. Please try again, or start over with `/access request`.";
 
-function stateOf(view: ViewOutput): ViewStateValues | null {
-  const parsed = viewStateValues.safeParse(view.state?.values ?? {});
-  return parsed.success ? parsed.data : null;
+function unreadable(): DomainError {
+  return new DomainError('unreadable', UNREADABLE);
 }
 
 /**
@@ -91,22 +111,6 @@ export function refreshProfileLater(
       context.logger.debug({ err: error, slackUserId }, 'could not refresh a Slack profile');
     }
   })();
-}
-
-/**
- * Tells someone something only they see, next to what they pressed. App Home has no
- * conversation to answer in, so there (or where the app is not a member) it is a DM instead.
- */
-export async function tellPrivately(client: WebClient, userId: string, channelId: string | null | undefined, text: string): Promise<void> {
-  if (channelId) {
-    try {
-      await client.chat.postEphemeral({ channel: channelId, user: userId, text });
-      return;
-    } catch {
-      // Fall through to the DM, which always reaches the person.
-    }
-  }
-  await client.chat.postMessage({ channel: userId, text });
 }
 
 function readRequestForm(state: ViewStateValues, metadata: { organizationId: number | null; unlisted: boolean }) {
@@ -161,26 +165,6 @@ function checkRequestFormText(form: ReturnType<typeof readRequestForm>): FieldEr
   return errors;
 }
 
-/**
- * Field errors keyed by the blocks that show them. The form leaves out a permission group with
- * nothing left to ask for, so a permissions error goes to whichever group (or, failing both, the
- * purpose) the form has; Slack rejects errors for blocks it cannot find.
- */
-function errorsForSlack(errors: FieldErrors, view: ViewOutput): Record<string, string> {
-  // Bolt's type says a view always has blocks; a forged submission need not, and Slack's never lack them.
-  const present = new Set(((view.blocks as ViewOutput['blocks'] | undefined) ?? []).map((block) => block.block_id));
-  const blockFor = (field: RequestField) => {
-    if (field !== 'permissions') return FIELD_BLOCK[field];
-    return [REQUEST_FORM_BLOCK.accessPermissions, REQUEST_FORM_BLOCK.adminPermissions].find((id) => present.has(id)) ?? REQUEST_FORM_BLOCK.purpose;
-  };
-  const keyed: Record<string, string> = {};
-  for (const [field, message] of Object.entries(errors)) {
-    const block = blockFor(field as RequestField);
-    keyed[block] = keyed[block] ? `${keyed[block]} ${message}` : message;
-  }
-  return keyed;
-}
-
 export async function openRequestForm(
   client: WebClient,
   context: GatehouseContext,
@@ -199,9 +183,8 @@ export function registerAccessRequests(router: ListenerRouter, context: Gatehous
     await ack();
     const view = body.view;
     const metadata = decodeMetadata(requestFormMetadata, view?.private_metadata);
-    const state = view ? stateOf(view) : null;
-    if (!view || !metadata || !state) return;
-    const form = readRequestForm(state, metadata);
+    if (!view || !metadata) return;
+    const form = readRequestForm(stateOf(view), metadata);
     const choice = { organizationId: form.organizationId, unlisted: form.unlisted };
     // The element just changed is reported in the action itself; it wins over the view's state.
     const changed = actionChoice.safeParse(body.actions[0]);
@@ -231,39 +214,31 @@ export function registerAccessRequests(router: ListenerRouter, context: Gatehous
   router.options(ACTION.pickOrganization, organizationSearch(false));
   router.options(ACTION.triageRoute, organizationSearch(true));
 
-  router.view(CALLBACK.requestForm, async ({ body, view, ack }) => {
-    const metadata = decodeMetadata(requestFormMetadata, view.private_metadata);
-    const state = stateOf(view);
-    if (!metadata || !state) {
-      await ack({ response_action: 'errors', errors: { [REQUEST_FORM_BLOCK.purpose]: UNREADABLE } });
-      return;
-    }
-    const form = readRequestForm(state, metadata);
-    const textErrors = checkRequestFormText(form);
-    if (Object.keys(textErrors).length > 0) {
-      await ack({ response_action: 'errors', errors: errorsForSlack(textErrors, view) });
-      return;
-    }
-    const result = await submitAccessRequest(
-      context.prisma,
-      {
-        requester: { slackUserId: body.user.id, slackTeamId: body.user.team_id ?? body.team?.id ?? null },
-        organizationId: form.organizationId,
-        unlisted: form.details,
-        permissions: form.permissions,
-        purpose: form.purpose,
-        submissionKey: `${view.id}:${view.hash}`,
-      },
-      context.settings,
-      context.now(),
-    );
-    if (!result.ok) {
-      await ack({ response_action: 'errors', errors: errorsForSlack(result.fieldErrors, view) });
-      return;
-    }
-    await ack();
-    context.wakeOutbox();
-  });
+  router.view(
+    CALLBACK.requestForm,
+    async ({ body, view, ack }) => {
+      const metadata = decodeMetadata(requestFormMetadata, view.private_metadata);
+      if (!metadata) throw unreadable();
+      const form = readRequestForm(stateOf(view), metadata);
+      refuseFields(checkRequestFormText(form));
+      await submitAccessRequest(
+        context.prisma,
+        {
+          requester: { slackUserId: body.user.id, slackTeamId: body.user.team_id ?? body.team?.id ?? null },
+          organizationId: form.organizationId,
+          unlisted: form.details,
+          permissions: form.permissions,
+          purpose: form.purpose,
+          submissionKey: `${view.id}:${view.hash}`,
+        },
+        context.settings,
+        context.now(),
+      );
+      await ack();
+      context.wakeOutbox();
+    },
+    REQUEST_FORM_FIELDS,
+  );
 
   registerDecisions(router, context);
 
@@ -272,21 +247,11 @@ export function registerAccessRequests(router: ListenerRouter, context: Gatehous
   router.action(ACTION.withdraw, async ({ body, action, ack, client }) => {
     const id = requestId.safeParse('value' in action ? action.value : undefined);
     const channelId = body.channel?.id ?? body.container?.channel_id;
-    if (!id.success) {
-      await ack();
-      await tellPrivately(client, body.user.id, channelId, UNREADABLE);
-      return;
-    }
-    try {
-      const result = await withdrawRequest(context.prisma, { requestId: id.data, actor: { slackUserId: body.user.id } }, context.now());
-      await ack();
-      if (!result.ok) await tellPrivately(client, body.user.id, channelId, alreadyDecidedText(result.alreadyDecided));
-      else context.wakeOutbox();
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      await ack();
-      await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(error.message));
-    }
+    if (!id.success) throw unreadable();
+    const result = await withdrawRequest(context.prisma, { requestId: id.data, actor: { slackUserId: body.user.id } }, context.now());
+    await ack();
+    if (!result.ok) await tellPrivately(client, body.user.id, channelId, alreadyDecidedText(result.alreadyDecided));
+    else context.wakeOutbox();
   });
 
   router.action(ACTION.triageRoute, async ({ body, action, ack, client }) => {
@@ -294,26 +259,16 @@ export function registerAccessRequests(router: ListenerRouter, context: Gatehous
     const blockId = 'block_id' in action ? action.block_id : '';
     const id = requestId.safeParse(/^triage_(\d+)$/.exec(blockId)?.[1]);
     const organizationId = requestId.safeParse('selected_option' in action ? action.selected_option?.value : undefined);
-    if (!id.success || !organizationId.success) {
-      await ack();
-      await tellPrivately(client, body.user.id, channelId, UNREADABLE);
-      return;
-    }
-    try {
-      const routed = await routeTriagedRequest(
-        context.prisma,
-        { requestId: id.data, organizationId: organizationId.data, actor: { slackUserId: body.user.id } },
-        context.settings,
-        context.now(),
-      );
-      await ack();
-      context.wakeOutbox();
-      await tellPrivately(client, body.user.id, channelId, `Sent to the Administrators of ${escapeMrkdwn(routed.organizationName)}.`);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      await ack();
-      await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(error.message));
-    }
+    if (!id.success || !organizationId.success) throw unreadable();
+    const routed = await routeTriagedRequest(
+      context.prisma,
+      { requestId: id.data, organizationId: organizationId.data, actor: { slackUserId: body.user.id } },
+      context.settings,
+      context.now(),
+    );
+    await ack();
+    context.wakeOutbox();
+    await tellPrivately(client, body.user.id, channelId, `Sent to the Administrators of ${escapeMrkdwn(routed.organizationName)}.`);
   });
 }
 
@@ -323,18 +278,8 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
       await ack();
       const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
       const id = requestId.safeParse('value' in action ? action.value : undefined);
-      if (!id.success) {
-        await tellPrivately(client, body.user.id, channelId, UNREADABLE);
-        return;
-      }
-      let form;
-      try {
-        form = await decisionForm(context.sql, { requestId: id.data, actor: { slackUserId: body.user.id }, inTriage }, context.settings, context.now());
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(error.message));
-        return;
-      }
+      if (!id.success) throw unreadable();
+      const form = await decisionForm(context.sql, { requestId: id.data, actor: { slackUserId: body.user.id }, inTriage }, context.settings, context.now());
       if (form.actorProfileStale) refreshProfileLater(client, context, body.user.id, body.user.team_id, true);
       if (!form.ok) {
         await tellPrivately(client, body.user.id, channelId, alreadyDecidedText(form.alreadyDecided));
@@ -351,104 +296,79 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
 
   /**
    * Decides, then closes the modal: the news goes out through the outbox, and an admin who came
-   * too late is told who decided first. Refusals that belong to a field are shown on the form.
+   * too late is told who decided first. A refusal is shown on the form.
    */
-  const submitDecision = async (
-    input: DecisionInput,
-    metadata: DecisionFormMetadata,
-    ack: (response?: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>,
-    client: WebClient,
-  ) => {
-    const userId = input.actor.slackUserId;
-    try {
-      const result = await decideRequest(context.sql, input, context.settings, context.now());
-      await ack();
-      if (result.ok) context.wakeOutbox();
-      else await tellPrivately(client, userId, metadata.channelId, alreadyDecidedText(result.alreadyDecided));
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const block = input.outcome === 'APPROVED' ? APPROVAL_ERROR_BLOCK[error.code] : undefined;
-      if (block) {
-        await ack({ response_action: 'errors', errors: { [block]: error.message } });
-        return;
-      }
-      await ack();
-      await tellPrivately(client, userId, metadata.channelId, escapeMrkdwn(error.message));
-    }
+  const submitDecision = async (input: DecisionInput, metadata: DecisionFormMetadata, ack: () => Promise<void>, client: WebClient) => {
+    const result = await decideRequest(context.sql, input, context.settings, context.now());
+    await ack();
+    if (result.ok) context.wakeOutbox();
+    else await tellPrivately(client, input.actor.slackUserId, metadata.channelId, alreadyDecidedText(result.alreadyDecided));
   };
 
-  router.view(CALLBACK.approveForm, async ({ body, view, ack, client }) => {
-    const metadata = decodeMetadata(decisionFormMetadata, view.private_metadata);
-    const state = stateOf(view);
-    if (!metadata || !state || metadata.inTriage) {
-      await ack({ response_action: 'errors', errors: { [APPROVE_FORM_BLOCK.note]: UNREADABLE } });
-      return;
-    }
-    const granted = [
-      ...selectedValuesOf(state, APPROVE_FORM_BLOCK.adminPermissions, INPUT_ACTION),
-      ...selectedValuesOf(state, APPROVE_FORM_BLOCK.accessPermissions, INPUT_ACTION),
-    ];
-    const startsOn = dateOf(state, APPROVE_FORM_BLOCK.startsOn, INPUT_ACTION);
-    const endsOn = dateOf(state, APPROVE_FORM_BLOCK.endsOn, INPUT_ACTION);
-    const note = textOf(state, APPROVE_FORM_BLOCK.note, INPUT_ACTION);
-    const tagsText = textOf(state, APPROVE_FORM_BLOCK.tags, INPUT_ACTION);
-    const tags = parseTags(tagsText);
-    const errors: Record<string, string> = {};
-    if (granted.length === 0) errors[APPROVE_FORM_BLOCK.accessPermissions] = 'Choose at least one permission to grant, or deny the request instead.';
-    if (endsOn && !isCalendarDate(endsOn)) errors[APPROVE_FORM_BLOCK.endsOn] = 'Choose a date from the calendar.';
-    if (startsOn && !isCalendarDate(startsOn)) errors[APPROVE_FORM_BLOCK.startsOn] = 'Choose a date from the calendar.';
-    if (note && note.length > TEXT_LIMIT.note) errors[APPROVE_FORM_BLOCK.note] = tooLongMessage(TEXT_LIMIT.note);
-    const tagsRefused = tagsProblem(tagsText, tags, TEXT_LIMIT);
-    if (tagsRefused) errors[APPROVE_FORM_BLOCK.tags] = tagsRefused;
-    if (Object.keys(errors).length > 0) {
-      await ack({ response_action: 'errors', errors });
-      return;
-    }
-    await submitDecision(
-      {
-        requestId: metadata.requestId,
-        actor: { slackUserId: body.user.id },
-        outcome: 'APPROVED',
-        granted,
-        startsOn,
-        endsOn,
-        tags,
-        note,
-        notify: selectedValuesOf(state, APPROVE_FORM_BLOCK.notify, INPUT_ACTION).includes('notify'),
-      },
-      metadata,
-      (response) => (response ? ack(response) : ack()),
-      client,
-    );
-  });
-
-  router.view(CALLBACK.denyForm, async ({ body, view, ack, client }) => {
-    const metadata = decodeMetadata(decisionFormMetadata, view.private_metadata);
-    const state = stateOf(view);
-    if (!metadata || !state) {
-      await ack({ response_action: 'errors', errors: { [DENY_FORM_BLOCK.reason]: UNREADABLE } });
-      return;
-    }
-    const reason = textOf(state, DENY_FORM_BLOCK.reason, INPUT_ACTION);
-    if (!reason || reason.length > TEXT_LIMIT.reason) {
-      await ack({
-        response_action: 'errors',
-        errors: { [DENY_FORM_BLOCK.reason]: reason ? tooLongMessage(TEXT_LIMIT.reason) : 'Give the requester a reason.' },
+  router.view(
+    CALLBACK.approveForm,
+    async ({ body, view, ack, client }) => {
+      const metadata = decodeMetadata(decisionFormMetadata, view.private_metadata);
+      if (!metadata || metadata.inTriage) throw DomainError.ofFields({ note: UNREADABLE }, 'unreadable');
+      const state = stateOf(view);
+      const granted = [
+        ...selectedValuesOf(state, APPROVE_FORM_BLOCK.adminPermissions, INPUT_ACTION),
+        ...selectedValuesOf(state, APPROVE_FORM_BLOCK.accessPermissions, INPUT_ACTION),
+      ];
+      const startsOn = dateOf(state, APPROVE_FORM_BLOCK.startsOn, INPUT_ACTION);
+      const endsOn = dateOf(state, APPROVE_FORM_BLOCK.endsOn, INPUT_ACTION);
+      const note = textOf(state, APPROVE_FORM_BLOCK.note, INPUT_ACTION);
+      const tagsText = textOf(state, APPROVE_FORM_BLOCK.tags, INPUT_ACTION);
+      const tags = parseTags(tagsText);
+      refuseFields({
+        permissions: granted.length === 0 ? 'Choose at least one permission to grant, or deny the request instead.' : undefined,
+        endsOn: endsOn && !isCalendarDate(endsOn) ? 'Choose a date from the calendar.' : undefined,
+        startsOn: startsOn && !isCalendarDate(startsOn) ? 'Choose a date from the calendar.' : undefined,
+        note: note && note.length > TEXT_LIMIT.note ? tooLongMessage(TEXT_LIMIT.note) : undefined,
+        tags: tagsProblem(tagsText, tags, TEXT_LIMIT) ?? undefined,
       });
-      return;
-    }
-    await submitDecision(
-      {
-        requestId: metadata.requestId,
-        actor: { slackUserId: body.user.id },
-        outcome: 'DENIED',
-        note: reason,
-        notify: selectedValuesOf(state, DENY_FORM_BLOCK.notify, INPUT_ACTION).includes('notify'),
-        inTriage: metadata.inTriage ?? false,
-      },
-      metadata,
-      (response) => (response ? ack(response) : ack()),
-      client,
-    );
-  });
+      await submitDecision(
+        {
+          requestId: metadata.requestId,
+          actor: { slackUserId: body.user.id },
+          outcome: 'APPROVED',
+          granted,
+          startsOn,
+          endsOn,
+          tags,
+          note,
+          notify: selectedValuesOf(state, APPROVE_FORM_BLOCK.notify, INPUT_ACTION).includes('notify'),
+        },
+        metadata,
+        () => ack(),
+        client,
+      );
+    },
+    APPROVE_FORM_FIELDS,
+  );
+
+  router.view(
+    CALLBACK.denyForm,
+    async ({ body, view, ack, client }) => {
+      const metadata = decodeMetadata(decisionFormMetadata, view.private_metadata);
+      if (!metadata) throw DomainError.ofFields({ reason: UNREADABLE }, 'unreadable');
+      const state = stateOf(view);
+      const reason = textOf(state, DENY_FORM_BLOCK.reason, INPUT_ACTION);
+      if (!reason || reason.length > TEXT_LIMIT.reason) throw DomainError.ofFields({ reason: reason ? tooLongMessage(TEXT_LIMIT.reason) : 'Give the requester a reason.' });
+      await submitDecision(
+        {
+          requestId: metadata.requestId,
+          actor: { slackUserId: body.user.id },
+          outcome: 'DENIED',
+          note: reason,
+          notify: selectedValuesOf(state, DENY_FORM_BLOCK.notify, INPUT_ACTION).includes('notify'),
+          inTriage: metadata.inTriage ?? false,
+        },
+        metadata,
+        () => ack(),
+        client,
+      );
+    },
+    DENY_FORM_FIELDS,
+  );
 }

@@ -12,7 +12,7 @@ import { ACTION } from '../views/ids.js';
 import { acceptedMessage, acceptUsageText, confirmAcceptMessage } from '../views/invitation-replies.js';
 import { parseAcceptButtonValue } from '../views/invitation-messages.js';
 import { escapeMrkdwn } from '../views/mrkdwn.js';
-import { tellPrivately } from './access-requests.js';
+import { tellPrivately } from '../tell-privately.js';
 
 /** Invitation codes are base64url; anything else cannot be one, whatever was pasted around it. */
 const invitationCode = z
@@ -67,33 +67,25 @@ export function registerInvitations(router: ListenerRouter, context: GatehouseCo
     await ack();
     const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
     const value = parseAcceptButtonValue('value' in action && typeof action.value === 'string' ? action.value : '');
-    if (!value) {
-      await tellPrivately(client, body.user.id, channelId, "Gatehouse couldn't read that invitation. Type `/access accept` with the code from it instead.");
+    if (!value) throw new DomainError('unreadable', "Gatehouse couldn't read that invitation. Type `/access accept` with the code from it instead.");
+    const acceptor = await slackProfileOf(client, body.user.id, body.user.team_id);
+    const result = await acceptInvitation(
+      context.prisma,
+      { code: value.code, acceptor, fromButton: { invitationId: value.invitationId }, confirmedLosses: value.confirmedLosses },
+      context.now(),
+    );
+    if (!result.ok) {
+      const refusal = refusalOf(result, value.code);
+      if (refusal.blocks) await client.chat.postMessage({ channel: body.user.id, text: refusal.text, blocks: refusal.blocks });
+      else await tellPrivately(client, body.user.id, channelId, refusal.text);
       return;
     }
-    try {
-      const acceptor = await slackProfileOf(client, body.user.id, body.user.team_id);
-      const result = await acceptInvitation(
-        context.prisma,
-        { code: value.code, acceptor, fromButton: { invitationId: value.invitationId }, confirmedLosses: value.confirmedLosses },
-        context.now(),
-      );
-      if (!result.ok) {
-        const refusal = refusalOf(result, value.code);
-        if (refusal.blocks) await client.chat.postMessage({ channel: body.user.id, text: refusal.text, blocks: refusal.blocks });
-        else await tellPrivately(client, body.user.id, channelId, refusal.text);
-        return;
-      }
-      context.wakeOutbox();
-      const accepted = acceptedMessage({ organization: result.organization, permissions: permissionsFor(result.permissions, permissionCatalog()) });
-      const messageTs = body.message?.ts ?? body.container?.message_ts;
-      // An ephemeral message (the confirmation `/access accept` showed) cannot be updated; a DM says it instead.
-      const ephemeral = body.container?.is_ephemeral === true;
-      if (channelId && messageTs && !ephemeral) await client.chat.update({ channel: channelId, ts: messageTs, ...accepted });
-      else await client.chat.postMessage({ channel: body.user.id, ...accepted });
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      await tellPrivately(client, body.user.id, channelId, escapeMrkdwn(error.message));
-    }
+    context.wakeOutbox();
+    const accepted = acceptedMessage({ organization: result.organization, permissions: permissionsFor(result.permissions, permissionCatalog()) });
+    const messageTs = body.message?.ts ?? body.container?.message_ts;
+    // An ephemeral message (the confirmation `/access accept` showed) cannot be updated; a DM says it instead.
+    const ephemeral = body.container?.is_ephemeral === true;
+    if (channelId && messageTs && !ephemeral) await client.chat.update({ channel: channelId, ts: messageTs, ...accepted });
+    else await client.chat.postMessage({ channel: body.user.id, ...accepted });
   });
 }

@@ -12,10 +12,15 @@ import { INPUT_ACTION, INVITE_ADDRESSES_BLOCK } from '../views/ids.js';
 import { addressesBlockId, inviteAddressesView } from '../views/invite-addresses-form.js';
 import { inviteGrantView } from '../views/invite-grant-form.js';
 import { decodeMetadata, inviteMetadata, type InviteMetadata } from '../views/metadata.js';
-import { escapeMrkdwn } from '../views/mrkdwn.js';
-import { selectedValueOf, textOf } from '../view-state.js';
-import { tellPrivately } from './access-requests.js';
-import { stateOf, UNREADABLE } from './invite-form-input.js';
+import type { FieldPlacement } from '../refusals.js';
+import { selectedValueOf, stateOf, textOf } from '../view-state.js';
+import { unreadableInvitation } from './invite-form-input.js';
+
+/** Step 1's addresses box gets a new block id with each redraw, so where errors go is read from the view. */
+export function inviteAddressesFields(view: ViewOutput): FieldPlacement {
+  const addresses = addressesBlockId(decodeMetadata(inviteMetadata, view.private_metadata)?.revision ?? 0);
+  return { fields: { addresses, organization: INVITE_ADDRESSES_BLOCK.organization }, fallback: addresses };
+}
 
 export function inviteAddressesListeners(context: GatehouseContext) {
   const redrawAddresses = async (client: WebClient, view: ViewOutput, userId: string, metadata: InviteMetadata, draft: InviteDraftModel) => {
@@ -33,70 +38,37 @@ export function inviteAddressesListeners(context: GatehouseContext) {
     if (!view || !metadata?.draftId) return;
     const entry = !all && 'value' in action && typeof action.value === 'string' ? action.value : null;
     if (!all && entry === null) return;
-    try {
-      const draft = await removeInvalidEntries(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId, entry }, context.now());
-      await redrawAddresses(client, view, body.user.id, metadata, draft);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      await tellPrivately(client, body.user.id, null, escapeMrkdwn(error.message));
-    }
+    const draft = await removeInvalidEntries(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId, entry }, context.now());
+    await redrawAddresses(client, view, body.user.id, metadata, draft);
   };
 
   return {
     /** Each paste adds to the draft and shows where every address stands; an empty box goes on to step 2. */
     async addressesSubmitted({ body, view, ack }: ViewSubmissionArgs) {
       const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
-      const addressesBlock = addressesBlockId(metadata?.revision ?? 0);
-      if (!metadata) {
-        await ack({ response_action: 'errors', errors: { [addressesBlock]: UNREADABLE } });
-        return;
-      }
+      if (!metadata) throw unreadableInvitation();
       const state = stateOf(view);
       const userId = body.user.id;
       const now = context.now();
-      try {
-        const text = textOf(state, addressesBlock, INPUT_ACTION);
-        if (text) {
-          const picked = Number(selectedValueOf(state, INVITE_ADDRESSES_BLOCK.organization, INPUT_ACTION));
-          const organizationId = metadata.organizationId ?? (Number.isInteger(picked) && picked > 0 ? picked : null);
-          if (!organizationId) {
-            await ack({ response_action: 'errors', errors: { [INVITE_ADDRESSES_BLOCK.organization]: 'Choose the organization to invite people to.' } });
-            return;
-          }
-          const checked = await checkAddresses(context.prisma, { actorSlackUserId: userId, organizationId, text, draftId: metadata.draftId }, now);
-          if (!checked.ok) {
-            await ack({ response_action: 'errors', errors: { [addressesBlock]: checked.fieldErrors.addresses ?? 'Check these addresses.' } });
-            return;
-          }
-          const organizations = await invitableOrganizations(context.prisma, userId, now);
-          const next = { draftId: checked.draft.draftId, organizationId: checked.draft.organization.id, revision: metadata.revision + 1 };
-          await ack({
-            response_action: 'update',
-            view: inviteAddressesView({ organizations, selectedOrganizationId: next.organizationId, draft: checked.draft }, next),
-          });
-          return;
-        }
-        if (!metadata.draftId) {
-          await ack({ response_action: 'errors', errors: { [addressesBlock]: 'Paste at least one email address.' } });
-          return;
-        }
-        const step = await inviteSteps(context.prisma, { actorSlackUserId: userId, draftId: metadata.draftId }, now);
-        const invalid = step.draft.invalid.length;
-        const problem =
-          invalid > 0
-            ? `Remove the ${invalid} invalid ${invalid === 1 ? 'entry' : 'entries'} first.`
-            : step.draft.fresh.length + step.draft.connected.length + step.draft.pending.length === 0
-              ? 'Paste at least one email address.'
-              : null;
-        if (problem) {
-          await ack({ response_action: 'errors', errors: { [addressesBlock]: problem } });
-          return;
-        }
-        await ack({ response_action: 'push', view: inviteGrantView({ step, showCallerFields: isAuthorizedCallerInvitation(step.choices.permissions) }, metadata) });
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        await ack({ response_action: 'errors', errors: { [addressesBlock]: error.message } });
+      const text = textOf(state, addressesBlockId(metadata.revision), INPUT_ACTION);
+      if (text) {
+        const picked = Number(selectedValueOf(state, INVITE_ADDRESSES_BLOCK.organization, INPUT_ACTION));
+        const organizationId = metadata.organizationId ?? (Number.isInteger(picked) && picked > 0 ? picked : null);
+        if (!organizationId) throw DomainError.ofFields({ organization: 'Choose the organization to invite people to.' });
+        const draft = await checkAddresses(context.prisma, { actorSlackUserId: userId, organizationId, text, draftId: metadata.draftId }, now);
+        const organizations = await invitableOrganizations(context.prisma, userId, now);
+        const next = { draftId: draft.draftId, organizationId: draft.organization.id, revision: metadata.revision + 1 };
+        await ack({ response_action: 'update', view: inviteAddressesView({ organizations, selectedOrganizationId: next.organizationId, draft }, next) });
+        return;
       }
+      if (!metadata.draftId) throw DomainError.ofFields({ addresses: 'Paste at least one email address.' });
+      const step = await inviteSteps(context.prisma, { actorSlackUserId: userId, draftId: metadata.draftId }, now);
+      const invalid = step.draft.invalid.length;
+      if (invalid > 0) throw DomainError.ofFields({ addresses: `Remove the ${invalid} invalid ${invalid === 1 ? 'entry' : 'entries'} first.` });
+      if (step.draft.fresh.length + step.draft.connected.length + step.draft.pending.length === 0) {
+        throw DomainError.ofFields({ addresses: 'Paste at least one email address.' });
+      }
+      await ack({ response_action: 'push', view: inviteGrantView({ step, showCallerFields: isAuthorizedCallerInvitation(step.choices.permissions) }, metadata) });
     },
 
     async invalidEntryRemoved(args: ActionArgs) {

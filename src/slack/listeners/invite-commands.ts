@@ -1,13 +1,11 @@
 /** `/access invite` and `/access invitations`, as the slash command answers them. */
 import type { WebClient } from '@slack/web-api';
-import { DomainError } from '../../domain/errors.js';
 import type { OrganizationSummary } from '../../domain/read-models.js';
 import { pendingInvitations } from '../../services/invitations/pending-invitations.js';
 import type { GatehouseContext } from '../context.js';
 import { openModalOnTrigger, type TriggerBoundCall } from '../trigger-bound.js';
 import { inviteAddressesView } from '../views/invite-addresses-form.js';
 import { invitationListMessage } from '../views/invitation-list.js';
-import { escapeMrkdwn } from '../views/mrkdwn.js';
 
 /** `/access invite`: step 1, for the organizations this admin can invite people to. */
 export async function openInviteForm(
@@ -27,10 +25,5 @@ export async function openInviteForm(
 
 /** `/access invitations`: the pending invitations of the organizations this person administers. */
 export async function invitationList(context: GatehouseContext, userId: string) {
-  try {
-    return { response_type: 'ephemeral' as const, ...invitationListMessage(await pendingInvitations(context.prisma, userId, context.now())) };
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    return { response_type: 'ephemeral' as const, text: escapeMrkdwn(error.message) };
-  }
+  return { response_type: 'ephemeral' as const, ...invitationListMessage(await pendingInvitations(context.prisma, userId, context.now())) };
 }

@@ -1,21 +1,17 @@
 /** Reading the invitation forms back: what the steps of `/access invite` and the Edit, Resend and Revoke forms submitted. */
 
 import type { ViewOutput } from '@slack/bolt';
-import { checkInvitationTexts, type InvitationFieldErrors, type InvitationTextField } from '../../domain/invitations.js';
+import { DomainError } from '../../domain/errors.js';
 import { INVITATION_LANGUAGES, type CallerSettings, type InvitationLanguage } from '../../domain/read-models.js';
 import type { GatehouseContext } from '../context.js';
 import type { ViewClosedArgs } from '../listener-router.js';
-import { INPUT_ACTION, INVITE_SENDING_BLOCK, type INVITATION_EDIT_BLOCK, type INVITE_GRANT_BLOCK } from '../views/ids.js';
+import type { FieldPlacement } from '../refusals.js';
+import { INPUT_ACTION, INVITATION_EDIT_BLOCK, INVITATION_RESEND_BLOCK, INVITATION_REVOKE_BLOCK, INVITE_GRANT_BLOCK, INVITE_SENDING_BLOCK } from '../views/ids.js';
 import { decodeMetadata, inviteMetadata } from '../views/metadata.js';
-import { dateOf, selectedValueOf, selectedValuesOf, textOf, viewStateValues, type ViewStateValues } from '../view-state.js';
+import { dateOf, selectedValueOf, selectedValuesOf, stateOf, textOf, type ViewStateValues } from '../view-state.js';
 import { discardDraft } from '../../services/invitations/invite-drafts.js';
 
 export const UNREADABLE = "Gatehouse couldn't read that form. Please start again with `/access invite`.";
-
-export function stateOf(view: ViewOutput): ViewStateValues {
-  const parsed = viewStateValues.safeParse(view.state?.values ?? {});
-  return parsed.success ? parsed.data : {};
-}
 
 export function blockIdsOf(view: ViewOutput): Set<string> {
   // Bolt's type says a view always has blocks; a forged submission need not, and Slack's never lack them.
@@ -23,28 +19,48 @@ export function blockIdsOf(view: ViewOutput): Set<string> {
   return new Set(blocks.map((block) => block.block_id).filter((id): id is string => typeof id === 'string'));
 }
 
-/** Field errors on the blocks that show them; a field the form lacks falls back to the first permission group. */
-export function errorsOn(
-  view: ViewOutput,
-  errors: InvitationFieldErrors,
+/** The invitation and its Edit form both carry step 2's fields; a field the form lacks falls back to the first permission group. */
+function grantPlacement(
   blocks: { adminPermissions: string; accessPermissions: string; startsOn: string; endsOn: string; supportLevel: string; callerLevel: string },
-): Record<string, string> {
-  const present = blockIdsOf(view);
-  const permissionsBlock = [blocks.accessPermissions, blocks.adminPermissions].find((id) => present.has(id)) ?? blocks.endsOn;
-  const target: Record<keyof InvitationFieldErrors, string> = {
-    permissions: permissionsBlock,
-    addresses: permissionsBlock,
-    startsOn: blocks.startsOn,
-    endsOn: blocks.endsOn,
-    supportLevel: present.has(blocks.supportLevel) ? blocks.supportLevel : permissionsBlock,
-    callerLevel: present.has(blocks.callerLevel) ? blocks.callerLevel : permissionsBlock,
+  rest: { fields?: FieldPlacement['fields']; fallback: FieldPlacement['fallback'] },
+): FieldPlacement {
+  const permissions = [blocks.accessPermissions, blocks.adminPermissions, blocks.endsOn];
+  return {
+    fields: {
+      permissions,
+      addresses: permissions,
+      startsOn: blocks.startsOn,
+      endsOn: blocks.endsOn,
+      supportLevel: [blocks.supportLevel, ...permissions],
+      callerLevel: [blocks.callerLevel, ...permissions],
+      ...rest.fields,
+    },
+    fallback: rest.fallback,
   };
-  const keyed: Record<string, string> = {};
-  for (const [field, message] of Object.entries(errors) as Array<[keyof InvitationFieldErrors, string]>) {
-    const block = target[field];
-    keyed[block] = keyed[block] ? `${keyed[block]} ${message}` : message;
-  }
-  return keyed;
+}
+
+export const INVITE_GRANT_FIELDS = grantPlacement(INVITE_GRANT_BLOCK, { fallback: [INVITE_GRANT_BLOCK.accessPermissions, INVITE_GRANT_BLOCK.adminPermissions, INVITE_GRANT_BLOCK.endsOn] });
+
+/** Step 3 shows its own texts; what is wrong with an earlier step is said here too, as it is the form on screen. */
+export const INVITE_SENDING_FIELDS: FieldPlacement = {
+  fields: { tags: INVITE_SENDING_BLOCK.tags, personalMessage: INVITE_SENDING_BLOCK.personalMessage, note: INVITE_SENDING_BLOCK.note },
+  fallback: INVITE_SENDING_BLOCK.personalMessage,
+  elsewhere: 'Go back to fix it.',
+};
+
+/** The Edit, Resend and Revoke forms show a refusal on their note field, where the admin is looking. */
+export const INVITATION_EDIT_FIELDS = grantPlacement(INVITATION_EDIT_BLOCK, {
+  fields: { tags: INVITATION_EDIT_BLOCK.tags, note: INVITATION_EDIT_BLOCK.note },
+  fallback: INVITATION_EDIT_BLOCK.note,
+});
+export const INVITATION_RESEND_FIELDS: FieldPlacement = {
+  fields: { personalMessage: INVITATION_RESEND_BLOCK.personalMessage, note: INVITATION_RESEND_BLOCK.note },
+  fallback: INVITATION_RESEND_BLOCK.note,
+};
+export const INVITATION_REVOKE_FIELDS: FieldPlacement = { fields: { note: INVITATION_REVOKE_BLOCK.note }, fallback: INVITATION_REVOKE_BLOCK.note };
+
+export function unreadableInvitation(): DomainError {
+  return new DomainError('unreadable', UNREADABLE);
 }
 
 export function readGrant(state: ViewStateValues, blocks: typeof INVITE_GRANT_BLOCK | typeof INVITATION_EDIT_BLOCK) {
@@ -61,18 +77,6 @@ export function languageFrom(value: string | null): InvitationLanguage {
 
 export function tagsFrom(text: string | null): string[] {
   return [...new Set((text ?? '').split(',').map((tag) => tag.trim()).filter(Boolean))];
-}
-
-/** Over-long text on an invitation form, as Slack field errors on the blocks that hold it. */
-export function textErrorsOn(
-  blocks: Partial<Record<InvitationTextField, string>>,
-  texts: Parameters<typeof checkInvitationTexts>[0],
-): Record<string, string> | null {
-  const errors = Object.entries(checkInvitationTexts(texts)).flatMap(([field, message]) => {
-    const block = blocks[field as InvitationTextField];
-    return block ? [[block, message] as const] : [];
-  });
-  return errors.length > 0 ? Object.fromEntries(errors) : null;
 }
 
 export function readSending(state: ViewStateValues) {

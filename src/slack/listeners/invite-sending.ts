@@ -1,5 +1,5 @@
 /** `/access invite` step 3: tags, message, language and note; Preview, and Send. */
-import { DomainError } from '../../domain/errors.js';
+import { requireInvitationTextsFit } from '../../domain/invitations.js';
 import { invitationExpiresAt } from '../../domain/invitation-tokens.js';
 import type { InvitationMessageModel, InviteStepModel } from '../../domain/read-models.js';
 import { inviteSteps, saveSendingChoices } from '../../services/invitations/invite-drafts.js';
@@ -10,10 +10,8 @@ import type { ActionArgs, ViewClosedArgs, ViewSubmissionArgs } from '../listener
 import { INPUT_ACTION, INVITE_SENDING_BLOCK } from '../views/ids.js';
 import { inviteSendingView, inviteSentView } from '../views/invite-sending-form.js';
 import { decodeMetadata, inviteMetadata } from '../views/metadata.js';
-import { escapeMrkdwn } from '../views/mrkdwn.js';
-import { textOf } from '../view-state.js';
-import { tellPrivately } from './access-requests.js';
-import { keepOnBack, readSending, stateOf, textErrorsOn, UNREADABLE } from './invite-form-input.js';
+import { stateOf, textOf } from '../view-state.js';
+import { keepOnBack, readSending, unreadableInvitation } from './invite-form-input.js';
 
 /** Shown in the preview instead of a real code, which does not exist until the invitation is sent. */
 const PREVIEW_CODE = 'PREVIEW-the-real-code-is-made-when-you-send';
@@ -46,52 +44,29 @@ export function inviteSendingListeners(context: GatehouseContext) {
       const metadata = decodeMetadata(inviteMetadata, view?.private_metadata);
       if (!view || !metadata?.draftId) return;
       const now = context.now();
-      try {
-        await saveSendingChoices(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId, ...readSending(stateOf(view)) }, now);
-        const step = await inviteSteps(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId }, now);
-        await client.views.update({ view_id: view.id, hash: view.hash, view: inviteSendingView({ step, preview: previewOf(step, now) }, metadata) });
-      } catch (error) {
-        if (error instanceof DomainError) await tellPrivately(client, body.user.id, null, escapeMrkdwn(error.message));
-        else context.logger.debug({ err: error }, 'invitation preview was not shown');
-      }
+      await saveSendingChoices(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId, ...readSending(stateOf(view)) }, now);
+      const step = await inviteSteps(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId }, now);
+      await client.views
+        .update({ view_id: view.id, hash: view.hash, view: inviteSendingView({ step, preview: previewOf(step, now) }, metadata) })
+        // hash_conflict: a newer version of the form is already showing.
+        .catch((error: unknown) => context.logger.debug({ err: error }, 'invitation preview was not shown'));
     },
 
     async sendingSubmitted({ body, view, ack, client }: ViewSubmissionArgs) {
       const metadata = decodeMetadata(inviteMetadata, view.private_metadata);
-      if (!metadata?.draftId) {
-        await ack({ response_action: 'errors', errors: { [INVITE_SENDING_BLOCK.personalMessage]: UNREADABLE } });
-        return;
-      }
+      if (!metadata?.draftId) throw unreadableInvitation();
       const userId = body.user.id;
       const now = context.now();
       const state = stateOf(view);
       const sending = readSending(state);
-      const tooLong = textErrorsOn(INVITE_SENDING_BLOCK, {
-        tagsText: textOf(state, INVITE_SENDING_BLOCK.tags, INPUT_ACTION),
-        tags: sending.tags,
-        personalMessage: sending.personalMessage,
-        note: sending.logNote,
-      });
-      if (tooLong) {
-        await ack({ response_action: 'errors', errors: tooLong });
-        return;
-      }
-      try {
-        await saveSendingChoices(context.prisma, { actorSlackUserId: userId, draftId: metadata.draftId, ...sending }, now);
-        const sent = await sendInvitations(context.prisma, { actorSlackUserId: userId, draftId: metadata.draftId }, context.invitations, now);
-        if (!sent.ok) {
-          const message = Object.values(sent.fieldErrors).join(' ');
-          await ack({ response_action: 'errors', errors: { [INVITE_SENDING_BLOCK.personalMessage]: `${message} Go back to fix it.` } });
-          return;
-        }
-        await ack({ response_action: 'clear' });
-        context.wakeOutbox();
-        const summary = inviteSentView(sent.result);
-        await client.chat.postMessage({ channel: userId, text: `Sent ${sent.result.sent} invitations.`, blocks: summary.blocks });
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        await ack({ response_action: 'errors', errors: { [INVITE_SENDING_BLOCK.personalMessage]: error.message } });
-      }
+      // The tags box as typed, before repeats fold: the service sees only the tags.
+      requireInvitationTextsFit({ tagsText: textOf(state, INVITE_SENDING_BLOCK.tags, INPUT_ACTION), tags: sending.tags, personalMessage: sending.personalMessage, note: sending.logNote });
+      await saveSendingChoices(context.prisma, { actorSlackUserId: userId, draftId: metadata.draftId, ...sending }, now);
+      const sent = await sendInvitations(context.prisma, { actorSlackUserId: userId, draftId: metadata.draftId }, context.invitations, now);
+      await ack({ response_action: 'clear' });
+      context.wakeOutbox();
+      const summary = inviteSentView(sent);
+      await client.chat.postMessage({ channel: userId, text: `Sent ${sent.sent} invitations.`, blocks: summary.blocks });
     },
 
     async sendingClosed(args: ViewClosedArgs) {
