@@ -7,7 +7,24 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', fetch: 'readonly', WebAssembly: 'readonly', AbortController: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', structuredClone: 'readonly', setImmediate: 'readonly', performance: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        fetch: 'readonly',
+        WebAssembly: 'readonly',
+        AbortController: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        structuredClone: 'readonly',
+        setImmediate: 'readonly',
+        performance: 'readonly',
+      },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -19,27 +36,53 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/config/env.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/config/env.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through src/config/env.ts.' },
+      ],
     },
   },
   {
     // The demo's web client runs in the browser.
     files: ['src/demo/client/**/*.ts'],
     languageOptions: {
-      globals: { window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', navigator: 'readonly', EventSource: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', HTMLSelectElement: 'readonly', HTMLButtonElement: 'readonly', HTMLTextAreaElement: 'readonly', KeyboardEvent: 'readonly', MessageEvent: 'readonly', Node: 'readonly', CSS: 'readonly', Intl: 'readonly' },
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        navigator: 'readonly',
+        EventSource: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLInputElement: 'readonly',
+        HTMLSelectElement: 'readonly',
+        HTMLButtonElement: 'readonly',
+        HTMLTextAreaElement: 'readonly',
+        KeyboardEvent: 'readonly',
+        MessageEvent: 'readonly',
+        Node: 'readonly',
+        CSS: 'readonly',
+        Intl: 'readonly',
+      },
     },
   },
   {
     // Listeners and views never touch the database; services never touch Bolt.
     files: ['src/slack/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/db/generated/**', '@prisma/*'], message: 'Slack code calls services; it never touches Prisma.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/db/generated/**', '@prisma/*'], message: 'Slack code calls services; it never touches Prisma.' }] },
+      ],
     },
   },
   {
     files: ['src/services/**/*.ts', 'src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@slack/*', '**/slack/**'], message: 'Services and domain rules never touch Bolt or Slack.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@slack/*', '**/slack/**'], message: 'Services and domain rules never touch Bolt or Slack.' }] },
+      ],
     },
   },
 );

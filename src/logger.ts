@@ -3,7 +3,8 @@ import pino, { type Logger, type LoggerOptions } from 'pino';
 export type { Logger };
 
 /** Keys whose values are credentials or invitation codes, wherever they appear in a log record. */
-const SECRET_KEY = /token|secret|password|passwd|authorization|cookie|signature|invitation_?code|sealed_?code|^code$|smtp_?url|database_?url/i;
+const SECRET_KEY =
+  /token|secret|password|passwd|authorization|cookie|signature|invitation_?code|sealed_?code|^code$|smtp_?url|database_?url/i;
 /**
  * Slack tokens, URL credentials and invitation codes inside free text, such as an error message
  * or a command's text (`/access accept CODE`, an Accept button's `<id>.<code>` value).

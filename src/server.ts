@@ -131,16 +131,18 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
           context: () => ({ prisma: database.prisma, now: now(), ...jobSettingsOf(config) }),
           logger: logger.child({ component: 'jobs' }),
           onRun: (job, outcome) => {
-            metrics.recordJobRun(job, outcome.status, outcome.status === 'skipped' ? 0 : outcome.durationMs, outcome.status === 'succeeded' ? outcome.counts : {});
+            metrics.recordJobRun(
+              job,
+              outcome.status,
+              outcome.status === 'skipped' ? 0 : outcome.durationMs,
+              outcome.status === 'succeeded' ? outcome.counts : {},
+            );
             if (outcome.status === 'succeeded') dispatcher.wake();
           },
         });
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
-  logger.info(
-    { port, database: describeDatabase(target), mode: slack.socketReceiver ? 'socket' : 'http' },
-    'Gatehouse is running',
-  );
+  logger.info({ port, database: describeDatabase(target), mode: slack.socketReceiver ? 'socket' : 'http' }, 'Gatehouse is running');
   let stopping: Promise<void> | undefined;
   return {
     url,

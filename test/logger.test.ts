@@ -36,7 +36,20 @@ describe('logging', () => {
       'request failed for postgresql://app:hunter2@db/gatehouse using xoxb-777-secret',
     );
     const text = JSON.stringify(records());
-    for (const secret of ['xoxb-123', 'shh', 'hunter2', 'c0de', 'Bearer', 'v0=abc', 'xoxb-999', 'xapp-1-A', 'xoxb-777', 'Zm9vYmFy', 'QmFyYmF6', 'c2VhbGVk']) {
+    for (const secret of [
+      'xoxb-123',
+      'shh',
+      'hunter2',
+      'c0de',
+      'Bearer',
+      'v0=abc',
+      'xoxb-999',
+      'xapp-1-A',
+      'xoxb-777',
+      'Zm9vYmFy',
+      'QmFyYmF6',
+      'c2VhbGVk',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('a@example.com');

@@ -14,7 +14,10 @@ const io = {
  * calling source, and end with the reason; other errors lead with it.
  */
 function reasonOf(error: unknown): string {
-  const lines = (error instanceof Error ? error.message : String(error)).split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = (error instanceof Error ? error.message : String(error))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const fromPrisma = typeof error === 'object' && error !== null && 'clientVersion' in error;
   return (fromPrisma ? lines.at(-1) : lines[0]) ?? (error instanceof Error ? error.name : 'unknown error');
 }

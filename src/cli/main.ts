@@ -10,11 +10,7 @@ import { ensurePermissionCatalog, seedPermissionCatalog, listPermissionCatalog }
 import { addAdministrator, removeAdministrator } from '../services/administrators.js';
 import { JOBS, jobNamed, jobSettingsOf, jobsStatus, runJobForTick } from '../jobs/jobs.js';
 import { parkedMessages, retryParkedMessages } from '../services/outbox.js';
-import {
-  createOrganization,
-  listOrganizationsWithAdministrators,
-  setOrganizationChannels,
-} from '../services/organizations.js';
+import { createOrganization, listOrganizationsWithAdministrators, setOrganizationChannels } from '../services/organizations.js';
 import { USAGE, helpStatus } from './usage.js';
 
 export interface CliIo {
@@ -110,8 +106,14 @@ const COMMANDS: Record<string, Command> = {
       const { values } = parseCommandLine(
         args,
         {
-          name: stringOption, 'customer-number': stringOption, acronym: stringOption, city: stringOption,
-          country: stringOption, 'time-zone': stringOption, 'admin-channel': stringOption, 'audit-channel': stringOption,
+          name: stringOption,
+          'customer-number': stringOption,
+          acronym: stringOption,
+          city: stringOption,
+          country: stringOption,
+          'time-zone': stringOption,
+          'admin-channel': stringOption,
+          'audit-channel': stringOption,
         },
         0,
       );
@@ -137,17 +139,23 @@ const COMMANDS: Record<string, Command> = {
       return async (prisma, io) => {
         const organizations = await listOrganizationsWithAdministrators(prisma);
         if (values.json) {
-          io.out(JSON.stringify(organizations.map((organization) => ({
-            name: organization.name,
-            customerNumber: organization.customerNumber,
-            acronym: organization.acronym,
-            city: organization.city,
-            country: organization.country,
-            timeZone: organization.timeZone,
-            adminChannelId: organization.adminChannelId,
-            auditChannelId: organization.auditChannelId,
-            administrators: organization.administrators.map((member) => member.slackUserId),
-          })), null, 2));
+          io.out(
+            JSON.stringify(
+              organizations.map((organization) => ({
+                name: organization.name,
+                customerNumber: organization.customerNumber,
+                acronym: organization.acronym,
+                city: organization.city,
+                country: organization.country,
+                timeZone: organization.timeZone,
+                adminChannelId: organization.adminChannelId,
+                auditChannelId: organization.auditChannelId,
+                administrators: organization.administrators.map((member) => member.slackUserId),
+              })),
+              null,
+              2,
+            ),
+          );
           return;
         }
         if (organizations.length === 0) {
@@ -185,7 +193,10 @@ const COMMANDS: Record<string, Command> = {
     prepare(args) {
       const { values, positionals } = parseCommandLine(args, { name: stringOption, email: stringOption }, 2);
       const input = parse(administratorInput, {
-        customerNumber: positionals[0], slackUserId: positionals[1], name: values.name, email: values.email,
+        customerNumber: positionals[0],
+        slackUserId: positionals[1],
+        name: values.name,
+        email: values.email,
       });
       return async (prisma, io) => {
         const { organization } = await addAdministrator(prisma, {
@@ -202,7 +213,8 @@ const COMMANDS: Record<string, Command> = {
     prepare(args) {
       const { positionals } = parseCommandLine(args, {}, 2);
       const input = parse(administratorInput.pick({ customerNumber: true, slackUserId: true }), {
-        customerNumber: positionals[0], slackUserId: positionals[1],
+        customerNumber: positionals[0],
+        slackUserId: positionals[1],
       });
       return async (prisma, io) => {
         const { organization } = await removeAdministrator(prisma, input);
@@ -225,7 +237,13 @@ const COMMANDS: Record<string, Command> = {
       return async (prisma, io) => {
         const permissions = await listPermissionCatalog(prisma);
         if (values.json) {
-          io.out(JSON.stringify(permissions.map(({ key, name, description, adminScope }) => ({ key, name, description, adminScope })), null, 2));
+          io.out(
+            JSON.stringify(
+              permissions.map(({ key, name, description, adminScope }) => ({ key, name, description, adminScope })),
+              null,
+              2,
+            ),
+          );
           return;
         }
         for (const permission of permissions) {
@@ -246,12 +264,15 @@ const COMMANDS: Record<string, Command> = {
         const now = new Date();
         // A run by hand has a tick of its own, so it never takes a scheduled tick from a replica.
         const outcome = await runJobForTick(job, `manual:${now.toISOString()}`, { prisma, now, ...settings });
-        if (outcome.status === 'failed') throw new DomainError('job_failed', `${job.name} failed after ${outcome.durationMs} ms: ${outcome.error}`);
+        if (outcome.status === 'failed')
+          throw new DomainError('job_failed', `${job.name} failed after ${outcome.durationMs} ms: ${outcome.error}`);
         if (outcome.status === 'skipped') {
           io.out(`${job.name} is already running.`);
           return;
         }
-        const counts = Object.entries(outcome.counts).map(([kind, count]) => `${kind} ${count}`).join(', ');
+        const counts = Object.entries(outcome.counts)
+          .map(([kind, count]) => `${kind} ${count}`)
+          .join(', ');
         io.out(`${job.name} ran in ${outcome.durationMs} ms: ${counts}.`);
       };
     },
@@ -293,7 +314,9 @@ const COMMANDS: Record<string, Command> = {
         }
         if (parked.length === 0) io.out('No messages are parked.');
         for (const message of parked) {
-          io.out(`#${message.id} ${message.kind} (${message.attempts} attempts, queued ${message.createdAt.toISOString()}): ${message.lastError ?? 'no error recorded'}`);
+          io.out(
+            `#${message.id} ${message.kind} (${message.attempts} attempts, queued ${message.createdAt.toISOString()}): ${message.lastError ?? 'no error recorded'}`,
+          );
         }
       };
     },

@@ -36,10 +36,21 @@ const databaseSchema = z.object({
 /** What the jobs need, whether the server schedules them or an operator runs one by hand. */
 const jobSchema = databaseSchema.extend({
   OPERATOR_USER_IDS: optionalText
-    .transform((value) => (value ?? '').split(',').map((id) => id.trim()).filter(Boolean))
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be Slack user ids separated by commas, e.g. U0123,U0456'))),
   EXPIRY_WARNING_DAYS: optionalText
-    .transform((value) => (value ?? '14,7,1').split(',').map((day) => day.trim()).filter(Boolean).map(Number))
+    .transform((value) =>
+      (value ?? '14,7,1')
+        .split(',')
+        .map((day) => day.trim())
+        .filter(Boolean)
+        .map(Number),
+    )
     .pipe(z.array(z.number().int().min(1).max(365)).max(10)),
   REQUEST_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(3),
   REQUEST_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
@@ -48,17 +59,39 @@ const jobSchema = databaseSchema.extend({
 const appSchema = jobSchema
   .extend({
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-    SLACK_BOT_TOKEN: z.string().trim().regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
+    SLACK_BOT_TOKEN: z
+      .string()
+      .trim()
+      .regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
     SLACK_SIGNING_SECRET: z.string().trim().min(8, 'must be the app signing secret (Basic Information page)'),
     SLACK_APP_TOKEN: optionalText.pipe(
-      z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
+      z
+        .string()
+        .regex(/^xapp-/, 'must be an app-level token starting with xapp-')
+        .optional(),
     ),
     SLACK_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     TRIAGE_CHANNEL_ID: optionalText.pipe(channelId.optional()),
-    JOB_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(30).refine((minutes) => 60 % minutes === 0, 'must divide an hour: 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30').default(5),
-    OUTBOX_RETRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+    JOB_INTERVAL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(30)
+      .refine((minutes) => 60 % minutes === 0, 'must divide an hour: 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30')
+      .default(5),
+    OUTBOX_RETRY_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(24),
     SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional()),
-    SMTP_FROM: optionalText.pipe(z.string().regex(/^[^\s@]+@[^\s@]+$|<[^\s@]+@[^\s@]+>$/, 'must be an address, e.g. Gatehouse <access@example.com>').optional()),
+    SMTP_FROM: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[^\s@]+@[^\s@]+$|<[^\s@]+@[^\s@]+>$/, 'must be an address, e.g. Gatehouse <access@example.com>')
+        .optional(),
+    ),
   })
   .refine((config) => !config.SMTP_URL || config.SMTP_FROM, { path: ['SMTP_FROM'], message: 'is required when SMTP_URL is set' });
 

@@ -2,7 +2,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { IsolationLevel, SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
+import type {
+  IsolationLevel,
+  SqlDriverAdapter,
+  SqlMigrationAwareDriverAdapterFactory,
+  SqlQuery,
+  Transaction,
+} from '@prisma/driver-adapter-utils';
 import type { DatabaseTarget } from './database-url.js';
 import { reuseCompiledStatements } from './prisma-internals.js';
 
@@ -14,10 +20,7 @@ export interface AdapterOptions {
   poolSize?: number;
 }
 
-export function createAdapterFactory(
-  target: DatabaseTarget,
-  options: AdapterOptions = {},
-): SqlMigrationAwareDriverAdapterFactory {
+export function createAdapterFactory(target: DatabaseTarget, options: AdapterOptions = {}): SqlMigrationAwareDriverAdapterFactory {
   if (target.provider === 'sqlite') {
     if (target.filePath !== ':memory:') mkdirSync(path.dirname(target.filePath), { recursive: true });
     return reusingStatements(new PrismaBetterSqlite3({ url: target.filePath, timeout: SQLITE_BUSY_TIMEOUT_MS }));

@@ -119,7 +119,12 @@ function upsertConnectionStatement(setsCaller: boolean) {
           removedAt: null,
           connectedById: eb.ref('excluded.connectedById'),
           // A removed connection comes back as a new one.
-          connectedAt: eb.case().when('Connection.status', '=', 'REMOVED').then(eb.ref('excluded.connectedAt')).else(eb.ref('Connection.connectedAt')).end(),
+          connectedAt: eb
+            .case()
+            .when('Connection.status', '=', 'REMOVED')
+            .then(eb.ref('excluded.connectedAt'))
+            .else(eb.ref('Connection.connectedAt'))
+            .end(),
           updatedAt: eb.ref('excluded.updatedAt'),
           ...(setsCaller ? { callerSupportLevel: eb.ref('excluded.callerSupportLevel'), callerLevel: eb.ref('excluded.callerLevel') } : {}),
         })),
@@ -157,7 +162,9 @@ export async function activateConnection(target: SqlTarget, write: ActiveConnect
   const connectionId = row!.id;
   await sql.execute(sql.build.deleteFrom('ConnectionPermission').where('connectionId', '=', connectionId));
   if (write.permissions.length > 0) {
-    await sql.execute(sql.build.insertInto('ConnectionPermission').values(write.permissions.map((permissionKey) => ({ connectionId, permissionKey }))));
+    await sql.execute(
+      sql.build.insertInto('ConnectionPermission').values(write.permissions.map((permissionKey) => ({ connectionId, permissionKey }))),
+    );
   }
   return connectionId;
 }

@@ -64,7 +64,8 @@ export function notMigratedMessage(missing: string[]): string {
 function sentenceFor(kind: string, cause: Partial<AdapterErrorCause>, target: DatabaseTarget): string | undefined {
   const server = serverOf(target);
   if (target.provider === 'sqlite') {
-    if (kind === 'TableDoesNotExist') return `the SQLite database at ${server} is not migrated (table ${cause.table ?? 'unknown'} is missing); run ${MIGRATE}.`;
+    if (kind === 'TableDoesNotExist')
+      return `the SQLite database at ${server} is not migrated (table ${cause.table ?? 'unknown'} is missing); run ${MIGRATE}.`;
     return undefined;
   }
   switch (kind) {

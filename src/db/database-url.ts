@@ -1,9 +1,7 @@
 import path from 'node:path';
 import { PROJECT_ROOT } from './paths.js';
 
-export type DatabaseTarget =
-  | { provider: 'sqlite'; url: string; filePath: string }
-  | { provider: 'postgresql'; url: string };
+export type DatabaseTarget = { provider: 'sqlite'; url: string; filePath: string } | { provider: 'postgresql'; url: string };
 
 /**
  * `file:` URLs name an SQLite file, a relative one relative to the project root (where `.env` is),

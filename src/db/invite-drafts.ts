@@ -105,7 +105,12 @@ export async function saveDraftAddresses(
 
 export async function saveInvalidEntries(reader: SqlTarget, draftId: number, invalidEntries: readonly string[], now: Date): Promise<void> {
   const sql = sqlOf(reader);
-  await sql.execute(sql.build.updateTable('InviteDraft').set({ invalidEntries: JSON.stringify(invalidEntries), updatedAt: now }).where('id', '=', draftId));
+  await sql.execute(
+    sql.build
+      .updateTable('InviteDraft')
+      .set({ invalidEntries: JSON.stringify(invalidEntries), updatedAt: now })
+      .where('id', '=', draftId),
+  );
 }
 
 export interface DraftGrant {

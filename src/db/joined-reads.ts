@@ -129,7 +129,10 @@ function requestsWithPeopleFrom(build: QueryBuilder) {
 }
 
 /** A condition over the tables of a query, written as Kysely's expression-builder callback. */
-type ConditionOn<Query> = Query extends SelectQueryBuilder<infer Tables, infer Aliases, infer _Row> ? (eb: ExpressionBuilder<Tables, Aliases>) => Expression<SqlBool> : never;
+type ConditionOn<Query> =
+  Query extends SelectQueryBuilder<infer Tables, infer Aliases, infer _Row>
+    ? (eb: ExpressionBuilder<Tables, Aliases>) => Expression<SqlBool>
+    : never;
 
 /** A condition on the requests of requestsWithPeople, over `r`, the request. */
 export type RequestCondition = ConditionOn<ReturnType<typeof requestsJoinedToPeople>>;
@@ -229,9 +232,15 @@ async function connectionsWhere(reader: SqlTarget, condition: ConnectionConditio
 }
 
 /** These members' connections to one organization, whatever their status. */
-export async function connectionsTo(reader: SqlTarget, organizationId: number, memberIds: readonly number[]): Promise<ConnectionWithPermissions[]> {
+export async function connectionsTo(
+  reader: SqlTarget,
+  organizationId: number,
+  memberIds: readonly number[],
+): Promise<ConnectionWithPermissions[]> {
   if (memberIds.length === 0) return [];
-  return connectionsWhere(reader, (eb) => eb.and([eb('c.organizationId', '=', organizationId), eb('c.memberId', 'in', [...new Set(memberIds)])]));
+  return connectionsWhere(reader, (eb) =>
+    eb.and([eb('c.organizationId', '=', organizationId), eb('c.memberId', 'in', [...new Set(memberIds)])]),
+  );
 }
 
 /** A member's connections that have not been removed, to every organization. */
@@ -248,7 +257,9 @@ export async function connectionsOfPairs(
   return connectionsWhere(reader, (eb) =>
     eb.and([
       eb('c.status', '<>', 'REMOVED'),
-      eb.or(pairs.map(({ memberId, organizationId }) => eb.and([eb('c.memberId', '=', memberId), eb('c.organizationId', '=', organizationId)]))),
+      eb.or(
+        pairs.map(({ memberId, organizationId }) => eb.and([eb('c.memberId', '=', memberId), eb('c.organizationId', '=', organizationId)])),
+      ),
     ]),
   );
 }
@@ -256,7 +267,9 @@ export async function connectionsOfPairs(
 const holdersStatement = preparedStatement((build, args: { organizationId: number; permissionKey: string }) =>
   build
     .selectFrom('Connection as c')
-    .innerJoin('ConnectionPermission as p', (join) => join.onRef('p.connectionId', '=', 'c.id').on('p.permissionKey', '=', args.permissionKey))
+    .innerJoin('ConnectionPermission as p', (join) =>
+      join.onRef('p.connectionId', '=', 'c.id').on('p.permissionKey', '=', args.permissionKey),
+    )
     .innerJoin('Member as m', 'm.id', 'c.memberId')
     .select(prefixed('m', MEMBER_COLUMNS))
     .select(['c.startsAt', 'c.endsAt'])

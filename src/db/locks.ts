@@ -49,6 +49,8 @@ export async function lockKeys(target: SqlTarget, ...keys: string[]): Promise<vo
   // Kysely has no VALUES list of its own; the keys are parameters all the same.
   const lockKeyList = raw<{ key: string }>`(VALUES ${raw.join(ordered.map((key) => raw`(${key})`))})`.as<'k'>(raw`k("key")`);
   await sql.execute(
-    sql.build.selectFrom(lockKeyList).select((eb) => raw<void>`pg_advisory_xact_lock(hashtextextended(${eb.ref('k.key')}, 0))`.as('locked')),
+    sql.build
+      .selectFrom(lockKeyList)
+      .select((eb) => raw<void>`pg_advisory_xact_lock(hashtextextended(${eb.ref('k.key')}, 0))`.as('locked')),
   );
 }

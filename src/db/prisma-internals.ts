@@ -157,7 +157,7 @@ type PgRawResult = { fields: Array<{ dataTypeID: number }> };
 export function readCharColumnsAsText(adapter: SqlDriverAdapter): void {
   const queryable = adapter as unknown as { performIO?: (query: SqlQuery) => Promise<PgRawResult> };
   if (typeof queryable.performIO !== 'function') {
-    throw new Error("Prisma's PostgreSQL adapter no longer has the private performIO Gatehouse relabels \"char\" columns in.");
+    throw new Error('Prisma\'s PostgreSQL adapter no longer has the private performIO Gatehouse relabels "char" columns in.');
   }
   const performIO = queryable.performIO.bind(adapter);
   queryable.performIO = async (query) => {

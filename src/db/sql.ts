@@ -61,7 +61,10 @@ export function sqlOf(target: SqlTarget): Sql {
 }
 
 function argumentOf(value: unknown): { value: unknown; type: ArgType } {
-  const scalar = (scalarType: ArgType['scalarType'], bound: unknown = value) => ({ value: bound, type: { scalarType, arity: 'scalar' as const } });
+  const scalar = (scalarType: ArgType['scalarType'], bound: unknown = value) => ({
+    value: bound,
+    type: { scalarType, arity: 'scalar' as const },
+  });
   if (value === null || value === undefined) return scalar('unknown', null);
   if (value instanceof Date) return scalar('datetime');
   switch (typeof value) {
@@ -208,7 +211,9 @@ export function preparedStatement<Args extends object, Row>(
       },
     });
     const compiled = build(queryBuilderFor(provider), placeholders).compile();
-    const bindings = compiled.parameters.map((value): BoundParameter => (value instanceof Placeholder ? { argument: value.name } : { constant: value }));
+    const bindings = compiled.parameters.map((value): BoundParameter =>
+      value instanceof Placeholder ? { argument: value.name } : { constant: value },
+    );
     const bound = new Set(bindings.flatMap((binding) => ('argument' in binding ? [binding.argument] : [])));
     for (const name of used) {
       if (!bound.has(name)) throw new Error(`The prepared statement uses its argument "${name}" other than as a value.`);

@@ -152,7 +152,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const settings = { triageChannelId: config.TRIAGE_CHANNEL_ID, operatorUserIds: config.OPERATOR_USER_IDS };
 
     if ((await organizationCount(gatehouse.database.prisma)) === 0) {
-      await seedStory({ emulator, gatehouse, settings, signingSecret: DEMO_SIGNING_SECRET, jobContext, now: clock.now, drainOutbox: drain });
+      await seedStory({
+        emulator,
+        gatehouse,
+        settings,
+        signingSecret: DEMO_SIGNING_SECRET,
+        jobContext,
+        now: clock.now,
+        drainOutbox: drain,
+      });
     }
 
     const backend: DemoBackend = {
@@ -169,7 +177,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         const jobs: Record<string, Record<string, number>> = {};
         for (const job of JOBS) {
           const outcome = await runJobForTick(job, tick, context);
-          gatehouse.metrics.recordJobRun(job.name, outcome.status, outcome.status === 'skipped' ? 0 : outcome.durationMs, outcome.status === 'succeeded' ? outcome.counts : {});
+          gatehouse.metrics.recordJobRun(
+            job.name,
+            outcome.status,
+            outcome.status === 'skipped' ? 0 : outcome.durationMs,
+            outcome.status === 'succeeded' ? outcome.counts : {},
+          );
           if (outcome.status === 'failed') logger.error({ job: job.name, tick, error: outcome.error }, 'job failed');
           jobs[job.name] = outcome.status === 'succeeded' ? outcome.counts : {};
         }

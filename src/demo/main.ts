@@ -114,6 +114,10 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   const inUse = typeof error === 'object' && error !== null && 'code' in error && error.code === 'EADDRINUSE';
-  console.error(inUse ? `The demo could not start: a port is already in use (${message}). Choose others with --port, --slack-port and --app-port.` : `The demo could not start: ${message}`);
+  console.error(
+    inUse
+      ? `The demo could not start: a port is already in use (${message}). Choose others with --port, --slack-port and --app-port.`
+      : `The demo could not start: ${message}`,
+  );
   process.exit(1);
 });

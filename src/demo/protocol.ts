@@ -93,22 +93,65 @@ export interface DemoAction {
 }
 
 // Request bodies. `as` is the viewer's user id; every request acts as that person.
-export interface DemoCommandRequest { as: string; channel: string; text: string }
-export interface DemoActionRequest { as: string; source: DemoSource; action: DemoAction; state?: DemoStateValues }
-export interface DemoSuggestRequest { as: string; viewId: string; action_id: string; block_id: string; value: string }
-export interface DemoSubmitRequest { as: string; viewId: string; state: DemoStateValues }
+export interface DemoCommandRequest {
+  as: string;
+  channel: string;
+  text: string;
+}
+export interface DemoActionRequest {
+  as: string;
+  source: DemoSource;
+  action: DemoAction;
+  state?: DemoStateValues;
+}
+export interface DemoSuggestRequest {
+  as: string;
+  viewId: string;
+  action_id: string;
+  block_id: string;
+  value: string;
+}
+export interface DemoSubmitRequest {
+  as: string;
+  viewId: string;
+  state: DemoStateValues;
+}
 /** `all` is the X in the modal's corner (closes the whole stack); otherwise the Cancel button (closes the top view). */
-export interface DemoCloseRequest { as: string; viewId: string; all: boolean }
-export interface DemoHomeOpenedRequest { as: string }
-export interface DemoClockRequest { days: number }
+export interface DemoCloseRequest {
+  as: string;
+  viewId: string;
+  all: boolean;
+}
+export interface DemoHomeOpenedRequest {
+  as: string;
+}
+export interface DemoClockRequest {
+  days: number;
+}
 
 // Answers.
 /** Also the answer to a command: its direct reply, if any, reaches the viewer as an ephemeral in the next snapshot. */
-export interface DemoOk { ok: true }
-export interface DemoRefusal { ok: false; error: string }
-export interface DemoSuggestAnswer { ok: true; options: unknown[]; option_groups?: unknown[] }
-export interface DemoSubmitAnswer { ok: true; /** Field errors by block_id: the modal stays open and shows them. */ errors: Record<string, string> }
-export interface DemoClockAnswer { ok: true; clock: DemoClockState; /** What each job did, e.g. { "time-limits": { warned: 1 } } */ jobs: Record<string, Record<string, number>> }
+export interface DemoOk {
+  ok: true;
+}
+export interface DemoRefusal {
+  ok: false;
+  error: string;
+}
+export interface DemoSuggestAnswer {
+  ok: true;
+  options: unknown[];
+  option_groups?: unknown[];
+}
+export interface DemoSubmitAnswer {
+  ok: true;
+  /** Field errors by block_id: the modal stays open and shows them. */ errors: Record<string, string>;
+}
+export interface DemoClockAnswer {
+  ok: true;
+  clock: DemoClockState;
+  /** What each job did, e.g. { "time-limits": { warned: 1 } } */ jobs: Record<string, Record<string, number>>;
+}
 
 export interface DemoOutboxRow {
   id: number;

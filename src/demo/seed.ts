@@ -30,9 +30,24 @@ export const DEMO_ORGANIZATION = {
 };
 
 export const DEMO_CHANNELS = {
-  admins: { id: 'C0DEMOADMINS', kind: 'channel', name: '#redlands-admins', purpose: "City of Redlands's admins: access requests waiting for a decision." },
-  audit: { id: 'C0DEMOAUDIT', kind: 'channel', name: '#redlands-audit', purpose: "Every change to City of Redlands's access, as it happens." },
-  triage: { id: 'C0DEMOTRIAGE', kind: 'channel', name: '#gatehouse-triage', purpose: "Gatehouse's operators: requests no organization's admins can take." },
+  admins: {
+    id: 'C0DEMOADMINS',
+    kind: 'channel',
+    name: '#redlands-admins',
+    purpose: "City of Redlands's admins: access requests waiting for a decision.",
+  },
+  audit: {
+    id: 'C0DEMOAUDIT',
+    kind: 'channel',
+    name: '#redlands-audit',
+    purpose: "Every change to City of Redlands's access, as it happens.",
+  },
+  triage: {
+    id: 'C0DEMOTRIAGE',
+    kind: 'channel',
+    name: '#gatehouse-triage',
+    purpose: "Gatehouse's operators: requests no organization's admins can take.",
+  },
 } as const satisfies Record<string, DemoConversation>;
 
 export const OPERATOR_ID = 'U0DEMOADA';
@@ -73,16 +88,42 @@ export const INVITEE_EMAIL = 'radia.perlman@example.com';
 /** What each connected person holds, and when their access ends (days from the demo's start; negative = past). */
 const GRANTS: ReadonlyArray<{ id: string; permissions: string[]; endsInDays?: number; purpose: string }> = [
   { id: 'U0DEMOGRACE', permissions: [PERMISSION.assignTraining, PERMISSION.eLearning], purpose: 'I run our staff training.' },
-  { id: 'U0DEMOALAN', permissions: [PERMISSION.assignAuthorizedCallers, PERMISSION.viewSupport], purpose: 'I coordinate who may call support.' },
-  { id: 'U0DEMOKATH', permissions: [PERMISSION.eLearning, PERMISSION.viewSupport], endsInDays: 7, purpose: 'Summer contract with the GIS team.' },
-  { id: 'U0DEMOEDS', permissions: [PERMISSION.downloadSoftware, PERMISSION.eLearning], endsInDays: -3, purpose: 'Consulting on the routing project.' },
-  { id: 'U0DEMOBARB', permissions: [PERMISSION.esriAccess, PERMISSION.downloadSoftware, PERMISSION.manageLicensing], purpose: 'I manage our licenses.' },
+  {
+    id: 'U0DEMOALAN',
+    permissions: [PERMISSION.assignAuthorizedCallers, PERMISSION.viewSupport],
+    purpose: 'I coordinate who may call support.',
+  },
+  {
+    id: 'U0DEMOKATH',
+    permissions: [PERMISSION.eLearning, PERMISSION.viewSupport],
+    endsInDays: 7,
+    purpose: 'Summer contract with the GIS team.',
+  },
+  {
+    id: 'U0DEMOEDS',
+    permissions: [PERMISSION.downloadSoftware, PERMISSION.eLearning],
+    endsInDays: -3,
+    purpose: 'Consulting on the routing project.',
+  },
+  {
+    id: 'U0DEMOBARB',
+    permissions: [PERMISSION.esriAccess, PERMISSION.downloadSoftware, PERMISSION.manageLicensing],
+    purpose: 'I manage our licenses.',
+  },
   { id: 'U0DEMOKNUTH', permissions: [PERMISSION.eLearning], purpose: 'Courses for the new cartography staff.' },
-  { id: 'U0DEMOMARG', permissions: [PERMISSION.authorizedCallerActions, PERMISSION.viewSupport], purpose: 'I open support cases for the city.' },
+  {
+    id: 'U0DEMOMARG',
+    permissions: [PERMISSION.authorizedCallerActions, PERMISSION.viewSupport],
+    purpose: 'I open support cases for the city.',
+  },
   { id: 'U0DEMOKEN', permissions: [PERMISSION.downloadSoftware, PERMISSION.esriAccess], purpose: 'I install the desktop software.' },
   { id: 'U0DEMOFRAN', permissions: [PERMISSION.viewTransactions, PERMISSION.esriAccess], purpose: 'Finance: I reconcile our orders.' },
   { id: 'U0DEMOJOHN', permissions: [PERMISSION.eLearning], purpose: 'Training for the planning department.' },
-  { id: 'U0DEMOANNI', permissions: [PERMISSION.viewConferenceRegistrations, PERMISSION.esriAccess, PERMISSION.eLearning], purpose: 'I organize our User Conference trip.' },
+  {
+    id: 'U0DEMOANNI',
+    permissions: [PERMISSION.viewConferenceRegistrations, PERMISSION.esriAccess, PERMISSION.eLearning],
+    purpose: 'I organize our User Conference trip.',
+  },
 ];
 
 export function demoPerson(id: string): SeededPerson | undefined {
@@ -92,7 +133,14 @@ export function demoPerson(id: string): SeededPerson | undefined {
 /** The workspace as Slack knows it: people with profiles and time zones, and the channels with the bot in them. */
 export function seedWorkspace(emulator: SlackEmulator): void {
   for (const seeded of DEMO_PEOPLE) {
-    emulator.addUser({ id: seeded.id, name: seeded.name, realName: seeded.realName, email: seeded.email, tz: seeded.tz, isAdmin: seeded.id === OPERATOR_ID });
+    emulator.addUser({
+      id: seeded.id,
+      name: seeded.name,
+      realName: seeded.realName,
+      email: seeded.email,
+      tz: seeded.tz,
+      isAdmin: seeded.id === OPERATOR_ID,
+    });
   }
   for (const channel of Object.values(DEMO_CHANNELS)) emulator.addChannel(channel.id, { name: channel.name.slice(1), botIsMember: true });
 }
@@ -125,7 +173,12 @@ export async function seedStory(options: SeedOptions): Promise<void> {
     auditChannelId: DEMO_CHANNELS.audit.id,
   });
   const ada = profileOf('U0DEMOADA');
-  await addAdministrator(prisma, { customerNumber: DEMO_ORGANIZATION.customerNumber, slackUserId: ada.slackUserId, displayName: ada.displayName, email: ada.email });
+  await addAdministrator(prisma, {
+    customerNumber: DEMO_ORGANIZATION.customerNumber,
+    slackUserId: ada.slackUserId,
+    displayName: ada.displayName,
+    email: ada.email,
+  });
 
   // Everyone else asked and Ada approved, ten days ago: so an end date 3 days back was a future date then.
   const asked = subDays(start, 10);
@@ -161,13 +214,28 @@ export async function seedStory(options: SeedOptions): Promise<void> {
   await timeLimits.run(options.jobContext());
 
   // Radia is invited by Ada and has not answered yet.
-  const draft = await checkAddresses(prisma, { actorSlackUserId: ada.slackUserId, organizationId: organization.id, text: INVITEE_EMAIL, draftId: null }, start);
-  await chooseGrant(
+  const draft = await checkAddresses(
     prisma,
-    { actorSlackUserId: ada.slackUserId, draftId: draft.draftId, permissions: [PERMISSION.esriAccess, PERMISSION.eLearning], endsOn: null, caller: null },
+    { actorSlackUserId: ada.slackUserId, organizationId: organization.id, text: INVITEE_EMAIL, draftId: null },
     start,
   );
-  await sendInvitations(prisma, { actorSlackUserId: ada.slackUserId, draftId: draft.draftId }, { sealingKey: invitationSealingKey(options.signingSecret) }, start);
+  await chooseGrant(
+    prisma,
+    {
+      actorSlackUserId: ada.slackUserId,
+      draftId: draft.draftId,
+      permissions: [PERMISSION.esriAccess, PERMISSION.eLearning],
+      endsOn: null,
+      caller: null,
+    },
+    start,
+  );
+  await sendInvitations(
+    prisma,
+    { actorSlackUserId: ada.slackUserId, draftId: draft.draftId },
+    { sealingKey: invitationSealingKey(options.signingSecret) },
+    start,
+  );
 
   // Dennis asked yesterday; his request waits in #redlands-admins.
   await submitAccessRequest(

@@ -59,7 +59,10 @@ export function snapshotFor(emulator: SlackEmulator, clock: DemoClock, viewerId:
     version,
     me,
     people,
-    conversations: conversationsOf(emulator, viewerId).map((conversation) => ({ conversation, messages: messagesFor(emulator, viewerId, conversation.id) })),
+    conversations: conversationsOf(emulator, viewerId).map((conversation) => ({
+      conversation,
+      messages: messagesFor(emulator, viewerId, conversation.id),
+    })),
     home: home ? viewOf(emulator, home) : null,
     modals: emulator.modalStackOf(viewerId).map((view) => viewOf(emulator, view)),
     clock: clock.state(),

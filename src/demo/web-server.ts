@@ -54,7 +54,10 @@ const action = z.strictObject({
   value: z.string().max(2000).optional(),
   selected_option: option.optional(),
   selected_options: z.array(option).max(100).optional(),
-  selected_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  selected_date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
   selected_user: slackId.optional(),
   selected_users: z.array(slackId).max(100).optional(),
 }) satisfies z.ZodType<DemoAction>;
@@ -63,9 +66,19 @@ const source = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('view'), viewId: slackId }),
 ]) satisfies z.ZodType<DemoSource>;
 
-const commandRequest = z.strictObject({ as: slackId, channel: slackId, text: z.string().trim().min(1).max(4000) }) satisfies z.ZodType<DemoCommandRequest>;
+const commandRequest = z.strictObject({
+  as: slackId,
+  channel: slackId,
+  text: z.string().trim().min(1).max(4000),
+}) satisfies z.ZodType<DemoCommandRequest>;
 const actionRequest = z.strictObject({ as: slackId, source, action, state: stateValues.optional() }) satisfies z.ZodType<DemoActionRequest>;
-const suggestRequest = z.strictObject({ as: slackId, viewId: slackId, action_id: z.string().min(1).max(255), block_id: z.string().max(255), value: z.string().max(2000) }) satisfies z.ZodType<DemoSuggestRequest>;
+const suggestRequest = z.strictObject({
+  as: slackId,
+  viewId: slackId,
+  action_id: z.string().min(1).max(255),
+  block_id: z.string().max(255),
+  value: z.string().max(2000),
+}) satisfies z.ZodType<DemoSuggestRequest>;
 const submitRequest = z.strictObject({ as: slackId, viewId: slackId, state: stateValues }) satisfies z.ZodType<DemoSubmitRequest>;
 const closeRequest = z.strictObject({ as: slackId, viewId: slackId, all: z.boolean() }) satisfies z.ZodType<DemoCloseRequest>;
 const homeOpenedRequest = z.strictObject({ as: slackId }) satisfies z.ZodType<DemoHomeOpenedRequest>;
@@ -73,7 +86,10 @@ const clockRequest = z.strictObject({ days: z.number().int().min(1).max(365) }) 
 
 /** A request the demo refuses: answered 400 (or the given status) with `{ ok: false, error }`, changing nothing. */
 class Refusal extends Error {
-  constructor(message: string, readonly status = 400) {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
     super(message);
   }
 }
@@ -196,7 +212,9 @@ export async function startDemoWebServer(backend: DemoBackend, options: DemoWebS
     const actions = [{ ...input.action }];
     if (input.source.kind === 'view') {
       const view = viewOf(userId, input.source.viewId);
-      const response = await throughDriver(() => driver.blockActions({ userId, actions, view: view.id, ...(input.state ? { values: input.state } : {}) }));
+      const response = await throughDriver(() =>
+        driver.blockActions({ userId, actions, view: view.id, ...(input.state ? { values: input.state } : {}) }),
+      );
       answeredOk(response.status);
       return { ok: true as const };
     }
@@ -207,7 +225,8 @@ export async function startDemoWebServer(backend: DemoBackend, options: DemoWebS
       answeredOk(response.status);
       return { ok: true as const };
     }
-    if (!emulator.ephemeralsFor(userId, channel).some((message) => message.ts === ts)) throw new Refusal(`There is no message ${ts} in ${channel}.`);
+    if (!emulator.ephemeralsFor(userId, channel).some((message) => message.ts === ts))
+      throw new Refusal(`There is no message ${ts} in ${channel}.`);
     const response = await throughDriver(() =>
       driver.blockActions({
         userId,
@@ -256,7 +275,9 @@ export async function startDemoWebServer(backend: DemoBackend, options: DemoWebS
   async function homeOpened(body: unknown) {
     const input = parseBody(homeOpenedRequest, body);
     const userId = viewer(input.as);
-    const response = await driver.event({ event: { type: 'app_home_opened', user: userId, channel: emulator.dmChannelFor(userId), tab: 'home' } });
+    const response = await driver.event({
+      event: { type: 'app_home_opened', user: userId, channel: emulator.dmChannelFor(userId), tab: 'home' },
+    });
     answeredOk(response.status);
     return { ok: true as const };
   }
@@ -318,7 +339,8 @@ export async function startDemoWebServer(backend: DemoBackend, options: DemoWebS
           return serveFile(url.pathname, response, options.compiledClientDir ?? COMPILED_CLIENT_DIR);
       }
     }
-    if (method !== 'POST' || !url.pathname.startsWith('/api/')) throw new Refusal(`${method} ${url.pathname} is not something the demo serves.`, 404);
+    if (method !== 'POST' || !url.pathname.startsWith('/api/'))
+      throw new Refusal(`${method} ${url.pathname} is not something the demo serves.`, 404);
     const handlers: Record<string, (body: unknown) => Promise<unknown>> = {
       '/api/command': command,
       '/api/action': blockAction,
@@ -342,7 +364,10 @@ export async function startDemoWebServer(backend: DemoBackend, options: DemoWebS
 
   const server = createServer((request, response) => {
     route(request, response).catch((error: unknown) => {
-      const refusal: DemoRefusal = { ok: false, error: error instanceof Refusal ? error.message : 'The demo failed to do that; see data/demo/gatehouse.log.' };
+      const refusal: DemoRefusal = {
+        ok: false,
+        error: error instanceof Refusal ? error.message : 'The demo failed to do that; see data/demo/gatehouse.log.',
+      };
       if (!(error instanceof Refusal)) logger.error({ err: error, url: request.url }, 'the demo web server failed a request');
       if (response.headersSent) return void response.end();
       sendJson(response, error instanceof Refusal ? error.status : 500, refusal);
@@ -384,7 +409,8 @@ async function serveFile(pathname: string, response: ServerResponse, compiledCli
   const script = /^\/js\/((?:[a-z0-9_-]+\/)*[a-z0-9_.-]+\.js(?:\.map)?)$/i.exec(pathname)?.[1];
   if (script !== undefined && !script.split('/').some((segment) => segment.startsWith('.'))) {
     const file = path.join(compiledClientDir, script);
-    if (!existsSync(file)) throw new Refusal(`The web client is not compiled (no dist/demo-client/client/${script}): run \`npm run build\`.`, 404);
+    if (!existsSync(file))
+      throw new Refusal(`The web client is not compiled (no dist/demo-client/client/${script}): run \`npm run build\`.`, 404);
     return sendFile(file, response);
   }
   throw new Refusal(`GET ${pathname} is not something the demo serves.`, 404);
@@ -424,9 +450,11 @@ function summaryOf(row: { before: unknown; after: unknown; note: string | null }
   const before = recordOf(row.before);
   const after = recordOf(row.after);
   const parts: string[] = [];
-  if (after.status !== undefined && after.status !== before.status) parts.push(before.status ? `${String(before.status)} → ${String(after.status)}` : `status ${String(after.status)}`);
+  if (after.status !== undefined && after.status !== before.status)
+    parts.push(before.status ? `${String(before.status)} → ${String(after.status)}` : `status ${String(after.status)}`);
   if (Array.isArray(after.permissions)) parts.push(`permissions: ${after.permissions.join(', ') || 'none'}`);
-  if (after.endsOn !== undefined && after.endsOn !== before.endsOn) parts.push(`ends ${after.endsOn === null ? 'never' : String(after.endsOn)}`);
+  if (after.endsOn !== undefined && after.endsOn !== before.endsOn)
+    parts.push(`ends ${after.endsOn === null ? 'never' : String(after.endsOn)}`);
   if (row.note) parts.push(row.note);
   return parts.join('; ');
 }

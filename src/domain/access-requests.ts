@@ -59,5 +59,12 @@ export function compareGrant(requested: readonly string[], granted: readonly str
 
 /** Tags as admins type them: comma-separated, trimmed, de-duplicated, empty ones dropped. */
 export function parseTags(text: string | null | undefined): string[] {
-  return [...new Set((text ?? '').split(',').map((tag) => tag.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      (text ?? '')
+        .split(',')
+        .map((tag) => tag.trim())
+        .filter(Boolean),
+    ),
+  ];
 }

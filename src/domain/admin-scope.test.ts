@@ -12,7 +12,13 @@ const administrator: AccessTerms = {
   startsOn: '2026-01-01',
   endsOn: '2099-12-31',
 };
-const offer = (permissions: string[], terms: Partial<AccessTerms> = {}): AccessTerms => ({ permissions, tags: [], startsOn: null, endsOn: null, ...terms });
+const offer = (permissions: string[], terms: Partial<AccessTerms> = {}): AccessTerms => ({
+  permissions,
+  tags: [],
+  startsOn: null,
+  endsOn: null,
+  ...terms,
+});
 
 describe('what an admin may change', () => {
   it('gives each role its scope', () => {
@@ -34,7 +40,11 @@ describe('what a change leaves someone holding', () => {
   it("keeps everything outside a training admin's scope, dates included, and adds the tags", () => {
     const outcome = accessAfter(administrator, offer([PERMISSION.eLearning], { endsOn: '2027-01-31', tags: ['course'] }), training);
     expect(outcome.permissions).toEqual([PERMISSION.administrator, PERMISSION.eLearning, PERMISSION.manageLicensing]);
-    expect(outcome.change).toEqual({ keeps: [PERMISSION.administrator, PERMISSION.manageLicensing], gains: [PERMISSION.eLearning], loses: [] });
+    expect(outcome.change).toEqual({
+      keeps: [PERMISSION.administrator, PERMISSION.manageLicensing],
+      gains: [PERMISSION.eLearning],
+      loses: [],
+    });
     expect(outcome).toMatchObject({ startsOn: '2026-01-01', endsOn: '2099-12-31', tags: ['gis', 'course'], keepsOtherAccess: true });
   });
 
@@ -47,16 +57,34 @@ describe('what a change leaves someone holding', () => {
 
   it('replaces everything, dates and tags too, for an Administrator or someone only holding what is in scope', () => {
     const replaced = accessAfter(administrator, offer([PERMISSION.esriAccess], { endsOn: '2027-01-31' }), full);
-    expect(replaced).toMatchObject({ permissions: [PERMISSION.esriAccess], endsOn: '2027-01-31', startsOn: null, tags: [], keepsOtherAccess: false });
-    expect(replaced.change).toEqual({ keeps: [], gains: [PERMISSION.esriAccess], loses: [PERMISSION.administrator, PERMISSION.manageLicensing] });
-    const learner = accessAfter({ ...administrator, permissions: [PERMISSION.eLearning] }, offer([PERMISSION.eLearning], { endsOn: '2027-01-31' }), training);
+    expect(replaced).toMatchObject({
+      permissions: [PERMISSION.esriAccess],
+      endsOn: '2027-01-31',
+      startsOn: null,
+      tags: [],
+      keepsOtherAccess: false,
+    });
+    expect(replaced.change).toEqual({
+      keeps: [],
+      gains: [PERMISSION.esriAccess],
+      loses: [PERMISSION.administrator, PERMISSION.manageLicensing],
+    });
+    const learner = accessAfter(
+      { ...administrator, permissions: [PERMISSION.eLearning] },
+      offer([PERMISSION.eLearning], { endsOn: '2027-01-31' }),
+      training,
+    );
     expect(learner).toMatchObject({ endsOn: '2027-01-31', keepsOtherAccess: false });
     expect(learner.change).toEqual({ keeps: [PERMISSION.eLearning], gains: [], loses: [] });
   });
 
   it('gives someone not connected exactly the offer', () => {
     const outcome = accessAfter(null, offer([PERMISSION.eLearning], { tags: ['x'] }), training);
-    expect(outcome).toMatchObject({ permissions: [PERMISSION.eLearning], tags: ['x'], change: { keeps: [], gains: [PERMISSION.eLearning], loses: [] } });
+    expect(outcome).toMatchObject({
+      permissions: [PERMISSION.eLearning],
+      tags: ['x'],
+      change: { keeps: [], gains: [PERMISSION.eLearning], loses: [] },
+    });
   });
 
   it('goes ahead only when every loss was agreed to', () => {

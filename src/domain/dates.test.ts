@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addCalendarDays, addDaysIn, addElapsedDays, addWeeksIn, calendarDateIn, calendarDaysBetween, endOfDayIn, isCalendarDate, startOfDayIn } from './dates.js';
+import {
+  addCalendarDays,
+  addDaysIn,
+  addElapsedDays,
+  addWeeksIn,
+  calendarDateIn,
+  calendarDaysBetween,
+  endOfDayIn,
+  isCalendarDate,
+  startOfDayIn,
+} from './dates.js';
 
 const hoursBetween = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 3_600_000;
 
@@ -18,7 +28,20 @@ describe('calendar dates in a time zone', () => {
   });
 
   it('refuses junk and near misses', () => {
-    for (const junk of ['', 'tomorrow', '26-2-1', '2026-2-01', '2026-02-1', '2026/02/01', ' 2026-02-01', '2026-02-01 ', '2026-02-01T00:00', '20260201', 'abcd-ef-gh', '2026-02-01\n']) {
+    for (const junk of [
+      '',
+      'tomorrow',
+      '26-2-1',
+      '2026-2-01',
+      '2026-02-1',
+      '2026/02/01',
+      ' 2026-02-01',
+      '2026-02-01 ',
+      '2026-02-01T00:00',
+      '20260201',
+      'abcd-ef-gh',
+      '2026-02-01\n',
+    ]) {
       expect(isCalendarDate(junk), JSON.stringify(junk)).toBe(false);
     }
   });

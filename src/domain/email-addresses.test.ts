@@ -15,7 +15,9 @@ describe('pasted address lists', () => {
   });
 
   it('reads "Name <address>" as mail clients copy it', () => {
-    expect(parseAddressList('"Ada Lovelace" <ada@example.com>, Bob Smith <bob@example.com>; carol@example.com Dan <dan@example.com>')).toEqual({
+    expect(
+      parseAddressList('"Ada Lovelace" <ada@example.com>, Bob Smith <bob@example.com>; carol@example.com Dan <dan@example.com>'),
+    ).toEqual({
       valid: ['ada@example.com', 'bob@example.com', 'dan@example.com', 'carol@example.com'],
       invalid: [],
       duplicates: 0,

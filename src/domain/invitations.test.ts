@@ -21,7 +21,10 @@ describe('who may invite to what', () => {
     expect(grantablePermissions(TRAINING_ADMIN)).toEqual([PERMISSION.eLearning]);
     expect(grantablePermissions(CALLER_ADMIN)).toEqual(CALLER);
     expect(grantablePermissions(NOBODY)).toEqual([]);
-    expect(mayInvite(NOBODY, 'City of Redlands')).toEqual({ allowed: false, reason: 'Only administrators of City of Redlands can invite people to it.' });
+    expect(mayInvite(NOBODY, 'City of Redlands')).toEqual({
+      allowed: false,
+      reason: 'Only administrators of City of Redlands can invite people to it.',
+    });
     expect(mayInvite(TRAINING_ADMIN, 'City of Redlands').allowed).toBe(true);
   });
 
@@ -53,16 +56,27 @@ describe('authorized-caller invitations', () => {
     expect(checkInvitationGrant({ permissions: CALLER, addressCount: 1, caller: premium }, ADMINISTRATOR).callerLevel).toBe(
       'Premium support callers need a caller level.',
     );
-    expect(checkInvitationGrant({ permissions: CALLER, addressCount: 1, caller: { ...premium, callerLevel: 'Boss' } }, ADMINISTRATOR).callerLevel).toBeDefined();
-    expect(checkInvitationGrant({ permissions: CALLER, addressCount: 1, caller: { ...premium, callerLevel: 'Primary' } }, ADMINISTRATOR)).toEqual({});
+    expect(
+      checkInvitationGrant({ permissions: CALLER, addressCount: 1, caller: { ...premium, callerLevel: 'Boss' } }, ADMINISTRATOR)
+        .callerLevel,
+    ).toBeDefined();
+    expect(
+      checkInvitationGrant({ permissions: CALLER, addressCount: 1, caller: { ...premium, callerLevel: 'Primary' } }, ADMINISTRATOR),
+    ).toEqual({});
     // One support permission alone is an ordinary invitation: any number of people, no caller fields.
     expect(checkInvitationGrant({ permissions: [PERMISSION.viewSupport], addressCount: 40, caller: null }, CALLER_ADMIN)).toEqual({});
   });
 
   it('keeps caller settings only where they apply', () => {
     expect(callerSettingsFor([PERMISSION.esriAccess], { supportLevel: 'PREMIUM', callerLevel: 'Primary' })).toBeNull();
-    expect(callerSettingsFor(CALLER, { supportLevel: 'STANDARD', callerLevel: 'Primary' })).toEqual({ supportLevel: 'STANDARD', callerLevel: null });
-    expect(callerSettingsFor(CALLER, { supportLevel: 'PREMIUM', callerLevel: 'Backup' })).toEqual({ supportLevel: 'PREMIUM', callerLevel: 'Backup' });
+    expect(callerSettingsFor(CALLER, { supportLevel: 'STANDARD', callerLevel: 'Primary' })).toEqual({
+      supportLevel: 'STANDARD',
+      callerLevel: null,
+    });
+    expect(callerSettingsFor(CALLER, { supportLevel: 'PREMIUM', callerLevel: 'Backup' })).toEqual({
+      supportLevel: 'PREMIUM',
+      callerLevel: 'Backup',
+    });
   });
 });
 
@@ -73,6 +87,12 @@ describe('classifyAddresses', () => {
       { valid: ['c@x.org', 'a@x.org', 'b@x.org', 'd@x.org'], invalid: ['nope'], duplicates: 2 },
       (address) => standing[address as keyof typeof standing] ?? 'new',
     );
-    expect(result).toEqual({ invalid: ['nope'], connected: ['a@x.org'], pending: ['b@x.org'], fresh: ['c@x.org', 'd@x.org'], duplicates: 2 });
+    expect(result).toEqual({
+      invalid: ['nope'],
+      connected: ['a@x.org'],
+      pending: ['b@x.org'],
+      fresh: ['c@x.org', 'd@x.org'],
+      duplicates: 2,
+    });
   });
 });

@@ -87,11 +87,12 @@ export function checkInvitationGrant(grant: InvitationGrant, roles: AdminRoles):
   if (grant.permissions.length === 0) errors.permissions = 'Choose at least one permission to grant.';
   else if (unknown.length > 0) errors.permissions = 'Some of these permissions no longer exist; please choose again.';
   else if (grant.permissions.some((key) => !mayGrant(roles, key))) {
-    errors.permissions = roles.trainingAdmin && !roles.authorizedCallerAdmin
-      ? 'As a training administrator you can invite people to e-Learning only.'
-      : roles.authorizedCallerAdmin && !roles.trainingAdmin
-        ? 'As an authorized-caller administrator you can invite support callers only.'
-        : 'You can only grant the permissions your administrator role covers.';
+    errors.permissions =
+      roles.trainingAdmin && !roles.authorizedCallerAdmin
+        ? 'As a training administrator you can invite people to e-Learning only.'
+        : roles.authorizedCallerAdmin && !roles.trainingAdmin
+          ? 'As an authorized-caller administrator you can invite support callers only.'
+          : 'You can only grant the permissions your administrator role covers.';
   }
   if (isAuthorizedCallerInvitation(grant.permissions)) {
     if (grant.addressCount > 1) {
@@ -131,7 +132,13 @@ export function classifyAddresses(
   parsed: { valid: readonly string[]; invalid: readonly string[]; duplicates: number },
   standingOf: (address: string) => AddressStanding,
 ): ClassifiedAddresses {
-  const result: ClassifiedAddresses = { invalid: [...parsed.invalid], connected: [], pending: [], fresh: [], duplicates: parsed.duplicates };
+  const result: ClassifiedAddresses = {
+    invalid: [...parsed.invalid],
+    connected: [],
+    pending: [],
+    fresh: [],
+    duplicates: parsed.duplicates,
+  };
   for (const address of parsed.valid) {
     const standing = standingOf(address);
     if (standing === 'connected') result.connected.push(address);

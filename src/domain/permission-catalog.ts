@@ -36,8 +36,7 @@ export const PERMISSION_CATALOG: readonly PermissionDefinition[] = [
   {
     key: PERMISSION.administrator,
     name: 'Administrator',
-    description:
-      "Approve requests, invite people and manage everyone's access and end dates.",
+    description: "Approve requests, invite people and manage everyone's access and end dates.",
     adminScope: 'FULL',
   },
   {
@@ -49,8 +48,7 @@ export const PERMISSION_CATALOG: readonly PermissionDefinition[] = [
   {
     key: PERMISSION.assignAuthorizedCallers,
     name: 'Assign authorized callers',
-    description:
-      "Choose who may call technical support, with no other admin rights.",
+    description: 'Choose who may call technical support, with no other admin rights.',
     adminScope: 'FULL',
   },
   {
@@ -98,8 +96,7 @@ export const PERMISSION_CATALOG: readonly PermissionDefinition[] = [
   {
     key: PERMISSION.esriAccess,
     name: 'Esri access',
-    description:
-      "Use Esri's websites, forums and events as a member of your organization.",
+    description: "Use Esri's websites, forums and events as a member of your organization.",
     adminScope: 'FULL',
   },
 ];

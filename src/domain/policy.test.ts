@@ -53,11 +53,18 @@ describe('deciding a request', () => {
   });
 
   it('refuses the requester, non-admins, admins of other organizations and expired admins', () => {
-    expect(mayDecideRequest({ memberId: 7, connection: adminConnection }, request, now)).toMatchObject({ allowed: false, reason: expect.stringMatching(/own request/) });
-    expect(mayDecideRequest({ memberId: 3, connection: { ...adminConnection, permissions: [PERMISSION.esriAccess] } }, request, now).allowed).toBe(false);
+    expect(mayDecideRequest({ memberId: 7, connection: adminConnection }, request, now)).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(/own request/),
+    });
+    expect(
+      mayDecideRequest({ memberId: 3, connection: { ...adminConnection, permissions: [PERMISSION.esriAccess] } }, request, now).allowed,
+    ).toBe(false);
     expect(mayDecideRequest({ memberId: 3, connection: { ...adminConnection, organizationId: 2 } }, request, now).allowed).toBe(false);
     expect(mayDecideRequest({ memberId: 3, connection: { ...adminConnection, endsAt: now } }, request, now).allowed).toBe(false);
-    expect(mayDecideRequest({ memberId: 3, connection: null }, request, now)).toMatchObject({ reason: expect.stringContaining('City of Redlands') });
+    expect(mayDecideRequest({ memberId: 3, connection: null }, request, now)).toMatchObject({
+      reason: expect.stringContaining('City of Redlands'),
+    });
   });
 
   it('leaves a request without an organization to the operators', () => {
@@ -68,7 +75,10 @@ describe('deciding a request', () => {
 
   it('lets operators act only on a pending request while it is in triage', () => {
     expect(mayTriage('U0OP', ['U0OP'], { status: 'PENDING', inTriage: true })).toEqual({ allowed: true });
-    expect(mayTriage('U0OP', ['U0OP'], { status: 'PENDING', inTriage: false })).toMatchObject({ allowed: false, reason: expect.stringMatching(/no longer in triage/) });
+    expect(mayTriage('U0OP', ['U0OP'], { status: 'PENDING', inTriage: false })).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(/no longer in triage/),
+    });
     // A decided request is not refused, so the operator can be told how it ended.
     expect(mayTriage('U0OP', ['U0OP'], { status: 'DENIED', inTriage: true })).toEqual({ allowed: true });
     expect(mayTriage('U0ADA', ['U0OP'], { status: 'PENDING', inTriage: true }).allowed).toBe(false);
@@ -82,14 +92,19 @@ describe('deciding a request', () => {
 });
 
 describe("changing someone's access", () => {
-  it('refuses a change to one\'s own access, whether known by member or by address', () => {
-    expect(mayChangeAccessOf({ memberId: 3, email: null }, { memberId: 3, email: null })).toEqual({ allowed: false, reason: OWN_ACCESS_RULE });
+  it("refuses a change to one's own access, whether known by member or by address", () => {
+    expect(mayChangeAccessOf({ memberId: 3, email: null }, { memberId: 3, email: null })).toEqual({
+      allowed: false,
+      reason: OWN_ACCESS_RULE,
+    });
     expect(mayChangeAccessOf({ memberId: 3, email: 'Ada@Example.com' }, { memberId: null, email: 'ada@example.com' }).allowed).toBe(false);
     expect(OWN_ACCESS_RULE).toMatch(/another Administrator/);
   });
 
   it("allows a change to someone else's access", () => {
-    expect(mayChangeAccessOf({ memberId: 3, email: 'ada@example.com' }, { memberId: 4, email: 'bob@example.com' })).toEqual({ allowed: true });
+    expect(mayChangeAccessOf({ memberId: 3, email: 'ada@example.com' }, { memberId: 4, email: 'bob@example.com' })).toEqual({
+      allowed: true,
+    });
     expect(mayChangeAccessOf({ memberId: 3, email: null }, { memberId: null, email: null })).toEqual({ allowed: true });
   });
 });

@@ -102,8 +102,7 @@ export interface PersonFacts {
   email: string | null;
 }
 
-export const OWN_ACCESS_RULE =
-  "Nobody changes their own access: changes to your own end date or permissions need another Administrator.";
+export const OWN_ACCESS_RULE = 'Nobody changes their own access: changes to your own end date or permissions need another Administrator.';
 
 function samePerson(actor: PersonFacts, subject: PersonFacts): boolean {
   if (actor.memberId !== null && actor.memberId === subject.memberId) return true;

@@ -47,7 +47,8 @@ export function overLongTexts<Field extends string>(
 
 /** What is wrong with the tags typed in a tags box (the raw text and the tags read from it), or null. */
 export function tagsProblem(text: string | null | undefined, tags: readonly string[], limit: TagLimit): string | null {
-  if ((text?.length ?? 0) > tagsTextLimit(limit) || tags.length > limit.tags) return `Up to ${limit.tags} tags, each of at most ${limit.tag} characters.`;
+  if ((text?.length ?? 0) > tagsTextLimit(limit) || tags.length > limit.tags)
+    return `Up to ${limit.tags} tags, each of at most ${limit.tag} characters.`;
   if (tags.some((tag) => tag.length > limit.tag)) return `Keep each tag to at most ${limit.tag} characters.`;
   return null;
 }

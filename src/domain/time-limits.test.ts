@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { endOfDayIn } from './dates.js';
-import { administratorsRunOutAt, daysLeftUntil, graceEndsAt, latestEndPastGrace, lastDayOfAccess, warningDue, warningHorizon, warningKey } from './time-limits.js';
+import {
+  administratorsRunOutAt,
+  daysLeftUntil,
+  graceEndsAt,
+  latestEndPastGrace,
+  lastDayOfAccess,
+  warningDue,
+  warningHorizon,
+  warningKey,
+} from './time-limits.js';
 
 const END = new Date('2027-03-01T08:00:00.000Z');
 const daysBefore = (days: number, ms = 0) => new Date(END.getTime() - days * 86_400_000 + ms);
@@ -65,18 +74,50 @@ describe('administratorsRunOutAt', () => {
   const at = (day: string) => new Date(`2031-01-${day}T00:00:00.000Z`);
 
   it('is the latest end when every Administrator has one', () => {
-    expect(administratorsRunOutAt([{ startsAt: null, endsAt: at('10') }, { startsAt: null, endsAt: at('20') }], now)).toEqual(at('20'));
+    expect(
+      administratorsRunOutAt(
+        [
+          { startsAt: null, endsAt: at('10') },
+          { startsAt: null, endsAt: at('20') },
+        ],
+        now,
+      ),
+    ).toEqual(at('20'));
   });
 
   it('is null while someone stays without an end, and when nobody is an Administrator now', () => {
-    expect(administratorsRunOutAt([{ startsAt: null, endsAt: at('10') }, { startsAt: null, endsAt: null }], now)).toBeNull();
+    expect(
+      administratorsRunOutAt(
+        [
+          { startsAt: null, endsAt: at('10') },
+          { startsAt: null, endsAt: null },
+        ],
+        now,
+      ),
+    ).toBeNull();
     expect(administratorsRunOutAt([], now)).toBeNull();
     expect(administratorsRunOutAt([{ startsAt: at('05'), endsAt: null }], now)).toBeNull();
   });
 
   it('counts an Administrator who starts in time, and finds the gap before one who starts late', () => {
-    expect(administratorsRunOutAt([{ startsAt: null, endsAt: at('10') }, { startsAt: at('10'), endsAt: null }], now)).toBeNull();
-    expect(administratorsRunOutAt([{ startsAt: null, endsAt: at('10') }, { startsAt: at('12'), endsAt: null }], now)).toEqual(at('10'));
+    expect(
+      administratorsRunOutAt(
+        [
+          { startsAt: null, endsAt: at('10') },
+          { startsAt: at('10'), endsAt: null },
+        ],
+        now,
+      ),
+    ).toBeNull();
+    expect(
+      administratorsRunOutAt(
+        [
+          { startsAt: null, endsAt: at('10') },
+          { startsAt: at('12'), endsAt: null },
+        ],
+        now,
+      ),
+    ).toEqual(at('10'));
   });
 });
 

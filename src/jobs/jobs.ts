@@ -36,7 +36,9 @@ export const JOBS: readonly JobDefinition[] = [
   {
     name: 'time-limits',
     summary: 'Warns before access ends, expires it at the end, removes people 30 days later, and deletes invitations 6 weeks old.',
-    run: async ({ prisma, now, warningLeadDays, operatorUserIds }) => ({ ...(await sweepTimeLimits(prisma, { warningLeadDays, operatorUserIds }, now)) }),
+    run: async ({ prisma, now, warningLeadDays, operatorUserIds }) => ({
+      ...(await sweepTimeLimits(prisma, { warningLeadDays, operatorUserIds }, now)),
+    }),
   },
   {
     name: 'requests',
@@ -50,7 +52,6 @@ export const JOBS: readonly JobDefinition[] = [
 export function jobNamed(name: string): JobDefinition | undefined {
   return JOBS.find((job) => job.name === name);
 }
-
 
 export type JobOutcome =
   | { status: 'succeeded'; counts: Record<string, number>; durationMs: number }
@@ -86,7 +87,10 @@ export async function runJobForTick(job: JobDefinition, tick: string, context: J
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);
     const message = error instanceof Error ? error.message : String(error);
-    await prisma.jobRun.update({ where: { id: runId }, data: { status: 'FAILED', finishedAt: new Date(), durationMs, error: message.slice(0, 2000) } });
+    await prisma.jobRun.update({
+      where: { id: runId },
+      data: { status: 'FAILED', finishedAt: new Date(), durationMs, error: message.slice(0, 2000) },
+    });
     return { status: 'failed', error: message, durationMs };
   }
 }
@@ -100,7 +104,15 @@ export function tickOf(now: Date, intervalMinutes: number): string {
 export interface JobStatus {
   job: string;
   summary: string;
-  lastRun: { tick: string; status: string; runner: string; startedAt: Date; durationMs: number | null; counts: unknown; error: string | null } | null;
+  lastRun: {
+    tick: string;
+    status: string;
+    runner: string;
+    startedAt: Date;
+    durationMs: number | null;
+    counts: unknown;
+    error: string | null;
+  } | null;
   failedRuns: number;
 }
 
@@ -114,7 +126,15 @@ export async function jobsStatus(prisma: Db): Promise<{ jobs: JobStatus[]; parke
         job: job.name,
         summary: job.summary,
         lastRun: last
-          ? { tick: last.tick, status: last.status, runner: last.runner, startedAt: last.startedAt, durationMs: last.durationMs, counts: last.counts, error: last.error }
+          ? {
+              tick: last.tick,
+              status: last.status,
+              runner: last.runner,
+              startedAt: last.startedAt,
+              durationMs: last.durationMs,
+              counts: last.counts,
+              error: last.error,
+            }
           : null,
         failedRuns,
       };

@@ -67,8 +67,7 @@ function asFailure(error: unknown): NodemailerFailure {
 function classifyMailFailure(error: unknown): MailDeliveryError {
   const failure = asFailure(error);
   const responseCode = typeof failure.responseCode === 'number' ? failure.responseCode : null;
-  const retryable =
-    responseCode !== null ? responseCode >= 400 && responseCode < 500 : CONNECTION_FAILURES.has(failure.code ?? '');
+  const retryable = responseCode !== null ? responseCode >= 400 && responseCode < 500 : CONNECTION_FAILURES.has(failure.code ?? '');
   const detail = failure.response ?? failure.message ?? 'unknown error';
   return new MailDeliveryError(`Email could not be delivered: ${detail}`, retryable, responseCode, { cause: error });
 }

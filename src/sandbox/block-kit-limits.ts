@@ -77,8 +77,7 @@ function lengthOf(value: unknown): string {
 }
 
 function requiredOrWrongType(what: string, expected: string) {
-  return (issue: { input: unknown }) =>
-    issue.input === undefined ? `${what} is required` : `${what} must be ${expected}`;
+  return (issue: { input: unknown }) => (issue.input === undefined ? `${what} is required` : `${what} must be ${expected}`);
 }
 
 function limitedString(what: string, limits: { max: number; min?: number }) {
@@ -96,17 +95,15 @@ function limitedString(what: string, limits: { max: number; min?: number }) {
 
 function listOf<T extends z.ZodType>(item: T, what: string, limits: { max: number; min?: number }) {
   const min = limits.min ?? 0;
-  return z
-    .array(item, { error: requiredOrWrongType(what, 'an array') })
-    .superRefine((items, ctx) => {
-      if (!Array.isArray(items)) return;
-      if (items.length > limits.max) {
-        ctx.addIssue({ code: 'custom', message: `${what} must have at most ${limits.max} items (got ${items.length})` });
-      }
-      if (items.length < min) {
-        ctx.addIssue({ code: 'custom', message: `${what} needs at least ${min} item${min === 1 ? '' : 's'}` });
-      }
-    }, evenWhenOtherChecksFail);
+  return z.array(item, { error: requiredOrWrongType(what, 'an array') }).superRefine((items, ctx) => {
+    if (!Array.isArray(items)) return;
+    if (items.length > limits.max) {
+      ctx.addIssue({ code: 'custom', message: `${what} must have at most ${limits.max} items (got ${items.length})` });
+    }
+    if (items.length < min) {
+      ctx.addIssue({ code: 'custom', message: `${what} needs at least ${min} item${min === 1 ? '' : 's'}` });
+    }
+  }, evenWhenOtherChecksFail);
 }
 
 function integerBetween(what: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -148,22 +145,27 @@ const urlString = (what: string) => limitedString(what, { min: 1, max: L.url });
  * allowed in this position is reported, and an unknown type passes through untouched.
  */
 function typedUnion(what: string, allowed: Readonly<Record<string, z.ZodType>>, knownElsewhere: ReadonlySet<string>) {
-  return z.looseObject({ type: z.string({ error: requiredOrWrongType(`${what} type`, 'a string') }) }, {
-    error: requiredOrWrongType(what, 'an object'),
-  }).superRefine((value, ctx) => {
-    const schema = allowed[value.type];
-    if (schema === undefined) {
-      if (knownElsewhere.has(value.type)) {
-        ctx.addIssue({ code: 'custom', message: `${value.type} is not allowed in ${what}`, path: ['type'] });
+  return z
+    .looseObject(
+      { type: z.string({ error: requiredOrWrongType(`${what} type`, 'a string') }) },
+      {
+        error: requiredOrWrongType(what, 'an object'),
+      },
+    )
+    .superRefine((value, ctx) => {
+      const schema = allowed[value.type];
+      if (schema === undefined) {
+        if (knownElsewhere.has(value.type)) {
+          ctx.addIssue({ code: 'custom', message: `${value.type} is not allowed in ${what}`, path: ['type'] });
+        }
+        return;
       }
-      return;
-    }
-    const result = schema.safeParse(value);
-    if (result.success) return;
-    for (const issue of result.error.issues) {
-      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-    }
-  });
+      const result = schema.safeParse(value);
+      if (result.success) return;
+      for (const issue of result.error.issues) {
+        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+      }
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -382,7 +384,13 @@ const knownElementTypes: ReadonlySet<string> = new Set([...Object.keys(elementSc
 
 const sectionAccessory = typedUnion(
   'a section accessory',
-  { button: buttonElementSchema, ...selectElementSchemas, ...choiceElementSchemas, overflow: overflowElementSchema, image: imageElementSchema },
+  {
+    button: buttonElementSchema,
+    ...selectElementSchemas,
+    ...choiceElementSchemas,
+    overflow: overflowElementSchema,
+    image: imageElementSchema,
+  },
   knownElementTypes,
 );
 const actionsElement = typedUnion(
@@ -397,7 +405,11 @@ const inputElement = typedUnion(
 );
 const contextElement = typedUnion(
   'a context block',
-  { image: imageElementSchema, plain_text: textObject('context text', Number.MAX_SAFE_INTEGER), mrkdwn: textObject('context text', Number.MAX_SAFE_INTEGER) },
+  {
+    image: imageElementSchema,
+    plain_text: textObject('context text', Number.MAX_SAFE_INTEGER),
+    mrkdwn: textObject('context text', Number.MAX_SAFE_INTEGER),
+  },
   knownElementTypes,
 );
 
@@ -408,7 +420,11 @@ function uniqueActionIds(elements: unknown, ctx: z.RefinementCtx, path: string) 
   elements.forEach((element: unknown, index) => {
     if (!isRecord(element) || typeof element.action_id !== 'string') return;
     if (seen.has(element.action_id)) {
-      ctx.addIssue({ code: 'custom', message: `duplicate action_id "${element.action_id}" in this block`, path: [path, index, 'action_id'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: `duplicate action_id "${element.action_id}" in this block`,
+        path: [path, index, 'action_id'],
+      });
     }
     seen.add(element.action_id);
   });
@@ -643,7 +659,12 @@ export function inspectMessage(message: MessagePayload): BlockKitReport {
   if (totalText > L.messageBlocksTotalText) {
     return {
       error: 'msg_blocks_too_long',
-      problems: [{ pointer: '/blocks', message: `blocks hold ${totalText} characters of text; Slack rejects more than about ${L.messageBlocksTotalText}` }],
+      problems: [
+        {
+          pointer: '/blocks',
+          message: `blocks hold ${totalText} characters of text; Slack rejects more than about ${L.messageBlocksTotalText}`,
+        },
+      ],
     };
   }
   return { error: undefined, problems: [] };
@@ -656,12 +677,18 @@ export function inspectMessage(message: MessagePayload): BlockKitReport {
 export function inspectView(view: unknown, expectedType?: 'modal' | 'home'): BlockKitReport {
   const size = Buffer.byteLength(JSON.stringify(view) ?? '', 'utf8');
   if (size > L.viewJsonBytes) {
-    return { error: 'view_too_large', problems: [{ pointer: '/view', message: `view JSON is ${size} bytes; the limit is ${L.viewJsonBytes}` }] };
+    return {
+      error: 'view_too_large',
+      problems: [{ pointer: '/view', message: `view JSON is ${size} bytes; the limit is ${L.viewJsonBytes}` }],
+    };
   }
   const type = expectedType ?? (isRecord(view) ? view.type : undefined);
   const schema = type === 'modal' ? modalViewSchema : type === 'home' ? homeViewSchema : undefined;
   if (schema === undefined) {
-    return { error: 'invalid_arguments', problems: [{ pointer: '/view/type', message: `view type must be modal or home (got ${JSON.stringify(type)})` }] };
+    return {
+      error: 'invalid_arguments',
+      problems: [{ pointer: '/view/type', message: `view type must be modal or home (got ${JSON.stringify(type)})` }],
+    };
   }
   const problems = problemsFrom(schema, view, '/view');
   return { error: problems.length > 0 ? 'invalid_arguments' : undefined, problems };

@@ -29,7 +29,11 @@ const SUPERUSER = 'postgres';
 
 function shellLookup(name: string): string | undefined {
   try {
-    return execFileSync('sh', ['-c', `command -v ${name}`]).toString().trim() || undefined;
+    return (
+      execFileSync('sh', ['-c', `command -v ${name}`])
+        .toString()
+        .trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -74,7 +78,14 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     chownSync(baseDir, uid, gid);
   }
   const [initdb, initdbArgs] = asServerUser(findBinary('initdb'), [
-    '-D', dataDir, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync',
+    '-D',
+    dataDir,
+    '-U',
+    SUPERUSER,
+    '--auth=trust',
+    '--encoding=UTF8',
+    '--no-locale',
+    '--no-sync',
   ]);
   await run(initdb, initdbArgs);
 
@@ -87,7 +98,14 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
   ].join(' ');
   const [pgCtl, startArgs] = asServerUser(findBinary('pg_ctl'), [
-    'start', '-w', '-D', dataDir, '-l', path.join(baseDir, 'server.log'), '-o', settings,
+    'start',
+    '-w',
+    '-D',
+    dataDir,
+    '-l',
+    path.join(baseDir, 'server.log'),
+    '-o',
+    settings,
   ]);
   await run(pgCtl, startArgs);
 

@@ -161,12 +161,19 @@ export interface SlackDriver {
   clickButton(params: Omit<InteractParams, 'value'>): Promise<AppResponse & { responseUrl: string | undefined; triggerId: string }>;
   viewSubmission(params: ViewSubmissionParams): Promise<AppResponse & { viewId: string }>;
   /** Fills in an opened view and submits it. */
-  submitView(openedView: ViewRef, values?: ValuesInput, userId?: string, options?: Omit<ViewSubmissionParams, 'view' | 'values' | 'userId'>): Promise<AppResponse & { viewId: string }>;
+  submitView(
+    openedView: ViewRef,
+    values?: ValuesInput,
+    userId?: string,
+    options?: Omit<ViewSubmissionParams, 'view' | 'values' | 'userId'>,
+  ): Promise<AppResponse & { viewId: string }>;
   /** Sends view_closed (whether or not the view asked for notify_on_close) and closes it in the emulator. */
   viewClosed(params: ViewClosedParams): Promise<AppResponse>;
   /** The user closing a modal: closes it and sends view_closed only if the view set notify_on_close. */
   dismissView(view: ViewRef, userId?: string): Promise<AppResponse | undefined>;
-  blockSuggestion(params: BlockSuggestionParams): Promise<AppResponse & { options: unknown[] | undefined; optionGroups: unknown[] | undefined }>;
+  blockSuggestion(
+    params: BlockSuggestionParams,
+  ): Promise<AppResponse & { options: unknown[] | undefined; optionGroups: unknown[] | undefined }>;
   event(params: EventParams): Promise<AppResponse & { eventId: string }>;
   urlVerification(challenge: string, options?: DeliveryOptions): Promise<AppResponse>;
   /** The latest post the app made to any response_url. */
@@ -223,7 +230,9 @@ function findElement(blocks: Record<string, unknown>[], actionId: string, blockI
   );
   if (match) return match;
   const available = elementsIn(blocks).map((located) => `${located.blockId}/${String(located.element.action_id)}`);
-  throw new Error(`No element with action_id "${actionId}"${blockId ? ` in block "${blockId}"` : ''} in ${where}; it has: ${available.join(', ') || 'none'}`);
+  throw new Error(
+    `No element with action_id "${actionId}"${blockId ? ` in block "${blockId}"` : ''} in ${where}; it has: ${available.join(', ') || 'none'}`,
+  );
 }
 
 function optionsOf(element: Record<string, unknown>): Record<string, unknown>[] {
@@ -304,7 +313,11 @@ function isEmptySelection(selection: Record<string, unknown>): boolean {
 }
 
 /** What the Slack client itself enforces before it lets a user submit. */
-function clientSideProblems(block: Record<string, unknown>, element: Record<string, unknown>, selection: Record<string, unknown>): string[] {
+function clientSideProblems(
+  block: Record<string, unknown>,
+  element: Record<string, unknown>,
+  selection: Record<string, unknown>,
+): string[] {
   const blockId = String(block.block_id);
   if (isEmptySelection(selection)) return block.optional === true ? [] : [`required input "${blockId}" is empty`];
   const text = selection.value;
@@ -323,10 +336,16 @@ function clientSideProblems(block: Record<string, unknown>, element: Record<stri
  * `state.values` for a view as the Slack client would send it: every input block appears, with
  * what the user entered (`values`) or the element's initial value.
  */
-export function buildViewStateValues(view: SlackArgs, values: ValuesInput = {}, options: { allowMissingRequired?: boolean } = {}): StateValues {
+export function buildViewStateValues(
+  view: SlackArgs,
+  values: ValuesInput = {},
+  options: { allowMissingRequired?: boolean } = {},
+): StateValues {
   const state: StateValues = {};
   const problems: string[] = [];
-  const unused = new Set(Object.entries(values).flatMap(([blockId, byAction]) => Object.keys(byAction).map((actionId) => `${blockId}/${actionId}`)));
+  const unused = new Set(
+    Object.entries(values).flatMap(([blockId, byAction]) => Object.keys(byAction).map((actionId) => `${blockId}/${actionId}`)),
+  );
   for (const block of blocksOf(view)) {
     if (block.type !== 'input' || !isRecord(block.element)) continue;
     const element = block.element;
@@ -398,7 +417,9 @@ export function createSlackDriver(options: SlackDriverOptions): SlackDriver {
     const body = await response.text();
     const durationMs = performance.now() - started;
     if (durationMs > ACK_DEADLINE_MS) {
-      emulator.recordViolation(`ack:${source}`, 'ack_timeout', [`the app answered after ${Math.round(durationMs)} ms; Slack gives up after ${ACK_DEADLINE_MS} ms`]);
+      emulator.recordViolation(`ack:${source}`, 'ack_timeout', [
+        `the app answered after ${Math.round(durationMs)} ms; Slack gives up after ${ACK_DEADLINE_MS} ms`,
+      ]);
     }
     return { status: response.status, headers: Object.fromEntries(response.headers.entries()), body, json: parseJson(body), durationMs };
   }
@@ -654,9 +675,7 @@ export function createSlackDriver(options: SlackDriverOptions): SlackDriver {
       type: 'event_callback',
       event_id: eventId,
       event_time: eventTime,
-      authorizations: [
-        { enterprise_id: null, team_id: teamId, user_id: emulator.botUserId, is_bot: true, is_enterprise_install: false },
-      ],
+      authorizations: [{ enterprise_id: null, team_id: teamId, user_id: emulator.botUserId, is_bot: true, is_enterprise_install: false }],
       is_ext_shared_channel: false,
       event_context: `4-${Buffer.from(`${teamId}:${eventId}`).toString('base64url')}`,
     };
@@ -698,13 +717,23 @@ export function createSlackDriver(options: SlackDriverOptions): SlackDriver {
     clickButton: (params) => interact(params),
     viewSubmission,
     submitView: (openedView, values, userId, extra) =>
-      viewSubmission({ ...extra, view: openedView, ...(values !== undefined ? { values } : {}), ...(userId !== undefined ? { userId } : {}) }),
+      viewSubmission({
+        ...extra,
+        view: openedView,
+        ...(values !== undefined ? { values } : {}),
+        ...(userId !== undefined ? { userId } : {}),
+      }),
     viewClosed,
     dismissView,
     blockSuggestion,
     event,
     urlVerification: (challenge, delivery = {}) =>
-      deliver(JSON.stringify({ token: verificationToken, challenge, type: 'url_verification' }), 'application/json', delivery, 'url_verification'),
+      deliver(
+        JSON.stringify({ token: verificationToken, challenge, type: 'url_verification' }),
+        'application/json',
+        delivery,
+        'url_verification',
+      ),
     lastResponse: () => emulator.responses.at(-1),
     lastPayload: () => lastPayload,
     sendPayload: (payload, delivery = {}) => deliverPayload(payload, delivery),

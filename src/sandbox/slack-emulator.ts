@@ -350,9 +350,7 @@ function timeZoneDetails(tz: string, atMs: number): { offsetSeconds: number; lab
       .formatToParts(new Date(atMs))
       .find((part) => part.type === 'timeZoneName')?.value ?? '';
   const offset = /GMT([+-])(\d{2}):(\d{2})/.exec(zoneName('longOffset'));
-  const offsetSeconds = offset
-    ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 3600 + Number(offset[3]) * 60)
-    : 0;
+  const offsetSeconds = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 3600 + Number(offset[3]) * 60) : 0;
   return { offsetSeconds, label: zoneName('long') };
 }
 
@@ -733,7 +731,9 @@ export class SlackEmulator {
 
   /** Ephemerals shown to one user, optionally in one channel, oldest first. */
   ephemeralsFor(userId: string, channelId?: string): EphemeralMessage[] {
-    return this.ephemeralMessages.filter((message) => message.user === userId && (channelId === undefined || message.channel === channelId));
+    return this.ephemeralMessages.filter(
+      (message) => message.user === userId && (channelId === undefined || message.channel === channelId),
+    );
   }
 
   /** The field errors Slack shows under a view's inputs, from the app's last `response_action: "errors"`. */
@@ -746,7 +746,14 @@ export class SlackEmulator {
    * as an ephemeral in the channel the command was typed in.
    */
   addCommandReply(reply: { channel: string; user: string; text: string; blocks?: unknown }): EphemeralMessage {
-    const message: EphemeralMessage = { channel: reply.channel, user: reply.user, ts: this.nextTs(), text: reply.text, blocks: reply.blocks, via: 'command_reply' };
+    const message: EphemeralMessage = {
+      channel: reply.channel,
+      user: reply.user,
+      ts: this.nextTs(),
+      text: reply.text,
+      blocks: reply.blocks,
+      via: 'command_reply',
+    };
     this.ephemeralMessages.push(message);
     this.changed({ kind: 'ephemeral.posted', channel: reply.channel, userId: reply.user });
     return message;
@@ -805,7 +812,10 @@ export class SlackEmulator {
       case 'errors':
         this.checkSubmissionErrors(view, reply.errors, source);
         if (isRecord(reply.errors)) {
-          this.fieldErrors.set(viewId, Object.fromEntries(Object.entries(reply.errors).map(([blockId, error]) => [blockId, String(error)])));
+          this.fieldErrors.set(
+            viewId,
+            Object.fromEntries(Object.entries(reply.errors).map(([blockId, error]) => [blockId, String(error)])),
+          );
           this.changed({ kind: 'view.errors', userId: view.userId });
         }
         return;
@@ -913,7 +923,9 @@ export class SlackEmulator {
 
     this.checkBroadcasts(method, { text: args.text ?? args.initial_comment, blocks: args.blocks, view: args.view });
     const answer =
-      'error' in parsed ? malformed(fail(parsed.error), [`the request body could not be parsed (${parsed.error})`]) : this.runMethod(method, args, token);
+      'error' in parsed
+        ? malformed(fail(parsed.error), [`the request body could not be parsed (${parsed.error})`])
+        : this.runMethod(method, args, token);
     const problems = malformedAnswers.get(answer);
     if (problems !== undefined) this.recordViolation(method, answer.error ?? 'malformed', problems);
     record(200, answer, false);
@@ -1170,7 +1182,10 @@ export class SlackEmulator {
       if (channel === undefined) return fail('channel_not_found');
       return { ok: true, no_op: true, already_open: true, channel: { id: channel.id } };
     }
-    const userIds = String(args.users).split(',').map((id) => id.trim()).filter((id) => id !== '');
+    const userIds = String(args.users)
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id !== '');
     if (userIds.length === 0) return fail('users_list_not_supplied');
     if (userIds.length > MPIM_MAX_USERS) return fail('too_many_users');
     for (const userId of userIds) {
@@ -1182,9 +1197,18 @@ export class SlackEmulator {
     if (userIds.length === 1 && onlyUser !== undefined) {
       const alreadyOpen = this.dmByUser.has(onlyUser);
       const id = this.dmChannelFor(onlyUser);
-      const channel = args.return_im === 'true' || args.return_im === true
-        ? { id, created: Math.floor(this.now() / 1000), is_im: true, is_org_shared: false, user: onlyUser, is_open: true, last_read: '0000000000.000000' }
-        : { id };
+      const channel =
+        args.return_im === 'true' || args.return_im === true
+          ? {
+              id,
+              created: Math.floor(this.now() / 1000),
+              is_im: true,
+              is_org_shared: false,
+              user: onlyUser,
+              is_open: true,
+              last_read: '0000000000.000000',
+            }
+          : { id };
       return { ok: true, ...(alreadyOpen ? { no_op: true, already_open: true } : {}), channel };
     }
     const key = [...userIds].sort().join(',');
@@ -1307,7 +1331,9 @@ export class SlackEmulator {
     // A click on an ephemeral gets a response_url that replaces or deletes that ephemeral, for its one viewer.
     const ephemeral =
       original === undefined && context.messageTs !== undefined
-        ? this.ephemeralMessages.find((message) => message.channel === context.channelId && message.ts === context.messageTs && message.user === context.userId)
+        ? this.ephemeralMessages.find(
+            (message) => message.channel === context.channelId && message.ts === context.messageTs && message.user === context.userId,
+          )
         : undefined;
     if (ephemeral !== undefined && (body.delete_original === true || body.replace_original === true)) {
       if (body.delete_original === true) {
@@ -1317,7 +1343,11 @@ export class SlackEmulator {
         ephemeral.blocks = body.blocks;
         ephemeral.edited = true;
       }
-      this.changed({ kind: body.delete_original === true ? 'ephemeral.deleted' : 'ephemeral.updated', channel: ephemeral.channel, userId: ephemeral.user });
+      this.changed({
+        kind: body.delete_original === true ? 'ephemeral.deleted' : 'ephemeral.updated',
+        channel: ephemeral.channel,
+        userId: ephemeral.user,
+      });
       return;
     }
     if (body.delete_original === true) {
@@ -1366,7 +1396,12 @@ export class SlackEmulator {
   private async answerUpload(fileId: string, contentType: string, body: Buffer, response: ServerResponse): Promise<void> {
     const file = this.files.get(fileId);
     if (file === undefined) return sendText(response, 404, 'file_not_found');
-    const upload: RecordedUpload = { fileId, filename: file.filename, bytes: await uploadedBytes(contentType, body), at: new Date(this.now()) };
+    const upload: RecordedUpload = {
+      fileId,
+      filename: file.filename,
+      bytes: await uploadedBytes(contentType, body),
+      at: new Date(this.now()),
+    };
     file.upload = upload;
     this.uploads.push(upload);
     this.changed({ kind: 'file.uploaded' });
@@ -1407,7 +1442,12 @@ export class SlackEmulator {
    */
   checkBroadcasts(source: string, payload: unknown): void {
     const mentions = broadcastMentionsIn(payload);
-    if (mentions.length > 0) this.recordViolation(source, 'broadcast_mention', mentions.map((mention) => `the app sent the live mention ${mention}`));
+    if (mentions.length > 0)
+      this.recordViolation(
+        source,
+        'broadcast_mention',
+        mentions.map((mention) => `the app sent the live mention ${mention}`),
+      );
   }
 
   private recordReport(source: string, report: BlockKitReport): void {

@@ -2,11 +2,7 @@ import { TRANSACTION_OPTIONS, type Db, type Tx } from '../db/client.js';
 import { activateConnection, claimPendingRequest } from '../db/connection-writes.js';
 import { lockKeys, LOCK } from '../db/locks.js';
 import { appendLogEntry } from '../db/permission-log.js';
-import {
-  checkRequestedAccess,
-  permissionsToRequest,
-  type FieldErrors,
-} from '../domain/access-requests.js';
+import { checkRequestedAccess, permissionsToRequest, type FieldErrors } from '../domain/access-requests.js';
 import { calendarDateIn, endOfDayIn, isCalendarDate, startOfDayIn } from '../domain/dates.js';
 import { DomainError, refuseFields } from '../domain/errors.js';
 import type { OutboxItem, RequestRouting } from '../domain/outbox-messages.js';
@@ -69,9 +65,7 @@ async function routingMessages(
   settings: Settings,
   now: Date,
 ): Promise<{ routing: RequestRouting; items: OutboxItem[] }> {
-  const organization = request.organizationId
-    ? await tx.organization.findUnique({ where: { id: request.organizationId } })
-    : null;
+  const organization = request.organizationId ? await tx.organization.findUnique({ where: { id: request.organizationId } }) : null;
   const deciders = organization
     ? (await administratorsOf(tx, organization.id, now)).filter((admin) => admin.id !== request.requesterId)
     : [];
@@ -95,12 +89,7 @@ async function routingMessages(
   return { routing: organization ? 'triage-no-admin' : 'triage-unlisted', items };
 }
 
-export async function submitAccessRequest(
-  prisma: Db,
-  submission: RequestSubmission,
-  settings: Settings,
-  now: Date,
-): Promise<SubmitResult> {
+export async function submitAccessRequest(prisma: Db, submission: RequestSubmission, settings: Settings, now: Date): Promise<SubmitResult> {
   return prisma.$transaction(async (tx) => {
     // One submission of a person's at a time, so two cannot both find no request waiting.
     await lockKeys(tx, LOCK.requestsOf(submission.requester.slackUserId));
@@ -131,10 +120,7 @@ export async function submitAccessRequest(
     const catalog = permissionCatalog();
     const connection = organization ? await connectionOf(tx, requester.id, organization.id) : null;
     const held = new Set(connection?.permissions.map((grant) => grant.permissionKey) ?? []);
-    Object.assign(
-      fieldErrors,
-      checkRequestedAccess(submission, new Set(catalog.map((permission) => permission.key)), held),
-    );
+    Object.assign(fieldErrors, checkRequestedAccess(submission, new Set(catalog.map((permission) => permission.key)), held));
     if (organization) {
       const open = await tx.accessRequest.findFirst({
         where: { requesterId: requester.id, organizationId: organization.id, status: 'PENDING' },
@@ -173,11 +159,15 @@ export async function submitAccessRequest(
     }
     const { routing, items } = await routingMessages(tx, request, settings, now);
     if (routing !== 'admins') await tx.accessRequest.update({ where: { id: request.id }, data: { inTriage: true } });
-    await enqueue(tx, [
-      { kind: 'request.receipt', requestId: request.id, userId: requester.slackUserId, routing },
-      ...items,
-      { kind: 'home.refresh', userId: requester.slackUserId },
-    ], now);
+    await enqueue(
+      tx,
+      [
+        { kind: 'request.receipt', requestId: request.id, userId: requester.slackUserId, routing },
+        ...items,
+        { kind: 'home.refresh', userId: requester.slackUserId },
+      ],
+      now,
+    );
     return { requestId: request.id, routing, duplicate: false };
   }, TRANSACTION_OPTIONS);
 }
@@ -201,8 +191,7 @@ export interface DecisionInput {
 }
 
 export type DecisionResult =
-  | { ok: true; requestId: number }
-  | { ok: false; alreadyDecided: RequestDecision | { outcome: 'WITHDRAWN' | 'EXPIRED'; at: Date } };
+  { ok: true; requestId: number } | { ok: false; alreadyDecided: RequestDecision | { outcome: 'WITHDRAWN' | 'EXPIRED'; at: Date } };
 
 /** How a request that is no longer pending ended: who decided and when, or when it was withdrawn or expired. */
 export async function outcomeSoFar(reader: SqlTarget, requestId: number) {
@@ -237,8 +226,20 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
       request.organizationId !== null && loaded.actor
         ? (await connectionsTo(tx, request.organizationId, [loaded.actor.id])).filter((connection) => connection.status !== 'REMOVED')
         : [];
-    const facts = { requesterId: request.requesterId, organizationId: request.organizationId, organizationName: request.organization?.name ?? null };
-    const verdict = decisionVerdict(input.actor.slackUserId, loaded.actor, actorConnection, { ...facts, status: request.status, inTriage: request.inTriage }, input.inTriage ?? false, settings, now);
+    const facts = {
+      requesterId: request.requesterId,
+      organizationId: request.organizationId,
+      organizationName: request.organization?.name ?? null,
+    };
+    const verdict = decisionVerdict(
+      input.actor.slackUserId,
+      loaded.actor,
+      actorConnection,
+      { ...facts, status: request.status, inTriage: request.inTriage },
+      input.inTriage ?? false,
+      settings,
+      now,
+    );
     if (!verdict.allowed) throw new DomainError('forbidden', verdict.reason);
     if (input.inTriage && input.outcome === 'APPROVED') {
       throw new DomainError('forbidden', 'Requests in triage are matched to an organization, whose admins then decide them.');
@@ -249,14 +250,17 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
     const catalogKeys = new Set(permissionCatalog().map((permission) => permission.key));
     const granted = [...new Set(input.granted ?? [])];
     if (input.outcome === 'APPROVED') {
-      if (granted.length === 0) throw DomainError.ofFields({ permissions: 'Choose at least one permission to grant, or deny the request.' }, 'nothing_granted');
-      if (granted.some((key) => !catalogKeys.has(key))) throw DomainError.ofFields({ permissions: 'Some permissions no longer exist.' }, 'unknown_permission');
+      if (granted.length === 0)
+        throw DomainError.ofFields({ permissions: 'Choose at least one permission to grant, or deny the request.' }, 'nothing_granted');
+      if (granted.some((key) => !catalogKeys.has(key)))
+        throw DomainError.ofFields({ permissions: 'Some permissions no longer exist.' }, 'unknown_permission');
       if (input.endsOn && !isCalendarDate(input.endsOn)) throw DomainError.ofFields({ endsOn: 'The end date is not a date.' }, 'bad_date');
       const today = request.organization ? calendarDateIn(now, request.organization.timeZone) : null;
       if (input.endsOn && today && input.endsOn < today) {
         throw DomainError.ofFields({ endsOn: 'Choose today or a later date, or leave it empty for access without an end.' }, 'bad_date');
       }
-      if (input.startsOn && !isCalendarDate(input.startsOn)) throw DomainError.ofFields({ startsOn: 'The start date is not a date.' }, 'bad_start_date');
+      if (input.startsOn && !isCalendarDate(input.startsOn))
+        throw DomainError.ofFields({ startsOn: 'The start date is not a date.' }, 'bad_start_date');
       if (input.startsOn && input.endsOn && input.startsOn > input.endsOn) {
         throw DomainError.ofFields({ startsOn: 'Access has to start on or before its last day.' }, 'bad_start_date');
       }
@@ -339,11 +343,7 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
 export type WithdrawResult = { ok: true } | { ok: false; alreadyDecided: Awaited<ReturnType<typeof outcomeSoFar>> };
 
 /** The requester takes back a pending request. Nobody is notified; the cards say it was withdrawn. */
-export async function withdrawRequest(
-  prisma: Db,
-  input: { requestId: number; actor: SlackProfile },
-  now: Date,
-): Promise<WithdrawResult> {
+export async function withdrawRequest(prisma: Db, input: { requestId: number; actor: SlackProfile }, now: Date): Promise<WithdrawResult> {
   return prisma.$transaction(async (tx) => {
     const request = await tx.accessRequest.findUnique({ where: { id: input.requestId }, include: { organization: true } });
     if (!request) throw new DomainError('unknown_request', 'That request no longer exists.');
@@ -371,11 +371,15 @@ export async function withdrawRequest(
       });
     }
     const admins = request.organizationId ? await administratorsOf(tx, request.organizationId, now) : [];
-    await enqueue(tx, [
-      { kind: 'request.refresh', requestId: request.id },
-      { kind: 'home.refresh', userId: input.actor.slackUserId },
-      ...admins.map((admin): OutboxItem => ({ kind: 'home.refresh', userId: admin.slackUserId })),
-    ], now);
+    await enqueue(
+      tx,
+      [
+        { kind: 'request.refresh', requestId: request.id },
+        { kind: 'home.refresh', userId: input.actor.slackUserId },
+        ...admins.map((admin): OutboxItem => ({ kind: 'home.refresh', userId: admin.slackUserId })),
+      ],
+      now,
+    );
     return { ok: true };
   }, TRANSACTION_OPTIONS);
 }
@@ -427,18 +431,17 @@ export async function routeTriagedRequest(
       createdAt: now,
     });
     const { items } = await routingMessages(tx, { ...request, organizationId: organization.id }, settings, now);
-    await enqueue(tx, [
-      { kind: 'request.refresh', requestId: request.id },
-      ...items,
-      { kind: 'home.refresh', userId: requester.slackUserId },
-    ], now);
+    await enqueue(
+      tx,
+      [{ kind: 'request.refresh', requestId: request.id }, ...items, { kind: 'home.refresh', userId: requester.slackUserId }],
+      now,
+    );
     return { organizationName: organization.name };
   }, TRANSACTION_OPTIONS);
 }
 
 export type DecisionFormData = (
-  | { ok: true; card: RequestCardModel; catalog: PermissionInfo[] }
-  | { ok: false; alreadyDecided: Awaited<ReturnType<typeof outcomeSoFar>> }
+  { ok: true; card: RequestCardModel; catalog: PermissionInfo[] } | { ok: false; alreadyDecided: Awaited<ReturnType<typeof outcomeSoFar>> }
 ) & {
   /** Whether Gatehouse should ask Slack again for the actor's name and email. */
   actorProfileStale: boolean;

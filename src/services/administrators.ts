@@ -82,7 +82,9 @@ export async function addAdministrator(prisma: Db, change: AdministratorChange) 
       actorLabel: ACTOR.operator,
       subjectMemberId: member.id,
       action: existing ? LOG_ACTION.permissionsChanged : LOG_ACTION.connectionCreated,
-      before: existing ? { ...connectionSnapshot({ ...existing, permissions: existing.permissions.map((row) => row.permissionKey) }) } : undefined,
+      before: existing
+        ? { ...connectionSnapshot({ ...existing, permissions: existing.permissions.map((row) => row.permissionKey) }) }
+        : undefined,
       after: { ...connectionSnapshot({ ...connection, permissions: [...new Set([...heldBefore, PERMISSION.administrator])] }) },
       note: 'Administrator added by an operator',
       createdAt: new Date(),

@@ -75,7 +75,13 @@ async function dueConnectionIds(prisma: Db, status: 'ACTIVE' | 'EXPIRED', endIsD
 }
 
 /** Moves due connections from one status to the next, only those still due; returns the ones moved. */
-async function endConnections(tx: Tx, ids: number[], event: ConnectionEndEvent, endIsDue: ConnectionCondition, now: Date): Promise<EndedConnection[]> {
+async function endConnections(
+  tx: Tx,
+  ids: number[],
+  event: ConnectionEndEvent,
+  endIsDue: ConnectionCondition,
+  now: Date,
+): Promise<EndedConnection[]> {
   const sql = sqlOf(tx);
   const moved = await sql.rows(
     event === 'expired'
@@ -120,18 +126,29 @@ async function endedMessages(
   audiences: Map<number, Audience>,
   now: Date,
 ): Promise<OutboxItem[]> {
-  const items: OutboxItem[] = ended.map((connection) => ({ kind: 'connection.ended', connectionId: connection.id, event, userId: connection.slackUserId }));
+  const items: OutboxItem[] = ended.map((connection) => ({
+    kind: 'connection.ended',
+    connectionId: connection.id,
+    event,
+    userId: connection.slackUserId,
+  }));
   const byOrganization = new Map<number, number[]>();
-  for (const connection of ended) byOrganization.set(connection.organizationId, [...(byOrganization.get(connection.organizationId) ?? []), connection.id]);
+  for (const connection of ended)
+    byOrganization.set(connection.organizationId, [...(byOrganization.get(connection.organizationId) ?? []), connection.id]);
   for (const [organizationId, connectionIds] of byOrganization) {
     let audience = audiences.get(organizationId);
     if (!audience) {
       const organization = await tx.organization.findUnique({ where: { id: organizationId }, select: { auditChannelId: true } });
-      audience = { admins: (await administratorsOf(tx, organizationId, now)).map((admin) => admin.slackUserId), auditChannelId: organization?.auditChannelId ?? null };
+      audience = {
+        admins: (await administratorsOf(tx, organizationId, now)).map((admin) => admin.slackUserId),
+        auditChannelId: organization?.auditChannelId ?? null,
+      };
       audiences.set(organizationId, audience);
     }
-    for (const admin of audience.admins) items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: admin, forAdministrator: true });
-    if (audience.auditChannelId) items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: audience.auditChannelId });
+    for (const admin of audience.admins)
+      items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: admin, forAdministrator: true });
+    if (audience.auditChannelId)
+      items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: audience.auditChannelId });
   }
   for (const userId of new Set(ended.map((connection) => connection.slackUserId))) items.push({ kind: 'home.refresh', userId });
   return items;
@@ -218,7 +235,9 @@ const warningPage = preparedStatement((build, page: { horizon: Date; afterEndsAt
     .select(['c.id', 'c.endsAt', 'm.slackUserId'])
     .where('c.status', '=', 'ACTIVE')
     .where('c.endsAt', '<=', page.horizon)
-    .where((eb) => eb.or([eb('c.endsAt', '>', page.afterEndsAt), eb.and([eb('c.endsAt', '=', page.afterEndsAt), eb('c.id', '>', page.afterId)])]))
+    .where((eb) =>
+      eb.or([eb('c.endsAt', '>', page.afterEndsAt), eb.and([eb('c.endsAt', '=', page.afterEndsAt), eb('c.id', '>', page.afterId)])]),
+    )
     .orderBy('c.endsAt')
     .orderBy('c.id')
     .limit(BATCH)
@@ -246,7 +265,13 @@ async function sweepWarnings(prisma: Db, settings: TimeLimitSettings, now: Date)
         ? []
         : [
             {
-              item: { kind: 'connection.warning' as const, connectionId: row.id, endsAt: row.endsAt.toISOString(), leadDays: lead, userId: row.slackUserId },
+              item: {
+                kind: 'connection.warning' as const,
+                connectionId: row.id,
+                endsAt: row.endsAt.toISOString(),
+                leadDays: lead,
+                userId: row.slackUserId,
+              },
               dedupeKey: warningKey(row.id, row.endsAt, lead),
             },
           ];
@@ -300,7 +325,10 @@ async function sweepInvitations(prisma: Db, now: Date): Promise<number> {
         entry.emails.push(invitation.email);
         byInviter.set(key, entry);
       }
-      const inviters = await tx.member.findMany({ where: { id: { in: [...new Set(deleted.map((row) => row.invitedById))] } }, select: { id: true, slackUserId: true } });
+      const inviters = await tx.member.findMany({
+        where: { id: { in: [...new Set(deleted.map((row) => row.invitedById))] } },
+        select: { id: true, slackUserId: true },
+      });
       const slackIdOf = new Map(inviters.map((member) => [member.id, member.slackUserId]));
       await enqueue(
         tx,
@@ -363,7 +391,9 @@ export async function administratorsRunningOut(prisma: Db, organizationId: numbe
   const organization = runsOutAt ? await prisma.organization.findUnique({ where: { id: organizationId } }) : null;
   if (!runsOutAt || !organization) return null;
   const administrators = holders
-    .filter(({ startsAt, endsAt }) => isConnectionEffective({ organizationId, status: 'ACTIVE', permissions: [PERMISSION.administrator], startsAt, endsAt }, now))
+    .filter(({ startsAt, endsAt }) =>
+      isConnectionEffective({ organizationId, status: 'ACTIVE', permissions: [PERMISSION.administrator], startsAt, endsAt }, now),
+    )
     .map(({ member }) => personSummary(member));
   return {
     organization: organizationSummary(organization),
@@ -384,7 +414,9 @@ async function sweepLastAdministrators(prisma: Db, settings: TimeLimitSettings, 
   const organizations = await sql.rows(
     sql.build
       .selectFrom('Connection as c')
-      .innerJoin('ConnectionPermission as p', (join) => join.onRef('p.connectionId', '=', 'c.id').on('p.permissionKey', '=', PERMISSION.administrator))
+      .innerJoin('ConnectionPermission as p', (join) =>
+        join.onRef('p.connectionId', '=', 'c.id').on('p.permissionKey', '=', PERMISSION.administrator),
+      )
       .select('c.organizationId')
       .distinct()
       .where('c.status', '=', 'ACTIVE')
@@ -398,7 +430,13 @@ async function sweepLastAdministrators(prisma: Db, settings: TimeLimitSettings, 
     if (!runningOut || lead === null) continue;
     const recipients = new Set([...runningOut.administrators.map((admin) => admin.slackUserId), ...(settings.operatorUserIds ?? [])]);
     const due = [...recipients].map((userId) => ({
-      item: { kind: 'administrators.ending' as const, organizationId, runsOutAt: runningOut.runsOutAt.toISOString(), leadDays: lead, userId },
+      item: {
+        kind: 'administrators.ending' as const,
+        organizationId,
+        runsOutAt: runningOut.runsOutAt.toISOString(),
+        leadDays: lead,
+        userId,
+      },
       dedupeKey: lastAdministratorWarningKey(organizationId, runningOut.runsOutAt, lead, userId),
     }));
     queued += await prisma.$transaction((tx) => enqueueOnce(tx, due, now), TRANSACTION_OPTIONS);
@@ -477,7 +515,10 @@ export async function connectionNotice(prisma: Db, connectionId: number): Promis
   };
 }
 
-export async function connectionNotices(prisma: Db, connectionIds: readonly number[]): Promise<Array<ConnectionNotice & { connectionId: number }>> {
+export async function connectionNotices(
+  prisma: Db,
+  connectionIds: readonly number[],
+): Promise<Array<ConnectionNotice & { connectionId: number }>> {
   const notices = await Promise.all(
     connectionIds.map(async (connectionId) => {
       const notice = await connectionNotice(prisma, connectionId);
@@ -507,9 +548,17 @@ export async function changeEndDate(
     if (!whose) throw new DomainError('unknown_connection', 'That connection no longer exists.');
     // Changes to one connection take turns, so each reads, checks and logs what the one before it left.
     await lockKeys(tx, LOCK.connection(whose.organizationId, whose.memberId));
-    const connection = await tx.connection.findUniqueOrThrow({ where: { id: input.connectionId }, include: { organization: true, member: true } });
+    const connection = await tx.connection.findUniqueOrThrow({
+      where: { id: input.connectionId },
+      include: { organization: true, member: true },
+    });
     const actor = await tx.member.findUnique({ where: { slackUserId: input.actorSlackUserId } });
-    const actorConnection = actor ? await tx.connection.findUnique({ where: { organizationId_memberId: { organizationId: connection.organizationId, memberId: actor.id } }, include: { permissions: true } }) : null;
+    const actorConnection = actor
+      ? await tx.connection.findUnique({
+          where: { organizationId_memberId: { organizationId: connection.organizationId, memberId: actor.id } },
+          include: { permissions: true },
+        })
+      : null;
     if (!actorConnection || !adminRolesOf(connectionFacts(actorConnection), now).administrator) {
       throw new DomainError('forbidden', `Only Administrators of ${connection.organization.name} can change end dates there.`);
     }
@@ -523,7 +572,8 @@ export async function changeEndDate(
     }
     if (input.endsOn !== null) {
       if (!isCalendarDate(input.endsOn)) throw DomainError.ofFields({ endsOn: 'The end date is not a date.' }, 'bad_date');
-      if (input.endsOn < calendarDateIn(now, connection.organization.timeZone)) throw DomainError.ofFields({ endsOn: 'Choose today or a later date.' }, 'bad_date');
+      if (input.endsOn < calendarDateIn(now, connection.organization.timeZone))
+        throw DomainError.ofFields({ endsOn: 'Choose today or a later date.' }, 'bad_date');
     }
     const endsAt = input.endsOn ? endOfDayIn(input.endsOn, connection.organization.timeZone) : null;
     // Conditional on the status checked above: the time-limit job moves connections on without the lock.
@@ -531,7 +581,8 @@ export async function changeEndDate(
       where: { id: connection.id, status: connection.status },
       data: { status: 'ACTIVE', endsOn: input.endsOn, endsAt, expiredAt: null, updatedAt: now },
     });
-    if (changed.count === 0) throw new DomainError('changed', 'This access changed just now. Look at it again before changing its end date.');
+    if (changed.count === 0)
+      throw new DomainError('changed', 'This access changed just now. Look at it again before changing its end date.');
     await appendLogEntries(tx, [
       {
         organizationId: connection.organizationId,
@@ -565,7 +616,12 @@ export async function sweepRequests(prisma: Db, settings: RequestAgeSettings, no
   // operators' triage, where a request has no organization and so no calendar.
   const expireBefore = addElapsedDays(now, -settings.expiryAfterDays);
   for (;;) {
-    const due = await prisma.accessRequest.findMany({ where: { status: 'PENDING', createdAt: { lte: expireBefore } }, select: { id: true }, orderBy: { id: 'asc' }, take: BATCH });
+    const due = await prisma.accessRequest.findMany({
+      where: { status: 'PENDING', createdAt: { lte: expireBefore } },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+      take: BATCH,
+    });
     if (due.length === 0) break;
     expired += await prisma.$transaction(async (tx) => {
       const sql = sqlOf(tx);
@@ -597,7 +653,10 @@ export async function sweepRequests(prisma: Db, settings: RequestAgeSettings, no
             createdAt: now,
           })),
       );
-      const requesters = await tx.member.findMany({ where: { id: { in: ended.map((request) => request.requesterId) } }, select: { id: true, slackUserId: true } });
+      const requesters = await tx.member.findMany({
+        where: { id: { in: ended.map((request) => request.requesterId) } },
+        select: { id: true, slackUserId: true },
+      });
       const slackIdOf = new Map(requesters.map((member) => [member.id, member.slackUserId]));
       await enqueue(
         tx,

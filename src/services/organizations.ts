@@ -43,10 +43,7 @@ export async function createOrganization(prisma: Db, input: NewOrganization) {
     await lockKeys(tx, LOCK.organization(input.customerNumber));
     const taken = await tx.organization.findUnique({ where: { customerNumber: input.customerNumber } });
     if (taken) {
-      throw new DomainError(
-        'customer_number_taken',
-        `customer number ${input.customerNumber} already belongs to ${taken.name}`,
-      );
+      throw new DomainError('customer_number_taken', `customer number ${input.customerNumber} already belongs to ${taken.name}`);
     }
     const organization = await tx.organization.create({
       data: { ...input, searchText: organizationSearchText(input.name, input.acronym) },

@@ -30,7 +30,11 @@ export async function enqueue(target: SqlTarget, items: readonly OutboxItem[], n
  * Queues messages that must exist once however often their cause is seen again: each carries a
  * key, and a second row with the same key is dropped by the database's unique index.
  */
-export async function enqueueOnce(target: SqlTarget, items: ReadonlyArray<{ item: OutboxItem; dedupeKey: string }>, now: Date): Promise<number> {
+export async function enqueueOnce(
+  target: SqlTarget,
+  items: ReadonlyArray<{ item: OutboxItem; dedupeKey: string }>,
+  now: Date,
+): Promise<number> {
   const sql = sqlOf(target);
   let queued = 0;
   for (const { item, dedupeKey } of items) {
@@ -118,7 +122,13 @@ export async function markDelivered(
 ): Promise<void> {
   const sql = sqlOf(target);
   await sql.execute(
-    deliveredStatement(sql, { id, channel: result.channel ?? null, ts: result.ts ?? null, payload: scrubbed ? JSON.stringify(scrubbed) : null, now }),
+    deliveredStatement(sql, {
+      id,
+      channel: result.channel ?? null,
+      ts: result.ts ?? null,
+      payload: scrubbed ? JSON.stringify(scrubbed) : null,
+      now,
+    }),
   );
 }
 
@@ -252,7 +262,11 @@ export async function reportParkedMessages(database: SqlDatabase, operatorUserId
     const reportable = stamped.filter((message) => message.kind !== PARKED_REPORT_KIND).sort((a, b) => a.id - b.id);
     if (reportable.length > 0 && operatorUserIds.length > 0) {
       const outboxIds = reportable.map((message) => message.id);
-      await enqueue(tx, operatorUserIds.map((userId): OutboxItem => ({ kind: PARKED_REPORT_KIND, userId, outboxIds })), now);
+      await enqueue(
+        tx,
+        operatorUserIds.map((userId): OutboxItem => ({ kind: PARKED_REPORT_KIND, userId, outboxIds })),
+        now,
+      );
     }
     return stamped;
   });

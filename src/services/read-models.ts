@@ -86,7 +86,10 @@ function connectionSummary(row: ConnectionRow, catalog: PermissionInfo[]): Conne
   return {
     organization: organizationSummary(row.organization),
     status: row.status,
-    permissions: permissionsFor(row.permissions.map((grant) => grant.permissionKey), catalog),
+    permissions: permissionsFor(
+      row.permissions.map((grant) => grant.permissionKey),
+      catalog,
+    ),
     tags: Array.isArray(row.tags) ? row.tags.filter((tag): tag is string => typeof tag === 'string') : [],
     startsOn: row.startsOn,
     endsOn: row.endsOn,
@@ -117,7 +120,11 @@ async function cardModelsOf(reader: SqlTarget, rows: RequestRow[], catalog: Perm
   return rows.map((row) => cardModel(row, connectionFor(row), catalog));
 }
 
-function cardModel(row: RequestRow, connection: (ConnectionRow & { memberId: number }) | null, catalog: PermissionInfo[]): RequestCardModel {
+function cardModel(
+  row: RequestRow,
+  connection: (ConnectionRow & { memberId: number }) | null,
+  catalog: PermissionInfo[],
+): RequestCardModel {
   const decided = (row.status === 'APPROVED' || row.status === 'DENIED') && row.decidedBy && row.decidedAt;
   return {
     requestId: row.id,
@@ -145,7 +152,7 @@ function cardModel(row: RequestRow, connection: (ConnectionRow & { memberId: num
           at: row.decidedAt!,
           granted: permissionsFor(stringList(row.grantedPermissions), catalog),
           note: row.decisionNote,
-          endsOn: row.status === 'APPROVED' ? connection?.endsOn ?? null : null,
+          endsOn: row.status === 'APPROVED' ? (connection?.endsOn ?? null) : null,
         }
       : null,
     withdrawnAt: row.status === 'WITHDRAWN' ? row.updatedAt : null,
@@ -175,8 +182,7 @@ export async function requesterConnections(reader: SqlTarget, request: RequestRo
 /** A request's card from rows already read; `connections` must hold the requester's, if any. */
 export function requestCardFrom(request: RequestRow, connections: Awaited<ReturnType<typeof connectionsTo>>) {
   const catalog = permissionCatalog();
-  const connection =
-    connections.find((candidate) => candidate.memberId === request.requesterId && candidate.status !== 'REMOVED') ?? null;
+  const connection = connections.find((candidate) => candidate.memberId === request.requesterId && candidate.status !== 'REMOVED') ?? null;
   return { card: cardModel(request, connection, catalog), catalog, requesterId: request.requesterId };
 }
 
@@ -192,9 +198,7 @@ export async function requestForm(
     organizationCount <= STATIC_ORGANIZATION_LIMIT
       ? (await reader.organization.findMany({ orderBy: { name: 'asc' } })).map(organizationSummary)
       : null;
-  const selected = choice.organizationId
-    ? await reader.organization.findUnique({ where: { id: choice.organizationId } })
-    : null;
+  const selected = choice.organizationId ? await reader.organization.findUnique({ where: { id: choice.organizationId } }) : null;
   const member = await reader.member.findUnique({ where: { slackUserId } });
   const connection = selected && member ? await connectionOf(reader, member.id, selected.id) : null;
   const heldKeys = new Set(connection?.permissions.map((grant) => grant.permissionKey) ?? []);
@@ -291,7 +295,6 @@ export async function requestOutcome(reader: SqlTarget, requestId: number): Prom
         : { added: [], removed: [] },
   };
 }
-
 
 /** The permissions a requester held just before their request was approved, from the log. */
 async function permissionsHeldBefore(reader: SqlTarget, requesterId: number, requestId: number): Promise<string[]> {

@@ -31,13 +31,15 @@ export function boltLoggerFrom(logger: Logger): BoltLogger {
     const wanted = PINO_LEVEL[requested];
     child.level = logger.levels.values[wanted]! > logger.levelVal ? wanted : logger.level;
   };
-  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...messages: unknown[]) => {
-    // Bolt logs at debug level many times per request; skip building records nobody will see.
-    if (!child.isLevelEnabled(level)) return;
-    const [first, ...rest] = messages;
-    if (first instanceof Error) child[level]({ err: first, details: rest }, first.message);
-    else child[level]({ details: rest.length > 0 ? rest : undefined }, String(first));
-  };
+  const write =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...messages: unknown[]) => {
+      // Bolt logs at debug level many times per request; skip building records nobody will see.
+      if (!child.isLevelEnabled(level)) return;
+      const [first, ...rest] = messages;
+      if (first instanceof Error) child[level]({ err: first, details: rest }, first.message);
+      else child[level]({ details: rest.length > 0 ? rest : undefined }, String(first));
+    };
   return {
     debug: write('debug'),
     info: write('info'),

@@ -33,7 +33,8 @@ function describeFailure(error: unknown, url: string): string {
     return `Slack refused SLACK_BOT_TOKEN (${error.data.error}); copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page.`;
   }
   if (error instanceof WebAPIPlatformError) return `Slack could not answer auth.test at ${url} (${error.data.error}).`;
-  if (error instanceof WebAPIHTTPError) return `Slack answered auth.test at ${url} with HTTP ${error.statusCode}${error.statusMessage ? ` ${error.statusMessage}` : ''}.`;
+  if (error instanceof WebAPIHTTPError)
+    return `Slack answered auth.test at ${url} with HTTP ${error.statusCode}${error.statusMessage ? ` ${error.statusMessage}` : ''}.`;
   if (error instanceof WebAPIRateLimitedError) return `Slack rate-limited auth.test at ${url} (retry after ${error.retryAfter} s).`;
   const reason = error instanceof WebAPIRequestError ? error.original.message : error instanceof Error ? error.message : String(error);
   return `Could not reach Slack: auth.test at ${url} failed (${reason}).`;
@@ -53,7 +54,9 @@ export async function verifyBotToken(token: string, clientOptions: WebClientOpti
     throw new SlackUnavailableError(describeFailure(error, url), { cause: error });
   }
   if (!identity.user_id || !identity.bot_id) {
-    throw new SlackUnavailableError('SLACK_BOT_TOKEN is not a bot token: Slack named no bot for it. Use the Bot User OAuth Token (xoxb-…).');
+    throw new SlackUnavailableError(
+      'SLACK_BOT_TOKEN is not a bot token: Slack named no bot for it. Use the Bot User OAuth Token (xoxb-…).',
+    );
   }
   return { botUserId: identity.user_id, botId: identity.bot_id };
 }

@@ -28,14 +28,21 @@ interface FailedRequest {
 function failedRequestFrom(body: unknown): FailedRequest {
   const command = commandBody.safeParse(body);
   if (command.success) {
-    return { userId: command.data.user_id, responseUrl: command.data.response_url, reply: { response_type: 'ephemeral', text: FAILURE_TEXT }, replyTells: true };
+    return {
+      userId: command.data.user_id,
+      responseUrl: command.data.response_url,
+      reply: { response_type: 'ephemeral', text: FAILURE_TEXT },
+      replyTells: true,
+    };
   }
   const interaction = interactionBody.safeParse(body);
   if (!interaction.success) return { replyTells: false };
   const { type, user, response_url: responseUrl, view } = interaction.data;
   // A failed form stays open with the message on its first input, so nothing typed into it is lost.
-  const firstInput = type === 'view_submission' ? view?.blocks?.find((block) => block.type === 'input' && block.block_id)?.block_id : undefined;
-  if (firstInput) return { userId: user.id, responseUrl, reply: { response_action: 'errors', errors: { [firstInput]: FAILURE_TEXT } }, replyTells: true };
+  const firstInput =
+    type === 'view_submission' ? view?.blocks?.find((block) => block.type === 'input' && block.block_id)?.block_id : undefined;
+  if (firstInput)
+    return { userId: user.id, responseUrl, reply: { response_action: 'errors', errors: { [firstInput]: FAILURE_TEXT } }, replyTells: true };
   // block_suggestion must be answered with options, or Slack shows the menu as failed.
   const reply = type === 'block_suggestion' ? { options: [] } : undefined;
   return { userId: user.id, responseUrl, reply, replyTells: false };

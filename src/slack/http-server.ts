@@ -126,7 +126,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
       options
         .isReady()
         .then((ready) =>
-          sendJson(res, ready ? 200 : 503, ready ? { status: 'ready', database: 'ok' } : { status: 'unavailable', database: 'unreachable' }),
+          sendJson(
+            res,
+            ready ? 200 : 503,
+            ready ? { status: 'ready', database: 'ok' } : { status: 'unavailable', database: 'unreachable' },
+          ),
         )
         .catch(() => sendJson(res, 503, { status: 'unavailable', database: 'unreachable' }));
       return;

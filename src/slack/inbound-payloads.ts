@@ -28,7 +28,10 @@ const view = z.looseObject({
   callback_id: blockKitId,
   private_metadata: z.string().max(3000).optional(),
   hash: z.string().optional(),
-  blocks: z.array(z.looseObject({ type: z.string(), block_id: z.string().max(255).optional() })).max(100).optional(),
+  blocks: z
+    .array(z.looseObject({ type: z.string(), block_id: z.string().max(255).optional() }))
+    .max(100)
+    .optional(),
   state: z.looseObject({ values: viewStateValues }).optional(),
   app_installed_team_id: slackId.nullish(),
 });

@@ -102,7 +102,10 @@ export function timeListeners(app: App, timing: ListenerTiming): void {
  * through the timer, so read `ack` from `args` after calling this. Undefined when the app was
  * started without timing.
  */
-export function timeListener<Args extends { context: Context; ack: AckFn<never> }>(args: Args, listener: string): ListenerObservation | undefined {
+export function timeListener<Args extends { context: Context; ack: AckFn<never> }>(
+  args: Args,
+  listener: string,
+): ListenerObservation | undefined {
   const timing = args.context[TIMING_KEY] as ListenerTiming | undefined;
   if (!timing) return undefined;
   const observation = timing.observeListener(listener, args.context[RECEIVED_AT_KEY] as number);
@@ -146,7 +149,8 @@ export class ListenerRouter {
 
   /** A block action, by action id, or by action id and block id together. */
   action(constraint: string | { action_id: Matcher; block_id?: Matcher }, handler: (args: ActionArgs) => Promise<void>): void {
-    const route = typeof constraint === 'string' ? { actionId: constraint } : { actionId: constraint.action_id, blockId: constraint.block_id };
+    const route =
+      typeof constraint === 'string' ? { actionId: constraint } : { actionId: constraint.action_id, blockId: constraint.block_id };
     const block = route.blockId === undefined ? '' : ` block:${labelOf(route.blockId)}`;
     const listener = `action:${labelOf(route.actionId)}${block}`;
     if (this.actions.some((existing) => existing.listener === listener)) throw new Error(`Two listeners for ${listener}`);

@@ -260,7 +260,7 @@ export class OutboxDispatcher {
     })();
     await this.running;
     this.running = undefined;
-    if (!this.stopped) this.schedule(this.wakeRequested ? 0 : this.options.pollMs ?? 1000);
+    if (!this.stopped) this.schedule(this.wakeRequested ? 0 : (this.options.pollMs ?? 1000));
   }
 
   /** Whether deliveries wait for a Retry-After, on the dispatcher's clock. */
@@ -331,7 +331,8 @@ export class OutboxDispatcher {
           })),
         });
         for (const content of messages) await this.client.chat.postMessage({ channel: first.inviterSlackUserId, ...content });
-        for (const { message } of group) await markDelivered(this.options.sql, message.id, { channel: first.inviterSlackUserId }, this.now(), scrubbed(message.item));
+        for (const { message } of group)
+          await markDelivered(this.options.sql, message.id, { channel: first.inviterSlackUserId }, this.now(), scrubbed(message.item));
       } catch (error) {
         for (const { message } of group) await this.recordFailure(message, error);
       }
@@ -346,7 +347,8 @@ export class OutboxDispatcher {
     const { sql } = this.options;
     try {
       const result = await this.send(message);
-      if (result.followUps?.length) await markDeliveredAndQueue(sql, message.id, result, this.now(), scrubbed(message.item), result.followUps);
+      if (result.followUps?.length)
+        await markDeliveredAndQueue(sql, message.id, result, this.now(), scrubbed(message.item), result.followUps);
       else await markDelivered(sql, message.id, result, this.now(), scrubbed(message.item));
     } catch (error) {
       if (error instanceof NothingToSend) {
@@ -377,7 +379,10 @@ export class OutboxDispatcher {
     const state = await markAttemptFailed(sql, message, { error: failure.error, retryAt, now, retryWindowMs });
     if (state === 'parked') {
       this.reportDue = true;
-      logger.error({ ...context, attempts: message.attempts + 1, failingSince: message.firstFailedAt ?? now }, 'outbox message parked as failed');
+      logger.error(
+        { ...context, attempts: message.attempts + 1, failingSince: message.firstFailedAt ?? now },
+        'outbox message parked as failed',
+      );
     } else {
       logger.warn({ ...context, attempts: message.attempts + 1, state }, 'outbox delivery failed');
     }
@@ -392,12 +397,17 @@ export class OutboxDispatcher {
     if (reportable.length > 0) {
       logger.error(
         { outboxIds: reportable.map((message) => message.id), reportedTo: operatorUserIds },
-        operatorUserIds.length > 0 ? 'outbox messages parked as failed; operators are told' : 'outbox messages parked as failed; no operators are configured to tell',
+        operatorUserIds.length > 0
+          ? 'outbox messages parked as failed; operators are told'
+          : 'outbox messages parked as failed; no operators are configured to tell',
       );
     }
     const failedReports = stamped.filter((message) => message.kind === PARKED_REPORT_KIND);
     if (failedReports.length > 0) {
-      logger.error({ outboxIds: failedReports.map((message) => message.id) }, 'a report of parked messages could not reach its operator; it is not reported again');
+      logger.error(
+        { outboxIds: failedReports.map((message) => message.id) },
+        'a report of parked messages could not reach its operator; it is not reported again',
+      );
     }
     // The reports just queued are due now.
     if (reportable.length > 0 && operatorUserIds.length > 0) this.wakeRequested = true;
@@ -417,7 +427,9 @@ export class OutboxDispatcher {
     if (message.resultChannel === EMAILED) return { channel: EMAILED, ts: message.resultTs };
     let inviteeUserId: string | null = null;
     try {
-      const found = (await this.client.users.lookupByEmail({ email: invitation.inviteeEmail })) as WebAPICallResult & { user?: { id?: string } };
+      const found = (await this.client.users.lookupByEmail({ email: invitation.inviteeEmail })) as WebAPICallResult & {
+        user?: { id?: string };
+      };
       inviteeUserId = found.user?.id ?? null;
     } catch (error) {
       if (!isSlackPlatformError(error, 'users_not_found')) throw error;
@@ -436,9 +448,20 @@ export class OutboxDispatcher {
     const inviterSlackUserId = invitation.message.invitedBy.slackUserId;
     if (invitations.mailer) {
       try {
-        const sent = await invitations.mailer.send({ to: invitation.inviteeEmail, ...invitationEmail(model, { slashCommand: SLASH_COMMAND }) });
+        const sent = await invitations.mailer.send({
+          to: invitation.inviteeEmail,
+          ...invitationEmail(model, { slashCommand: SLASH_COMMAND }),
+        });
         const notice: OutboxItem[] = slackError
-          ? [{ kind: 'invitation.emailed', organizationId: model.organization.id, email: invitation.inviteeEmail, slackError, userId: inviterSlackUserId }]
+          ? [
+              {
+                kind: 'invitation.emailed',
+                organizationId: model.organization.id,
+                email: invitation.inviteeEmail,
+                slackError,
+                userId: inviterSlackUserId,
+              },
+            ]
           : [];
         return { channel: EMAILED, ts: sent.messageId, followUps: notice };
       } catch (error) {
@@ -510,7 +533,11 @@ export class OutboxDispatcher {
         const organization = await organizationOf(prisma, item.organizationId);
         const notices = await connectionNotices(prisma, item.connectionIds);
         if (!organization || notices.length === 0) throw new NothingToSend();
-        return this.post(message, item.channel, connectionsEndedSummary(organization, item.event, notices, item.forAdministrator ? 'administrator' : 'audit'));
+        return this.post(
+          message,
+          item.channel,
+          connectionsEndedSummary(organization, item.event, notices, item.forAdministrator ? 'administrator' : 'audit'),
+        );
       }
       case 'expiry.digest': {
         const digest = await expiryDigest(prisma, item.organizationId, new Date(item.until), this.now());

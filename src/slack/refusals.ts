@@ -52,7 +52,8 @@ export function fieldErrorsOn(view: ViewOutput, error: DomainError, form: FormPl
   const placement = placementFor(view, form);
   const present = blockIdsOf(view);
   // A submission that lists no blocks at all (Slack's always do) gives nothing to check against.
-  const firstPresent = (blocks: Blocks) => (present.length === 0 ? blocksOf(blocks)[0] : blocksOf(blocks).find((id) => present.includes(id)));
+  const firstPresent = (blocks: Blocks) =>
+    present.length === 0 ? blocksOf(blocks)[0] : blocksOf(blocks).find((id) => present.includes(id));
   const fallback = firstPresent(placement.fallback) ?? present[0] ?? blocksOf(placement.fallback)[0] ?? 'form';
   const fields = Object.entries(error.fieldErrors).filter((entry): entry is [string, string] => Boolean(entry[1]));
   const keyed: Record<string, string> = {};
@@ -129,7 +130,10 @@ export async function answeringRefusals(run: () => Promise<void>, request: () =>
 }
 
 /** Where a block action or an interaction from a message can be answered privately. */
-export function tellerFor(client: WebClient, body: { user: { id: string }; channel?: { id?: string }; container?: { channel_id?: string } }) {
+export function tellerFor(
+  client: WebClient,
+  body: { user: { id: string }; channel?: { id?: string }; container?: { channel_id?: string } },
+) {
   const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
   return (text: string) => tellPrivately(client, body.user.id, channelId, text);
 }

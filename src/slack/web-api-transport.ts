@@ -74,7 +74,9 @@ function send(url: URL, init: FetchRequestInit, body: string | undefined): Promi
     });
     const abort = () => request.destroy(signal?.reason instanceof Error ? signal.reason : new Error('The Web API call was aborted.'));
     signal?.addEventListener('abort', abort, { once: true });
-    request.setTimeout(IDLE_SOCKET_LIMIT_MS, () => request.destroy(new Error(`Slack did not answer ${url.pathname} within ${IDLE_SOCKET_LIMIT_MS / 1000} s.`)));
+    request.setTimeout(IDLE_SOCKET_LIMIT_MS, () =>
+      request.destroy(new Error(`Slack did not answer ${url.pathname} within ${IDLE_SOCKET_LIMIT_MS / 1000} s.`)),
+    );
     request.on('error', (error) => {
       signal?.removeEventListener('abort', abort);
       reject(error);

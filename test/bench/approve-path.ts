@@ -168,7 +168,15 @@ async function hammer(url: string, triggers: string[], queue: Pending[], connect
             trigger_id: triggers[index],
             channel: { id: pending.adminUserId },
             container: { type: 'message', channel_id: pending.adminUserId, message_ts: '1.0' },
-            actions: [{ type: 'button', action_id: ACTION.approve, block_id: `request_actions_${pending.requestId}`, value: String(pending.requestId), action_ts: '1.0' }],
+            actions: [
+              {
+                type: 'button',
+                action_id: ACTION.approve,
+                block_id: `request_actions_${pending.requestId}`,
+                value: String(pending.requestId),
+                action_ts: '1.0',
+              },
+            ],
           });
           context.startedAt = performance.now();
           return { ...request, body, headers: signed(body) };
@@ -225,13 +233,23 @@ async function hammer(url: string, triggers: string[], queue: Pending[], connect
   };
 }
 
-export async function measureApprovePath(options: { connections: number; members: number; pendingRequests: number }): Promise<ApprovePathResult> {
+export async function measureApprovePath(options: {
+  connections: number;
+  members: number;
+  pendingRequests: number;
+}): Promise<ApprovePathResult> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-approve-'));
   const url = `file:${path.join(dataDir, 'gatehouse.db')}`;
   const userIds = Array.from({ length: options.members }, (_, index) => `U${String(index).padStart(8, '0')}`);
   const run = async (entry: string, port: number, queue: Pending[]) => {
     const emulator = await startEmulatorProcess(userIds, queue);
-    const env = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: emulator.url, DATABASE_URL: url, LOG_LEVEL: 'warn' };
+    const env = {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: emulator.url,
+      DATABASE_URL: url,
+      LOG_LEVEL: 'warn',
+    };
     try {
       const server = await startServerProcess(entry, env, port, '/healthz');
       try {

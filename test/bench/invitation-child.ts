@@ -42,7 +42,12 @@ async function measureOne(url: string, size: number, offset: number): Promise<In
     const started = performance.now();
     const invitations = await runInvitation(prisma, organization.id, pastedText(size, offset), settings, now);
     const milliseconds = performance.now() - started;
-    return { addresses: size, milliseconds: Math.round(milliseconds), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), invitations };
+    return {
+      addresses: size,
+      milliseconds: Math.round(milliseconds),
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      invitations,
+    };
   } finally {
     await close();
   }
@@ -59,12 +64,19 @@ async function runInvitation(
   const draftId = checked.draftId;
   // The admin removes the invalid entries before step 2, as the modal requires.
   await removeInvalidEntries(prisma, { actorSlackUserId: BENCH_ADMIN, draftId, entry: null }, now);
-  await chooseGrant(prisma, { actorSlackUserId: BENCH_ADMIN, draftId, permissions: [PERMISSION.esriAccess], endsOn: null, caller: null }, now);
-  await saveSendingChoices(prisma, { actorSlackUserId: BENCH_ADMIN, draftId, tags: ['bench'], personalMessage: 'Welcome', language: 'en', logNote: 'Benchmark' }, now);
+  await chooseGrant(
+    prisma,
+    { actorSlackUserId: BENCH_ADMIN, draftId, permissions: [PERMISSION.esriAccess], endsOn: null, caller: null },
+    now,
+  );
+  await saveSendingChoices(
+    prisma,
+    { actorSlackUserId: BENCH_ADMIN, draftId, tags: ['bench'], personalMessage: 'Welcome', language: 'en', logNote: 'Benchmark' },
+    now,
+  );
   const sent = await sendInvitations(prisma, { actorSlackUserId: BENCH_ADMIN, draftId }, settings, now);
   return sent.sent;
 }
-
 
 if (/invitation-child\.[jt]s$/.test(process.argv[1] ?? '')) {
   const [url, size, offset] = process.argv.slice(2);

@@ -32,7 +32,12 @@ async function buildDatabase(url: string, members: number): Promise<void> {
   try {
     await ensurePermissionCatalog(prisma);
     const organization = await createOrganization(prisma, { name: 'Benchmark County', customerNumber: CUSTOMER_NUMBER });
-    await addAdministrator(prisma, { customerNumber: CUSTOMER_NUMBER, slackUserId: ADMIN, displayName: 'Admin', email: 'admin@example.com' });
+    await addAdministrator(prisma, {
+      customerNumber: CUSTOMER_NUMBER,
+      slackUserId: ADMIN,
+      displayName: 'Admin',
+      email: 'admin@example.com',
+    });
     for (let start = 0; start < members; start += 5000) {
       await prisma.member.createMany({
         data: Array.from({ length: Math.min(5000, members - start) }, (_, offset) => ({
@@ -42,7 +47,12 @@ async function buildDatabase(url: string, members: number): Promise<void> {
         })),
       });
     }
-    const connected = await prisma.member.findMany({ where: { slackUserId: { startsWith: 'UB' } }, orderBy: { id: 'asc' }, take: 20_000, select: { id: true } });
+    const connected = await prisma.member.findMany({
+      where: { slackUserId: { startsWith: 'UB' } },
+      orderBy: { id: 'asc' },
+      take: 20_000,
+      select: { id: true },
+    });
     await prisma.connection.createMany({
       data: connected.filter((_, index) => index % 50 === 0).map((member) => ({ organizationId: organization.id, memberId: member.id })),
     });
@@ -52,10 +62,14 @@ async function buildDatabase(url: string, members: number): Promise<void> {
 }
 
 async function inChild(url: string, size: number, offset: number): Promise<InvitationFigures> {
-  const child = spawn(process.execPath, ['--enable-source-maps', compiledEntry('test/bench/invitation-child.ts'), url, String(size), String(offset)], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', compiledEntry('test/bench/invitation-child.ts'), url, String(size), String(offset)],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
   await once(child, 'exit');
   return JSON.parse(line) as InvitationFigures;

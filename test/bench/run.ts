@@ -33,13 +33,17 @@ console.log('| app                    |    req/s | p50 ms  | p99 ms  | failed |'
 console.log('| ---------------------- | -------- | ------- | ------- | ------ |');
 console.log(row('Gatehouse (SQLite)', ack.gatehouse));
 console.log(row('bare Bolt (ack only)', ack.bareBolt));
-console.log(`Gatehouse throughput is ${(ack.throughputRatio * 100).toFixed(1)}% of the bare app's (target ≥ 60%), p99 ${ack.gatehouse.latencyP99Ms} ms (target < 50 ms).`);
+console.log(
+  `Gatehouse throughput is ${(ack.throughputRatio * 100).toFixed(1)}% of the bare app's (target ≥ 60%), p99 ${ack.gatehouse.latencyP99Ms} ms (target < 50 ms).`,
+);
 
 const approve = await measureApprovePath({ connections: 20, members: 10_000, pendingRequests: 1_000 });
 const approveRow = (label: string, figures: typeof approve.gatehouse) =>
   `| ${label.padEnd(22)} | ${String(figures.decisionsPerSecond).padStart(11)} | ${figures.clickAck.p50Ms.toFixed(1).padStart(9)} | ${figures.clickAck.p99Ms
     .toFixed(1)
-    .padStart(9)} | ${figures.submissionAck.p50Ms.toFixed(1).padStart(10)} | ${figures.submissionAck.p99Ms.toFixed(1).padStart(10)} | ${String(
+    .padStart(
+      9,
+    )} | ${figures.submissionAck.p50Ms.toFixed(1).padStart(10)} | ${figures.submissionAck.p99Ms.toFixed(1).padStart(10)} | ${String(
     figures.non2xx + figures.errors,
   ).padStart(6)} |`;
 console.log(
@@ -52,25 +56,33 @@ console.log(approveRow('bare Bolt (ack only)', approve.bareBolt));
 console.log(`A decision's ack p99 is ${approve.gatehouse.submissionAck.p99Ms} ms (target < 100 ms).`);
 
 const invitation = await measureInvitations({ members: 100_000, sizes: [100, 250, 500, 1000] });
-console.log(`\nInvitation: paste, check, sort against ${invitation.members.toLocaleString('en-US')} members, and store invitations, code hashes, log entries and outbox rows`);
+console.log(
+  `\nInvitation: paste, check, sort against ${invitation.members.toLocaleString('en-US')} members, and store invitations, code hashes, log entries and outbox rows`,
+);
 console.log('| addresses | invitations | time ms | ms per address | peak RSS MB |');
 console.log('| --------- | ----------- | ------- | -------------- | ----------- |');
 for (const size of invitation.sizes) {
   console.log(
-    `| ${String(size.addresses).padStart(9)} | ${String(size.invitations).padStart(11)} | ${String(size.milliseconds).padStart(7)} | ${(size.milliseconds / size.addresses)
+    `| ${String(size.addresses).padStart(9)} | ${String(size.invitations).padStart(11)} | ${String(size.milliseconds).padStart(7)} | ${(
+      size.milliseconds / size.addresses
+    )
       .toFixed(2)
       .padStart(14)} | ${String(size.peakRssMb).padStart(11)} |`,
   );
 }
 const largest = invitation.sizes.at(-1)!;
-console.log(`1000 addresses took ${largest.milliseconds} ms (target < 1000 ms) with a peak RSS of ${largest.peakRssMb} MB (target < 200 MB).`);
+console.log(
+  `1000 addresses took ${largest.milliseconds} ms (target < 1000 ms) with a peak RSS of ${largest.peakRssMb} MB (target < 200 MB).`,
+);
 
 const sweep = await measureSweep([10_000, 100_000, 1_000_000]);
 console.log('\nTime-limit sweep on SQLite: 10,000 connections past their end among all of them (outbox written, not delivered)');
 console.log('| connections | expired | time ms | peak RSS MB |');
 console.log('| ----------- | ------- | ------- | ----------- |');
 for (const size of sweep.sizes) {
-  console.log(`| ${String(size.connections).padStart(11)} | ${String(size.expired).padStart(7)} | ${String(size.milliseconds).padStart(7)} | ${String(size.peakRssMb).padStart(11)} |`);
+  console.log(
+    `| ${String(size.connections).padStart(11)} | ${String(size.expired).padStart(7)} | ${String(size.milliseconds).padStart(7)} | ${String(size.peakRssMb).padStart(11)} |`,
+  );
 }
 const smallest = sweep.sizes[0]!;
 const biggest = sweep.sizes.at(-1)!;

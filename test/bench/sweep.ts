@@ -56,7 +56,14 @@ async function buildDatabase(url: string, total: number): Promise<void> {
             'Member',
             Array.from({ length: Math.min(10_000, members - start) }, (_, offset) => {
               const n = start + offset;
-              return { slackUserId: `US${String(n).padStart(9, '0')}`, displayName: `Member ${n}`, email: `member${n}@example.com`, language: 'en', createdAt: now, updatedAt: now };
+              return {
+                slackUserId: `US${String(n).padStart(9, '0')}`,
+                displayName: `Member ${n}`,
+                email: `member${n}@example.com`,
+                language: 'en',
+                createdAt: now,
+                updatedAt: now,
+              };
             }),
           );
         }

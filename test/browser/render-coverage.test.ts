@@ -68,7 +68,9 @@ describe('render coverage', () => {
       }
     }
     await page.close();
-    const report = [...unsupported].map(([type, sources]) => `${type} (in ${[...sources].slice(0, 5).join('; ')}${sources.size > 5 ? '; …' : ''})`);
+    const report = [...unsupported].map(
+      ([type, sources]) => `${type} (in ${[...sources].slice(0, 5).join('; ')}${sources.size > 5 ? '; …' : ''})`,
+    );
     expect(report, 'block or element types the web client cannot draw').toEqual([]);
     expect(drawn).toBe(surfaces.length);
   });

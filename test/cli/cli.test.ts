@@ -23,9 +23,13 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
   const cli = async (...argv: string[]): Promise<CliResult> => {
     const out: string[] = [];
     const err: string[] = [];
-    const status = await runCli(argv, { out: (line) => out.push(line), err: (line) => err.push(line) }, {
-      DATABASE_URL: empty.url,
-    });
+    const status = await runCli(
+      argv,
+      { out: (line) => out.push(line), err: (line) => err.push(line) },
+      {
+        DATABASE_URL: empty.url,
+      },
+    );
     return { status, out, err };
   };
 
@@ -55,7 +59,10 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
   it('stores the permission catalog when it migrates, and seeds it idempotently and lists it', async () => {
     expect(await db.prisma.permission.count()).toBe(PERMISSION_CATALOG.length);
     await db.prisma.permission.deleteMany();
-    expect(await cli('permissions', 'seed')).toMatchObject({ status: 0, out: ['Permission catalog seeded: 11 added, 0 brought up to date.'] });
+    expect(await cli('permissions', 'seed')).toMatchObject({
+      status: 0,
+      out: ['Permission catalog seeded: 11 added, 0 brought up to date.'],
+    });
     expect((await cli('permissions', 'seed')).out).toEqual(['Permission catalog seeded: 0 added, 11 brought up to date.']);
     const stored = await db.prisma.permission.findMany({ orderBy: { sortOrder: 'asc' } });
     expect(stored.map((permission) => permission.name)).toEqual(PERMISSION_CATALOG.map((permission) => permission.name));
@@ -63,24 +70,36 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
     expect(JSON.parse(listed.out.join('\n'))).toHaveLength(11);
   });
 
-  it('runs a job by hand and shows each job\'s last run and the parked messages', async () => {
+  it("runs a job by hand and shows each job's last run and the parked messages", async () => {
     expect((await cli('jobs', 'status')).out[1]).toBe('  never run');
     const ran = await cli('jobs', 'run', 'time-limits');
     expect(ran.status).toBe(0);
     expect(ran.out[0]).toMatch(/^time-limits ran in \d+ ms: warned 0, digests 0, expired 0, removed 0, invitationsExpired 0\.$/);
-    await db.prisma.outboxMessage.create({ data: { kind: 'home.refresh', payload: '{"kind":"home.refresh","userId":"U1"}', status: 'FAILED', attempts: 10 } });
+    await db.prisma.outboxMessage.create({
+      data: { kind: 'home.refresh', payload: '{"kind":"home.refresh","userId":"U1"}', status: 'FAILED', attempts: 10 },
+    });
     const status = await cli('jobs', 'status');
-    expect(status.out[1]).toMatch(/^ {2}last run .* \(tick manual:.*\) on .*: succeeded in \d+ ms, \{"warned":0,"digests":0,"expired":0,"removed":0,"invitationsExpired":0\}$/);
+    expect(status.out[1]).toMatch(
+      /^ {2}last run .* \(tick manual:.*\) on .*: succeeded in \d+ ms, \{"warned":0,"digests":0,"expired":0,"removed":0,"invitationsExpired":0\}$/,
+    );
     expect(status.out.at(-1)).toBe('Outbox: 0 waiting, 1 parked as failed after repeated attempts.');
-    expect(JSON.parse((await cli('jobs', 'status', '--json')).out.join('\n'))).toMatchObject({ parkedMessages: 1, jobs: [{ job: 'time-limits' }, { job: 'requests' }] });
-    expect(await cli('jobs', 'run', 'nope')).toMatchObject({ status: 1, err: ['gatehouse: unknown job "nope"; jobs: time-limits, requests'] });
+    expect(JSON.parse((await cli('jobs', 'status', '--json')).out.join('\n'))).toMatchObject({
+      parkedMessages: 1,
+      jobs: [{ job: 'time-limits' }, { job: 'requests' }],
+    });
+    expect(await cli('jobs', 'run', 'nope')).toMatchObject({
+      status: 1,
+      err: ['gatehouse: unknown job "nope"; jobs: time-limits, requests'],
+    });
 
     // An operator sees why a message was parked and sends it round again.
     await db.prisma.outboxMessage.updateMany({ data: { lastError: 'channel_not_found' } });
     expect((await cli('outbox', 'failed')).out[0]).toMatch(/^#\d+ home\.refresh \(10 attempts, queued .*\): channel_not_found$/);
     expect(await cli('outbox', 'retry')).toMatchObject({ status: 1, err: ['gatehouse: give the ids of parked messages, or --all'] });
     expect(await cli('outbox', 'retry', 'x')).toMatchObject({ status: 1 });
-    expect((await cli('outbox', 'retry', '--all')).out).toEqual(['1 message(s) will be delivered again; a running server picks them up within seconds.']);
+    expect((await cli('outbox', 'retry', '--all')).out).toEqual([
+      '1 message(s) will be delivered again; a running server picks them up within seconds.',
+    ]);
     expect(await db.prisma.outboxMessage.findFirstOrThrow()).toMatchObject({ status: 'PENDING', attempts: 0 });
     expect((await cli('outbox', 'failed')).out).toEqual(['No messages are parked.']);
     await db.prisma.outboxMessage.deleteMany();
@@ -88,11 +107,25 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
 
   it('creates an organization, sets its channels, and adds and removes an Administrator', async () => {
     const created = await cli(
-      'org', 'create', '--name', 'City of Redlands', '--customer-number', '100200', '--acronym', 'COR',
-      '--city', 'Redlands', '--country', 'US', '--time-zone', 'America/Los_Angeles',
+      'org',
+      'create',
+      '--name',
+      'City of Redlands',
+      '--customer-number',
+      '100200',
+      '--acronym',
+      'COR',
+      '--city',
+      'Redlands',
+      '--country',
+      'US',
+      '--time-zone',
+      'America/Los_Angeles',
     );
     expect(created).toMatchObject({ status: 0, err: [] });
-    expect(await cli('org', 'channels', '100200', '--admin-channel', 'C0ADMINS', '--audit-channel', 'C0AUDIT')).toMatchObject({ status: 0 });
+    expect(await cli('org', 'channels', '100200', '--admin-channel', 'C0ADMINS', '--audit-channel', 'C0AUDIT')).toMatchObject({
+      status: 0,
+    });
     expect(await cli('admin', 'add', '100200', 'U0ADA', '--name', 'Ada Lovelace', '--email', 'Ada@Example.com')).toMatchObject({
       status: 0,
       out: ['U0ADA is now an Administrator of City of Redlands.'],
@@ -172,11 +205,15 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
 
 describe('the installed gatehouse command', () => {
   it('exits 1 with a one-line reason on bad input', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/gatehouse.ts'), 'org', 'create', '--name', 'X'], {
-      encoding: 'utf8',
-      timeout: 30_000,
-      env: { PATH: process.env.PATH, DATABASE_URL: 'file::memory:' },
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/gatehouse.ts'), 'org', 'create', '--name', 'X'],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { PATH: process.env.PATH, DATABASE_URL: 'file::memory:' },
+      },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual(['gatehouse: --customer-number is required']);
   });
@@ -194,7 +231,11 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on a fresh %s database', (kind)
     try {
       expect((await run('db', 'migrate')).status).toBe(0);
       expect((await run('org', 'create', '--name', 'Fresh Town', '--customer-number', '300300')).status).toBe(0);
-      expect(await run('admin', 'add', '300300', 'U0FRESH')).toMatchObject({ status: 0, err: [], out: ['U0FRESH is now an Administrator of Fresh Town.'] });
+      expect(await run('admin', 'add', '300300', 'U0FRESH')).toMatchObject({
+        status: 0,
+        err: [],
+        out: ['U0FRESH is now an Administrator of Fresh Town.'],
+      });
       const db = await openDatabase(empty.target);
       try {
         expect(await db.prisma.permission.count()).toBe(PERMISSION_CATALOG.length);
@@ -216,10 +257,15 @@ describe('the gatehouse CLI when the database is not there', () => {
     return { status, out, err };
   };
 
-  it.each([['org', 'list'], ['db', 'migrate']])('names an unreachable PostgreSQL server by host and port (%s %s)', async (...argv) => {
+  it.each([
+    ['org', 'list'],
+    ['db', 'migrate'],
+  ])('names an unreachable PostgreSQL server by host and port (%s %s)', async (...argv) => {
     const result = await run('postgresql://gatehouse:secret@127.0.0.1:1/gatehouse', ...argv);
     expect(result).toMatchObject({ status: 2, out: [] });
-    expect(result.err).toEqual(['gatehouse: cannot reach the PostgreSQL server at 127.0.0.1:1; check that it is running and that DATABASE_URL names the right host and port.']);
+    expect(result.err).toEqual([
+      'gatehouse: cannot reach the PostgreSQL server at 127.0.0.1:1; check that it is running and that DATABASE_URL names the right host and port.',
+    ]);
   });
 
   it('says an SQLite file cannot be opened where DATABASE_URL puts it', async () => {
@@ -227,19 +273,25 @@ describe('the gatehouse CLI when the database is not there', () => {
     writeFileSync(notAFolder, '');
     const result = await run(`file:${notAFolder}/gatehouse.db`, 'org', 'list');
     expect(result).toMatchObject({ status: 2, out: [] });
-    expect(result.err).toEqual([`gatehouse: cannot open the SQLite database at ${notAFolder}/gatehouse.db (EEXIST); check that DATABASE_URL names a file in a folder Gatehouse can write.`]);
+    expect(result.err).toEqual([
+      `gatehouse: cannot open the SQLite database at ${notAFolder}/gatehouse.db (EEXIST); check that DATABASE_URL names a file in a folder Gatehouse can write.`,
+    ]);
   });
 
   it('says the database does not exist', async () => {
     const result = await run(`postgresql://postgres@127.0.0.1:${inject('postgresPort')}/no_such_database`, 'org', 'list');
     expect(result).toMatchObject({ status: 2, out: [] });
-    expect(result.err).toEqual([`gatehouse: the PostgreSQL server at 127.0.0.1:${inject('postgresPort')} has no database "no_such_database"; create it, then run \`gatehouse db migrate\`.`]);
+    expect(result.err).toEqual([
+      `gatehouse: the PostgreSQL server at 127.0.0.1:${inject('postgresPort')} has no database "no_such_database"; create it, then run \`gatehouse db migrate\`.`,
+    ]);
   });
 
   it('says the server refused the user', async () => {
     const result = await run(`postgresql://nobody_here:pw@127.0.0.1:${inject('postgresPort')}/postgres`, 'org', 'list');
     expect(result).toMatchObject({ status: 2, out: [] });
-    expect(result.err).toEqual([`gatehouse: the PostgreSQL server at 127.0.0.1:${inject('postgresPort')} refused user "nobody_here": role "nobody_here" does not exist.`]);
+    expect(result.err).toEqual([
+      `gatehouse: the PostgreSQL server at 127.0.0.1:${inject('postgresPort')} refused user "nobody_here": role "nobody_here" does not exist.`,
+    ]);
   });
 
   it('says a PostgreSQL database that was never migrated is not migrated, and how to fix it', async () => {
@@ -248,7 +300,9 @@ describe('the gatehouse CLI when the database is not there', () => {
       const result = await run(empty.url, 'org', 'list');
       expect(result).toMatchObject({ status: 2, out: [] });
       expect(result.err).toHaveLength(1);
-      expect(result.err[0]).toMatch(/^gatehouse: the database is not migrated: \d+ migration\(s\) missing \(.+\); run `gatehouse db migrate` \(or `npm run db:migrate`\) with this DATABASE_URL\.$/);
+      expect(result.err[0]).toMatch(
+        /^gatehouse: the database is not migrated: \d+ migration\(s\) missing \(.+\); run `gatehouse db migrate` \(or `npm run db:migrate`\) with this DATABASE_URL\.$/,
+      );
     } finally {
       await empty.drop();
     }
@@ -261,12 +315,26 @@ describe('the installed gatehouse command run from a subdirectory', () => {
     const subdirectory = path.join(PROJECT_ROOT, 'src', 'cli');
     const files = ['', '-wal', '-shm'].map((suffix) => path.join(PROJECT_ROOT, 'data', `${name}${suffix}`));
     try {
-      const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/gatehouse.ts'), 'org', 'create', '--name', 'Sub Dir', '--customer-number', '400400'], {
-        cwd: subdirectory,
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: { PATH: process.env.PATH, DATABASE_URL: `file:./data/${name}` },
-      });
+      const result = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          path.join(PROJECT_ROOT, 'src/cli/gatehouse.ts'),
+          'org',
+          'create',
+          '--name',
+          'Sub Dir',
+          '--customer-number',
+          '400400',
+        ],
+        {
+          cwd: subdirectory,
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { PATH: process.env.PATH, DATABASE_URL: `file:./data/${name}` },
+        },
+      );
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
       expect(existsSync(files[0]!)).toBe(true);

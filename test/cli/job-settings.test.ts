@@ -30,8 +30,15 @@ describe.each(DATABASE_KINDS)('`gatehouse jobs run` on %s', (kind) => {
       const queued = (await database.prisma.outboxMessage.findMany({ orderBy: { id: 'asc' } })).map(
         (row) => JSON.parse(row.payload) as { kind: string; userId?: string; leadDays?: number },
       );
-      expect(queued.filter((item) => item.kind === 'connection.warning')).toEqual([expect.objectContaining({ userId: 'U0ADA', leadDays: 5 })]);
-      expect(queued.filter((item) => item.kind === 'administrators.ending').map((item) => [item.userId, item.leadDays]).sort()).toEqual([
+      expect(queued.filter((item) => item.kind === 'connection.warning')).toEqual([
+        expect.objectContaining({ userId: 'U0ADA', leadDays: 5 }),
+      ]);
+      expect(
+        queued
+          .filter((item) => item.kind === 'administrators.ending')
+          .map((item) => [item.userId, item.leadDays])
+          .sort(),
+      ).toEqual([
         ['U0ADA', 5],
         ['U0OPS', 5],
       ]);
@@ -43,7 +50,11 @@ describe.each(DATABASE_KINDS)('`gatehouse jobs run` on %s', (kind) => {
   it('refuses a bad job setting with exit 1 before it opens the database', async () => {
     empty = await createEmptyDatabase(kind);
     const err: string[] = [];
-    const status = await runCli(['jobs', 'run', 'time-limits'], { out: () => {}, err: (line) => err.push(line) }, { DATABASE_URL: empty.url, EXPIRY_WARNING_DAYS: 'soon' });
+    const status = await runCli(
+      ['jobs', 'run', 'time-limits'],
+      { out: () => {}, err: (line) => err.push(line) },
+      { DATABASE_URL: empty.url, EXPIRY_WARNING_DAYS: 'soon' },
+    );
     expect(status).toBe(1);
     expect(err.join('\n')).toMatch(/EXPIRY_WARNING_DAYS/);
   });

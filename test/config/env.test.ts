@@ -58,7 +58,13 @@ describe('configuration', () => {
     });
     const variables = problems.map((problem) => problem.split(' ')[0]).sort();
     expect(variables).toEqual([
-      'DATABASE_URL', 'LOG_LEVEL', 'PORT', 'SLACK_API_URL', 'SLACK_APP_TOKEN', 'SLACK_BOT_TOKEN', 'TRIAGE_CHANNEL_ID',
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'PORT',
+      'SLACK_API_URL',
+      'SLACK_APP_TOKEN',
+      'SLACK_BOT_TOKEN',
+      'TRIAGE_CHANNEL_ID',
     ]);
     expect(problems.find((problem) => problem.startsWith('SLACK_BOT_TOKEN'))).toContain('xoxb-');
   });
@@ -140,7 +146,10 @@ describe('run from another directory', () => {
 
   it('resolves the default SQLite database, and any relative path, from the project root', () => {
     process.chdir(mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cwd-')));
-    expect(parseDatabaseUrl(DEFAULT_SQLITE_URL)).toMatchObject({ provider: 'sqlite', filePath: path.join(PROJECT_ROOT, 'data', 'gatehouse.db') });
+    expect(parseDatabaseUrl(DEFAULT_SQLITE_URL)).toMatchObject({
+      provider: 'sqlite',
+      filePath: path.join(PROJECT_ROOT, 'data', 'gatehouse.db'),
+    });
     expect(parseDatabaseUrl('file:/var/lib/gatehouse.db')).toMatchObject({ filePath: '/var/lib/gatehouse.db' });
   });
 });

@@ -21,14 +21,18 @@ describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
   });
 
   it('stores the built-in permission catalog once, even when several replicas start together', async () => {
-    await prisma.permission.create({ data: { key: PERMISSION.esriAccess, name: 'Old name', description: 'Old', adminScope: 'FULL', sortOrder: 99 } });
+    await prisma.permission.create({
+      data: { key: PERMISSION.esriAccess, name: 'Old name', description: 'Old', adminScope: 'FULL', sortOrder: 99 },
+    });
     // Separate clients, like replicas: each has its own connection (or pool) to the same database.
     // Only PostgreSQL serves several replicas; SQLite's clients here take turns, as processes would.
     const replicas = await Promise.all([1, 2, 3].map(() => openDatabase(database.target)));
     try {
       const ensure = (replica: (typeof replicas)[number]) => ensurePermissionCatalog(replica.prisma);
       const results =
-        kind === 'postgresql' ? await Promise.all(replicas.map(ensure)) : [await ensure(replicas[0]!), await ensure(replicas[1]!), await ensure(replicas[2]!)];
+        kind === 'postgresql'
+          ? await Promise.all(replicas.map(ensure))
+          : [await ensure(replicas[0]!), await ensure(replicas[1]!), await ensure(replicas[2]!)];
       expect(results.some((result) => result.created + result.updated > 0)).toBe(true);
     } finally {
       await Promise.all(replicas.map((replica) => replica.close()));
@@ -54,7 +58,12 @@ describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
     });
 
     const loaded = await requestWithPeople(prisma, request.id, admin.slackUserId);
-    expect(loaded?.request).toMatchObject({ id: request.id, status: 'PENDING', requestedPermissions: [PERMISSION.esriAccess], decidedBy: null });
+    expect(loaded?.request).toMatchObject({
+      id: request.id,
+      status: 'PENDING',
+      requestedPermissions: [PERMISSION.esriAccess],
+      decidedBy: null,
+    });
     expect(loaded?.request.createdAt).toBeInstanceOf(Date);
     expect(loaded?.request.requester.slackUserId).toBe('UREQ000001');
     expect(loaded?.request.organization?.timeZone).toBe('America/Los_Angeles');
@@ -65,10 +74,22 @@ describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
     expect((await holdersOf(prisma, organization.id, PERMISSION.administrator)).map((holder) => holder.member.id)).toEqual([admin.id]);
     const before = await connectionsTo(prisma, organization.id, [admin.id, requester.id]);
     expect(before).toHaveLength(1);
-    expect(before[0]).toMatchObject({ id: adminConnection.id, status: 'ACTIVE', tags: [], permissions: [{ permissionKey: PERMISSION.administrator }] });
+    expect(before[0]).toMatchObject({
+      id: adminConnection.id,
+      status: 'ACTIVE',
+      tags: [],
+      permissions: [{ permissionKey: PERMISSION.administrator }],
+    });
 
     await prisma.$transaction(async (tx) => {
-      const decision = { requestId: request.id, outcome: 'APPROVED' as const, decidedById: admin.id, note: 'ok', granted: [PERMISSION.esriAccess], at: new Date() };
+      const decision = {
+        requestId: request.id,
+        outcome: 'APPROVED' as const,
+        decidedById: admin.id,
+        note: 'ok',
+        granted: [PERMISSION.esriAccess],
+        at: new Date(),
+      };
       expect(await claimPendingRequest(tx, decision)).toBe(true);
       expect(await claimPendingRequest(tx, decision)).toBe(false);
       await activateConnection(tx, {
@@ -83,10 +104,22 @@ describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
       });
     });
     const decided = await prisma.accessRequest.findUniqueOrThrow({ where: { id: request.id } });
-    expect(decided).toMatchObject({ status: 'APPROVED', decidedById: admin.id, decisionNote: 'ok', grantedPermissions: [PERMISSION.esriAccess] });
+    expect(decided).toMatchObject({
+      status: 'APPROVED',
+      decidedById: admin.id,
+      decisionNote: 'ok',
+      grantedPermissions: [PERMISSION.esriAccess],
+    });
     const [connection] = await connectionsTo(prisma, organization.id, [requester.id]);
-    expect(connection).toMatchObject({ status: 'ACTIVE', tags: ['gis'], endsOn: '2030-01-31', endsAt: new Date('2030-02-01T07:59:59.999Z') });
-    expect(connection!.permissions.map((grant) => grant.permissionKey).sort()).toEqual([PERMISSION.eLearning, PERMISSION.esriAccess].sort());
+    expect(connection).toMatchObject({
+      status: 'ACTIVE',
+      tags: ['gis'],
+      endsOn: '2030-01-31',
+      endsAt: new Date('2030-02-01T07:59:59.999Z'),
+    });
+    expect(connection!.permissions.map((grant) => grant.permissionKey).sort()).toEqual(
+      [PERMISSION.eLearning, PERMISSION.esriAccess].sort(),
+    );
 
     // A removed connection comes back active, with only what is granted now and a new connection date.
     await prisma.connection.update({ where: { id: connection!.id }, data: { status: 'REMOVED', removedAt: new Date() } });
@@ -128,7 +161,15 @@ describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
   it('appends log entries with JSON snapshots, and queues outbox messages that come back as they went in', async () => {
     const at = new Date('2026-11-25T10:00:00.000Z');
     const id = await prisma.$transaction((tx) =>
-      appendLogEntry(tx, { organizationId: null, actorLabel: 'system', action: 'test.entry', before: { a: [1] }, after: null, note: 'n', createdAt: at }),
+      appendLogEntry(tx, {
+        organizationId: null,
+        actorLabel: 'system',
+        action: 'test.entry',
+        before: { a: [1] },
+        after: null,
+        note: 'n',
+        createdAt: at,
+      }),
     );
     expect(await prisma.permissionLogEntry.findUniqueOrThrow({ where: { id } })).toMatchObject({
       actorLabel: 'system',
@@ -167,17 +208,32 @@ describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
       organization('Asked', '910005'),
     ]);
     const viewer = await prisma.member.create({ data: { slackUserId: 'UVIEWER001', displayName: 'Vi' } });
-    const connect = (organizationId: number, permissionKey: string, data: { connectedAt: Date; status?: 'ACTIVE' | 'REMOVED'; endsAt?: Date }, memberId = viewer.id) =>
-      prisma.connection.create({ data: { organizationId, memberId, ...data, permissions: { create: [{ permissionKey }] } } });
+    const connect = (
+      organizationId: number,
+      permissionKey: string,
+      data: { connectedAt: Date; status?: 'ACTIVE' | 'REMOVED'; endsAt?: Date },
+      memberId = viewer.id,
+    ) => prisma.connection.create({ data: { organizationId, memberId, ...data, permissions: { create: [{ permissionKey }] } } });
     await connect(member.id, PERMISSION.esriAccess, { connectedAt: new Date('2026-03-01T00:00:00Z') });
     await connect(administered.id, PERMISSION.administrator, { connectedAt: new Date('2026-01-01T00:00:00Z') });
     await connect(removed.id, PERMISSION.esriAccess, { connectedAt: new Date('2025-01-01T00:00:00Z'), status: 'REMOVED' });
-    await connect(lapsed.id, PERMISSION.administrator, { connectedAt: new Date('2025-06-01T00:00:00Z'), endsAt: new Date('2026-02-01T00:00:00Z') });
-    await prisma.accessRequest.create({ data: { requesterId: viewer.id, organizationId: asked.id, purpose: 'Mine', requestedPermissions: [PERMISSION.esriAccess] } });
-    await prisma.accessRequest.create({ data: { requesterId: viewer.id, organizationId: administered.id, purpose: 'Own', requestedPermissions: [PERMISSION.esriAccess] } });
-    await prisma.accessRequest.create({ data: { requesterId: viewer.id, organizationId: lapsed.id, purpose: 'Decided', status: 'DENIED', requestedPermissions: [] } });
+    await connect(lapsed.id, PERMISSION.administrator, {
+      connectedAt: new Date('2025-06-01T00:00:00Z'),
+      endsAt: new Date('2026-02-01T00:00:00Z'),
+    });
+    await prisma.accessRequest.create({
+      data: { requesterId: viewer.id, organizationId: asked.id, purpose: 'Mine', requestedPermissions: [PERMISSION.esriAccess] },
+    });
+    await prisma.accessRequest.create({
+      data: { requesterId: viewer.id, organizationId: administered.id, purpose: 'Own', requestedPermissions: [PERMISSION.esriAccess] },
+    });
+    await prisma.accessRequest.create({
+      data: { requesterId: viewer.id, organizationId: lapsed.id, purpose: 'Decided', status: 'DENIED', requestedPermissions: [] },
+    });
     const requesters = await Promise.all(
-      Array.from({ length: 25 }, (_, index) => prisma.member.create({ data: { slackUserId: `UASKER${String(index).padStart(4, '0')}`, displayName: `Asker ${index}` } })),
+      Array.from({ length: 25 }, (_, index) =>
+        prisma.member.create({ data: { slackUserId: `UASKER${String(index).padStart(4, '0')}`, displayName: `Asker ${index}` } }),
+      ),
     );
     await connect(administered.id, PERMISSION.esriAccess, { connectedAt: new Date('2026-04-01T00:00:00Z') }, requesters[24]!.id);
     for (const [index, requester] of requesters.entries()) {
@@ -191,12 +247,16 @@ describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
         },
       });
     }
-    await prisma.accessRequest.create({ data: { requesterId: requesters[0]!.id, organizationId: lapsed.id, purpose: 'Not theirs to decide', requestedPermissions: [] } });
+    await prisma.accessRequest.create({
+      data: { requesterId: requesters[0]!.id, organizationId: lapsed.id, purpose: 'Not theirs to decide', requestedPermissions: [] },
+    });
 
     const access = await myAccess(database.database.sql, 'UVIEWER001', new Date('2026-06-01T00:00:00Z'));
 
     expect(access.person).toEqual({ slackUserId: 'UVIEWER001', displayName: 'Vi', email: null });
-    expect(access.connections.map((connection) => [connection.organization.name, connection.permissions.map((permission) => permission.key)])).toEqual([
+    expect(
+      access.connections.map((connection) => [connection.organization.name, connection.permissions.map((permission) => permission.key)]),
+    ).toEqual([
       ['Lapsed admin', [PERMISSION.administrator]],
       ['Administered', [PERMISSION.administrator]],
       ['Member of', [PERMISSION.esriAccess]],
@@ -207,7 +267,11 @@ describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
     expect(access.awaitingDecision.map((card) => card.purpose)).toEqual(Array.from({ length: 20 }, (_, index) => `Asker ${24 - index}`));
     expect(access.awaitingDecision[0]!.currentConnection?.permissions.map((permission) => permission.key)).toEqual([PERMISSION.esriAccess]);
     expect(access.awaitingDecision[1]!.currentConnection).toBeNull();
-    expect(await myAccess(database.database.sql, 'UNOBODY001', new Date())).toMatchObject({ connections: [], awaitingCount: 0, isAdmin: false });
+    expect(await myAccess(database.database.sql, 'UNOBODY001', new Date())).toMatchObject({
+      connections: [],
+      awaitingCount: 0,
+      isAdmin: false,
+    });
   });
 
   it('tells a requester what an approval added beyond what they asked for and already held, from the log', async () => {
@@ -215,20 +279,35 @@ describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
     const admin = await prisma.member.create({ data: { slackUserId: 'UOUTADMIN1', displayName: 'Ada' } });
     const requester = await prisma.member.create({ data: { slackUserId: 'UOUTREQ001', displayName: 'Rey' } });
     const request = await prisma.accessRequest.create({
-      data: { requesterId: requester.id, organizationId: organization.id, purpose: 'Training', requestedPermissions: [PERMISSION.eLearning, PERMISSION.downloadSoftware] },
+      data: {
+        requesterId: requester.id,
+        organizationId: organization.id,
+        purpose: 'Training',
+        requestedPermissions: [PERMISSION.eLearning, PERMISSION.downloadSoftware],
+      },
     });
     const granted = [PERMISSION.esriAccess, PERMISSION.eLearning, PERMISSION.viewTransactions];
     const at = new Date('2026-07-01T10:00:00Z');
     // An older approval of another request, whose snapshot must not be mistaken for this one's.
     await appendLogEntry(prisma, {
-      organizationId: organization.id, actorId: admin.id, subjectMemberId: requester.id, action: 'request.approved',
-      before: { requestId: request.id + 1000, permissions: [PERMISSION.viewTransactions] }, after: { requestId: request.id + 1000 }, createdAt: at,
+      organizationId: organization.id,
+      actorId: admin.id,
+      subjectMemberId: requester.id,
+      action: 'request.approved',
+      before: { requestId: request.id + 1000, permissions: [PERMISSION.viewTransactions] },
+      after: { requestId: request.id + 1000 },
+      createdAt: at,
     });
     await database.database.sql.transaction(async (tx) => {
       await claimPendingRequest(tx, { requestId: request.id, outcome: 'APPROVED', decidedById: admin.id, note: null, granted, at });
       await appendLogEntry(tx, {
-        organizationId: organization.id, actorId: admin.id, subjectMemberId: requester.id, action: 'request.approved',
-        before: { requestId: request.id, permissions: [PERMISSION.esriAccess] }, after: { requestId: request.id, permissions: granted }, createdAt: at,
+        organizationId: organization.id,
+        actorId: admin.id,
+        subjectMemberId: requester.id,
+        action: 'request.approved',
+        before: { requestId: request.id, permissions: [PERMISSION.esriAccess] },
+        after: { requestId: request.id, permissions: granted },
+        createdAt: at,
       });
     });
 
@@ -238,7 +317,9 @@ describe.each(DATABASE_KINDS)('the data layer on %s', (kind) => {
     // Esri access was held before and e-Learning was asked for; only View transactions is new.
     expect(outcome?.differences.added.map((permission) => permission.key)).toEqual([PERMISSION.viewTransactions]);
     expect(outcome?.differences.removed.map((permission) => permission.key)).toEqual([PERMISSION.downloadSoftware]);
-    const pending = await prisma.accessRequest.create({ data: { requesterId: requester.id, organizationId: organization.id, purpose: 'Later', requestedPermissions: [] } });
+    const pending = await prisma.accessRequest.create({
+      data: { requesterId: requester.id, organizationId: organization.id, purpose: 'Later', requestedPermissions: [] },
+    });
     expect(await requestOutcome(database.database.sql, pending.id)).toBeNull();
   });
 });

@@ -45,7 +45,7 @@ describe.each(DATABASE_KINDS)('Prisma internals on %s', (kind) => {
     await database.drop();
   });
 
-  it("reads the provider of a Prisma client and of its transaction clients from the undeclared _activeProvider", async () => {
+  it('reads the provider of a Prisma client and of its transaction clients from the undeclared _activeProvider', async () => {
     const expected = kind === 'sqlite' ? 'sqlite' : 'postgres';
     expect(prismaProviderOf(database.database.prisma)).toBe(expected);
     await database.database.prisma.$transaction(async (tx) => {
@@ -87,7 +87,9 @@ describe.each(DATABASE_KINDS)('Prisma internals on %s', (kind) => {
     );
     expect(tables.rows).toEqual([['TwoA'], ['TwoB']]);
     // A statement with parameters is never run as a script.
-    await expect(patched.executeRaw({ ...twoStatements, args: [1], argTypes: [{ scalarType: 'int', arity: 'scalar' }] })).rejects.toBeDefined();
+    await expect(
+      patched.executeRaw({ ...twoStatements, args: [1], argTypes: [{ scalarType: 'int', arity: 'scalar' }] }),
+    ).rejects.toBeDefined();
   });
 
   it('loads the WASM schema engine through its wasm-bindgen glue', async () => {
@@ -122,7 +124,11 @@ describe('the better-sqlite3 adapter', () => {
 
     await connected.executeRaw(query('CREATE TABLE "Counted" ("id" INTEGER PRIMARY KEY, "note" TEXT)'));
     for (const note of ['one', 'two', 'three']) {
-      await connected.executeRaw({ sql: 'INSERT INTO "Counted" ("note") VALUES (?)', args: [note], argTypes: [{ scalarType: 'string', arity: 'scalar' }] });
+      await connected.executeRaw({
+        sql: 'INSERT INTO "Counted" ("note") VALUES (?)',
+        args: [note],
+        argTypes: [{ scalarType: 'string', arity: 'scalar' }],
+      });
     }
     const first = await connected.queryRaw(query('SELECT "note" FROM "Counted" ORDER BY "id"'));
     const second = await connected.queryRaw(query('SELECT "note" FROM "Counted" ORDER BY "id"'));

@@ -11,7 +11,11 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 const target = path.join(root, 'src/db/connection-writes.ts');
 
-const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+const config = ts.getParsedCommandLineOfConfigFile(
+  path.join(root, 'tsconfig.json'),
+  {},
+  { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+);
 if (!config) throw new Error('tsconfig.json could not be read');
 const options = { ...config.options, noEmit: true };
 
@@ -58,8 +62,12 @@ describe('a typo in hand-written SQL', () => {
     ['a column in a condition', "'connectionId', '='", "'connectionID', '='"],
     ['a column being set', 'decisionNote:', 'decisionNotes:'],
     ['a table', "'ConnectionPermission'", "'ConnectionPermissions'"],
-  ])('fails typecheck when %s is misspelt', (_what, correct, wrong) => {
-    const errors = diagnosticsOf(misspell(original, correct, wrong));
-    expect(errors.join('\n')).toContain(wrong.replace(/[:,].*$/, '').replaceAll("'", ''));
-  }, 60_000);
+  ])(
+    'fails typecheck when %s is misspelt',
+    (_what, correct, wrong) => {
+      const errors = diagnosticsOf(misspell(original, correct, wrong));
+      expect(errors.join('\n')).toContain(wrong.replace(/[:,].*$/, '').replaceAll("'", ''));
+    },
+    60_000,
+  );
 });

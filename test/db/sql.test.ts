@@ -23,7 +23,13 @@ describe.each(DATABASE_KINDS)('hand-written SQL on %s', (kind) => {
     const organization = await prisma.organization.create({ data: { name: 'Typed', customerNumber: '800001', searchText: 'typed' } });
     const member = await prisma.member.create({ data: { slackUserId: 'UTYPED0001', displayName: 'Tia' } });
     await prisma.connection.create({
-      data: { organizationId: organization.id, memberId: member.id, tags: ['north', 'field'], endsOn: '2027-03-01', endsAt: new Date('2027-03-02T07:59:59.999Z') },
+      data: {
+        organizationId: organization.id,
+        memberId: member.id,
+        tags: ['north', 'field'],
+        endsOn: '2027-03-01',
+        endsAt: new Date('2027-03-02T07:59:59.999Z'),
+      },
     });
     const statement = sql.build
       .selectFrom('Connection as c')
@@ -38,24 +44,39 @@ describe.each(DATABASE_KINDS)('hand-written SQL on %s', (kind) => {
     const throughPrisma = await sqlOf(prisma).rows(statement);
 
     expect(direct).toEqual(throughPrisma);
-    expect(direct[0]).toMatchObject({ memberId: member.id, tags: ['north', 'field'], endsOn: '2027-03-01', email: null, startsAt: null, connections: 1n });
+    expect(direct[0]).toMatchObject({
+      memberId: member.id,
+      tags: ['north', 'field'],
+      endsOn: '2027-03-01',
+      email: null,
+      startsAt: null,
+      connections: 1n,
+    });
     expect(direct[0]!.endsAt).toEqual(new Date('2027-03-02T07:59:59.999Z'));
   });
 
-  it('runs a prepared statement with each run\'s own values, through the driver and through Prisma', async () => {
+  it("runs a prepared statement with each run's own values, through the driver and through Prisma", async () => {
     const named = preparedStatement((build, args: { slackUserId: string; createdAfter: Date }) =>
-      build.selectFrom('Member').select(['slackUserId', 'displayName']).where('slackUserId', '=', args.slackUserId).where('createdAt', '>', args.createdAfter),
+      build
+        .selectFrom('Member')
+        .select(['slackUserId', 'displayName'])
+        .where('slackUserId', '=', args.slackUserId)
+        .where('createdAt', '>', args.createdAfter),
     );
     await insertMemberIfAbsent(sql, 'UPREPARED1', new Date('2026-03-01T00:00:00Z'));
     await insertMemberIfAbsent(sql, 'UPREPARED2', new Date('2026-03-02T00:00:00Z'));
     const before = new Date('2026-02-01T00:00:00Z');
 
-    expect(await sql.rows(named(sql, { slackUserId: 'UPREPARED1', createdAfter: before }))).toEqual([{ slackUserId: 'UPREPARED1', displayName: 'UPREPARED1' }]);
+    expect(await sql.rows(named(sql, { slackUserId: 'UPREPARED1', createdAfter: before }))).toEqual([
+      { slackUserId: 'UPREPARED1', displayName: 'UPREPARED1' },
+    ]);
     expect(await sqlOf(prisma).rows(named(sqlOf(prisma), { slackUserId: 'UPREPARED2', createdAfter: before }))).toEqual([
       { slackUserId: 'UPREPARED2', displayName: 'UPREPARED2' },
     ]);
     expect(await sql.rows(named(sql, { slackUserId: 'UPREPARED2', createdAfter: new Date('2026-03-03T00:00:00Z') }))).toEqual([]);
-    expect(named(sql, { slackUserId: 'A', createdAfter: before }).compile().sql).toBe(named(sql, { slackUserId: 'B', createdAfter: before }).compile().sql);
+    expect(named(sql, { slackUserId: 'A', createdAfter: before }).compile().sql).toBe(
+      named(sql, { slackUserId: 'B', createdAfter: before }).compile().sql,
+    );
   });
 
   it('refuses a prepared statement whose shape depends on an argument', () => {
@@ -89,7 +110,7 @@ describe.each(DATABASE_KINDS)('hand-written SQL on %s', (kind) => {
   });
 
   it('commits a transaction when its work returns and rolls all of it back when the work throws', async () => {
-    const count = async () => (await prisma.member.count({ where: { slackUserId: { startsWith: 'UTXN' } } }));
+    const count = async () => await prisma.member.count({ where: { slackUserId: { startsWith: 'UTXN' } } });
     await sql.transaction(async (tx) => {
       await insertMemberIfAbsent(tx, 'UTXN000001', new Date());
       await insertMemberIfAbsent(tx, 'UTXN000002', new Date());
@@ -99,7 +120,9 @@ describe.each(DATABASE_KINDS)('hand-written SQL on %s', (kind) => {
     await expect(
       sql.transaction(async (tx) => {
         await insertMemberIfAbsent(tx, 'UTXN000003', new Date());
-        expect(await tx.execute(tx.build.updateTable('Member').set({ displayName: 'Changed' }).where('slackUserId', '=', 'UTXN000001'))).toBe(1);
+        expect(
+          await tx.execute(tx.build.updateTable('Member').set({ displayName: 'Changed' }).where('slackUserId', '=', 'UTXN000001')),
+        ).toBe(1);
         throw new Error('the work failed');
       }),
     ).rejects.toThrow('the work failed');
@@ -121,7 +144,12 @@ describe.each(DATABASE_KINDS)('hand-written SQL on %s', (kind) => {
     const reads = Array.from({ length: 5 }, async (_, index) => {
       await pause(index * 30);
       await sql.transaction(async (tx) => {
-        const [row] = await tx.rows(tx.build.selectFrom('Member').select((eb) => eb.fn.countAll().as('halves')).where('slackUserId', 'like', 'UHALF%'));
+        const [row] = await tx.rows(
+          tx.build
+            .selectFrom('Member')
+            .select((eb) => eb.fn.countAll().as('halves'))
+            .where('slackUserId', 'like', 'UHALF%'),
+        );
         seen.push(Number(row!.halves));
       });
     });

@@ -25,8 +25,22 @@ const ME = { id: 'U0DEMOADA', name: 'Ada', realName: 'Ada Lovelace', role: 'Admi
 const HEDY = { id: 'U0DEMOHEDY', name: 'Hedy', realName: 'Hedy Lamarr', role: 'Newcomer', tz: 'Europe/London' };
 const BOT = { userId: 'U0GATEHOUSE', name: 'Gatehouse' };
 
-function message(channel: string, ts: string, payload: { text: string; blocks?: unknown[] }, extra: { edited?: boolean; ephemeral?: boolean } = {}) {
-  return { channel, ts, user: BOT.userId, authorName: 'Gatehouse', text: payload.text, ...(payload.blocks ? { blocks: json(payload.blocks) } : {}), edited: extra.edited ?? false, ephemeral: extra.ephemeral ?? false };
+function message(
+  channel: string,
+  ts: string,
+  payload: { text: string; blocks?: unknown[] },
+  extra: { edited?: boolean; ephemeral?: boolean } = {},
+) {
+  return {
+    channel,
+    ts,
+    user: BOT.userId,
+    authorName: 'Gatehouse',
+    text: payload.text,
+    ...(payload.blocks ? { blocks: json(payload.blocks) } : {}),
+    edited: extra.edited ?? false,
+    ephemeral: extra.ephemeral ?? false,
+  };
 }
 
 function modal(id: string, definition: object, errors: Record<string, string> = {}): DemoView {
@@ -95,14 +109,49 @@ beforeAll(async () => {
     'POST /api/command': () => {
       const dm = snapshot.conversations[0]!;
       const reply = message('D0ADA', '1764600010.000100', { text: 'Opening the request form…' }, { ephemeral: true });
-      snapshot = { ...snapshot, version: snapshot.version + 1, conversations: [{ ...dm, messages: [...dm.messages, reply] }, ...snapshot.conversations.slice(1)] };
+      snapshot = {
+        ...snapshot,
+        version: snapshot.version + 1,
+        conversations: [{ ...dm, messages: [...dm.messages, reply] }, ...snapshot.conversations.slice(1)],
+      };
       setTimeout(() => client.sendEvent('change', { version: snapshot.version }), 0);
       return { ok: true };
     },
     'POST /api/suggest': () => ({ ok: true, options: [json(organizationOption(organization()))] }),
-    'POST /api/clock': () => ({ ok: true, clock: { now: '2026-12-04T18:00:00.000Z', offsetDays: 3 }, jobs: { 'time-limits': { warned: 1, expired: 0 } } }),
-    'GET /api/outbox': () => ({ ok: true, rows: [{ id: 5, kind: 'dm', status: 'DELIVERED', attempts: 1, createdAt: '2026-12-01T18:00:00.000Z', deliveredAt: '2026-12-01T18:00:01.000Z', target: 'U0DEMOHEDY', lastError: null }] }),
-    'GET /api/log': () => ({ ok: true, rows: [{ id: 9, at: '2026-12-01T18:00:00.000Z', action: 'REQUEST_APPROVED', actorName: 'Ada Lovelace', subjectName: 'Hedy Lamarr', organization: 'City of Redlands', summary: 'Granted Download software' }] }),
+    'POST /api/clock': () => ({
+      ok: true,
+      clock: { now: '2026-12-04T18:00:00.000Z', offsetDays: 3 },
+      jobs: { 'time-limits': { warned: 1, expired: 0 } },
+    }),
+    'GET /api/outbox': () => ({
+      ok: true,
+      rows: [
+        {
+          id: 5,
+          kind: 'dm',
+          status: 'DELIVERED',
+          attempts: 1,
+          createdAt: '2026-12-01T18:00:00.000Z',
+          deliveredAt: '2026-12-01T18:00:01.000Z',
+          target: 'U0DEMOHEDY',
+          lastError: null,
+        },
+      ],
+    }),
+    'GET /api/log': () => ({
+      ok: true,
+      rows: [
+        {
+          id: 9,
+          at: '2026-12-01T18:00:00.000Z',
+          action: 'REQUEST_APPROVED',
+          actorName: 'Ada Lovelace',
+          subjectName: 'Hedy Lamarr',
+          organization: 'City of Redlands',
+          summary: 'Granted Download software',
+        },
+      ],
+    }),
   });
 }, 60_000);
 
@@ -121,7 +170,8 @@ beforeEach(async () => {
   };
 });
 
-const posted = (path: string) => client.requests.filter((request) => request.method === 'POST' && request.path === path).map((request) => request.body);
+const posted = (path: string) =>
+  client.requests.filter((request) => request.method === 'POST' && request.path === path).map((request) => request.body);
 
 async function open(as = 'U0DEMOADA'): Promise<void> {
   await page.goto(`${client.url}/?as=${as}`);
@@ -159,9 +209,15 @@ describe('the page', () => {
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('#redlands-admins');
     const card = page.getByRole('article', { name: 'Message from Gatehouse' });
     await card.getByRole('button', { name: 'Approve' }).click();
-    await expect.poll(() => posted('/api/action')).toEqual([
-      { as: 'U0DEMOADA', source: { kind: 'message', channel: 'C0DEMOADMINS', ts: '1764600003.000100' }, action: { action_id: 'request_approve', block_id: 'request_actions_12', type: 'button', value: '12' } },
-    ]);
+    await expect
+      .poll(() => posted('/api/action'))
+      .toEqual([
+        {
+          as: 'U0DEMOADA',
+          source: { kind: 'message', channel: 'C0DEMOADMINS', ts: '1764600003.000100' },
+          action: { action_id: 'request_approve', block_id: 'request_actions_12', type: 'button', value: '12' },
+        },
+      ]);
     await page.getByLabel('Viewing as').selectOption('U0DEMOHEDY');
     await expect.poll(() => new URL(page.url()).searchParams.get('as')).toBe('U0DEMOHEDY');
     await expect.poll(() => client.requests.some((request) => request.path === '/api/snapshot?as=U0DEMOHEDY')).toBe(true);
@@ -177,9 +233,15 @@ describe('the page', () => {
     expect(posted('/api/action')).toEqual([]);
     await receipt.getByRole('button', { name: 'Withdraw' }).click();
     await page.getByRole('alertdialog', { name: 'Withdraw this request?' }).getByRole('button', { name: 'Withdraw' }).click();
-    await expect.poll(() => posted('/api/action')).toEqual([
-      { as: 'U0DEMOADA', source: { kind: 'message', channel: 'D0ADA', ts: '1764600000.000100' }, action: expect.objectContaining({ action_id: 'request_withdraw', type: 'button', value: '12' }) },
-    ]);
+    await expect
+      .poll(() => posted('/api/action'))
+      .toEqual([
+        {
+          as: 'U0DEMOADA',
+          source: { kind: 'message', channel: 'D0ADA', ts: '1764600000.000100' },
+          action: expect.objectContaining({ action_id: 'request_withdraw', type: 'button', value: '12' }),
+        },
+      ]);
   });
 
   it('opens an overflow menu of menu items and sends the chosen option', async () => {
@@ -188,9 +250,17 @@ describe('the page', () => {
     const menu = page.getByRole('menu');
     await expect(menu.getByRole('menuitem').allTextContents()).resolves.toEqual(['Resend', 'Edit', 'Revoke']);
     await menu.getByRole('menuitem', { name: 'Edit' }).click();
-    await expect.poll(() => posted('/api/action')).toEqual([
-      expect.objectContaining({ action: expect.objectContaining({ action_id: 'invitation_manage', type: 'overflow', selected_option: { text: { type: 'plain_text', text: 'Edit' }, value: 'edit:90' } }) }),
-    ]);
+    await expect
+      .poll(() => posted('/api/action'))
+      .toEqual([
+        expect.objectContaining({
+          action: expect.objectContaining({
+            action_id: 'invitation_manage',
+            type: 'overflow',
+            selected_option: { text: { type: 'plain_text', text: 'Edit' }, value: 'edit:90' },
+          }),
+        }),
+      ]);
   });
 
   it('works the overflow menu by keyboard alone', async () => {
@@ -201,7 +271,13 @@ describe('the page', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    await expect.poll(() => posted('/api/action')).toEqual([expect.objectContaining({ action: expect.objectContaining({ selected_option: { text: { type: 'plain_text', text: 'Revoke' }, value: 'revoke:90' } }) })]);
+    await expect
+      .poll(() => posted('/api/action'))
+      .toEqual([
+        expect.objectContaining({
+          action: expect.objectContaining({ selected_option: { text: { type: 'plain_text', text: 'Revoke' }, value: 'revoke:90' } }),
+        }),
+      ]);
     await expect(page.getByRole('menu').isVisible()).resolves.toBe(false);
   });
 
@@ -221,7 +297,9 @@ describe('the page', () => {
     await expect(page.getByText('/access help', { exact: true }).isVisible()).resolves.toBe(true);
     await composer.fill('/deploy now');
     await composer.press('Enter');
-    await expect(page.getByRole('alert').filter({ hasText: '/access' }).first().textContent()).resolves.toContain("only has /access installed");
+    await expect(page.getByRole('alert').filter({ hasText: '/access' }).first().textContent()).resolves.toContain(
+      'only has /access installed',
+    );
     await composer.fill('/access request');
     await composer.press('Enter');
     await expect.poll(() => posted('/api/command')).toEqual([{ as: 'U0DEMOADA', channel: 'D0ADA', text: '/access request' }]);
@@ -240,7 +318,10 @@ describe('the page', () => {
     snapshot = {
       ...snapshot,
       version: 2,
-      conversations: [{ ...dm, messages: [...dm.messages, message('D0ADA', '1764600009.000100', { text: 'Your request was *approved*.' })] }, ...snapshot.conversations.slice(1)],
+      conversations: [
+        { ...dm, messages: [...dm.messages, message('D0ADA', '1764600009.000100', { text: 'Your request was *approved*.' })] },
+        ...snapshot.conversations.slice(1),
+      ],
     };
     client.sendEvent('change', { version: 2 });
     await page.getByRole('article', { name: 'Message from Gatehouse' }).filter({ hasText: 'Your request was approved.' }).waitFor();
@@ -259,7 +340,9 @@ describe('the page', () => {
     await controls.getByRole('button', { name: 'Outbox' }).click();
     await expect(page.getByRole('region', { name: 'Outbox' }).getByRole('row').nth(1).textContent()).resolves.toContain('U0DEMOHEDY');
     await controls.getByRole('button', { name: 'Permissions log' }).click();
-    await expect.poll(() => page.getByRole('region', { name: 'Permissions log' }).getByRole('cell', { name: 'Granted Download software' }).count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Permissions log' }).getByRole('cell', { name: 'Granted Download software' }).count())
+      .toBe(1);
     await expect(page.getByRole('region', { name: 'Outbox' }).count()).resolves.toBe(0);
   });
 
@@ -277,8 +360,11 @@ describe('modals', () => {
   const approve = () => modal('V1', approveFormView({ request: requestCard(), catalog: CATALOG }, DECISION_METADATA));
 
   function optionOf(view: DemoView, blockId: string, value: string) {
-    const block = (view.definition.blocks as Array<{ block_id?: string; element?: { options?: Array<{ value: string }> } }>).find((candidate) => candidate.block_id === blockId);
-    const option = block?.element?.options?.find((candidate) => candidate.value === value) as { text: { text: string }; value: string; description?: unknown } | undefined;
+    const block = (view.definition.blocks as Array<{ block_id?: string; element?: { options?: Array<{ value: string }> } }>).find(
+      (candidate) => candidate.block_id === blockId,
+    );
+    const option = block?.element?.options?.find((candidate) => candidate.value === value) as
+      { text: { text: string }; value: string; description?: unknown } | undefined;
     if (!option) throw new Error(`no option ${value} in ${blockId}`);
     return { ...option, text: { type: 'plain_text', text: option.text.text, emoji: true } };
   }
@@ -304,12 +390,19 @@ describe('modals', () => {
     expect(body.viewId).toBe('V1');
     expect(body.state).toEqual({
       [APPROVE_FORM_BLOCK.adminPermissions]: { [INPUT_ACTION]: { type: 'checkboxes', selected_options: [] } },
-      [APPROVE_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: { type: 'checkboxes', selected_options: [optionOf(view, APPROVE_FORM_BLOCK.accessPermissions, PERMISSION.downloadSoftware)] } },
+      [APPROVE_FORM_BLOCK.accessPermissions]: {
+        [INPUT_ACTION]: {
+          type: 'checkboxes',
+          selected_options: [optionOf(view, APPROVE_FORM_BLOCK.accessPermissions, PERMISSION.downloadSoftware)],
+        },
+      },
       [APPROVE_FORM_BLOCK.startsOn]: { [INPUT_ACTION]: { type: 'datepicker', selected_date: null } },
       [APPROVE_FORM_BLOCK.endsOn]: { [INPUT_ACTION]: { type: 'datepicker', selected_date: '2027-03-31' } },
       [APPROVE_FORM_BLOCK.tags]: { [INPUT_ACTION]: { type: 'plain_text_input', value: 'planning, gis' } },
       [APPROVE_FORM_BLOCK.note]: { [INPUT_ACTION]: { type: 'plain_text_input', value: null } },
-      [APPROVE_FORM_BLOCK.notify]: { [INPUT_ACTION]: { type: 'checkboxes', selected_options: [optionOf(view, APPROVE_FORM_BLOCK.notify, 'notify')] } },
+      [APPROVE_FORM_BLOCK.notify]: {
+        [INPUT_ACTION]: { type: 'checkboxes', selected_options: [optionOf(view, APPROVE_FORM_BLOCK.notify, 'notify')] },
+      },
     });
   });
 
@@ -335,7 +428,9 @@ describe('modals', () => {
     await open();
     const dialog = page.getByRole('dialog', { name: 'Deny request' });
     await dialog.getByRole('button', { name: 'Deny' }).click();
-    await expect(page.locator(`[data-block-id="${DENY_FORM_BLOCK.reason}"] [role="alert"]`).textContent()).resolves.toBe('Please complete this required field.');
+    await expect(page.locator(`[data-block-id="${DENY_FORM_BLOCK.reason}"] [role="alert"]`).textContent()).resolves.toBe(
+      'Please complete this required field.',
+    );
     await expect(dialog.getByLabel('Reason').getAttribute('aria-invalid')).resolves.toBe('true');
     expect(posted('/api/submit')).toEqual([]);
     await dialog.getByLabel('Reason').fill('Handled by the GIS team.');
@@ -350,7 +445,19 @@ describe('modals', () => {
     const dialog = page.getByRole('dialog', { name: 'Approve request' });
     await dialog.getByLabel('Note for the permissions log').fill('Half-written note');
     // The app updates the view (same id, same block ids) and the page hears of a newer version.
-    snapshot = { ...snapshot, version: 2, modals: [{ ...view, definition: { ...view.definition, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Updated' }] }, ...(view.definition.blocks as unknown[])] } }] };
+    snapshot = {
+      ...snapshot,
+      version: 2,
+      modals: [
+        {
+          ...view,
+          definition: {
+            ...view.definition,
+            blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Updated' }] }, ...(view.definition.blocks as unknown[])],
+          },
+        },
+      ],
+    };
     client.sendEvent('change', { version: 2 });
     await page.getByText('Updated', { exact: true }).waitFor();
     await expect(dialog.getByLabel('Note for the permissions log').inputValue()).resolves.toBe('Half-written note');
@@ -382,7 +489,10 @@ describe('modals', () => {
   });
 
   it('searches an external select through /api/suggest and dispatches the chosen option', async () => {
-    const form = requestFormView({ organizationOptions: null, selectedOrganization: null, held: [], requestable: CATALOG, unlisted: false }, { organizationId: null, unlisted: false });
+    const form = requestFormView(
+      { organizationOptions: null, selectedOrganization: null, held: [], requestable: CATALOG, unlisted: false },
+      { organizationId: null, unlisted: false },
+    );
     snapshot.modals = [modal('V3', form)];
     await open();
     const dialog = page.getByRole('dialog', { name: String((form.title as { text: string }).text) });
@@ -390,14 +500,31 @@ describe('modals', () => {
     await combobox.pressSequentially('Red');
     await dialog.getByRole('option', { name: 'City of Redlands (COR)' }).click();
     await expect.poll(() => posted('/api/suggest').length).toBeGreaterThan(0);
-    expect(posted('/api/suggest').at(-1)).toEqual({ as: 'U0DEMOADA', viewId: 'V3', action_id: 'request_pick_organization', block_id: REQUEST_FORM_BLOCK.organization, value: 'Red' });
-    await expect.poll(() => posted('/api/action')).toEqual([
-      expect.objectContaining({
-        source: { kind: 'view', viewId: 'V3' },
-        action: { action_id: 'request_pick_organization', block_id: REQUEST_FORM_BLOCK.organization, type: 'external_select', selected_option: { text: { type: 'plain_text', text: 'City of Redlands (COR)' }, value: '7' } },
-        state: expect.objectContaining({ [REQUEST_FORM_BLOCK.organization]: { request_pick_organization: { type: 'external_select', selected_option: expect.objectContaining({ value: '7' }) } } }),
-      }),
-    ]);
+    expect(posted('/api/suggest').at(-1)).toEqual({
+      as: 'U0DEMOADA',
+      viewId: 'V3',
+      action_id: 'request_pick_organization',
+      block_id: REQUEST_FORM_BLOCK.organization,
+      value: 'Red',
+    });
+    await expect
+      .poll(() => posted('/api/action'))
+      .toEqual([
+        expect.objectContaining({
+          source: { kind: 'view', viewId: 'V3' },
+          action: {
+            action_id: 'request_pick_organization',
+            block_id: REQUEST_FORM_BLOCK.organization,
+            type: 'external_select',
+            selected_option: { text: { type: 'plain_text', text: 'City of Redlands (COR)' }, value: '7' },
+          },
+          state: expect.objectContaining({
+            [REQUEST_FORM_BLOCK.organization]: {
+              request_pick_organization: { type: 'external_select', selected_option: expect.objectContaining({ value: '7' }) },
+            },
+          }),
+        }),
+      ]);
   });
 });
 
@@ -409,11 +536,22 @@ describe('render check', () => {
       (surfaces) => (globalThis as unknown as RenderCheckWindow).gatehouseRenderCheck(surfaces),
       json([
         { source: 'fixture card', kind: 'message', ...requestCardMessage(requestCard(), 'admin') },
-        { source: 'made-up', kind: 'message', text: 'x', blocks: [{ type: 'table_of_wonders' }, { type: 'actions', elements: [{ type: 'rich_button' }] }] },
+        {
+          source: 'made-up',
+          kind: 'message',
+          text: 'x',
+          blocks: [{ type: 'table_of_wonders' }, { type: 'actions', elements: [{ type: 'rich_button' }] }],
+        },
         { source: 'approve form', kind: 'modal', view: approveFormView({ request: requestCard(), catalog: CATALOG }, DECISION_METADATA) },
       ]),
     );
-    expect(result).toEqual({ drawn: 3, unsupported: [{ source: 'made-up', type: 'table_of_wonders' }, { source: 'made-up', type: 'rich_button' }] });
+    expect(result).toEqual({
+      drawn: 3,
+      unsupported: [
+        { source: 'made-up', type: 'table_of_wonders' },
+        { source: 'made-up', type: 'rich_button' },
+      ],
+    });
     await expect(page.locator('[data-unsupported="table_of_wonders"]').isVisible()).resolves.toBe(true);
   });
 });

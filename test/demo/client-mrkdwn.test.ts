@@ -23,8 +23,19 @@ describe('parseInline', () => {
   });
 
   it('reads links, mentions, channels and broadcasts', () => {
-    expect(parseInline('<https://example.com/a?b=1&amp;c=2|the *docs*> <https://x.test> <@U0DEMOADA> <#C0DEMOADMINS|redlands-admins> <#C0OTHER> <!here>')).toEqual([
-      { type: 'link', url: 'https://example.com/a?b=1&c=2', children: [{ type: 'text', text: 'the ' }, { type: 'bold', children: [{ type: 'text', text: 'docs' }] }] },
+    expect(
+      parseInline(
+        '<https://example.com/a?b=1&amp;c=2|the *docs*> <https://x.test> <@U0DEMOADA> <#C0DEMOADMINS|redlands-admins> <#C0OTHER> <!here>',
+      ),
+    ).toEqual([
+      {
+        type: 'link',
+        url: 'https://example.com/a?b=1&c=2',
+        children: [
+          { type: 'text', text: 'the ' },
+          { type: 'bold', children: [{ type: 'text', text: 'docs' }] },
+        ],
+      },
       { type: 'text', text: ' ' },
       { type: 'link', url: 'https://x.test', children: [{ type: 'text', text: 'https://x.test' }] },
       { type: 'text', text: ' ' },
@@ -38,7 +49,7 @@ describe('parseInline', () => {
     ]);
   });
 
-  it("shows the emoji shortcodes Gatehouse uses, and leaves others and times as typed", () => {
+  it('shows the emoji shortcodes Gatehouse uses, and leaves others and times as typed', () => {
     expect(parseInline(':white_check_mark: Approved at 10:15:30, :not_an_emoji:')).toEqual([
       { type: 'emoji', name: 'white_check_mark', unicode: '✅' },
       { type: 'text', text: ' Approved at 10:15:30, :not_an_emoji:' },
@@ -55,11 +66,23 @@ describe('parseInline', () => {
 
 describe('parseMrkdwn', () => {
   it('reads paragraphs with line breaks, quotes, lists and preformatted blocks', () => {
-    expect(parseMrkdwn('First line\nsecond\n> quoted *text*\n> more\n• one\n• two\n1. first\n2. second\n```\nconst a = 1;\n```\nafter')).toEqual([
+    expect(
+      parseMrkdwn('First line\nsecond\n> quoted *text*\n> more\n• one\n• two\n1. first\n2. second\n```\nconst a = 1;\n```\nafter'),
+    ).toEqual([
       { type: 'paragraph', children: [{ type: 'text', text: 'First line' }, { type: 'linebreak' }, { type: 'text', text: 'second' }] },
       {
         type: 'quote',
-        children: [{ type: 'paragraph', children: [{ type: 'text', text: 'quoted ' }, { type: 'bold', children: [{ type: 'text', text: 'text' }] }, { type: 'linebreak' }, { type: 'text', text: 'more' }] }],
+        children: [
+          {
+            type: 'paragraph',
+            children: [
+              { type: 'text', text: 'quoted ' },
+              { type: 'bold', children: [{ type: 'text', text: 'text' }] },
+              { type: 'linebreak' },
+              { type: 'text', text: 'more' },
+            ],
+          },
+        ],
       },
       { type: 'list', ordered: false, items: [[{ type: 'text', text: 'one' }], [{ type: 'text', text: 'two' }]] },
       { type: 'list', ordered: true, items: [[{ type: 'text', text: 'first' }], [{ type: 'text', text: 'second' }]] },
@@ -75,7 +98,10 @@ describe('parseMrkdwn', () => {
         ordered: false,
         items: [
           [{ type: 'text', text: 'Download software' }],
-          [{ type: 'text', text: 'Esri access  ' }, { type: 'italic', children: [{ type: 'text', text: '(added by your administrator)' }] }],
+          [
+            { type: 'text', text: 'Esri access  ' },
+            { type: 'italic', children: [{ type: 'text', text: '(added by your administrator)' }] },
+          ],
         ],
       },
     ]);
@@ -96,7 +122,9 @@ describe('escaping', () => {
   });
 
   it('never treats an escaped > as a quote', () => {
-    expect(parseMrkdwn(escapeMrkdwn('> not a quote'))).toEqual([{ type: 'paragraph', children: [{ type: 'text', text: '> not a quote' }] }]);
+    expect(parseMrkdwn(escapeMrkdwn('> not a quote'))).toEqual([
+      { type: 'paragraph', children: [{ type: 'text', text: '> not a quote' }] },
+    ]);
   });
 });
 
@@ -108,15 +136,21 @@ describe('formatSlackDate', () => {
   it("shows each token in the reader's time zone", () => {
     expect(formatSlackDate(epoch, '{date_num} {time} {time_secs}', 'America/Los_Angeles', now)).toBe('2026-11-30 11:30 PM 11:30:15 PM');
     expect(formatSlackDate(epoch, '{date_num} {time} {time_secs}', 'Europe/London', now)).toBe('2026-12-01 7:30 AM 7:30:15 AM');
-    expect(formatSlackDate(epoch, '{date} | {date_short} | {date_long}', 'America/Los_Angeles', now)).toBe('November 30th, 2026 | Nov 30, 2026 | Monday, November 30th, 2026');
-    expect(formatSlackDate(epoch, '{date} | {date_short} | {date_long}', 'Europe/London', now)).toBe('December 1st, 2026 | Dec 1, 2026 | Tuesday, December 1st, 2026');
+    expect(formatSlackDate(epoch, '{date} | {date_short} | {date_long}', 'America/Los_Angeles', now)).toBe(
+      'November 30th, 2026 | Nov 30, 2026 | Monday, November 30th, 2026',
+    );
+    expect(formatSlackDate(epoch, '{date} | {date_short} | {date_long}', 'Europe/London', now)).toBe(
+      'December 1st, 2026 | Dec 1, 2026 | Tuesday, December 1st, 2026',
+    );
   });
 
   it('says today, yesterday or tomorrow for the pretty tokens, relative to the given now', () => {
     expect(formatSlackDate(epoch, '{date_pretty}', 'America/Los_Angeles', now)).toBe('yesterday');
     expect(formatSlackDate(epoch, '{date_short_pretty}', 'Europe/London', now)).toBe('today');
     expect(formatSlackDate(epoch, '{date_long_pretty}', 'Europe/London', new Date(Date.UTC(2026, 10, 30, 12)))).toBe('tomorrow');
-    expect(formatSlackDate(epoch, '{date_long_pretty}', 'Europe/London', new Date(Date.UTC(2026, 10, 1)))).toBe('Tuesday, December 1st, 2026');
+    expect(formatSlackDate(epoch, '{date_long_pretty}', 'Europe/London', new Date(Date.UTC(2026, 10, 1)))).toBe(
+      'Tuesday, December 1st, 2026',
+    );
     expect(formatSlackDate(epoch, 'on {unknown}', 'Europe/London', now)).toBe('on {unknown}');
   });
 
@@ -127,7 +161,9 @@ describe('formatSlackDate', () => {
     const [pretty] = parseInline(prettyDateTime(instant));
     expect(pretty?.type === 'date' && formatSlackDate(pretty.epoch, pretty.format, 'America/Los_Angeles', now)).toBe('today at 10:15 AM');
     const [ends] = parseInline(endDate(new Date(Date.UTC(2026, 11, 8, 8)), '2026-12-07')!);
-    expect(ends?.type === 'date' && formatSlackDate(ends.epoch, ends.format, 'America/Los_Angeles', now)).toBe('Monday, December 7th, 2026 at 11:59 PM');
+    expect(ends?.type === 'date' && formatSlackDate(ends.epoch, ends.format, 'America/Los_Angeles', now)).toBe(
+      'Monday, December 7th, 2026 at 11:59 PM',
+    );
     expect(ends?.type === 'date' && ends.fallback).toBe('December 7, 2026, end of day');
   });
 });

@@ -54,7 +54,11 @@ describe('the demo process', () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-demo-process-'));
     started = run(['--port', '0', '--slack-port', '0', '--app-port', '0', '--data-dir', dataDir]);
     const [, url] = await waitForOutput(started.output, /Open (http:\/\/127\.0\.0\.1:\d+) in your browser/, 60_000);
-    const [, appUrl, slackUrl] = await waitForOutput(started.output, /Gatehouse itself runs on (http:\/\/[\d.:]+), its local Slack on (http:\/\/[\d.:]+)\/api\//, 1_000);
+    const [, appUrl, slackUrl] = await waitForOutput(
+      started.output,
+      /Gatehouse itself runs on (http:\/\/[\d.:]+), its local Slack on (http:\/\/[\d.:]+)\/api\//,
+      1_000,
+    );
 
     const page = await fetch(`${url}/`);
     const indexFile = path.join(PROJECT_ROOT, 'src', 'demo', 'client', 'index.html');

@@ -70,7 +70,8 @@ function stateFor(view: DemoView, answers: Record<string, string | string[]>): D
       ...((element.options as Record<string, unknown>[] | undefined) ?? []),
       ...((element.option_groups as { options: Record<string, unknown>[] }[] | undefined) ?? []).flatMap((group) => group.options),
     ];
-    const option = (value: string) => options.find((candidate) => candidate.value === value) ?? { text: { type: 'plain_text', text: value }, value };
+    const option = (value: string) =>
+      options.find((candidate) => candidate.value === value) ?? { text: { type: 'plain_text', text: value }, value };
     let selection: Record<string, unknown>;
     if (['static_select', 'external_select', 'radio_buttons'].includes(element.type)) {
       selection = { selected_option: typeof answer === 'string' ? option(answer) : (element.initial_option ?? null) };
@@ -89,7 +90,9 @@ function stateFor(view: DemoView, answers: Record<string, string | string[]>): D
 }
 
 function inputBlockIds(view: DemoView): string[] {
-  return blocksOf(view).filter((block) => block.type === 'input').map((block) => String(block.block_id));
+  return blocksOf(view)
+    .filter((block) => block.type === 'input')
+    .map((block) => String(block.block_id));
 }
 
 /** The first button with this action id in a message, as the client would send its click. */
@@ -142,34 +145,65 @@ describe('the demo', () => {
   it('seeds the story through Gatehouse: the organization, its admins and their roles, the members, the expired one, the invitation and the open request', async () => {
     const { prisma } = demo.gatehouse.database;
     const organization = await prisma.organization.findUniqueOrThrow({ where: { customerNumber: '123456' } });
-    expect(organization).toMatchObject({ name: 'City of Redlands', acronym: 'COR', timeZone: 'America/Los_Angeles', adminChannelId: 'C0DEMOADMINS', auditChannelId: 'C0DEMOAUDIT' });
+    expect(organization).toMatchObject({
+      name: 'City of Redlands',
+      acronym: 'COR',
+      timeZone: 'America/Los_Angeles',
+      adminChannelId: 'C0DEMOADMINS',
+      auditChannelId: 'C0DEMOAUDIT',
+    });
     const connections = await prisma.connection.findMany({ include: { member: true, permissions: true } });
-    const held = (id: string) => connections.find((connection) => connection.member.slackUserId === id)?.permissions.map((row) => row.permissionKey).sort();
+    const held = (id: string) =>
+      connections
+        .find((connection) => connection.member.slackUserId === id)
+        ?.permissions.map((row) => row.permissionKey)
+        .sort();
     expect(held(ADA)).toEqual(['administrator']);
     expect(held(GRACE)).toContain('assign_training');
     expect(held(ALAN)).toContain('assign_authorized_callers');
     expect(connections.filter((connection) => connection.status === 'ACTIVE')).toHaveLength(11);
     expect(connections.find((connection) => connection.member.slackUserId === 'U0DEMOEDS')).toMatchObject({ status: 'EXPIRED' });
-    expect(await prisma.permissionLogEntry.count({ where: { action: 'connection.expired', subjectMember: { slackUserId: 'U0DEMOEDS' } } })).toBe(1);
+    expect(
+      await prisma.permissionLogEntry.count({ where: { action: 'connection.expired', subjectMember: { slackUserId: 'U0DEMOEDS' } } }),
+    ).toBe(1);
     expect(connections.find((connection) => connection.member.slackUserId === KATH)?.endsOn).not.toBeNull();
-    expect(await prisma.invitation.findMany({ where: { status: 'PENDING' }, select: { email: true } })).toEqual([{ email: 'radia.perlman@example.com' }]);
-    expect(await prisma.accessRequest.findMany({ where: { status: 'PENDING' }, select: { requester: { select: { slackUserId: true } } } })).toEqual([
-      { requester: { slackUserId: 'U0DEMODENNIS' } },
+    expect(await prisma.invitation.findMany({ where: { status: 'PENDING' }, select: { email: true } })).toEqual([
+      { email: 'radia.perlman@example.com' },
     ]);
+    expect(
+      await prisma.accessRequest.findMany({ where: { status: 'PENDING' }, select: { requester: { select: { slackUserId: true } } } }),
+    ).toEqual([{ requester: { slackUserId: 'U0DEMODENNIS' } }]);
     expect(connections.some((connection) => connection.member.slackUserId === HEDY)).toBe(false);
 
     const ada = await snapshot(ADA);
     expect(ada.me).toMatchObject({ realName: 'Ada Lovelace', role: 'Administrator', tz: 'America/Los_Angeles' });
-    expect(ada.conversations.map((entry) => entry.conversation.name)).toEqual(['Gatehouse', '#redlands-admins', '#redlands-audit', '#gatehouse-triage']);
-    const openCard = conversation(ada, '#redlands-admins')?.find((message) => message.text.includes('Dennis Ritchie') && message.text.includes('waiting'));
+    expect(ada.conversations.map((entry) => entry.conversation.name)).toEqual([
+      'Gatehouse',
+      '#redlands-admins',
+      '#redlands-audit',
+      '#gatehouse-triage',
+    ]);
+    const openCard = conversation(ada, '#redlands-admins')?.find(
+      (message) => message.text.includes('Dennis Ritchie') && message.text.includes('waiting'),
+    );
     expect(openCard).toMatchObject({ authorName: 'Gatehouse', edited: false, ephemeral: false });
     const hedy = await snapshot(HEDY);
     expect(hedy.conversations.map((entry) => entry.conversation.name)).toEqual(['Gatehouse']);
     expect(JSON.stringify(hedy)).not.toContain('Dennis Ritchie for City of Redlands');
-    expect((await snapshot(GRACE)).conversations.map((entry) => entry.conversation.name)).toEqual(['Gatehouse', '#redlands-admins', '#redlands-audit']);
+    expect((await snapshot(GRACE)).conversations.map((entry) => entry.conversation.name)).toEqual([
+      'Gatehouse',
+      '#redlands-admins',
+      '#redlands-audit',
+    ]);
     const people = (await get<DemoSnapshot['people']>('/api/people')).body;
     expect(people).toHaveLength(14);
-    expect(people.find((candidate) => candidate.id === HEDY)).toEqual({ id: HEDY, name: 'Hedy Lamarr', realName: 'Hedy Lamarr', role: 'Newcomer', tz: 'America/Los_Angeles' });
+    expect(people.find((candidate) => candidate.id === HEDY)).toEqual({
+      id: HEDY,
+      name: 'Hedy Lamarr',
+      realName: 'Hedy Lamarr',
+      role: 'Newcomer',
+      tz: 'America/Los_Angeles',
+    });
     expect(demo.emulator.violations).toEqual([]);
   });
 
@@ -181,11 +215,17 @@ describe('the demo', () => {
       expect(command).toEqual({ status: 200, body: { ok: true } });
       const [form] = (await snapshot(HEDY)).modals;
       expect(form?.definition.title).toMatchObject({ text: expect.any(String) });
-      expect(inputBlockIds(form!)).toEqual(expect.arrayContaining([REQUEST_FORM_BLOCK.organization, REQUEST_FORM_BLOCK.accessPermissions, REQUEST_FORM_BLOCK.purpose]));
+      expect(inputBlockIds(form!)).toEqual(
+        expect.arrayContaining([REQUEST_FORM_BLOCK.organization, REQUEST_FORM_BLOCK.accessPermissions, REQUEST_FORM_BLOCK.purpose]),
+      );
       const organizationId = String((await demo.gatehouse.database.prisma.organization.findFirstOrThrow()).id);
 
       // Nothing asked for: Gatehouse answers with field errors, and the form stays open showing them.
-      const refused = await post<DemoSubmitAnswer>('/api/submit', { as: HEDY, viewId: form!.id, state: stateFor(form!, { organization: organizationId, purpose: 'Mapping the parks.' }) });
+      const refused = await post<DemoSubmitAnswer>('/api/submit', {
+        as: HEDY,
+        viewId: form!.id,
+        state: stateFor(form!, { organization: organizationId, purpose: 'Mapping the parks.' }),
+      });
       expect(refused.status).toBe(200);
       expect(Object.keys(refused.body.errors).length).toBeGreaterThan(0);
       const stillOpen = (await snapshot(HEDY)).modals;
@@ -200,10 +240,16 @@ describe('the demo', () => {
       expect(accepted.body).toEqual({ ok: true, errors: {} });
       expect((await snapshot(HEDY)).modals).toEqual([]);
 
-      const card = await eventually(ADA, (view) => conversation(view, '#redlands-admins')?.find((message) => message.text.includes('Hedy Lamarr')));
+      const card = await eventually(ADA, (view) =>
+        conversation(view, '#redlands-admins')?.find((message) => message.text.includes('Hedy Lamarr')),
+      );
       expect(JSON.stringify(await snapshot(GRACE))).toContain('Hedy Lamarr');
       const versionBeforeApproval = Math.max(0, ...events.versions);
-      const click = await post('/api/action', { as: ADA, source: { kind: 'message', channel: card.channel, ts: card.ts }, action: buttonIn(card, ACTION.approve) });
+      const click = await post('/api/action', {
+        as: ADA,
+        source: { kind: 'message', channel: card.channel, ts: card.ts },
+        action: buttonIn(card, ACTION.approve),
+      });
       expect(click).toEqual({ status: 200, body: { ok: true } });
       const approveForm = await eventually(ADA, (view) => view.modals.at(-1));
       const approved = await post<DemoSubmitAnswer>('/api/submit', { as: ADA, viewId: approveForm.id, state: stateFor(approveForm, {}) });
@@ -211,9 +257,14 @@ describe('the demo', () => {
 
       const answer = await eventually(HEDY, (view) => conversation(view, 'Gatehouse')?.find((message) => /approved/i.test(message.text)));
       expect(answer.authorName).toBe('Gatehouse');
-      expect(await eventually(ADA, (view) => conversation(view, '#redlands-admins')?.find((message) => message.ts === card.ts && message.edited))).toBeTruthy();
+      expect(
+        await eventually(ADA, (view) =>
+          conversation(view, '#redlands-admins')?.find((message) => message.ts === card.ts && message.edited),
+        ),
+      ).toBeTruthy();
       const deadline = Date.now() + 5_000;
-      while (!events.versions.some((version) => version > versionBeforeApproval) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (!events.versions.some((version) => version > versionBeforeApproval) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       expect(events.versions.some((version) => version > versionBeforeApproval)).toBe(true);
       expect(demo.emulator.violations).toEqual([]);
     } finally {
@@ -247,7 +298,9 @@ describe('the demo', () => {
     const outbox = (await get<{ kind: string; status: string; target: string }[]>('/api/outbox')).body;
     expect(outbox).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'connection.warning', target: KATH, status: 'SENT' })]));
     const log = (await get<{ action: string; subjectName: string | null }[]>('/api/log')).body;
-    expect(log).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'connection.expired', subjectName: 'Edsger Dijkstra' })]));
+    expect(log).toEqual(
+      expect.arrayContaining([expect.objectContaining({ action: 'connection.expired', subjectName: 'Edsger Dijkstra' })]),
+    );
   });
 
   it('answers bad requests with 400 and changes nothing', async () => {
@@ -266,7 +319,11 @@ describe('the demo', () => {
       post('/api/clock', { days: '3' }),
       post('/api/submit', { as: HEDY, viewId: 'V0NOTOPEN', state: {} }),
       post('/api/close', { as: HEDY, viewId: 'V0NOTOPEN' }),
-      post('/api/action', { as: ADA, source: { kind: 'message', channel: 'C0DEMOADMINS', ts: '1.000001' }, action: { action_id: 'x', block_id: 'y', type: 'button' } }),
+      post('/api/action', {
+        as: ADA,
+        source: { kind: 'message', channel: 'C0DEMOADMINS', ts: '1.000001' },
+        action: { action_id: 'x', block_id: 'y', type: 'button' },
+      }),
       post('/api/action', { as: ADA, source: { kind: 'elsewhere' }, action: {} }),
       post('/api/home-opened', { as: 'U0NOBODY' }),
     ]);
@@ -299,7 +356,12 @@ describe('the demo', () => {
     const chose = await post('/api/action', {
       as: HEDY,
       source: { kind: 'view', viewId: form!.id },
-      action: { action_id: ACTION.pickOrganization, block_id: REQUEST_FORM_BLOCK.organization, type: String(picked.type), selected_option: picked.selected_option },
+      action: {
+        action_id: ACTION.pickOrganization,
+        block_id: REQUEST_FORM_BLOCK.organization,
+        type: String(picked.type),
+        selected_option: picked.selected_option,
+      },
       state,
     });
     expect(chose).toEqual({ status: 200, body: { ok: true } });

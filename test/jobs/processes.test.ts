@@ -33,7 +33,11 @@ async function seedDue(prisma: Db, count: number, endedAt: Date, warnAt: Date | 
           updatedAt: now,
         })),
       );
-      const members = await tx.member.findMany({ where: { slackUserId: { startsWith: 'UD' } }, select: { id: true }, orderBy: { id: 'asc' } });
+      const members = await tx.member.findMany({
+        where: { slackUserId: { startsWith: 'UD' } },
+        select: { id: true },
+        orderBy: { id: 'asc' },
+      });
       await insertRows(
         tx,
         'Connection',
@@ -55,10 +59,12 @@ async function seedDue(prisma: Db, count: number, endedAt: Date, warnAt: Date | 
     { timeout: 120_000 },
   );
   await prisma.connectionPermission.createMany({
-    data: (await prisma.connection.findMany({ where: { member: { slackUserId: { startsWith: 'UD' } } }, select: { id: true } })).map((connection) => ({
-      connectionId: connection.id,
-      permissionKey: PERMISSION.esriAccess,
-    })),
+    data: (await prisma.connection.findMany({ where: { member: { slackUserId: { startsWith: 'UD' } } }, select: { id: true } })).map(
+      (connection) => ({
+        connectionId: connection.id,
+        permissionKey: PERMISSION.esriAccess,
+      }),
+    ),
   });
 }
 
@@ -117,21 +123,27 @@ describe.each(DATABASE_KINDS)('jobs in real processes on %s', (kind) => {
     expect(await prisma.permissionLogEntry.count({ where: { action: 'connection.expired' } })).toBe(10_000);
   }, 180_000);
 
-  it.runIf(kind === 'postgresql')('runs a tick once when three app processes fire it: no duplicate state changes, warnings or log entries', async () => {
-    database = await createTestDatabase(kind);
-    const { prisma } = database.database;
-    const now = new Date();
-    await seedDue(prisma, 400, new Date(now.getTime() - DAY), new Date(now.getTime() + 6 * DAY));
-    const tick = new Date(Math.floor(now.getTime() / 300_000) * 300_000).toISOString();
-    const script = path.join(PROJECT_ROOT, 'test/support/job-tick.ts');
-    const runs = await Promise.all([1, 2, 3].map(() => outputOf(startNode([script, 'time-limits', tick, now.toISOString()], { DATABASE_URL: database.url }))));
-    expect(runs.map((run) => run.code)).toEqual([0, 0, 0]);
-    const statuses = runs.map((run) => (JSON.parse(run.out.trim().split('\n').at(-1)!) as { status: string }).status).sort();
-    expect(statuses).toEqual(['skipped', 'skipped', 'succeeded']);
-    expect(await prisma.connection.count({ where: { status: 'EXPIRED' } })).toBe(200);
-    expect(await prisma.permissionLogEntry.count({ where: { action: 'connection.expired' } })).toBe(200);
-    expect(await prisma.outboxMessage.count({ where: { kind: 'connection.warning' } })).toBe(200);
-    expect(await prisma.outboxMessage.count({ where: { kind: 'connection.ended' } })).toBe(200);
-    expect(await prisma.jobRun.count({ where: { job: 'time-limits', tick } })).toBe(1);
-  }, 120_000);
+  it.runIf(kind === 'postgresql')(
+    'runs a tick once when three app processes fire it: no duplicate state changes, warnings or log entries',
+    async () => {
+      database = await createTestDatabase(kind);
+      const { prisma } = database.database;
+      const now = new Date();
+      await seedDue(prisma, 400, new Date(now.getTime() - DAY), new Date(now.getTime() + 6 * DAY));
+      const tick = new Date(Math.floor(now.getTime() / 300_000) * 300_000).toISOString();
+      const script = path.join(PROJECT_ROOT, 'test/support/job-tick.ts');
+      const runs = await Promise.all(
+        [1, 2, 3].map(() => outputOf(startNode([script, 'time-limits', tick, now.toISOString()], { DATABASE_URL: database.url }))),
+      );
+      expect(runs.map((run) => run.code)).toEqual([0, 0, 0]);
+      const statuses = runs.map((run) => (JSON.parse(run.out.trim().split('\n').at(-1)!) as { status: string }).status).sort();
+      expect(statuses).toEqual(['skipped', 'skipped', 'succeeded']);
+      expect(await prisma.connection.count({ where: { status: 'EXPIRED' } })).toBe(200);
+      expect(await prisma.permissionLogEntry.count({ where: { action: 'connection.expired' } })).toBe(200);
+      expect(await prisma.outboxMessage.count({ where: { kind: 'connection.warning' } })).toBe(200);
+      expect(await prisma.outboxMessage.count({ where: { kind: 'connection.ended' } })).toBe(200);
+      expect(await prisma.jobRun.count({ where: { job: 'time-limits', tick } })).toBe(1);
+    },
+    120_000,
+  );
 });

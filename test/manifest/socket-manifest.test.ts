@@ -49,7 +49,11 @@ describe('the Socket Mode manifest', () => {
     expect(httpManifest).toMatchObject({ settings: { socket_mode_enabled: false } });
     expect(urlFields(socketManifest)).toEqual([]);
     expect(urlFields(httpManifest)).toEqual(
-      expect.arrayContaining(['features.slash_commands.0.url', 'settings.event_subscriptions.request_url', 'settings.interactivity.request_url']),
+      expect.arrayContaining([
+        'features.slash_commands.0.url',
+        'settings.event_subscriptions.request_url',
+        'settings.interactivity.request_url',
+      ]),
     );
   });
 

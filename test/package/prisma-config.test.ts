@@ -52,7 +52,9 @@ describe('prisma.config.ts', () => {
     process.env.DATABASE_URL = 'mysql://localhost/gatehouse';
     const loaded = await loadConfigFromFile({ configRoot: PROJECT_ROOT });
     expect(loaded.error?._tag).toBe('ConfigLoadError');
-    expect(loaded.error && 'error' in loaded.error ? loaded.error.error.message : '').toContain('DATABASE_URL must start with postgresql://');
+    expect(loaded.error && 'error' in loaded.error ? loaded.error.error.message : '').toContain(
+      'DATABASE_URL must start with postgresql://',
+    );
   });
 
   it('is what the Prisma CLI loads, with the schema given on its command line as the README says', () => {

@@ -23,7 +23,11 @@ function importsOf(file: string): ModuleImports {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
   const found: ModuleImports = { runtime: [], staticRuntime: [], typeOnly: [] };
   const visit = (node: ts.Node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       const typeOnly = ts.isImportDeclaration(node) ? Boolean(node.importClause?.isTypeOnly) : node.isTypeOnly;
       if (typeOnly) found.typeOnly.push(node.moduleSpecifier.text);
       else {
@@ -83,10 +87,14 @@ describe('what the compiled server and CLI import', () => {
   });
 
   it('imports only packages that a production install has', () => {
-    const missing = [...reached.packages].filter(([name]) => !(name in manifest.dependencies)).map(([name, from]) => `${name} (from ${from})`);
+    const missing = [...reached.packages]
+      .filter(([name]) => !(name in manifest.dependencies))
+      .map(([name, from]) => `${name} (from ${from})`);
     expect(missing).toEqual([]);
     // The busy paths: if these stopped being reached, the walk itself would be broken.
-    expect([...reached.packages.keys()]).toEqual(expect.arrayContaining(['@slack/bolt', '@prisma/client', '@prisma/schema-engine-wasm', '@prisma/adapter-pg', 'zod']));
+    expect([...reached.packages.keys()]).toEqual(
+      expect.arrayContaining(['@slack/bolt', '@prisma/client', '@prisma/schema-engine-wasm', '@prisma/adapter-pg', 'zod']),
+    );
   });
 
   it('declares as dependencies only packages that Gatehouse itself imports', () => {

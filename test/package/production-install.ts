@@ -34,7 +34,9 @@ function step(title: string): void {
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): SpawnSyncReturns<string> {
   const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (result.status !== 0) {
-    throw new CheckFailed(`\`${command} ${args.join(' ')}\` in ${cwd} exited ${result.status ?? result.signal}:\n${result.stdout}\n${result.stderr}`);
+    throw new CheckFailed(
+      `\`${command} ${args.join(' ')}\` in ${cwd} exited ${result.status ?? result.signal}:\n${result.stdout}\n${result.stderr}`,
+    );
   }
   return result;
 }
@@ -128,7 +130,8 @@ async function stopServer(started: Started): Promise<void> {
   const [code, signal] = await exited;
   clearTimeout(timer);
   if (code !== 0) throw new CheckFailed(`${started.name} did not exit 0 on SIGTERM (${code ?? signal}):\n${started.output()}`);
-  if (!started.output().includes('shutting down')) throw new CheckFailed(`${started.name} exited without logging its shutdown:\n${started.output()}`);
+  if (!started.output().includes('shutting down'))
+    throw new CheckFailed(`${started.name} exited without logging its shutdown:\n${started.output()}`);
   process.stdout.write(`${started.name}: stopped by SIGTERM, exit 0\n`);
 }
 
@@ -143,7 +146,8 @@ async function stopNpmStart(started: Started): Promise<void> {
   const timer = setTimeout(() => process.kill(-started.child.pid!, 'SIGKILL'), 20_000);
   await closed;
   clearTimeout(timer);
-  if (!started.output().includes('shutting down')) throw new CheckFailed(`${started.name} stopped without logging its shutdown:\n${started.output()}`);
+  if (!started.output().includes('shutting down'))
+    throw new CheckFailed(`${started.name} stopped without logging its shutdown:\n${started.output()}`);
   process.stdout.write(`${started.name}: stopped by SIGTERM to its process group\n`);
 }
 
@@ -151,10 +155,15 @@ async function stopNpmStart(started: Started): Promise<void> {
 function buildAndInstall(workspace: string, folder: string): void {
   step('build and pack');
   run('npm', ['run', 'build'], PROJECT_ROOT);
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', workspace], PROJECT_ROOT).stdout) as { filename: string; files: { path: string }[] }[];
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', workspace], PROJECT_ROOT).stdout) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
   const tarball = path.join(workspace, packed[0]!.filename);
   const shipped = packed[0]!.files.map((file) => file.path);
-  const forbidden = shipped.filter((file) => /^(src\/(?!db\/dev\/postinstall\.js$)|test\/|dist\/(test|src\/demo|src\/sandbox)\/)/.test(file));
+  const forbidden = shipped.filter((file) =>
+    /^(src\/(?!db\/dev\/postinstall\.js$)|test\/|dist\/(test|src\/demo|src\/sandbox)\/)/.test(file),
+  );
   if (forbidden.length > 0) throw new CheckFailed(`the package ships files production never runs: ${forbidden.join(', ')}`);
   process.stdout.write(`${path.basename(tarball)}: ${shipped.length} files\n`);
 
@@ -188,7 +197,8 @@ async function main(): Promise<void> {
     step('npm start on SQLite, then its start command under SIGTERM');
     running.push(await startServer('npm start', 'npm start', folder, productionEnvironment(slack), await freePort()));
     await stopNpmStart(running.pop()!);
-    if (!existsSync(path.join(folder, 'data', 'gatehouse.db'))) throw new CheckFailed('the SQLite server did not create data/gatehouse.db in its folder');
+    if (!existsSync(path.join(folder, 'data', 'gatehouse.db')))
+      throw new CheckFailed('the SQLite server did not create data/gatehouse.db in its folder');
     running.push(await startServer('SQLite server', 'start command', folder, productionEnvironment(slack), await freePort()));
     await stopServer(running.pop()!);
 
@@ -196,20 +206,28 @@ async function main(): Promise<void> {
     const helpStarted = performance.now();
     const help = run('npx', ['--no-install', 'gatehouse', 'help'], folder, productionEnvironment({}));
     const helpMs = performance.now() - helpStarted;
-    if (!help.stdout.startsWith('Usage: gatehouse <command>')) throw new CheckFailed(`npx gatehouse help printed:\n${help.stdout}\n${help.stderr}`);
+    if (!help.stdout.startsWith('Usage: gatehouse <command>'))
+      throw new CheckFailed(`npx gatehouse help printed:\n${help.stdout}\n${help.stderr}`);
     const binStarted = performance.now();
     run(path.join(folder, 'dist/src/cli/gatehouse.js'), ['help'], folder, productionEnvironment({}));
     const binMs = performance.now() - binStarted;
     process.stdout.write(`npx gatehouse help took ${helpMs.toFixed(0)} ms (the bin itself, without npx: ${binMs.toFixed(0)} ms)\n`);
     const list = run('npx', ['--no-install', 'gatehouse', 'org', 'list'], folder, productionEnvironment({}));
-    if (!list.stdout.includes('No organizations yet')) throw new CheckFailed(`npx gatehouse org list printed:\n${list.stdout}\n${list.stderr}`);
+    if (!list.stdout.includes('No organizations yet'))
+      throw new CheckFailed(`npx gatehouse org list printed:\n${list.stdout}\n${list.stderr}`);
     process.stdout.write('npx gatehouse org list: answered from data/gatehouse.db\n');
 
     step('PostgreSQL: migrate once, then two replicas');
     postgres = await startPostgres();
     const databaseUrl = await postgres.createDatabase('gatehouse_production');
-    const migrated = run('npx', ['--no-install', 'gatehouse', 'db', 'migrate'], folder, productionEnvironment({ DATABASE_URL: databaseUrl }));
-    if (!migrated.stdout.includes('Applied migrations:')) throw new CheckFailed(`gatehouse db migrate printed:\n${migrated.stdout}\n${migrated.stderr}`);
+    const migrated = run(
+      'npx',
+      ['--no-install', 'gatehouse', 'db', 'migrate'],
+      folder,
+      productionEnvironment({ DATABASE_URL: databaseUrl }),
+    );
+    if (!migrated.stdout.includes('Applied migrations:'))
+      throw new CheckFailed(`gatehouse db migrate printed:\n${migrated.stdout}\n${migrated.stderr}`);
     process.stdout.write(migrated.stdout);
     const replicaEnvironment = productionEnvironment({ ...slack, DATABASE_URL: databaseUrl });
     const replicas = await Promise.all(
@@ -223,7 +241,8 @@ async function main(): Promise<void> {
     step('passed');
   } finally {
     for (const started of running) {
-      if (started.child.exitCode === null) process.kill(started.child.spawnargs[0] === 'npm' ? -started.child.pid! : started.child.pid!, 'SIGKILL');
+      if (started.child.exitCode === null)
+        process.kill(started.child.spawnargs[0] === 'npm' ? -started.child.pid! : started.child.pid!, 'SIGKILL');
     }
     await emulator?.close();
     await postgres?.stop();

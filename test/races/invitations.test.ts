@@ -14,7 +14,16 @@ import {
 } from '../../src/slack/views/ids.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
-import { expectNoServerErrors, mrkdwnTexts, person, postsIn, requestAccess, seedOrganization, settle, type Person } from '../support/flows.js';
+import {
+  expectNoServerErrors,
+  mrkdwnTexts,
+  person,
+  postsIn,
+  requestAccess,
+  seedOrganization,
+  settle,
+  type Person,
+} from '../support/flows.js';
 
 /*
  * Races fired at the HTTP endpoint with real concurrency: every request is signed and in flight at
@@ -47,7 +56,8 @@ async function openSendingStep(app: TestApp, addresses: string[], permissions: s
   const opens = app.emulator.callsTo('views.open').length;
   await app.driver.slashCommand({ userId: ADA.id, text: 'invite' });
   await app.emulator.waitForCalls('views.open', opens + 1, 10_000);
-  const paste = (text: string) => app.driver.submitView(modalOf(app), { [addressesBlockId(revisionOf(modalOf(app)))]: { [INPUT_ACTION]: text } }, ADA.id);
+  const paste = (text: string) =>
+    app.driver.submitView(modalOf(app), { [addressesBlockId(revisionOf(modalOf(app)))]: { [INPUT_ACTION]: text } }, ADA.id);
   await paste(addresses.join('\n'));
   await paste('');
   await app.driver.submitView(modalOf(app), { [INVITE_GRANT_BLOCK.accessPermissions]: { [INPUT_ACTION]: permissions } }, ADA.id);
@@ -62,7 +72,9 @@ async function inviteOutsiders(app: TestApp, addresses: string[], permissions?: 
   const sent = await app.driver.submitView(sending, {}, ADA.id);
   expect(sent.body).toContain('"response_action":"clear"');
   await settle(app);
-  const handover = postsIn(app, ADA.id).map((message) => mrkdwnTexts(message).join('\n')).join('\n');
+  const handover = postsIn(app, ADA.id)
+    .map((message) => mrkdwnTexts(message).join('\n'))
+    .join('\n');
   const codes = new Map<string, string>();
   for (const address of addresses) {
     const code = new RegExp(`${address.replace(/\./g, '\\.')}[^\\n]*?\`([A-Za-z0-9_-]{43})\``).exec(handover)?.[1];
@@ -125,7 +137,9 @@ describe.each(DATABASE_KINDS)('invitation races on %s', (kind) => {
     const code = (await inviteOutsiders(app, [INVITEE])).get(INVITEE)!;
     const [rita] = accountsOf(app, 1, INVITEE, 'U0RITA');
 
-    const responses = await Promise.all(Array.from({ length: 50 }, () => app.driver.slashCommand({ userId: rita!.id, text: `accept ${code}` })));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => app.driver.slashCommand({ userId: rita!.id, text: `accept ${code}` })),
+    );
     expectNoServerErrors(responses);
     expect(responses.filter((response) => bodyText(response).includes('You accepted the invitation'))).toHaveLength(1);
     expect(responses.filter((response) => bodyText(response).includes('accepted already'))).toHaveLength(49);
@@ -152,7 +166,11 @@ describe.each(DATABASE_KINDS)('invitation races on %s', (kind) => {
 
     const responses = await Promise.all(
       Array.from({ length: RACERS }, () =>
-        app.driver.viewSubmission({ view: sending, userId: ADA.id, values: { [INVITE_SENDING_BLOCK.personalMessage]: { [INPUT_ACTION]: 'Welcome' } } }),
+        app.driver.viewSubmission({
+          view: sending,
+          userId: ADA.id,
+          values: { [INVITE_SENDING_BLOCK.personalMessage]: { [INPUT_ACTION]: 'Welcome' } },
+        }),
       ),
     );
     expectNoServerErrors(responses);
@@ -200,7 +218,9 @@ describe.each(DATABASE_KINDS)('invitation races on %s', (kind) => {
     expect(app.emulator.getView(first.id)).toBeDefined();
 
     const responses = await Promise.all(
-      Array.from({ length: RACERS }, (_, index) => app.driver.viewSubmission({ view: index % 2 === 0 ? first : second, userId: ADA.id, values: {} })),
+      Array.from({ length: RACERS }, (_, index) =>
+        app.driver.viewSubmission({ view: index % 2 === 0 ? first : second, userId: ADA.id, values: {} }),
+      ),
     );
     expectNoServerErrors(responses);
     for (const address of addresses) {
@@ -214,14 +234,20 @@ describe.each(DATABASE_KINDS)('invitation races on %s', (kind) => {
     for (let round = 0; round < 5; round += 1) {
       const requester = person(`U0REQ${round}`, `Requester ${round}`);
       app.emulator.addUser(requester);
-      const requestId = await requestAccess(app, requester, { organizationId: organization.id, accessPermissions: [PERMISSION.esriAccess] });
+      const requestId = await requestAccess(app, requester, {
+        organizationId: organization.id,
+        accessPermissions: [PERMISSION.esriAccess],
+      });
       // Ada also invited the same person, to more than they asked for, so accepting after the
       // approval takes nothing away (which would first ask them to confirm); it reaches them by DM.
       const sending = await openSendingStep(app, [requester.email], [PERMISSION.esriAccess, PERMISSION.eLearning]);
       await app.driver.submitView(sending, {}, ADA.id);
       await settle(app);
       const invitationDm = postsIn(app, requester.id).find((message) => JSON.stringify(message.blocks).includes(ACTION.acceptInvitation))!;
-      const card = postsIn(app, ADA.id).find((message) => JSON.stringify(message.blocks).includes(`"${ACTION.approve}"`) && JSON.stringify(message.blocks).includes(requester.id))!;
+      const card = postsIn(app, ADA.id).find(
+        (message) =>
+          JSON.stringify(message.blocks).includes(`"${ACTION.approve}"`) && JSON.stringify(message.blocks).includes(requester.id),
+      )!;
       const opens = app.emulator.callsTo('views.open').length;
       await app.driver.clickButton({ userId: ADA.id, actionId: ACTION.approve, message: { channel: card.channel, ts: card.ts } });
       const approveForm = (await app.emulator.waitForCalls('views.open', opens + 1, 10_000))[opens]!;
@@ -265,7 +291,9 @@ describe.each(DATABASE_KINDS)('invitation races on %s', (kind) => {
       ...Array.from({ length: 20 }, () => app.driver.slashCommand({ userId: rita!.id, text: `accept ${code}` })),
     ]);
     expectNoServerErrors(responses);
-    const endings = await prisma().permissionLogEntry.count({ where: { action: { in: [LOG_ACTION.invitationAccepted, LOG_ACTION.invitationRevoked] } } });
+    const endings = await prisma().permissionLogEntry.count({
+      where: { action: { in: [LOG_ACTION.invitationAccepted, LOG_ACTION.invitationRevoked] } },
+    });
     expect(endings).toBe(1);
     const final = await prisma().invitation.findUniqueOrThrow({ where: { id: invitation.id } });
     expect(await prisma().connection.count({ where: { member: { slackUserId: rita!.id } } })).toBe(final.status === 'ACCEPTED' ? 1 : 0);
@@ -281,7 +309,11 @@ describe.each(DATABASE_KINDS)('invitation races on %s', (kind) => {
 
     const responses = await Promise.all(
       forms.map((form, index) =>
-        app.driver.submitView(form, { [INVITATION_EDIT_BLOCK.accessPermissions]: { [INPUT_ACTION]: choices[index % choices.length]! } }, ADA.id),
+        app.driver.submitView(
+          form,
+          { [INVITATION_EDIT_BLOCK.accessPermissions]: { [INPUT_ACTION]: choices[index % choices.length]! } },
+          ADA.id,
+        ),
       ),
     );
     expectNoServerErrors(responses);
@@ -289,7 +321,8 @@ describe.each(DATABASE_KINDS)('invitation races on %s', (kind) => {
     expect(edits).toHaveLength(RACERS);
     const permissionsIn = (snapshot: unknown) => (snapshot as { permissions: string[] }).permissions;
     expect(permissionsIn(edits[0]!.before)).toEqual([PERMISSION.esriAccess]);
-    for (let index = 1; index < edits.length; index += 1) expect(permissionsIn(edits[index]!.before)).toEqual(permissionsIn(edits[index - 1]!.after));
+    for (let index = 1; index < edits.length; index += 1)
+      expect(permissionsIn(edits[index]!.before)).toEqual(permissionsIn(edits[index - 1]!.after));
     const final = await prisma().invitation.findUniqueOrThrow({ where: { id: invitation.id } });
     expect(final.permissions).toEqual(permissionsIn(edits.at(-1)!.after));
   });
@@ -304,7 +337,9 @@ describe.each(DATABASE_KINDS)('invitation races on %s', (kind) => {
     const responses = await Promise.all(forms.map((form) => app.driver.submitView(form, {}, ADA.id)));
     expectNoServerErrors(responses);
     const resends = await prisma().permissionLogEntry.findMany({ where: { action: LOG_ACTION.invitationResent }, orderBy: { id: 'asc' } });
-    expect(resends.map((entry) => (entry.before as { resendCount: number }).resendCount)).toEqual(Array.from({ length: RACERS }, (_, index) => index));
+    expect(resends.map((entry) => (entry.before as { resendCount: number }).resendCount)).toEqual(
+      Array.from({ length: RACERS }, (_, index) => index),
+    );
     expect(await prisma().invitation.findUniqueOrThrow({ where: { id: invitation.id } })).toMatchObject({ resendCount: RACERS });
   });
 });

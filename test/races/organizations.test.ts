@@ -17,7 +17,9 @@ describe.each(DATABASE_KINDS)('organization races on %s', (kind) => {
   it('creates an organization once when 10 operators create it at once, and tells the others it exists', async () => {
     db = await createTestDatabase(kind);
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, index) => createOrganization(db.database.prisma, { name: `Redlands ${index}`, customerNumber: '100200' })),
+      Array.from({ length: 10 }, (_, index) =>
+        createOrganization(db.database.prisma, { name: `Redlands ${index}`, customerNumber: '100200' }),
+      ),
     );
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     for (const result of results) {
@@ -34,12 +36,18 @@ describe.each(DATABASE_KINDS)('organization races on %s', (kind) => {
     db = await createTestDatabase(kind);
     await createOrganization(db.database.prisma, { name: 'City of Redlands', customerNumber: '100200' });
     await Promise.all(
-      Array.from({ length: 10 }, (_, index) => setOrganizationChannels(db.database.prisma, '100200', { adminChannelId: `C0ADMIN${index}` })),
+      Array.from({ length: 10 }, (_, index) =>
+        setOrganizationChannels(db.database.prisma, '100200', { adminChannelId: `C0ADMIN${index}` }),
+      ),
     );
-    const changes = await db.database.prisma.permissionLogEntry.findMany({ where: { action: LOG_ACTION.organizationChannelsChanged }, orderBy: { id: 'asc' } });
+    const changes = await db.database.prisma.permissionLogEntry.findMany({
+      where: { action: LOG_ACTION.organizationChannelsChanged },
+      orderBy: { id: 'asc' },
+    });
     expect(changes).toHaveLength(10);
     const adminChannelOf = (snapshot: unknown) => (snapshot as { adminChannelId: string | null }).adminChannelId;
     expect(adminChannelOf(changes[0]!.before)).toBeNull();
-    for (let index = 1; index < changes.length; index += 1) expect(adminChannelOf(changes[index]!.before)).toBe(adminChannelOf(changes[index - 1]!.after));
+    for (let index = 1; index < changes.length; index += 1)
+      expect(adminChannelOf(changes[index]!.before)).toBe(adminChannelOf(changes[index - 1]!.after));
   });
 });

@@ -6,7 +6,16 @@ import type { RecordedCall } from '../../src/sandbox/index.js';
 import { ACTION, APPROVE_FORM_BLOCK, EXTEND_FORM_BLOCK, INPUT_ACTION } from '../../src/slack/views/ids.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
-import { expectNoServerErrors, openRequestForm, person, postsIn, requestAccess, seedOrganization, settle, submitRequestForm } from '../support/flows.js';
+import {
+  expectNoServerErrors,
+  openRequestForm,
+  person,
+  postsIn,
+  requestAccess,
+  seedOrganization,
+  settle,
+  submitRequestForm,
+} from '../support/flows.js';
 
 /*
  * Races on requests and end dates, fired at the HTTP endpoint with every signed request in flight
@@ -43,7 +52,9 @@ describe.each(DATABASE_KINDS)('request and end-date races on %s', (kind) => {
     for (let index = 0; index < SAME_KEY_RACERS; index += 1) forms.push(await openRequestForm(app, RITA.id));
 
     const responses = await Promise.all(
-      forms.map((form) => submitRequestForm(app, RITA.id, form, { organizationId: organization.id, accessPermissions: [PERMISSION.esriAccess] })),
+      forms.map((form) =>
+        submitRequestForm(app, RITA.id, form, { organizationId: organization.id, accessPermissions: [PERMISSION.esriAccess] }),
+      ),
     );
     expectNoServerErrors(responses);
     expect(responses.filter((response) => response.body === '')).toHaveLength(1);
@@ -64,7 +75,9 @@ describe.each(DATABASE_KINDS)('request and end-date races on %s', (kind) => {
     const refreshes = await prisma().outboxMessage.count({ where: { kind: 'request.refresh' } });
 
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () => app.driver.clickButton({ userId: RITA.id, actionId: ACTION.withdraw, message: { channel: receipt.channel, ts: receipt.ts } })),
+      Array.from({ length: 50 }, () =>
+        app.driver.clickButton({ userId: RITA.id, actionId: ACTION.withdraw, message: { channel: receipt.channel, ts: receipt.ts } }),
+      ),
     );
     expectNoServerErrors(responses);
     expect(await prisma().accessRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({ status: 'WITHDRAWN' });
@@ -86,12 +99,18 @@ describe.each(DATABASE_KINDS)('request and end-date races on %s', (kind) => {
       Array.from({ length: 50 }, (_, index) =>
         index % 2 === 0
           ? app.driver.clickButton({ userId: RITA.id, actionId: ACTION.withdraw, message: { channel: receipt.channel, ts: receipt.ts } })
-          : app.driver.viewSubmission({ view: approveForm, userId: ADA.id, values: { [APPROVE_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] } } }),
+          : app.driver.viewSubmission({
+              view: approveForm,
+              userId: ADA.id,
+              values: { [APPROVE_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] } },
+            }),
       ),
     );
     expectNoServerErrors(responses);
     const request = await prisma().accessRequest.findUniqueOrThrow({ where: { id: requestId } });
-    const endings = await prisma().permissionLogEntry.count({ where: { action: { in: [LOG_ACTION.requestWithdrawn, LOG_ACTION.requestApproved] } } });
+    const endings = await prisma().permissionLogEntry.count({
+      where: { action: { in: [LOG_ACTION.requestWithdrawn, LOG_ACTION.requestApproved] } },
+    });
     expect(endings).toBe(1);
     expect(await prisma().connection.count({ where: { member: { slackUserId: RITA.id } } })).toBe(request.status === 'APPROVED' ? 1 : 0);
   });
@@ -111,11 +130,15 @@ describe.each(DATABASE_KINDS)('request and end-date races on %s', (kind) => {
       actions: [{ action_id: ACTION.extendEndDate, value: `extend:${connection.id}` }],
     });
     const extendForm = (await app.emulator.waitForCalls('views.open', opens + 1, 10_000))[opens]!;
-    const dates = Array.from({ length: SAME_KEY_RACERS }, (_, index) => calendarDateIn(new Date(Date.now() + (10 + index) * DAY_MS), organization.timeZone));
+    const dates = Array.from({ length: SAME_KEY_RACERS }, (_, index) =>
+      calendarDateIn(new Date(Date.now() + (10 + index) * DAY_MS), organization.timeZone),
+    );
     expect(dates[0]! > today).toBe(true);
 
     const responses = await Promise.all(
-      dates.map((date) => app.driver.viewSubmission({ view: extendForm, userId: ADA.id, values: { [EXTEND_FORM_BLOCK.endsOn]: { [INPUT_ACTION]: date } } })),
+      dates.map((date) =>
+        app.driver.viewSubmission({ view: extendForm, userId: ADA.id, values: { [EXTEND_FORM_BLOCK.endsOn]: { [INPUT_ACTION]: date } } }),
+      ),
     );
     expectNoServerErrors(responses);
     const changes = await prisma().permissionLogEntry.findMany({ where: { action: LOG_ACTION.endDateChanged }, orderBy: { id: 'asc' } });
@@ -123,6 +146,8 @@ describe.each(DATABASE_KINDS)('request and end-date races on %s', (kind) => {
     const endOf = (snapshot: unknown) => (snapshot as { endsOn: string | null }).endsOn;
     expect(endOf(changes[0]!.before)).toBe(endsOn);
     for (let index = 1; index < changes.length; index += 1) expect(endOf(changes[index]!.before)).toBe(endOf(changes[index - 1]!.after));
-    expect(await prisma().connection.findUniqueOrThrow({ where: { id: connection.id } })).toMatchObject({ endsOn: endOf(changes.at(-1)!.after) });
+    expect(await prisma().connection.findUniqueOrThrow({ where: { id: connection.id } })).toMatchObject({
+      endsOn: endOf(changes.at(-1)!.after),
+    });
   });
 });

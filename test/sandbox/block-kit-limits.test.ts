@@ -15,9 +15,20 @@ const plain = (text: string) => ({ type: 'plain_text', text });
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
 const section = (text: string) => ({ type: 'section', text: mrkdwn(text) });
 const option = (value: string, text = value) => ({ text: plain(text), value });
-const button = (actionId: string, extra: Record<string, unknown> = {}) => ({ type: 'button', action_id: actionId, text: plain('Go'), ...extra });
+const button = (actionId: string, extra: Record<string, unknown> = {}) => ({
+  type: 'button',
+  action_id: actionId,
+  text: plain('Go'),
+  ...extra,
+});
 const input = (blockId: string, element: Record<string, unknown>) => ({ type: 'input', block_id: blockId, label: plain('Label'), element });
-const modal = (blocks: unknown[], extra: Record<string, unknown> = {}) => ({ type: 'modal', title: plain('Request access'), submit: plain('Send'), blocks, ...extra });
+const modal = (blocks: unknown[], extra: Record<string, unknown> = {}) => ({
+  type: 'modal',
+  title: plain('Request access'),
+  submit: plain('Send'),
+  blocks,
+  ...extra,
+});
 
 /** Asserts exactly one problem, at the given JSON pointer, mentioning the given words. */
 function expectSingleProblem(problems: string[], pointer: string, mentions: string) {
@@ -31,9 +42,16 @@ describe('message blocks', () => {
     const blocks = [
       { type: 'header', text: plain('Access request') },
       { type: 'section', text: mrkdwn('*Ada* wants *deploy* on *prod*'), fields: [mrkdwn('*Reason*'), mrkdwn('on call')] },
-      { type: 'context', elements: [mrkdwn('Requested 2 min ago'), { type: 'image', image_url: 'https://example.com/a.png', alt_text: 'avatar' }] },
+      {
+        type: 'context',
+        elements: [mrkdwn('Requested 2 min ago'), { type: 'image', image_url: 'https://example.com/a.png', alt_text: 'avatar' }],
+      },
       { type: 'divider' },
-      { type: 'actions', block_id: 'decision', elements: [button('approve', { style: 'primary', value: 'req-1' }), button('deny', { style: 'danger', value: 'req-1' })] },
+      {
+        type: 'actions',
+        block_id: 'decision',
+        elements: [button('approve', { style: 'primary', value: 'req-1' }), button('deny', { style: 'danger', value: 'req-1' })],
+      },
       { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'hi' }] }] },
     ];
     expect(checkMessageBlocks(blocks)).toEqual([]);
@@ -56,7 +74,11 @@ describe('message blocks', () => {
     expect(checkMessageBlocks([{ type: 'section', fields: fields(10) }])).toEqual([]);
     expect(checkMessageBlocks([{ type: 'section', fields: fields(2, 2000) }])).toEqual([]);
     expectSingleProblem(checkMessageBlocks([{ type: 'section', fields: fields(11) }]), '/blocks/0/fields', 'at most 10');
-    expectSingleProblem(checkMessageBlocks([{ type: 'section', fields: [mrkdwn(chars(2001))] }]), '/blocks/0/fields/0/text', 'at most 2000');
+    expectSingleProblem(
+      checkMessageBlocks([{ type: 'section', fields: [mrkdwn(chars(2001))] }]),
+      '/blocks/0/fields/0/text',
+      'at most 2000',
+    );
     expectSingleProblem(checkMessageBlocks([{ type: 'section' }]), '/blocks/0', 'text or fields');
   });
 
@@ -76,9 +98,17 @@ describe('message blocks', () => {
 
   it('checks button text, value, url and confirm dialogs', () => {
     const inActions = (element: unknown) => [{ type: 'actions', elements: [element] }];
-    expectSingleProblem(checkMessageBlocks(inActions(button('a', { text: plain(chars(76)) }))), '/blocks/0/elements/0/text/text', 'at most 75');
+    expectSingleProblem(
+      checkMessageBlocks(inActions(button('a', { text: plain(chars(76)) }))),
+      '/blocks/0/elements/0/text/text',
+      'at most 75',
+    );
     expectSingleProblem(checkMessageBlocks(inActions(button('a', { value: chars(2001) }))), '/blocks/0/elements/0/value', 'at most 2000');
-    expectSingleProblem(checkMessageBlocks(inActions(button('a', { url: `https://x.io/${chars(3000)}` }))), '/blocks/0/elements/0/url', 'at most 3000');
+    expectSingleProblem(
+      checkMessageBlocks(inActions(button('a', { url: `https://x.io/${chars(3000)}` }))),
+      '/blocks/0/elements/0/url',
+      'at most 3000',
+    );
     const confirm = { title: plain('Sure?'), text: mrkdwn(chars(301)), confirm: plain('Yes'), deny: plain(chars(31)) };
     const problems = checkMessageBlocks(inActions(button('a', { confirm })));
     expect(problems).toEqual([
@@ -88,13 +118,20 @@ describe('message blocks', () => {
   });
 
   it('checks select options: at most 100, text/value at most 75', () => {
-    const select = (options: unknown[]) => [{ type: 'section', text: mrkdwn('Pick'), accessory: { type: 'static_select', action_id: 'pick', options } }];
+    const select = (options: unknown[]) => [
+      { type: 'section', text: mrkdwn('Pick'), accessory: { type: 'static_select', action_id: 'pick', options } },
+    ];
     const options = (count: number) => Array.from({ length: count }, (_, index) => option(`v${index}`));
     expect(checkMessageBlocks(select(options(100)))).toEqual([]);
     expectSingleProblem(checkMessageBlocks(select(options(101))), '/blocks/0/accessory/options', 'at most 100');
     expectSingleProblem(checkMessageBlocks(select([option('v', chars(76))])), '/blocks/0/accessory/options/0/text/text', 'at most 75');
     expectSingleProblem(checkMessageBlocks(select([option(chars(76), 'short')])), '/blocks/0/accessory/options/0/value', 'at most 75');
-    const multi = [{ type: 'actions', elements: [{ type: 'multi_static_select', action_id: 'm', options: options(101), placeholder: plain(chars(151)) }] }];
+    const multi = [
+      {
+        type: 'actions',
+        elements: [{ type: 'multi_static_select', action_id: 'm', options: options(101), placeholder: plain(chars(151)) }],
+      },
+    ];
     expect(checkMessageBlocks(multi)).toHaveLength(2);
   });
 
@@ -102,29 +139,66 @@ describe('message blocks', () => {
     const options = (count: number) => Array.from({ length: count }, (_, index) => option(`v${index}`));
     const inActions = (element: unknown) => [{ type: 'actions', elements: [element] }];
     expect(checkMessageBlocks(inActions({ type: 'checkboxes', action_id: 'c', options: options(10) }))).toEqual([]);
-    expectSingleProblem(checkMessageBlocks(inActions({ type: 'checkboxes', action_id: 'c', options: options(11) })), '/blocks/0/elements/0/options', 'at most 10');
-    expectSingleProblem(checkMessageBlocks(inActions({ type: 'radio_buttons', action_id: 'r', options: options(11) })), '/blocks/0/elements/0/options', 'at most 10');
-    expectSingleProblem(checkMessageBlocks(inActions({ type: 'overflow', action_id: 'o', options: options(6) })), '/blocks/0/elements/0/options', 'at most 5');
+    expectSingleProblem(
+      checkMessageBlocks(inActions({ type: 'checkboxes', action_id: 'c', options: options(11) })),
+      '/blocks/0/elements/0/options',
+      'at most 10',
+    );
+    expectSingleProblem(
+      checkMessageBlocks(inActions({ type: 'radio_buttons', action_id: 'r', options: options(11) })),
+      '/blocks/0/elements/0/options',
+      'at most 10',
+    );
+    expectSingleProblem(
+      checkMessageBlocks(inActions({ type: 'overflow', action_id: 'o', options: options(6) })),
+      '/blocks/0/elements/0/options',
+      'at most 5',
+    );
   });
 
   it('limits block_id and action_id to 255 characters and wants them unique', () => {
     expectSingleProblem(checkMessageBlocks([{ type: 'divider', block_id: chars(256) }]), '/blocks/0/block_id', 'at most 255');
-    expectSingleProblem(checkMessageBlocks([{ type: 'actions', elements: [button(chars(256))] }]), '/blocks/0/elements/0/action_id', 'at most 255');
-    expectSingleProblem(checkMessageBlocks([{ type: 'divider', block_id: 'a' }, { type: 'divider', block_id: 'a' }]), '/blocks/1/block_id', 'duplicate');
-    expectSingleProblem(checkMessageBlocks([{ type: 'actions', elements: [button('a'), button('a')] }]), '/blocks/0/elements/1/action_id', 'duplicate');
+    expectSingleProblem(
+      checkMessageBlocks([{ type: 'actions', elements: [button(chars(256))] }]),
+      '/blocks/0/elements/0/action_id',
+      'at most 255',
+    );
+    expectSingleProblem(
+      checkMessageBlocks([
+        { type: 'divider', block_id: 'a' },
+        { type: 'divider', block_id: 'a' },
+      ]),
+      '/blocks/1/block_id',
+      'duplicate',
+    );
+    expectSingleProblem(
+      checkMessageBlocks([{ type: 'actions', elements: [button('a'), button('a')] }]),
+      '/blocks/0/elements/1/action_id',
+      'duplicate',
+    );
   });
 
   it('reports known elements in the wrong place but lets unknown types and fields through', () => {
-    expectSingleProblem(checkMessageBlocks([{ type: 'actions', elements: [{ type: 'image', image_url: 'https://x.io/a.png', alt_text: 'a' }] }]), '/blocks/0/elements/0/type', 'not allowed');
-    expect(checkMessageBlocks([
-      { type: 'brand_new_block', anything: [1, 2, 3] },
-      { type: 'section', text: mrkdwn('hi'), expand: true, some_future_field: { a: 1 } },
-      { type: 'actions', elements: [{ type: 'workflow_button', text: plain('Run') }] },
-    ])).toEqual([]);
+    expectSingleProblem(
+      checkMessageBlocks([{ type: 'actions', elements: [{ type: 'image', image_url: 'https://x.io/a.png', alt_text: 'a' }] }]),
+      '/blocks/0/elements/0/type',
+      'not allowed',
+    );
+    expect(
+      checkMessageBlocks([
+        { type: 'brand_new_block', anything: [1, 2, 3] },
+        { type: 'section', text: mrkdwn('hi'), expand: true, some_future_field: { a: 1 } },
+        { type: 'actions', elements: [{ type: 'workflow_button', text: plain('Run') }] },
+      ]),
+    ).toEqual([]);
   });
 
   it('checks image blocks', () => {
-    expectSingleProblem(checkMessageBlocks([{ type: 'image', image_url: 'https://x.io/a.png', alt_text: chars(2001) }]), '/blocks/0/alt_text', 'at most 2000');
+    expectSingleProblem(
+      checkMessageBlocks([{ type: 'image', image_url: 'https://x.io/a.png', alt_text: chars(2001) }]),
+      '/blocks/0/alt_text',
+      'at most 2000',
+    );
     expectSingleProblem(checkMessageBlocks([{ type: 'image', alt_text: 'a' }]), '/blocks/0', 'image_url or slack_file');
   });
 });
@@ -138,7 +212,11 @@ describe('whole messages', () => {
   });
 
   it('counts every text string in the blocks against the hidden ~13,200 total', () => {
-    const blocks = [section(chars(3000)), { type: 'section', fields: [mrkdwn(chars(100))] }, { type: 'rich_text', elements: [{ type: 'text', text: chars(10) }] }];
+    const blocks = [
+      section(chars(3000)),
+      { type: 'section', fields: [mrkdwn(chars(100))] },
+      { type: 'rich_text', elements: [{ type: 'text', text: chars(10) }] },
+    ];
     expect(countBlockTextCharacters(blocks)).toBe(3110);
 
     const withinLimit = Array.from({ length: 4 }, () => section(chars(3000))).concat(section(chars(1200)));

@@ -19,7 +19,14 @@ const form = (title: string): types.ModalView => ({
   type: 'modal',
   title: { type: 'plain_text', text: title },
   submit: { type: 'plain_text', text: 'Send' },
-  blocks: [{ type: 'input', block_id: 'reason', label: { type: 'plain_text', text: 'Reason' }, element: { type: 'plain_text_input', action_id: 'value' } }],
+  blocks: [
+    {
+      type: 'input',
+      block_id: 'reason',
+      label: { type: 'plain_text', text: 'Reason' },
+      element: { type: 'plain_text_input', action_id: 'value' },
+    },
+  ],
 });
 
 /** An app that answers every request with the next scripted reply. */
@@ -64,7 +71,9 @@ describe('the emulator as a watched Slack', () => {
     const fixed = await startSlackEmulator({ token: TOKEN, port, host: '127.0.0.1' });
     expect(fixed.port).toBe(port);
     expect(fixed.url).toBe(`http://127.0.0.1:${port}/api/`);
-    const answer = (await (await fetch(`${fixed.url}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { ok: boolean };
+    const answer = (await (
+      await fetch(`${fixed.url}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } })
+    ).json()) as { ok: boolean };
     expect(answer.ok).toBe(true);
     await fixed.close();
     await expect(fetch(`${fixed.url}auth.test`, { method: 'POST' })).rejects.toThrow();
@@ -78,9 +87,17 @@ describe('the emulator as a watched Slack', () => {
 
     const second = await client.chat.postMessage({ channel: CHANNEL, text: 'Grace wants access' });
     const replaceUrl = emulator.newResponseUrl({ userId: ADA.id, channelId: CHANNEL, messageTs: second.ts ?? '' });
-    await fetch(replaceUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ replace_original: true, text: 'Denied' }) });
+    await fetch(replaceUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ replace_original: true, text: 'Denied' }),
+    });
     const deleteUrl = emulator.newResponseUrl({ userId: ADA.id, channelId: CHANNEL, messageTs: posted.ts ?? '' });
-    await fetch(deleteUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ delete_original: true }) });
+    await fetch(deleteUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ delete_original: true }),
+    });
 
     expect(emulator.messagesIn(CHANNEL)).toEqual([expect.objectContaining({ text: 'Denied', edited: expect.any(Object) })]);
     expect(changes).toEqual([
@@ -105,13 +122,17 @@ describe('the emulator as a watched Slack', () => {
     ]);
   });
 
-  it("replaces or deletes an ephemeral from a click on it, for its viewer only, as Slack does", async () => {
+  it('replaces or deletes an ephemeral from a click on it, for its viewer only, as Slack does', async () => {
     await client.chat.postEphemeral({ channel: CHANNEL, user: ADA.id, text: 'pick one' });
     await client.chat.postEphemeral({ channel: CHANNEL, user: GRACE.id, text: 'pick one' });
     const [adas] = emulator.ephemeralsFor(ADA.id, CHANNEL);
-    const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (url: string, body: unknown) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     changes.length = 0;
-    await post(emulator.newResponseUrl({ userId: ADA.id, channelId: CHANNEL, messageTs: adas!.ts }), { replace_original: true, text: 'picked' });
+    await post(emulator.newResponseUrl({ userId: ADA.id, channelId: CHANNEL, messageTs: adas!.ts }), {
+      replace_original: true,
+      text: 'picked',
+    });
     expect(emulator.ephemeralsFor(ADA.id, CHANNEL).map((message) => [message.text, message.edited])).toEqual([['picked', true]]);
     expect(emulator.ephemeralsFor(GRACE.id, CHANNEL).map((message) => message.text)).toEqual(['pick one']);
     // Another viewer's response URL cannot touch Ada's ephemeral: it gets one of its own.
@@ -192,7 +213,10 @@ describe('the driver as a watched Slack client', () => {
   });
 
   it('keeps the field errors of the last response_action errors until the next submission', async () => {
-    await new WebClient(TOKEN, { slackApiUrl: emulator.url, logger: silentWebApiLogger }).views.open({ trigger_id: emulator.issueTriggerId(ADA.id), view: form('Request') });
+    await new WebClient(TOKEN, { slackApiUrl: emulator.url, logger: silentWebApiLogger }).views.open({
+      trigger_id: emulator.issueTriggerId(ADA.id),
+      view: form('Request'),
+    });
     const view = emulator.currentModal(ADA.id)!;
     const changes: EmulatorChange[] = [];
     emulator.onChange((change) => changes.push(change));

@@ -64,14 +64,22 @@ describe('Slack emulator via @slack/web-api', () => {
     const result = await client.auth.test();
     expect(result).toMatchObject({ ok: true, team_id: emulator.teamId, user_id: emulator.botUserId, bot_id: emulator.botId });
     expect(emulator.calls).toEqual([
-      expect.objectContaining({ method: 'auth.test', token: TOKEN, status: 200, faulted: false, response: expect.objectContaining({ ok: true }) }),
+      expect.objectContaining({
+        method: 'auth.test',
+        token: TOKEN,
+        status: 200,
+        faulted: false,
+        response: expect.objectContaining({ ok: true }),
+      }),
     ]);
     expect(emulator.calls[0]?.at).toEqual(new Date(clock.now()));
   });
 
   it('rejects a missing token with not_authed and a wrong one with invalid_auth', async () => {
     expect(await slackError(clientFor(emulator, undefined).auth.test())).toBe('not_authed');
-    expect(await slackError(clientFor(emulator, 'xoxb-wrong').chat.postMessage({ channel: 'C0ACCESS001', text: 'hi' }))).toBe('invalid_auth');
+    expect(await slackError(clientFor(emulator, 'xoxb-wrong').chat.postMessage({ channel: 'C0ACCESS001', text: 'hi' }))).toBe(
+      'invalid_auth',
+    );
     expect(emulator.callsTo('chat.postMessage')[0]?.token).toBe('xoxb-wrong');
     expect(emulator.messagesIn('C0ACCESS001')).toEqual([]);
   });
@@ -141,7 +149,12 @@ describe('Slack emulator via @slack/web-api', () => {
 
   it('updates existing messages and answers message_not_found for unknown ts', async () => {
     const posted = await client.chat.postMessage({ channel: 'C0ACCESS001', text: 'pending' });
-    const updated = await client.chat.update({ channel: 'C0ACCESS001', ts: posted.ts ?? '', text: 'approved', blocks: [{ type: 'divider' }] });
+    const updated = await client.chat.update({
+      channel: 'C0ACCESS001',
+      ts: posted.ts ?? '',
+      text: 'approved',
+      blocks: [{ type: 'divider' }],
+    });
     expect(updated).toMatchObject({ ok: true, channel: 'C0ACCESS001', ts: posted.ts, text: 'approved' });
     expect(emulator.findMessage('C0ACCESS001', posted.ts ?? '')).toMatchObject({ text: 'approved', blocks: [{ type: 'divider' }] });
     expect(await slackError(client.chat.update({ channel: 'C0ACCESS001', ts: '1234567890.000001', text: 'x' }))).toBe('message_not_found');
@@ -157,10 +170,18 @@ describe('Slack emulator via @slack/web-api', () => {
     const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }];
     const failure = client.chat.postMessage({ channel: 'C0ACCESS001', text: 'too long', blocks });
     await expect(failure).rejects.toMatchObject({
-      data: { ok: false, error: 'invalid_blocks', response_metadata: { messages: [expect.stringContaining('[json-pointer:/blocks/0/text/text]')] } },
+      data: {
+        ok: false,
+        error: 'invalid_blocks',
+        response_metadata: { messages: [expect.stringContaining('[json-pointer:/blocks/0/text/text]')] },
+      },
     });
     expect(emulator.violations).toEqual([
-      expect.objectContaining({ source: 'chat.postMessage', error: 'invalid_blocks', problems: [expect.stringMatching(/^\/blocks\/0\/text\/text: .*3000/)] }),
+      expect.objectContaining({
+        source: 'chat.postMessage',
+        error: 'invalid_blocks',
+        problems: [expect.stringMatching(/^\/blocks\/0\/text\/text: .*3000/)],
+      }),
     ]);
     expect(emulator.messagesIn('C0ACCESS001')).toEqual([]);
   });
@@ -174,7 +195,14 @@ describe('Slack emulator via @slack/web-api', () => {
 
   it('answers users.info and users.lookupByEmail from the directory', async () => {
     const info = await client.users.info({ user: ADA.id });
-    expect(info.user).toMatchObject({ id: ADA.id, name: 'ada', real_name: 'Ada Lovelace', tz: 'Europe/London', deleted: false, profile: { email: ADA.email } });
+    expect(info.user).toMatchObject({
+      id: ADA.id,
+      name: 'ada',
+      real_name: 'Ada Lovelace',
+      tz: 'Europe/London',
+      deleted: false,
+      profile: { email: ADA.email },
+    });
     expect(typeof info.user?.tz_offset).toBe('number');
     expect(await slackError(client.users.info({ user: 'U0NOBODY001' }))).toBe('user_not_found');
     expect((await client.users.lookupByEmail({ email: 'grace@example.com' })).user?.id).toBe(GRACE.id);
@@ -210,7 +238,12 @@ describe('Slack emulator via @slack/web-api', () => {
 
   it('lets the Web API client see the 429 and its Retry-After', async () => {
     emulator.failNext('*', { status: 429, retryAfter: 12 });
-    const strict = new WebClient(TOKEN, { slackApiUrl: emulator.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: silentWebApiLogger });
+    const strict = new WebClient(TOKEN, {
+      slackApiUrl: emulator.url,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      logger: silentWebApiLogger,
+    });
     await expect(strict.chat.postMessage({ channel: 'C0ACCESS001', text: 'hi' })).rejects.toMatchObject({
       code: ErrorCode.RateLimitedError,
       retryAfter: 12,
@@ -220,7 +253,11 @@ describe('Slack emulator via @slack/web-api', () => {
   it('lets a retrying client recover from a scripted outage', async () => {
     emulator.failNext('chat.postMessage', { status: 503 });
     emulator.failNext('chat.postMessage', { status: 429, retryAfter: 0 });
-    const patient = new WebClient(TOKEN, { slackApiUrl: emulator.url, retryConfig: { retries: 3, minTimeout: 0, maxTimeout: 1 }, logger: silentWebApiLogger });
+    const patient = new WebClient(TOKEN, {
+      slackApiUrl: emulator.url,
+      retryConfig: { retries: 3, minTimeout: 0, maxTimeout: 1 },
+      logger: silentWebApiLogger,
+    });
     await expect(patient.chat.postMessage({ channel: 'C0ACCESS001', text: 'eventually' })).resolves.toMatchObject({ ok: true });
     expect(emulator.callsTo('chat.postMessage').map((call) => call.status)).toEqual([503, 429, 200]);
   });
@@ -228,7 +265,10 @@ describe('Slack emulator via @slack/web-api', () => {
   it('keeps an outage on until it is ended, sparing the methods it was told to', async () => {
     emulator.startOutage({ status: 503 }, { except: ['auth.test'] });
     for (let attempt = 0; attempt < 20; attempt += 1) {
-      await expect(client.chat.postMessage({ channel: 'C0ACCESS001', text: 'hi' })).rejects.toMatchObject({ code: ErrorCode.HTTPError, statusCode: 503 });
+      await expect(client.chat.postMessage({ channel: 'C0ACCESS001', text: 'hi' })).rejects.toMatchObject({
+        code: ErrorCode.HTTPError,
+        statusCode: 503,
+      });
     }
     await expect(client.auth.test()).resolves.toMatchObject({ ok: true });
     emulator.endOutage();
@@ -238,7 +278,9 @@ describe('Slack emulator via @slack/web-api', () => {
   });
 
   it('consults a fault hook and can answer platform errors', async () => {
-    emulator.setFault(({ method, args }) => (method === 'chat.postMessage' && args.channel === 'C0ACCESS001' ? { error: 'is_archived' } : undefined));
+    emulator.setFault(({ method, args }) =>
+      method === 'chat.postMessage' && args.channel === 'C0ACCESS001' ? { error: 'is_archived' } : undefined,
+    );
     expect(await slackError(client.chat.postMessage({ channel: 'C0ACCESS001', text: 'hi' }))).toBe('is_archived');
     await expect(client.auth.test()).resolves.toMatchObject({ ok: true });
     emulator.setFault(undefined);
@@ -260,27 +302,42 @@ describe('Slack emulator via @slack/web-api', () => {
 
   it('stacks at most 3 modals', async () => {
     const root = await client.views.open({ trigger_id: emulator.issueTriggerId(ADA.id), view: modal('One') });
-    const second = await client.views.push({ trigger_id: emulator.issueTriggerId(ADA.id, { viewId: root.view?.id ?? '' }), view: modal('Two') });
+    const second = await client.views.push({
+      trigger_id: emulator.issueTriggerId(ADA.id, { viewId: root.view?.id ?? '' }),
+      view: modal('Two'),
+    });
     const third = await client.views.push({ trigger_id: emulator.issueTriggerId(ADA.id), view: modal('Three') });
     expect(second.view).toMatchObject({ root_view_id: root.view?.id, previous_view_id: root.view?.id });
     expect(emulator.currentModal(ADA.id)?.depth).toBe(3);
-    expect(await slackError(client.views.push({ trigger_id: emulator.issueTriggerId(ADA.id), view: modal('Four') }))).toBe('push_limit_reached');
+    expect(await slackError(client.views.push({ trigger_id: emulator.issueTriggerId(ADA.id), view: modal('Four') }))).toBe(
+      'push_limit_reached',
+    );
     expect(emulator.currentModal(ADA.id)?.id).toBe(third.view?.id);
   });
 
   it('updates views by id or external_id and detects stale hashes', async () => {
-    const opened = await client.views.open({ trigger_id: emulator.issueTriggerId(ADA.id), view: modal('Loading', [], { external_id: 'req-42' }) });
+    const opened = await client.views.open({
+      trigger_id: emulator.issueTriggerId(ADA.id),
+      view: modal('Loading', [], { external_id: 'req-42' }),
+    });
     const firstHash = opened.view?.hash ?? '';
     const updated = await client.views.update({ view_id: opened.view?.id ?? '', hash: firstHash, view: modal('Loaded') });
     expect(updated.view?.hash).not.toBe(firstHash);
-    expect(await slackError(client.views.update({ view_id: opened.view?.id ?? '', hash: firstHash, view: modal('Stale') }))).toBe('hash_conflict');
+    expect(await slackError(client.views.update({ view_id: opened.view?.id ?? '', hash: firstHash, view: modal('Stale') }))).toBe(
+      'hash_conflict',
+    );
     await expect(client.views.update({ external_id: 'req-42', view: modal('By external id') })).resolves.toMatchObject({ ok: true });
     expect(await slackError(client.views.update({ view_id: 'V0NOPE00001', view: modal('x') }))).toBe('not_found');
   });
 
   it('rejects bad views with invalid_arguments and records the violation', async () => {
     const trigger = emulator.issueTriggerId(ADA.id);
-    const input = { type: 'input', block_id: 'reason', label: { type: 'plain_text', text: 'Reason' }, element: { type: 'plain_text_input', action_id: 'value' } };
+    const input = {
+      type: 'input',
+      block_id: 'reason',
+      label: { type: 'plain_text', text: 'Reason' },
+      element: { type: 'plain_text_input', action_id: 'value' },
+    };
     const error = await slackError(client.views.open({ trigger_id: trigger, view: modal('A title longer than 24 chars', [input]) }));
     expect(error).toBe('invalid_arguments');
     expect(emulator.violations[0]?.problems).toEqual([
@@ -297,16 +354,27 @@ describe('Slack emulator via @slack/web-api', () => {
   });
 
   it('keeps file uploads local', async () => {
-    const result = await client.filesUploadV2({ channel_id: 'C0ACCESS001', filename: 'audit.csv', content: 'user,permission\nada,deploy\n', initial_comment: 'Audit' });
+    const result = await client.filesUploadV2({
+      channel_id: 'C0ACCESS001',
+      filename: 'audit.csv',
+      content: 'user,permission\nada,deploy\n',
+      initial_comment: 'Audit',
+    });
     expect(result.ok).toBe(true);
     const [grant] = emulator.callsTo('files.getUploadURLExternal');
     expect((grant?.response as { upload_url: string }).upload_url.startsWith(emulator.origin)).toBe(true);
-    expect(emulator.uploads.map((upload) => [upload.filename, upload.bytes.toString()])).toEqual([['audit.csv', 'user,permission\nada,deploy\n']]);
-    expect(emulator.messagesIn('C0ACCESS001')).toEqual([expect.objectContaining({ text: 'Audit', files: [expect.objectContaining({ name: 'audit.csv' })] })]);
+    expect(emulator.uploads.map((upload) => [upload.filename, upload.bytes.toString()])).toEqual([
+      ['audit.csv', 'user,permission\nada,deploy\n'],
+    ]);
+    expect(emulator.messagesIn('C0ACCESS001')).toEqual([
+      expect.objectContaining({ text: 'Audit', files: [expect.objectContaining({ name: 'audit.csv' })] }),
+    ]);
   });
 
   it('records calls to methods it does not implement as violations', async () => {
-    expect(await slackError(client.apiCall('reactions.add', { channel: 'C0ACCESS001', name: 'tada', timestamp: '1.2' }))).toBe('unknown_method');
+    expect(await slackError(client.apiCall('reactions.add', { channel: 'C0ACCESS001', name: 'tada', timestamp: '1.2' }))).toBe(
+      'unknown_method',
+    );
     expect(emulator.violations).toEqual([expect.objectContaining({ source: 'reactions.add', error: 'unknown_method' })]);
   });
 
@@ -315,13 +383,16 @@ describe('Slack emulator via @slack/web-api', () => {
     void client.chat.postMessage({ channel: 'C0ACCESS001', text: 'one' });
     void client.chat.postMessage({ channel: 'C0ACCESS001', text: 'two' });
     expect((await waiting).map((call) => call.args.text)).toEqual(['one', 'two']);
-    await expect(emulator.waitForCalls('views.open', 1, 50)).rejects.toThrow(/1 call\(s\) to views.open; recorded: chat.postMessage, chat.postMessage/);
+    await expect(emulator.waitForCalls('views.open', 1, 50)).rejects.toThrow(
+      /1 call\(s\) to views.open; recorded: chat.postMessage, chat.postMessage/,
+    );
   });
 
   it('serves response URLs: 5 uses within 30 minutes', async () => {
     const responseUrl = emulator.newResponseUrl({ userId: ADA.id, channelId: 'C0ACCESS001' });
     expect(responseUrl.startsWith(`${emulator.origin}/response/`)).toBe(true);
-    const post = (body: unknown) => fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     for (let use = 1; use <= 5; use += 1) {
       const response = await post({ text: `reply ${use}`, response_type: 'ephemeral' });
       expect([response.status, await response.text()]).toEqual([200, 'ok']);
@@ -340,7 +411,11 @@ describe('Slack emulator via @slack/web-api', () => {
   it('applies replace_original from a response URL to the original message and checks its blocks', async () => {
     const posted = await client.chat.postMessage({ channel: 'C0ACCESS001', text: 'Approve?' });
     const responseUrl = emulator.newResponseUrl({ channelId: 'C0ACCESS001', messageTs: posted.ts ?? '' });
-    await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ replace_original: true, text: 'Approved' }) });
+    await fetch(responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ replace_original: true, text: 'Approved' }),
+    });
     expect(emulator.findMessage('C0ACCESS001', posted.ts ?? '')?.text).toBe('Approved');
 
     const bad = await fetch(responseUrl, {
@@ -354,7 +429,11 @@ describe('Slack emulator via @slack/web-api', () => {
 
   it("matches the required arguments in Slack's OpenAPI spec", () => {
     const specPath = path.join(PROJECT_ROOT, 'test/fixtures/slack/web-api.openapi.json');
-    interface Parameter { name: string; in: string; required?: boolean }
+    interface Parameter {
+      name: string;
+      in: string;
+      required?: boolean;
+    }
     const spec = JSON.parse(readFileSync(specPath, 'utf8')) as { paths: Record<string, Record<string, { parameters?: Parameter[] }>> };
     const newerThanSpec: string[] = [];
     for (const [method, ours] of Object.entries(REQUIRED_ARGUMENTS)) {
@@ -370,7 +449,10 @@ describe('Slack emulator via @slack/web-api', () => {
       expect(ours, method).toEqual(expect.arrayContaining(specRequired));
     }
     // The spec was last updated in 2020: only the upload methods behind files.uploadV2 are newer.
-    expect(newerThanSpec.every((method) => /^files\..*External$/.test(method)), newerThanSpec.join(', ')).toBe(true);
+    expect(
+      newerThanSpec.every((method) => /^files\..*External$/.test(method)),
+      newerThanSpec.join(', '),
+    ).toBe(true);
   });
 });
 
@@ -440,9 +522,32 @@ describe('Slack driver', () => {
     title: { type: 'plain_text', text: 'Request access' },
     submit: { type: 'plain_text', text: 'Send' },
     blocks: [
-      { type: 'input', block_id: 'permission', label: { type: 'plain_text', text: 'Permission' }, element: { type: 'static_select', action_id: 'choice', options: [{ text: { type: 'plain_text', text: 'Deploy' }, value: 'deploy' }, { text: { type: 'plain_text', text: 'Read logs' }, value: 'logs' }] } },
-      { type: 'input', block_id: 'reason', label: { type: 'plain_text', text: 'Reason' }, element: { type: 'plain_text_input', action_id: 'value', max_length: 20 } },
-      { type: 'input', block_id: 'until', optional: true, label: { type: 'plain_text', text: 'Until' }, element: { type: 'datepicker', action_id: 'date' } },
+      {
+        type: 'input',
+        block_id: 'permission',
+        label: { type: 'plain_text', text: 'Permission' },
+        element: {
+          type: 'static_select',
+          action_id: 'choice',
+          options: [
+            { text: { type: 'plain_text', text: 'Deploy' }, value: 'deploy' },
+            { text: { type: 'plain_text', text: 'Read logs' }, value: 'logs' },
+          ],
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'reason',
+        label: { type: 'plain_text', text: 'Reason' },
+        element: { type: 'plain_text_input', action_id: 'value', max_length: 20 },
+      },
+      {
+        type: 'input',
+        block_id: 'until',
+        optional: true,
+        label: { type: 'plain_text', text: 'Until' },
+        element: { type: 'datepicker', action_id: 'date' },
+      },
     ],
   };
 
@@ -478,8 +583,14 @@ describe('Slack driver', () => {
     });
 
     // The trigger works once with the emulator, the response_url is served by it.
-    await expect(clientFor(emulator, TOKEN).views.open({ trigger_id: response.triggerId, view: modal('Request access') })).resolves.toMatchObject({ ok: true });
-    await fetch(response.responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"Working on it"}' });
+    await expect(
+      clientFor(emulator, TOKEN).views.open({ trigger_id: response.triggerId, view: modal('Request access') }),
+    ).resolves.toMatchObject({ ok: true });
+    await fetch(response.responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"text":"Working on it"}',
+    });
     expect(driver.lastResponse()?.body.text).toBe('Working on it');
   });
 
@@ -493,7 +604,12 @@ describe('Slack driver', () => {
 
   it('sends Events API envelopes as signed JSON, with retry headers when asked', async () => {
     const first = await driver.event({ event: { type: 'app_home_opened', user: ADA.id, tab: 'home' } });
-    await driver.event({ event: { type: 'app_home_opened', user: ADA.id, tab: 'home' }, eventId: first.eventId, retryNum: 1, retryReason: 'http_timeout' });
+    await driver.event({
+      event: { type: 'app_home_opened', user: ADA.id, tab: 'home' },
+      eventId: first.eventId,
+      retryNum: 1,
+      retryReason: 'http_timeout',
+    });
     const [original, retry] = app.received;
     expect(original?.json).toMatchObject({
       type: 'event_callback',
@@ -531,7 +647,9 @@ describe('Slack driver', () => {
         app_id: emulator.appId,
         state: {
           values: {
-            permission: { choice: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Deploy' }, value: 'deploy' } } },
+            permission: {
+              choice: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Deploy' }, value: 'deploy' } },
+            },
             reason: { value: { type: 'plain_text_input', value: 'on call' } },
             until: { date: { type: 'datepicker', selected_date: null } },
           },
@@ -548,13 +666,17 @@ describe('Slack driver', () => {
     nextReply = () => ({ body: { response_action: 'errors', errors: { reason: 'Say why', nonsense: 'x' } } });
     await driver.submitView(view, { permission: { choice: 'logs' }, reason: { value: 'audit' } });
     expect(emulator.currentModal(ADA.id)?.id).toBe(view.id);
-    expect(emulator.violations).toEqual([expect.objectContaining({ source: 'ack:view_submission', problems: [expect.stringContaining('"nonsense"')] })]);
+    expect(emulator.violations).toEqual([
+      expect.objectContaining({ source: 'ack:view_submission', problems: [expect.stringContaining('"nonsense"')] }),
+    ]);
   });
 
   it('applies response_action update, checking the new view', async () => {
     await clientFor(emulator, TOKEN).views.open({ trigger_id: emulator.issueTriggerId(ADA.id), view: requestForm });
     const view = emulator.currentModal(ADA.id)!;
-    nextReply = () => ({ body: { response_action: 'update', view: modal('Sent', [{ type: 'section', text: { type: 'mrkdwn', text: 'Thanks' } }]) } });
+    nextReply = () => ({
+      body: { response_action: 'update', view: modal('Sent', [{ type: 'section', text: { type: 'mrkdwn', text: 'Thanks' } }]) },
+    });
     await driver.submitView(view, { permission: { choice: 'logs' }, reason: { value: 'audit' } });
     expect(emulator.currentModal(ADA.id)?.definition.title).toEqual({ type: 'plain_text', text: 'Sent' });
   });
@@ -563,9 +685,15 @@ describe('Slack driver', () => {
     await clientFor(emulator, TOKEN).views.open({ trigger_id: emulator.issueTriggerId(ADA.id), view: requestForm });
     const view = emulator.currentModal(ADA.id)!;
     await expect(driver.submitView(view, { reason: { value: 'x' } })).rejects.toThrow(/required input "permission" is empty/);
-    await expect(driver.submitView(view, { permission: { choice: 'admin' }, reason: { value: 'x' } })).rejects.toThrow(/no option with value "admin"/);
-    await expect(driver.submitView(view, { permission: { choice: 'logs' }, reason: { value: 'x'.repeat(21) } })).rejects.toThrow(/at most 20 characters/);
-    await expect(driver.submitView(view, { permission: { choice: 'logs' }, reason: { value: 'x' }, typo: { value: 'x' } })).rejects.toThrow(/typo\/value/);
+    await expect(driver.submitView(view, { permission: { choice: 'admin' }, reason: { value: 'x' } })).rejects.toThrow(
+      /no option with value "admin"/,
+    );
+    await expect(driver.submitView(view, { permission: { choice: 'logs' }, reason: { value: 'x'.repeat(21) } })).rejects.toThrow(
+      /at most 20 characters/,
+    );
+    await expect(driver.submitView(view, { permission: { choice: 'logs' }, reason: { value: 'x' }, typo: { value: 'x' } })).rejects.toThrow(
+      /typo\/value/,
+    );
     expect(app.received).toHaveLength(0);
   });
 
@@ -573,9 +701,19 @@ describe('Slack driver', () => {
     const posted = await clientFor(emulator, TOKEN).chat.postMessage({
       channel: 'C0ACCESS001',
       text: 'Ada wants deploy',
-      blocks: [{ type: 'actions', block_id: 'decision', elements: [{ type: 'button', action_id: 'approve', value: 'req-9', text: { type: 'plain_text', text: 'Approve' } }] }],
+      blocks: [
+        {
+          type: 'actions',
+          block_id: 'decision',
+          elements: [{ type: 'button', action_id: 'approve', value: 'req-9', text: { type: 'plain_text', text: 'Approve' } }],
+        },
+      ],
     });
-    const click = await driver.clickButton({ userId: ADA.id, actionId: 'approve', message: { channel: 'C0ACCESS001', ts: posted.ts ?? '' } });
+    const click = await driver.clickButton({
+      userId: ADA.id,
+      actionId: 'approve',
+      message: { channel: 'C0ACCESS001', ts: posted.ts ?? '' },
+    });
     expect(app.received[0]?.payload).toMatchObject({
       type: 'block_actions',
       trigger_id: click.triggerId,
@@ -585,23 +723,38 @@ describe('Slack driver', () => {
       message: { ts: posted.ts, text: 'Ada wants deploy' },
       actions: [{ type: 'button', action_id: 'approve', block_id: 'decision', value: 'req-9', action_ts: expect.any(String) }],
     });
-    await expect(driver.clickButton({ userId: ADA.id, actionId: 'reject', message: { channel: 'C0ACCESS001', ts: posted.ts ?? '' } })).rejects.toThrow(/No element with action_id "reject"/);
+    await expect(
+      driver.clickButton({ userId: ADA.id, actionId: 'reject', message: { channel: 'C0ACCESS001', ts: posted.ts ?? '' } }),
+    ).rejects.toThrow(/No element with action_id "reject"/);
 
     // The response_url acts on the clicked message.
-    await fetch(click.responseUrl ?? '', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ replace_original: true, text: 'Approved by ada' }) });
+    await fetch(click.responseUrl ?? '', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ replace_original: true, text: 'Approved by ada' }),
+    });
     expect(emulator.findMessage('C0ACCESS001', posted.ts ?? '')?.text).toBe('Approved by ada');
   });
 
   it('asks for external select options and checks the answer', async () => {
-    nextReply = () => ({ body: { options: Array.from({ length: 101 }, (_, index) => ({ text: { type: 'plain_text', text: `o${index}` }, value: `v${index}` })) } });
+    nextReply = () => ({
+      body: {
+        options: Array.from({ length: 101 }, (_, index) => ({ text: { type: 'plain_text', text: `o${index}` }, value: `v${index}` })),
+      },
+    });
     const answer = await driver.blockSuggestion({ userId: ADA.id, actionId: 'org', blockId: 'org_block', value: 'acm' });
     expect(app.received[0]?.payload).toMatchObject({ type: 'block_suggestion', action_id: 'org', block_id: 'org_block', value: 'acm' });
     expect(answer.options).toHaveLength(101);
-    expect(emulator.violations).toEqual([expect.objectContaining({ source: 'ack:block_suggestion', problems: ['/options: options must have at most 100 items (got 101)'] })]);
+    expect(emulator.violations).toEqual([
+      expect.objectContaining({ source: 'ack:block_suggestion', problems: ['/options: options must have at most 100 items (got 101)'] }),
+    ]);
   });
 
   it('sends view_closed only when the view asked for it', async () => {
-    await clientFor(emulator, TOKEN).views.open({ trigger_id: emulator.issueTriggerId(ADA.id), view: { ...requestForm, notify_on_close: true } });
+    await clientFor(emulator, TOKEN).views.open({
+      trigger_id: emulator.issueTriggerId(ADA.id),
+      view: { ...requestForm, notify_on_close: true },
+    });
     await driver.dismissView(emulator.currentModal(ADA.id)!);
     expect(app.received[0]?.payload).toMatchObject({ type: 'view_closed', is_cleared: false, view: { callback_id: 'request_access' } });
     expect(emulator.openModals()).toEqual([]);
@@ -616,15 +769,31 @@ describe('harness with Bolt', () => {
   it('runs a slash command → modal → submission → DM round trip', async () => {
     const emulator = await startSlackEmulator({ token: TOKEN, users: [ADA] });
     const receiver = new HTTPReceiver({ signingSecret: SIGNING_SECRET, logLevel: BoltLogLevel.ERROR });
-    const bolt = new App({ token: TOKEN, receiver, logLevel: BoltLogLevel.ERROR, clientOptions: { slackApiUrl: emulator.url, retryConfig: { retries: 0 } } });
+    const bolt = new App({
+      token: TOKEN,
+      receiver,
+      logLevel: BoltLogLevel.ERROR,
+      clientOptions: { slackApiUrl: emulator.url, retryConfig: { retries: 0 } },
+    });
     bolt.command('/access', async ({ ack, body, client, respond }) => {
       await ack();
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: modal('Request access', [{ type: 'input', block_id: 'reason', label: { type: 'plain_text', text: 'Reason' }, element: { type: 'plain_text_input', action_id: 'value' } }], {
-          callback_id: 'request_access',
-          submit: { type: 'plain_text', text: 'Send' },
-        }),
+        view: modal(
+          'Request access',
+          [
+            {
+              type: 'input',
+              block_id: 'reason',
+              label: { type: 'plain_text', text: 'Reason' },
+              element: { type: 'plain_text_input', action_id: 'value' },
+            },
+          ],
+          {
+            callback_id: 'request_access',
+            submit: { type: 'plain_text', text: 'Send' },
+          },
+        ),
       });
       await respond({ text: 'Opening the form…' });
     });
@@ -634,7 +803,11 @@ describe('harness with Bolt', () => {
     });
     const server = createServer(receiver.requestListener);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const driver = createSlackDriver({ appUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, signingSecret: SIGNING_SECRET, emulator });
+    const driver = createSlackDriver({
+      appUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
+      signingSecret: SIGNING_SECRET,
+      emulator,
+    });
     try {
       expect((await driver.slashCommand({ userId: ADA.id, text: '' })).status).toBe(200);
       const [opened] = await emulator.waitForCalls('views.open');

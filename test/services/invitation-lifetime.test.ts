@@ -56,7 +56,12 @@ describe.each(DATABASE_KINDS)('the invitation lifetime on %s', (kind) => {
     // 09:00 PST on February 20; six weeks on, 09:00 PDT on April 3 is 1007 hours later.
     const { invitation, code } = await invite('America/Los_Angeles', 'spring@example.org', new Date('2026-02-20T17:00:00.000Z'));
     expect(invitation.expiresAt.toISOString()).toBe('2026-04-03T16:00:00.000Z');
-    const accept = (now: string) => acceptInvitation(prisma, { code, acceptor: { slackUserId: `U0SPRING${kind.slice(0, 2).toUpperCase()}`, email: 'spring@example.org' }, fromButton: null }, new Date(now));
+    const accept = (now: string) =>
+      acceptInvitation(
+        prisma,
+        { code, acceptor: { slackUserId: `U0SPRING${kind.slice(0, 2).toUpperCase()}`, email: 'spring@example.org' }, fromButton: null },
+        new Date(now),
+      );
     expect(await accept('2026-04-03T16:00:00.000Z')).toMatchObject({ ok: false, refusal: 'expired' });
     expect(await accept('2026-04-03T15:59:59.999Z')).toMatchObject({ ok: true });
   });
@@ -71,7 +76,9 @@ describe.each(DATABASE_KINDS)('the invitation lifetime on %s', (kind) => {
       new Date('2026-10-01T16:00:00.000Z'),
     );
     expect(resent.expiresAt.toISOString()).toBe('2026-11-12T17:00:00.000Z');
-    expect((await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).expiresAt.toISOString()).toBe('2026-11-12T17:00:00.000Z');
+    expect((await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).expiresAt.toISOString()).toBe(
+      '2026-11-12T17:00:00.000Z',
+    );
 
     const inKolkata = await invite('Asia/Kolkata', 'steady@example.org', new Date('2026-10-01T16:00:00.000Z'));
     expect(inKolkata.invitation.expiresAt.toISOString()).toBe('2026-11-12T16:00:00.000Z');

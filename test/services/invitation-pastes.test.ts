@@ -22,7 +22,11 @@ describe.each(DATABASE_KINDS)('pasting addresses in rounds on %s', (kind) => {
 
   it('adds each paste to what is stored without reading the stored entries again', async () => {
     const paste = async (text: string, draftId: number | null) => {
-      const checked = await checkAddresses(database.database.prisma, { actorSlackUserId: ADMIN, organizationId, text, draftId }, new Date());
+      const checked = await checkAddresses(
+        database.database.prisma,
+        { actorSlackUserId: ADMIN, organizationId, text, draftId },
+        new Date(),
+      );
       return checked;
     };
     // A mail client's "Name <address>" with a space inside the brackets is one invalid entry, as typed.
@@ -32,6 +36,10 @@ describe.each(DATABASE_KINDS)('pasting addresses in rounds on %s', (kind) => {
     const second = await paste('carol@example.org\nBOB@example.org\ncarol@example.org', first.draftId);
     expect(second).toMatchObject({ invalid: ['ada lovelace@example.org'], fresh: ['bob@example.org', 'carol@example.org'], duplicates: 3 });
     const stored = await database.database.prisma.inviteDraft.findUniqueOrThrow({ where: { id: first.draftId } });
-    expect(stored).toMatchObject({ addresses: ['bob@example.org', 'carol@example.org'], invalidEntries: ['ada lovelace@example.org'], duplicates: 3 });
+    expect(stored).toMatchObject({
+      addresses: ['bob@example.org', 'carol@example.org'],
+      invalidEntries: ['ada lovelace@example.org'],
+      duplicates: 3,
+    });
   });
 });

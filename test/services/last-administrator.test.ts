@@ -27,10 +27,16 @@ describe.each(DATABASE_KINDS)('the last Administrator on %s', (kind) => {
   const administrators = async () =>
     (
       await db.database.prisma.connection.findMany({
-        where: { organization: { customerNumber: CUSTOMER_NUMBER }, status: 'ACTIVE', permissions: { some: { permissionKey: PERMISSION.administrator } } },
+        where: {
+          organization: { customerNumber: CUSTOMER_NUMBER },
+          status: 'ACTIVE',
+          permissions: { some: { permissionKey: PERMISSION.administrator } },
+        },
         include: { member: true },
       })
-    ).map((connection) => connection.member.slackUserId).sort();
+    )
+      .map((connection) => connection.member.slackUserId)
+      .sort();
 
   const cli = async (...argv: string[]) => {
     const out: string[] = [];
@@ -65,9 +71,9 @@ describe.each(DATABASE_KINDS)('the last Administrator on %s', (kind) => {
         ['U0ADA', 'U0BOB'].map((slackUserId) => removeAdministrator(db.database.prisma, { customerNumber: CUSTOMER_NUMBER, slackUserId })),
       );
       expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
-      expect(outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => (outcome as PromiseRejectedResult).reason)).toEqual([
-        expect.objectContaining({ code: 'last_administrator' }),
-      ]);
+      expect(
+        outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => (outcome as PromiseRejectedResult).reason),
+      ).toEqual([expect.objectContaining({ code: 'last_administrator' })]);
       expect(await administrators()).toHaveLength(1);
     }
   });
@@ -98,7 +104,8 @@ describe.each(DATABASE_KINDS)('warning before the last Administrators lose acces
         where: { organizationId: organization.id, member: { slackUserId: who.id } },
         data: { endsOn, endsAt: endsOn ? endOfDayIn(endsOn, 'UTC') : null },
       });
-    const warningsTo = (someone: typeof ADA) => postsIn(app, someone.id).filter((message) => LEFT_WITHOUT.test(mrkdwnTexts(message).join('\n')));
+    const warningsTo = (someone: typeof ADA) =>
+      postsIn(app, someone.id).filter((message) => LEFT_WITHOUT.test(mrkdwnTexts(message).join('\n')));
 
     // Ada's access ends; Bob has no end, so the organization keeps an Administrator.
     await setEnd(ADA, '2031-01-31');

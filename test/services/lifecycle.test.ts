@@ -27,7 +27,12 @@ describe.each(DATABASE_KINDS)('time limits on %s', (kind) => {
     database = await createTestDatabase(kind);
     prisma = database.database.prisma;
     await seedPermissionCatalog(prisma);
-    utc = await createOrganization(prisma, { name: 'Greenwich Borough', customerNumber: '500001', timeZone: 'UTC', auditChannelId: 'C0AUDIT' });
+    utc = await createOrganization(prisma, {
+      name: 'Greenwich Borough',
+      customerNumber: '500001',
+      timeZone: 'UTC',
+      auditChannelId: 'C0AUDIT',
+    });
     losAngeles = await createOrganization(prisma, { name: 'City of Redlands', customerNumber: '500002', timeZone: 'America/Los_Angeles' });
     await addAdministrator(prisma, { customerNumber: '500001', slackUserId: 'U0ADMINUTC', displayName: 'Uma' });
     await addAdministrator(prisma, { customerNumber: '500002', slackUserId: 'U0ADMINLA', displayName: 'Lou' });
@@ -38,7 +43,12 @@ describe.each(DATABASE_KINDS)('time limits on %s', (kind) => {
 
   async function connect(organization: { id: number }, timeZone: string, endsOn: string) {
     nextMember += 1;
-    const member = await prisma.member.create({ data: { slackUserId: `U0P${kind.slice(0, 2).toUpperCase()}${String(nextMember).padStart(5, '0')}`, displayName: `Person ${nextMember}` } });
+    const member = await prisma.member.create({
+      data: {
+        slackUserId: `U0P${kind.slice(0, 2).toUpperCase()}${String(nextMember).padStart(5, '0')}`,
+        displayName: `Person ${nextMember}`,
+      },
+    });
     return prisma.connection.create({
       data: {
         organizationId: organization.id,
@@ -54,7 +64,11 @@ describe.each(DATABASE_KINDS)('time limits on %s', (kind) => {
     const rows = await prisma.outboxMessage.findMany({ where: { kind: { in: kinds } }, orderBy: { id: 'asc' } });
     return rows
       .map((row) => JSON.parse(row.payload) as OutboxItem)
-      .filter((item) => ('connectionId' in item && item.connectionId === connectionId) || ('connectionIds' in item && item.connectionIds.includes(connectionId)));
+      .filter(
+        (item) =>
+          ('connectionId' in item && item.connectionId === connectionId) ||
+          ('connectionIds' in item && item.connectionIds.includes(connectionId)),
+      );
   }
 
   it('warns exactly 14, 7 and 1 days before the end, once each, however often it runs', async () => {
@@ -64,11 +78,12 @@ describe.each(DATABASE_KINDS)('time limits on %s', (kind) => {
     const at = (days: number, ms = 0) => new Date(endsAt.getTime() - days * DAY + ms);
     await sweepTimeLimits(prisma, settings, at(14, -1));
     expect(await itemsFor(connection.id, ['connection.warning'])).toEqual([]);
-    for (const moment of [at(14), at(14, 60_000), at(7, -1), at(7), at(3), at(1), at(1, 5 * 60_000)]) await sweepTimeLimits(prisma, settings, moment);
+    for (const moment of [at(14), at(14, 60_000), at(7, -1), at(7), at(3), at(1), at(1, 5 * 60_000)])
+      await sweepTimeLimits(prisma, settings, moment);
     expect((await itemsFor(connection.id, ['connection.warning'])).map((item) => 'leadDays' in item && item.leadDays)).toEqual([14, 7, 1]);
   });
 
-  it('expires access at the end of its last day in the organization\'s time zone, and removes it 30 days later', async () => {
+  it("expires access at the end of its last day in the organization's time zone, and removes it 30 days later", async () => {
     const inUtc = await connect(utc, 'UTC', '2027-01-31');
     const inLosAngeles = await connect(losAngeles, 'America/Los_Angeles', '2027-01-31');
     const statusOf = async (id: number) => (await prisma.connection.findUniqueOrThrow({ where: { id } })).status;
@@ -93,12 +108,23 @@ describe.each(DATABASE_KINDS)('time limits on %s', (kind) => {
     expect(await prisma.permissionLogEntry.count({ where: { action: 'connection.expired', subjectMemberId: inUtc.memberId } })).toBe(1);
     // Expired access does not count, whatever the row still lists.
     const expired = await prisma.connection.findUniqueOrThrow({ where: { id: inUtc.id }, include: { permissions: true } });
-    expect(isConnectionEffective({ ...expired, permissions: expired.permissions.map((grant) => grant.permissionKey) }, new Date('2027-02-01T00:00:00.000Z'))).toBe(false);
+    expect(
+      isConnectionEffective(
+        { ...expired, permissions: expired.permissions.map((grant) => grant.permissionKey) },
+        new Date('2027-02-01T00:00:00.000Z'),
+      ),
+    ).toBe(false);
 
     // The clock moves back an hour: nothing happens twice.
     const rowsBefore = await prisma.outboxMessage.count();
     const logBefore = await prisma.permissionLogEntry.count();
-    expect(await sweepTimeLimits(prisma, settings, new Date('2027-02-01T07:00:00.000Z'))).toEqual({ warned: 0, digests: 0, expired: 0, removed: 0, invitationsExpired: 0 });
+    expect(await sweepTimeLimits(prisma, settings, new Date('2027-02-01T07:00:00.000Z'))).toEqual({
+      warned: 0,
+      digests: 0,
+      expired: 0,
+      removed: 0,
+      invitationsExpired: 0,
+    });
     expect(await prisma.outboxMessage.count()).toBe(rowsBefore);
     expect(await prisma.permissionLogEntry.count()).toBe(logBefore);
 
@@ -118,19 +144,29 @@ describe.each(DATABASE_KINDS)('time limits on %s', (kind) => {
     const afterEnd = new Date('2027-06-05T12:00:00.000Z');
     await sweepTimeLimits(prisma, settings, afterEnd);
     expect((await prisma.connection.findUniqueOrThrow({ where: { id: connection.id } })).status).toBe('EXPIRED');
-    await expect(changeEndDate(prisma, { actorSlackUserId: 'U0ADMINLA', connectionId: connection.id, endsOn: '2027-12-31', note: null }, afterEnd)).rejects.toThrow(
-      /Only Administrators of Greenwich Borough/,
+    await expect(
+      changeEndDate(prisma, { actorSlackUserId: 'U0ADMINLA', connectionId: connection.id, endsOn: '2027-12-31', note: null }, afterEnd),
+    ).rejects.toThrow(/Only Administrators of Greenwich Borough/);
+    await changeEndDate(
+      prisma,
+      { actorSlackUserId: 'U0ADMINUTC', connectionId: connection.id, endsOn: '2027-12-31', note: 'Project extended' },
+      afterEnd,
     );
-    await changeEndDate(prisma, { actorSlackUserId: 'U0ADMINUTC', connectionId: connection.id, endsOn: '2027-12-31', note: 'Project extended' }, afterEnd);
     const restored = await prisma.connection.findUniqueOrThrow({ where: { id: connection.id }, include: { permissions: true } });
     expect(restored).toMatchObject({ status: 'ACTIVE', endsOn: '2027-12-31', expiredAt: null });
-    expect(isConnectionEffective({ ...restored, permissions: restored.permissions.map((grant) => grant.permissionKey) }, afterEnd)).toBe(true);
+    expect(isConnectionEffective({ ...restored, permissions: restored.permissions.map((grant) => grant.permissionKey) }, afterEnd)).toBe(
+      true,
+    );
     // After the grace period it can no longer be restored.
     const other = await connect(utc, 'UTC', '2027-05-31');
     await sweepTimeLimits(prisma, settings, new Date('2027-06-01T00:00:00.000Z'));
-    await expect(changeEndDate(prisma, { actorSlackUserId: 'U0ADMINUTC', connectionId: other.id, endsOn: null, note: null }, new Date('2027-07-02T00:00:00.000Z'))).rejects.toThrow(
-      /30 days to restore/,
-    );
+    await expect(
+      changeEndDate(
+        prisma,
+        { actorSlackUserId: 'U0ADMINUTC', connectionId: other.id, endsOn: null, note: null },
+        new Date('2027-07-02T00:00:00.000Z'),
+      ),
+    ).rejects.toThrow(/30 days to restore/);
   });
 
   it('deletes invitations six weeks old with a log entry and a note to the admin who sent them', async () => {
@@ -139,14 +175,28 @@ describe.each(DATABASE_KINDS)('time limits on %s', (kind) => {
     const expiresAt = new Date(issuedAt.getTime() + 42 * DAY);
     for (const email of ['late1@example.org', 'late2@example.org']) {
       await prisma.invitation.create({
-        data: { organizationId: utc.id, email, permissions: [PERMISSION.esriAccess], tokenHash: `hash-${email}`, invitedById: admin.id, issuedAt, expiresAt },
+        data: {
+          organizationId: utc.id,
+          email,
+          permissions: [PERMISSION.esriAccess],
+          tokenHash: `hash-${email}`,
+          invitedById: admin.id,
+          issuedAt,
+          expiresAt,
+        },
       });
     }
     expect((await sweepTimeLimits(prisma, settings, new Date(expiresAt.getTime() - 1))).invitationsExpired).toBe(0);
     expect((await sweepTimeLimits(prisma, settings, expiresAt)).invitationsExpired).toBe(2);
     expect(await prisma.invitation.count({ where: { email: { in: ['late1@example.org', 'late2@example.org'] } } })).toBe(0);
-    expect(await prisma.permissionLogEntry.count({ where: { action: 'invitation.expired', subjectEmail: { in: ['late1@example.org', 'late2@example.org'] } } })).toBe(2);
-    const notes = (await prisma.outboxMessage.findMany({ where: { kind: 'invitations.expired' } })).map((row) => JSON.parse(row.payload) as OutboxItem);
+    expect(
+      await prisma.permissionLogEntry.count({
+        where: { action: 'invitation.expired', subjectEmail: { in: ['late1@example.org', 'late2@example.org'] } },
+      }),
+    ).toBe(2);
+    const notes = (await prisma.outboxMessage.findMany({ where: { kind: 'invitations.expired' } })).map(
+      (row) => JSON.parse(row.payload) as OutboxItem,
+    );
     expect(notes).toEqual([expect.objectContaining({ userId: 'U0ADMINUTC', emails: ['late1@example.org', 'late2@example.org'] })]);
   });
 
@@ -154,7 +204,13 @@ describe.each(DATABASE_KINDS)('time limits on %s', (kind) => {
     const requester = await prisma.member.create({ data: { slackUserId: `U0REQ${kind.slice(0, 2).toUpperCase()}01`, displayName: 'Rex' } });
     const createdAt = new Date('2027-09-01T10:00:00.000Z');
     const request = await prisma.accessRequest.create({
-      data: { requesterId: requester.id, organizationId: utc.id, purpose: 'Maps', requestedPermissions: [PERMISSION.esriAccess], createdAt },
+      data: {
+        requesterId: requester.id,
+        organizationId: utc.id,
+        purpose: 'Maps',
+        requestedPermissions: [PERMISSION.esriAccess],
+        createdAt,
+      },
     });
     const ages = { reminderAfterDays: 3, expiryAfterDays: 30 };
     const at = (days: number, ms = 0) => new Date(createdAt.getTime() + days * DAY + ms);
@@ -182,16 +238,21 @@ describe.each(DATABASE_KINDS)('time limits on %s', (kind) => {
     const replicas = await Promise.all([1, 2, 3].map(() => openDatabase(database.target)));
     try {
       const now = new Date('2028-01-01T00:05:00.000Z');
-      const fire = (replica: (typeof replicas)[number]) => runJobForTick(job, '2028-01-01T00:05:00.000Z', { prisma: replica.prisma, now, ...jobSettings });
+      const fire = (replica: (typeof replicas)[number]) =>
+        runJobForTick(job, '2028-01-01T00:05:00.000Z', { prisma: replica.prisma, now, ...jobSettings });
       // PostgreSQL serves several replicas at once; SQLite's writers take turns, as its processes would.
       const outcomes =
-        kind === 'postgresql' ? await Promise.all(replicas.map(fire)) : [await fire(replicas[0]!), await fire(replicas[1]!), await fire(replicas[2]!)];
+        kind === 'postgresql'
+          ? await Promise.all(replicas.map(fire))
+          : [await fire(replicas[0]!), await fire(replicas[1]!), await fire(replicas[2]!)];
       expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['skipped', 'skipped', 'succeeded']);
     } finally {
       await Promise.all(replicas.map((replica) => replica.close()));
     }
     const runs = await prisma.jobRun.findMany({ where: { job: job.name, tick: '2028-01-01T00:05:00.000Z' } });
-    expect(runs).toEqual([expect.objectContaining({ status: 'SUCCEEDED', counts: expect.objectContaining({ expired: expect.any(Number) }) })]);
+    expect(runs).toEqual([
+      expect.objectContaining({ status: 'SUCCEEDED', counts: expect.objectContaining({ expired: expect.any(Number) }) }),
+    ]);
   });
 });
 
@@ -218,7 +279,10 @@ describe('the schedule', () => {
         ['requests', 'skipped'],
         ['time-limits', 'skipped'],
       ]);
-      expect((await database.database.prisma.jobRun.findMany()).map((run) => run.tick)).toEqual(['2029-05-05T10:05:00.000Z', '2029-05-05T10:05:00.000Z']);
+      expect((await database.database.prisma.jobRun.findMany()).map((run) => run.tick)).toEqual([
+        '2029-05-05T10:05:00.000Z',
+        '2029-05-05T10:05:00.000Z',
+      ]);
     } finally {
       await database.drop();
     }

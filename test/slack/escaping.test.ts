@@ -9,7 +9,16 @@ import { parseAcceptButtonValue } from '../../src/slack/views/invitation-message
 import { ACTION, APPROVE_FORM_BLOCK, DENY_FORM_BLOCK, INPUT_ACTION, REQUEST_FORM_BLOCK } from '../../src/slack/views/ids.js';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
-import { buttonsIn, mrkdwnTexts, openRequestForm, postsIn, requestAccess, seedOrganization, settle, type Person } from '../support/flows.js';
+import {
+  buttonsIn,
+  mrkdwnTexts,
+  openRequestForm,
+  postsIn,
+  requestAccess,
+  seedOrganization,
+  settle,
+  type Person,
+} from '../support/flows.js';
 
 /** Everything mrkdwn can turn into a broadcast, a mention, a link or formatting. */
 const HOSTILE = '<!channel> <!subteam^S0HOSTILE> *bold* <@U0NOBODY> & <http://evil.example|click>';
@@ -32,7 +41,11 @@ describe('the emulator', () => {
     try {
       emulator.addUser({ id: 'U0ANY', name: 'any', realName: 'Any One' });
       const post = (body: Record<string, unknown>) =>
-        fetch(`${emulator.url}chat.postMessage`, { method: 'POST', headers: { authorization: 'Bearer xoxb-t', 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'U0ANY', ...body }) });
+        fetch(`${emulator.url}chat.postMessage`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer xoxb-t', 'content-type': 'application/json' },
+          body: JSON.stringify({ channel: 'U0ANY', ...body }),
+        });
       await post({ text: 'fine &lt;!channel&gt;' });
       await post({ text: 'plain', blocks: [{ type: 'section', text: { type: 'plain_text', text: '<!channel> is literal here' } }] });
       expect(emulator.violations).toEqual([]);
@@ -63,7 +76,11 @@ describe.each(DATABASE_KINDS)('hostile names and text on %s', (kind) => {
       ...mrkdwnTexts({ blocks: call.args.view }),
     ]);
     const fromResponses = app.emulator.responses.flatMap((response) => mrkdwnTexts(response.body as { text?: unknown; blocks?: unknown }));
-    const fromAcks = acks.flatMap((ack) => mrkdwnTexts((ack ?? {}) as { text?: unknown; blocks?: unknown }).concat(mrkdwnTexts({ blocks: (ack as { view?: unknown } | undefined)?.view })));
+    const fromAcks = acks.flatMap((ack) =>
+      mrkdwnTexts((ack ?? {}) as { text?: unknown; blocks?: unknown }).concat(
+        mrkdwnTexts({ blocks: (ack as { view?: unknown } | undefined)?.view }),
+      ),
+    );
     return [...fromCalls, ...fromResponses, ...fromAcks];
   }
 
@@ -98,12 +115,16 @@ describe.each(DATABASE_KINDS)('hostile names and text on %s', (kind) => {
     await app.emulator.waitForCalls('chat.postEphemeral', 1, 10_000);
     expect(app.emulator.ephemeralMessages.at(-1)?.text).toMatch(/^Only Administrators of Redlands &lt;!channel&gt;/);
 
-    acks.push((await clickAndSubmit(ADA, ACTION.approve, {
-      [APPROVE_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
-      [APPROVE_FORM_BLOCK.endsOn]: { [INPUT_ACTION]: '2099-12-31' },
-      [APPROVE_FORM_BLOCK.tags]: { [INPUT_ACTION]: `tag ${HOSTILE}`.slice(0, 40) },
-      [APPROVE_FORM_BLOCK.note]: { [INPUT_ACTION]: `Note ${HOSTILE}` },
-    })).json);
+    acks.push(
+      (
+        await clickAndSubmit(ADA, ACTION.approve, {
+          [APPROVE_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
+          [APPROVE_FORM_BLOCK.endsOn]: { [INPUT_ACTION]: '2099-12-31' },
+          [APPROVE_FORM_BLOCK.tags]: { [INPUT_ACTION]: `tag ${HOSTILE}`.slice(0, 40) },
+          [APPROVE_FORM_BLOCK.note]: { [INPUT_ACTION]: `Note ${HOSTILE}` },
+        })
+      ).json,
+    );
     await settle(app);
 
     await requestAccess(app, BOB, { organizationId, accessPermissions: [PERMISSION.esriAccess], purpose: HOSTILE });
@@ -115,7 +136,9 @@ describe.each(DATABASE_KINDS)('hostile names and text on %s', (kind) => {
     const postsBefore = app.emulator.callsTo('chat.postMessage').length;
     await app.driver.blockActions({
       userId: MALLORY.id,
-      actions: [{ action_id: ACTION.removeEndDate, block_id: `end_date_${connection.id}`, type: 'button', value: `remove:${connection.id}` }],
+      actions: [
+        { action_id: ACTION.removeEndDate, block_id: `end_date_${connection.id}`, type: 'button', value: `remove:${connection.id}` },
+      ],
     });
     // The refusal is sent after the ack, to Mallory's DM: wait for it rather than for the steps below.
     await app.emulator.waitForCalls('chat.postMessage', postsBefore + 1, 10_000);
@@ -145,13 +168,17 @@ describe.each(DATABASE_KINDS)('hostile names and text on %s', (kind) => {
     const updatesBefore = app.emulator.callsTo('views.update').length;
     await app.driver.interact({ userId: RITA.id, actionId: ACTION.toggleUnlisted, view: opened, value: ['unlisted'] });
     const unlistedForm = (await app.emulator.waitForCalls('views.update', updatesBefore + 1, 10_000))[updatesBefore]!;
-    const submitted = await app.driver.submitView(unlistedForm, {
-      [REQUEST_FORM_BLOCK.unlistedToggle]: { [ACTION.toggleUnlisted]: ['unlisted'] },
-      [REQUEST_FORM_BLOCK.unlistedName]: { [INPUT_ACTION]: `Planning ${HOSTILE}` },
-      [REQUEST_FORM_BLOCK.unlistedCity]: { [INPUT_ACTION]: `City ${HOSTILE}` },
-      [REQUEST_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
-      [REQUEST_FORM_BLOCK.purpose]: { [INPUT_ACTION]: `Purpose ${HOSTILE}` },
-    }, RITA.id);
+    const submitted = await app.driver.submitView(
+      unlistedForm,
+      {
+        [REQUEST_FORM_BLOCK.unlistedToggle]: { [ACTION.toggleUnlisted]: ['unlisted'] },
+        [REQUEST_FORM_BLOCK.unlistedName]: { [INPUT_ACTION]: `Planning ${HOSTILE}` },
+        [REQUEST_FORM_BLOCK.unlistedCity]: { [INPUT_ACTION]: `City ${HOSTILE}` },
+        [REQUEST_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
+        [REQUEST_FORM_BLOCK.purpose]: { [INPUT_ACTION]: `Purpose ${HOSTILE}` },
+      },
+      RITA.id,
+    );
     expect(submitted.body).toBe('');
     await settle(app);
     const triageCard = postsIn(app, 'C0TRIAGE').at(-1)!;
@@ -165,15 +192,34 @@ describe.each(DATABASE_KINDS)('hostile names and text on %s', (kind) => {
   it('walks inviting and accepting, with accepted, used and withdrawn codes, with nothing live reaching Slack', async () => {
     app = await startTestApp(kind);
     for (const someone of [RITA, IRIS]) app.emulator.addUser(someone);
-    const { id: organizationId } = await seedOrganization(app, { name: `Redlands ${HOSTILE}`, customerNumber: '100200', auditChannelId: 'C0AUDIT' }, [ADA]);
+    const { id: organizationId } = await seedOrganization(
+      app,
+      { name: `Redlands ${HOSTILE}`, customerNumber: '100200', auditChannelId: 'C0AUDIT' },
+      [ADA],
+    );
     const { prisma } = app.db.database;
     const settings = { sealingKey: invitationSealingKey(SIGNING_SECRET) };
     const now = new Date();
     for (const invitee of [RITA, IRIS]) {
       const checked = await checkAddresses(prisma, { actorSlackUserId: ADA.id, organizationId, text: invitee.email, draftId: null }, now);
       const draftId = checked.draftId;
-      await chooseGrant(prisma, { actorSlackUserId: ADA.id, draftId, permissions: [PERMISSION.esriAccess], endsOn: null, caller: null }, now);
-      await saveSendingChoices(prisma, { actorSlackUserId: ADA.id, draftId, tags: ['t'], personalMessage: `Welcome ${HOSTILE}`, language: 'en', logNote: `Log ${HOSTILE}` }, now);
+      await chooseGrant(
+        prisma,
+        { actorSlackUserId: ADA.id, draftId, permissions: [PERMISSION.esriAccess], endsOn: null, caller: null },
+        now,
+      );
+      await saveSendingChoices(
+        prisma,
+        {
+          actorSlackUserId: ADA.id,
+          draftId,
+          tags: ['t'],
+          personalMessage: `Welcome ${HOSTILE}`,
+          language: 'en',
+          logNote: `Log ${HOSTILE}`,
+        },
+        now,
+      );
       await sendInvitations(prisma, { actorSlackUserId: ADA.id, draftId }, settings, now);
     }
     await settle(app);

@@ -23,11 +23,20 @@ describe.each(DATABASE_KINDS)('the Extend access form on %s', (kind) => {
     const clock = new Date('2031-03-02T07:30:00.000Z');
     app = await startTestApp(kind, {}, { now: () => clock });
     app.emulator.addUser(RITA);
-    const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200', timeZone: 'America/Los_Angeles' }, [ADA]);
+    const organization = await seedOrganization(
+      app,
+      { name: 'City of Redlands', customerNumber: '100200', timeZone: 'America/Los_Angeles' },
+      [ADA],
+    );
     const { prisma } = app.db.database;
     const member = await prisma.member.create({ data: { slackUserId: RITA.id, displayName: RITA.realName } });
     const connection = await prisma.connection.create({
-      data: { organizationId: organization.id, memberId: member.id, endsOn: '2031-03-05', endsAt: endOfDayIn('2031-03-05', 'America/Los_Angeles') },
+      data: {
+        organizationId: organization.id,
+        memberId: member.id,
+        endsOn: '2031-03-05',
+        endsAt: endOfDayIn('2031-03-05', 'America/Los_Angeles'),
+      },
     });
     await sweepTimeLimits(prisma, { warningLeadDays: DEFAULT_WARNING_LEAD_DAYS }, clock);
     await settle(app);
@@ -42,7 +51,10 @@ describe.each(DATABASE_KINDS)('the Extend access form on %s', (kind) => {
     // A day that does not exist, or no date at all, is refused on the field and changes nothing.
     for (const notADay of ['2031-02-30', '2031-02-29', 'next week']) {
       const refused = await app.driver.submitView(form, { [EXTEND_FORM_BLOCK.endsOn]: { [INPUT_ACTION]: notADay } }, ADA.id);
-      expect(refused.json, notADay).toEqual({ response_action: 'errors', errors: { [EXTEND_FORM_BLOCK.endsOn]: 'The end date is not a date.' } });
+      expect(refused.json, notADay).toEqual({
+        response_action: 'errors',
+        errors: { [EXTEND_FORM_BLOCK.endsOn]: 'The end date is not a date.' },
+      });
     }
     expect(await prisma.connection.findUniqueOrThrow({ where: { id: connection.id } })).toMatchObject({ endsOn: '2031-03-05' });
 

@@ -54,7 +54,8 @@ describe.each(DATABASE_KINDS)('limits on free text, checked on the server, on %s
    */
   async function forge(view: EmulatedView, userId: string, valid: ValuesInput, forged: Record<string, string>) {
     const stateValues = buildViewStateValues(view.definition, valid, { allowMissingRequired: true });
-    for (const [blockId, text] of Object.entries(forged)) stateValues[blockId] = { [INPUT_ACTION]: { type: 'plain_text_input', value: text } };
+    for (const [blockId, text] of Object.entries(forged))
+      stateValues[blockId] = { [INPUT_ACTION]: { type: 'plain_text_input', value: text } };
     return app.driver.viewSubmission({ view, userId, stateValues });
   }
 
@@ -72,9 +73,22 @@ describe.each(DATABASE_KINDS)('limits on free text, checked on the server, on %s
 
   async function sentInvitation(organizationId: number) {
     const { prisma } = app.db.database;
-    const drafted = await checkAddresses(prisma, { actorSlackUserId: ADA.id, organizationId, text: 'new.person@example.org', draftId: null }, new Date());
-    await chooseGrant(prisma, { actorSlackUserId: ADA.id, draftId: drafted.draftId, permissions: [PERMISSION.eLearning], endsOn: null, caller: null }, new Date());
-    await sendInvitations(prisma, { actorSlackUserId: ADA.id, draftId: drafted.draftId }, { sealingKey: invitationSealingKey(SIGNING_SECRET) }, new Date());
+    const drafted = await checkAddresses(
+      prisma,
+      { actorSlackUserId: ADA.id, organizationId, text: 'new.person@example.org', draftId: null },
+      new Date(),
+    );
+    await chooseGrant(
+      prisma,
+      { actorSlackUserId: ADA.id, draftId: drafted.draftId, permissions: [PERMISSION.eLearning], endsOn: null, caller: null },
+      new Date(),
+    );
+    await sendInvitations(
+      prisma,
+      { actorSlackUserId: ADA.id, draftId: drafted.draftId },
+      { sealingKey: invitationSealingKey(SIGNING_SECRET) },
+      new Date(),
+    );
     await settle(app);
     return prisma.invitation.findFirstOrThrow({ orderBy: { id: 'desc' } });
   }
@@ -85,7 +99,14 @@ describe.each(DATABASE_KINDS)('limits on free text, checked on the server, on %s
     await app.driver.blockActions({
       userId: ADA.id,
       channel: app.emulator.dmChannelFor(ADA.id),
-      actions: [{ action_id: ACTION.manageInvitation, block_id: 'manage', type: 'overflow', selected_option: { value: manageValue(verb, invitationId), text: { type: 'plain_text', text: verb } } }],
+      actions: [
+        {
+          action_id: ACTION.manageInvitation,
+          block_id: 'manage',
+          type: 'overflow',
+          selected_option: { value: manageValue(verb, invitationId), text: { type: 'plain_text', text: verb } },
+        },
+      ],
     });
     await app.emulator.waitForCalls('views.open', opensBefore + 1, 10_000);
     return modalOf(ADA.id);
@@ -106,7 +127,11 @@ describe.each(DATABASE_KINDS)('limits on free text, checked on the server, on %s
         [REQUEST_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
         [REQUEST_FORM_BLOCK.purpose]: { [INPUT_ACTION]: 'Forum access' },
       },
-      { [REQUEST_FORM_BLOCK.unlistedAcronym]: LONG_TAG, [REQUEST_FORM_BLOCK.unlistedDepartment]: HUGE, [REQUEST_FORM_BLOCK.unlistedCity]: HUGE },
+      {
+        [REQUEST_FORM_BLOCK.unlistedAcronym]: LONG_TAG,
+        [REQUEST_FORM_BLOCK.unlistedDepartment]: HUGE,
+        [REQUEST_FORM_BLOCK.unlistedCity]: HUGE,
+      },
     );
     expect(response.json).toEqual({
       response_action: 'errors',
@@ -130,15 +155,24 @@ describe.each(DATABASE_KINDS)('limits on free text, checked on the server, on %s
     const { addressesBlockId } = await import('../../src/slack/views/invite-addresses-form.js');
     await app.driver.submitView(first, { [addressesBlockId(revision)]: { [INPUT_ACTION]: 'new.person@example.org' } }, ADA.id);
     await app.driver.submitView(modalOf(ADA.id), { [addressesBlockId(revision + 1)]: { [INPUT_ACTION]: '' } }, ADA.id);
-    await app.driver.submitView(modalOf(ADA.id), { [INVITE_GRANT_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.eLearning] } }, ADA.id);
+    await app.driver.submitView(
+      modalOf(ADA.id),
+      { [INVITE_GRANT_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.eLearning] } },
+      ADA.id,
+    );
     const sending = modalOf(ADA.id);
     expect(sending.definition.callback_id).toBe('invite_sending');
 
-    const response = await forge(sending, ADA.id, {}, {
-      [INVITE_SENDING_BLOCK.personalMessage]: HUGE,
-      [INVITE_SENDING_BLOCK.tags]: `ok, ${LONG_TAG}`,
-      [INVITE_SENDING_BLOCK.note]: HUGE,
-    });
+    const response = await forge(
+      sending,
+      ADA.id,
+      {},
+      {
+        [INVITE_SENDING_BLOCK.personalMessage]: HUGE,
+        [INVITE_SENDING_BLOCK.tags]: `ok, ${LONG_TAG}`,
+        [INVITE_SENDING_BLOCK.note]: HUGE,
+      },
+    );
     expect(response.json).toEqual({
       response_action: 'errors',
       errors: {
@@ -152,7 +186,11 @@ describe.each(DATABASE_KINDS)('limits on free text, checked on the server, on %s
     expect(draft).toMatchObject({ personalMessage: null, logNote: null, tags: [] });
 
     // Going back with the forged text, which keeps step 3's answers, does not store it either.
-    const closed = await app.driver.viewClosed({ view: sending, userId: ADA.id, values: { [INVITE_SENDING_BLOCK.personalMessage]: { [INPUT_ACTION]: HUGE } } });
+    const closed = await app.driver.viewClosed({
+      view: sending,
+      userId: ADA.id,
+      values: { [INVITE_SENDING_BLOCK.personalMessage]: { [INPUT_ACTION]: HUGE } },
+    });
     expect(closed.status).toBe(200);
     expect((await prisma.inviteDraft.findFirstOrThrow()).personalMessage).toBeNull();
   });
@@ -166,16 +204,32 @@ describe.each(DATABASE_KINDS)('limits on free text, checked on the server, on %s
     const revoke = await forge(await openManageForm('revoke', invitation.id), ADA.id, {}, { [INVITATION_REVOKE_BLOCK.note]: HUGE });
     expect(bodyText(revoke.body)).toMatch(new RegExp(`${INVITATION_REVOKE_BLOCK.note}.*at most 1000 characters`));
 
-    const resend = await forge(await openManageForm('resend', invitation.id), ADA.id, {}, { [INVITATION_RESEND_BLOCK.personalMessage]: HUGE, [INVITATION_RESEND_BLOCK.note]: HUGE });
+    const resend = await forge(
+      await openManageForm('resend', invitation.id),
+      ADA.id,
+      {},
+      { [INVITATION_RESEND_BLOCK.personalMessage]: HUGE, [INVITATION_RESEND_BLOCK.note]: HUGE },
+    );
     expect(resend.json).toMatchObject({
       response_action: 'errors',
-      errors: { [INVITATION_RESEND_BLOCK.personalMessage]: expect.stringMatching(/at most 1000/), [INVITATION_RESEND_BLOCK.note]: expect.stringMatching(/at most 1000/) },
+      errors: {
+        [INVITATION_RESEND_BLOCK.personalMessage]: expect.stringMatching(/at most 1000/),
+        [INVITATION_RESEND_BLOCK.note]: expect.stringMatching(/at most 1000/),
+      },
     });
 
-    const edit = await forge(await openManageForm('edit', invitation.id), ADA.id, {}, { [INVITATION_EDIT_BLOCK.tags]: LONG_TAG, [INVITATION_EDIT_BLOCK.note]: HUGE });
+    const edit = await forge(
+      await openManageForm('edit', invitation.id),
+      ADA.id,
+      {},
+      { [INVITATION_EDIT_BLOCK.tags]: LONG_TAG, [INVITATION_EDIT_BLOCK.note]: HUGE },
+    );
     expect(edit.json).toMatchObject({
       response_action: 'errors',
-      errors: { [INVITATION_EDIT_BLOCK.tags]: expect.stringMatching(/at most 50/), [INVITATION_EDIT_BLOCK.note]: expect.stringMatching(/at most 1000/) },
+      errors: {
+        [INVITATION_EDIT_BLOCK.tags]: expect.stringMatching(/at most 50/),
+        [INVITATION_EDIT_BLOCK.note]: expect.stringMatching(/at most 1000/),
+      },
     });
 
     expect(await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).toMatchObject({
@@ -195,7 +249,9 @@ describe.each(DATABASE_KINDS)('limits on free text, checked on the server, on %s
     const { prisma } = app.db.database;
     const member = await prisma.member.create({ data: { slackUserId: RITA.id, displayName: RITA.realName } });
     const endsAt = endOfDayIn('2031-01-31', 'UTC');
-    const connection = await prisma.connection.create({ data: { organizationId: organization.id, memberId: member.id, endsOn: '2031-01-31', endsAt } });
+    const connection = await prisma.connection.create({
+      data: { organizationId: organization.id, memberId: member.id, endsOn: '2031-01-31', endsAt },
+    });
     clock = new Date(endsAt.getTime() - 3 * DAY);
     await sweepTimeLimits(prisma, { warningLeadDays: DEFAULT_WARNING_LEAD_DAYS }, clock);
     await settle(app);
@@ -206,8 +262,16 @@ describe.each(DATABASE_KINDS)('limits on free text, checked on the server, on %s
     await app.driver.clickButton({ userId: ADA.id, actionId: ACTION.extendEndDate, blockId, message: digest });
     await waitUntil(() => app.emulator.callsTo('views.open').length > opensBefore);
 
-    const response = await forge(modalOf(ADA.id), ADA.id, { [EXTEND_FORM_BLOCK.endsOn]: { [INPUT_ACTION]: '2031-03-31' } }, { [EXTEND_FORM_BLOCK.note]: HUGE });
-    expect(response.json).toEqual({ response_action: 'errors', errors: { [EXTEND_FORM_BLOCK.note]: expect.stringMatching(/at most 1000 characters/) } });
+    const response = await forge(
+      modalOf(ADA.id),
+      ADA.id,
+      { [EXTEND_FORM_BLOCK.endsOn]: { [INPUT_ACTION]: '2031-03-31' } },
+      { [EXTEND_FORM_BLOCK.note]: HUGE },
+    );
+    expect(response.json).toEqual({
+      response_action: 'errors',
+      errors: { [EXTEND_FORM_BLOCK.note]: expect.stringMatching(/at most 1000 characters/) },
+    });
     expect(await prisma.connection.findUniqueOrThrow({ where: { id: connection.id } })).toMatchObject({ endsOn: '2031-01-31' });
     expect(await prisma.permissionLogEntry.count({ where: { action: 'connection.end_date_changed' } })).toBe(0);
   });

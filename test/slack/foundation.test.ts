@@ -107,10 +107,11 @@ describe('starting on PostgreSQL', () => {
     const empty = await createEmptyDatabase('postgresql');
     try {
       await expect(
-        startGatehouse(
-          testAppConfig({ DATABASE_URL: empty.url, SLACK_API_URL: 'http://127.0.0.1:9/api/' }),
-          { host: '127.0.0.1', logger: createLogger('silent'), scheduleJobs: false },
-        ),
+        startGatehouse(testAppConfig({ DATABASE_URL: empty.url, SLACK_API_URL: 'http://127.0.0.1:9/api/' }), {
+          host: '127.0.0.1',
+          logger: createLogger('silent'),
+          scheduleJobs: false,
+        }),
       ).rejects.toThrow(/npm run db:migrate/);
     } finally {
       await empty.drop();
@@ -126,8 +127,14 @@ describe('Gatehouse in Socket Mode', () => {
       const [open] = app.emulator.callsTo('apps.connections.open');
       expect(open?.token).toBe(APP_TOKEN);
       const ack = await app.socket!.slashCommand({
-        team_id: 'T0SANDBOX01', user_id: USER.id, channel_id: 'D0RITA', command: '/access', text: 'help',
-        trigger_id: '1.2.3', response_url: 'http://127.0.0.1:9/response', api_app_id: 'A0GATEHOUSE',
+        team_id: 'T0SANDBOX01',
+        user_id: USER.id,
+        channel_id: 'D0RITA',
+        command: '/access',
+        text: 'help',
+        trigger_id: '1.2.3',
+        response_url: 'http://127.0.0.1:9/response',
+        api_app_id: 'A0GATEHOUSE',
       });
       expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
       expect(JSON.stringify(ack.payload)).toContain('/access help');

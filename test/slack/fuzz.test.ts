@@ -30,7 +30,12 @@ function post(url: string, headers: Record<string, string>, body: Buffer, timeou
   return new Promise((resolve, reject) => {
     const outgoing = request(
       url,
-      { method: 'POST', agent: false, headers: { ...headers, 'content-length': String(body.length) }, signal: AbortSignal.timeout(timeoutMs) },
+      {
+        method: 'POST',
+        agent: false,
+        headers: { ...headers, 'content-length': String(body.length) },
+        signal: AbortSignal.timeout(timeoutMs),
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -126,7 +131,15 @@ describe.each(DATABASE_KINDS)('malformed Slack requests on %s', (kind) => {
       team: { id: TEAM, domain: 'gatehouse-sandbox' },
       api_app_id: 'A0GATEHOUSE',
       trigger_id: app.emulator.issueTriggerId(MALLORY.id),
-      view: { id: 'V0FUZZ', type: 'modal', callback_id: CALLBACK.approveForm, hash: '1.x', private_metadata: '{}', blocks: [], state: { values: {} } },
+      view: {
+        id: 'V0FUZZ',
+        type: 'modal',
+        callback_id: CALLBACK.approveForm,
+        hash: '1.x',
+        private_metadata: '{}',
+        blocks: [],
+        state: { values: {} },
+      },
     };
   }
 
@@ -145,7 +158,11 @@ describe.each(DATABASE_KINDS)('malformed Slack requests on %s', (kind) => {
   });
 
   it('still refuses unsigned junk with 401 before reading it', async () => {
-    const response = await fetch(`${app.gatehouse.url}/slack/events`, { method: 'POST', headers: { 'content-type': FORM }, body: 'payload=null' });
+    const response = await fetch(`${app.gatehouse.url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': FORM },
+      body: 'payload=null',
+    });
     expect(response.status).toBe(401);
     expect(await response.text()).toBe('');
   });
@@ -154,7 +171,11 @@ describe.each(DATABASE_KINDS)('malformed Slack requests on %s', (kind) => {
     const verification = await app.driver.urlVerification('challenge-123');
     expect(verification.status).toBe(200);
     expect(verification.json).toEqual({ challenge: 'challenge-123' });
-    const sslCheck = await fetch(`${app.gatehouse.url}/slack/events`, { method: 'POST', headers: { 'content-type': FORM }, body: 'ssl_check=1&token=x' });
+    const sslCheck = await fetch(`${app.gatehouse.url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': FORM },
+      body: 'ssl_check=1&token=x',
+    });
     expect(sslCheck.status).toBe(200);
     // An unsigned ssl_check carries nothing further to Bolt, not even a payload smuggled beside it.
     app.emulator.clear();
@@ -182,7 +203,10 @@ describe.each(DATABASE_KINDS)('malformed Slack requests on %s', (kind) => {
     delete payload.view.blocks;
     const response = await sendPayloadText(app, JSON.stringify(payload));
     expect(response.status).toBe(200);
-    expect(JSON.parse(response.body)).toMatchObject({ response_action: 'errors', errors: { [REQUEST_FORM_BLOCK.organization]: expect.stringMatching(/already/) } });
+    expect(JSON.parse(response.body)).toMatchObject({
+      response_action: 'errors',
+      errors: { [REQUEST_FORM_BLOCK.organization]: expect.stringMatching(/already/) },
+    });
   });
 
   it.each([
@@ -274,7 +298,9 @@ describe.each(DATABASE_KINDS)('a listener that fails on %s', (kind) => {
     await requestAccess(app, RITA, { organizationId, accessPermissions: [PERMISSION.esriAccess] });
     const confirmation = postsIn(app, RITA.id).at(-1)!;
     // Withdrawing logs the change; without the log the service throws after the click was acked.
-    await app.db.database.prisma.$executeRawUnsafe(kind === 'postgresql' ? 'DROP TABLE "PermissionLogEntry" CASCADE' : 'DROP TABLE "PermissionLogEntry"');
+    await app.db.database.prisma.$executeRawUnsafe(
+      kind === 'postgresql' ? 'DROP TABLE "PermissionLogEntry" CASCADE' : 'DROP TABLE "PermissionLogEntry"',
+    );
     const click = await app.driver.clickButton({ userId: RITA.id, actionId: ACTION.withdraw, message: confirmation });
     expect(click.status).toBe(200);
     await app.emulator.waitForResponses(1, 10_000);
@@ -304,8 +330,14 @@ describe('Socket Mode', () => {
     try {
       await app.socket!.connected();
       const command = {
-        team_id: TEAM, user_id: MALLORY.id, channel_id: 'D0MALLORY', command: '/access', text: 'help',
-        trigger_id: '1.2.3', response_url: 'http://127.0.0.1:9/response', api_app_id: 'A0GATEHOUSE',
+        team_id: TEAM,
+        user_id: MALLORY.id,
+        channel_id: 'D0MALLORY',
+        command: '/access',
+        text: 'help',
+        trigger_id: '1.2.3',
+        response_url: 'http://127.0.0.1:9/response',
+        api_app_id: 'A0GATEHOUSE',
       };
       const malformed = await app.socket!.slashCommand({ ...command, user_id: 'not a user id' });
       // Acked with an empty payload: no reply, where the listener would have answered.
@@ -317,7 +349,6 @@ describe('Socket Mode', () => {
     }
   });
 });
-
 
 // ---------------------------------------------------------------------------------------------
 // The fuzz
@@ -348,7 +379,8 @@ interface FuzzCase {
 /** Every path to a value inside `value`, the root excluded. */
 function pathsIn(value: Json, prefix: Array<string | number> = []): Array<Array<string | number>> {
   if (Array.isArray(value)) return value.flatMap((item, index) => [[...prefix, index], ...pathsIn(item, [...prefix, index])]);
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => [[...prefix, key], ...pathsIn(item, [...prefix, key])]);
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, item]) => [[...prefix, key], ...pathsIn(item, [...prefix, key])]);
   return [];
 }
 
@@ -365,7 +397,10 @@ function parentOf(root: Json, path: Array<string | number>): { parent: Json[] | 
 function makeFuzzer(seed: number) {
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const unknownId = () => `${pick(['U', 'W', 'T', 'C', 'D', 'V'])}0${Math.floor(random() * 1e9).toString(36).toUpperCase()}`;
+  const unknownId = () =>
+    `${pick(['U', 'W', 'T', 'C', 'D', 'V'])}0${Math.floor(random() * 1e9)
+      .toString(36)
+      .toUpperCase()}`;
   const replacements: Array<() => Json> = [
     () => null,
     () => 0,
@@ -441,10 +476,16 @@ function makeFuzzer(seed: number) {
     () => ({ body: Buffer.from(`payload=${encodeURIComponent(JSON.stringify(pick(replacements)()))}`), contentType: FORM }),
     () => ({ body: Buffer.from(''), contentType: FORM }),
     () => ({ body: Buffer.from(''), contentType: JSON_TYPE }),
-    () => ({ body: Buffer.from(pick(['null', '[]', '{', '"x"', '1', 'true', '{"type":null}', '{"event":null}', '{"event":"x"}'])), contentType: JSON_TYPE }),
+    () => ({
+      body: Buffer.from(pick(['null', '[]', '{', '"x"', '1', 'true', '{"type":null}', '{"event":null}', '{"event":"x"}'])),
+      contentType: JSON_TYPE,
+    }),
     () => ({ body: Buffer.from([0x70, 0x61, 0x79, 0x6c, 0x6f, 0x61, 0x64, 0x3d, 0xc3, 0x28, 0xff, 0xfe]), contentType: FORM }),
     () => ({ body: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), contentType: JSON_TYPE }),
-    () => ({ body: Buffer.from('command=%2Faccess&text=help'), contentType: pick(['text/plain', 'application/x-www-form-urlencoded; charset=utf-8', 'multipart/form-data']) }),
+    () => ({
+      body: Buffer.from('command=%2Faccess&text=help'),
+      contentType: pick(['text/plain', 'application/x-www-form-urlencoded; charset=utf-8', 'multipart/form-data']),
+    }),
   ];
 
   function next(seeds: readonly Seed[]): FuzzCase {
@@ -459,7 +500,10 @@ function makeFuzzer(seed: number) {
       return { body: Buffer.from(new URLSearchParams({ payload: cut }).toString()), contentType: FORM };
     }
     const text = JSON.stringify(mutateJson(seedCase.body));
-    return { body: Buffer.from(random() < 0.05 ? text.slice(0, Math.floor(random() * text.length)) : text), contentType: random() < 0.05 ? FORM : JSON_TYPE };
+    return {
+      body: Buffer.from(random() < 0.05 ? text.slice(0, Math.floor(random() * text.length)) : text),
+      contentType: random() < 0.05 ? FORM : JSON_TYPE,
+    };
   }
 
   return { next };
@@ -472,7 +516,9 @@ async function snapshot(app: TestApp): Promise<Record<string, unknown[]>> {
   return {
     organization: await prisma.organization.findMany(byId),
     // Mallory may refresh her own profile from Slack (every /access request does): its time may move, nothing else.
-    member: (await prisma.member.findMany(byId)).map((member) => (member.slackUserId === MALLORY.id ? { ...member, updatedAt: 'hers to refresh' } : member)),
+    member: (await prisma.member.findMany(byId)).map((member) =>
+      member.slackUserId === MALLORY.id ? { ...member, updatedAt: 'hers to refresh' } : member,
+    ),
     connection: await prisma.connection.findMany(byId),
     connectionPermission: await prisma.connectionPermission.findMany({ orderBy: [{ connectionId: 'asc' }, { permissionKey: 'asc' }] }),
     permission: await prisma.permission.findMany({ orderBy: { key: 'asc' } }),
@@ -500,7 +546,11 @@ describe.each(DATABASE_KINDS)('a seeded fuzz of signed malformed requests on %s'
   it(`answers ${FUZZ_CASES} of them without a 5xx, a hang or a change to the database`, { timeout: 240_000 }, async () => {
     app = await startTestApp(kind);
     for (const someone of [RITA, MALLORY]) app.emulator.addUser(someone);
-    const { id: organizationId } = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200', adminChannelId: 'C0ADMINS' }, [ADA]);
+    const { id: organizationId } = await seedOrganization(
+      app,
+      { name: 'City of Redlands', customerNumber: '100200', adminChannelId: 'C0ADMINS' },
+      [ADA],
+    );
     // Rita's request puts a card in front of Ada; Mallory's own waiting request means she cannot ask again.
     await requestAccess(app, RITA, { organizationId, accessPermissions: [PERMISSION.esriAccess] });
     await requestAccess(app, MALLORY, { organizationId, accessPermissions: [PERMISSION.esriAccess] });
@@ -537,7 +587,19 @@ describe.each(DATABASE_KINDS)('a seeded fuzz of signed malformed requests on %s'
     const home = await app.driver.event({ event: { type: 'app_home_opened', user: MALLORY.id, channel: 'D0MALLORY', tab: 'home' } });
     expect(home.status).toBe(200);
     seeds.push(
-      { kind: 'json', body: { token: 'verification-token', team_id: TEAM, api_app_id: 'A0GATEHOUSE', type: 'event_callback', event_id: 'Ev0FUZZ', event_time: 1, event: { type: 'app_home_opened', user: MALLORY.id, channel: 'D0MALLORY', tab: 'home' }, authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: 'U0GATEHOUSE', is_bot: true, is_enterprise_install: false }] } },
+      {
+        kind: 'json',
+        body: {
+          token: 'verification-token',
+          team_id: TEAM,
+          api_app_id: 'A0GATEHOUSE',
+          type: 'event_callback',
+          event_id: 'Ev0FUZZ',
+          event_time: 1,
+          event: { type: 'app_home_opened', user: MALLORY.id, channel: 'D0MALLORY', tab: 'home' },
+          authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: 'U0GATEHOUSE', is_bot: true, is_enterprise_install: false }],
+        },
+      },
       { kind: 'json', body: { token: 'verification-token', challenge: 'c', type: 'url_verification' } },
     );
     await settle(app);

@@ -22,10 +22,22 @@ async function invite(
 ) {
   const { prisma } = app.db.database;
   const now = options.now ?? new Date();
-  const checked = await checkAddresses(prisma, { actorSlackUserId: ADA.id, organizationId, text: addresses.join('\n'), draftId: null }, now);
+  const checked = await checkAddresses(
+    prisma,
+    { actorSlackUserId: ADA.id, organizationId, text: addresses.join('\n'), draftId: null },
+    now,
+  );
   const draftId = checked.draftId;
-  await chooseGrant(prisma, { actorSlackUserId: ADA.id, draftId, permissions: options.permissions ?? [PERMISSION.esriAccess], endsOn: null, caller: null }, now);
-  await saveSendingChoices(prisma, { actorSlackUserId: ADA.id, draftId, tags: [], personalMessage: 'Welcome aboard', language: options.language ?? 'en', logNote: null }, now);
+  await chooseGrant(
+    prisma,
+    { actorSlackUserId: ADA.id, draftId, permissions: options.permissions ?? [PERMISSION.esriAccess], endsOn: null, caller: null },
+    now,
+  );
+  await saveSendingChoices(
+    prisma,
+    { actorSlackUserId: ADA.id, draftId, tags: [], personalMessage: 'Welcome aboard', language: options.language ?? 'en', logNote: null },
+    now,
+  );
   await sendInvitations(prisma, { actorSlackUserId: ADA.id, draftId }, settings, now);
   app.gatehouse.dispatcher.wake();
 }
@@ -55,7 +67,9 @@ describe.each(DATABASE_KINDS)('invitations through Slack on %s', (kind) => {
 
   it('DMs people in the workspace an Accept button bound to their account, and tells the admins when they accept', async () => {
     app = await startTestApp(kind);
-    const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200', auditChannelId: 'C0AUDIT' }, [ADA]);
+    const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200', auditChannelId: 'C0AUDIT' }, [
+      ADA,
+    ]);
     app.emulator.addUser(RITA);
     app.emulator.addUser(person('U0MALLORY', 'Mallory Other'));
     await invite(app, organization.id, [RITA.email], { permissions: [PERMISSION.esriAccess, PERMISSION.eLearning] });
@@ -82,8 +96,12 @@ describe.each(DATABASE_KINDS)('invitations through Slack on %s', (kind) => {
     expect(buttonsIn(updated)).toEqual([]);
     expect(mrkdwnTexts(updated).join('\n')).toContain('You accepted the invitation to *City of Redlands*');
     // Ada hears about it, and the audit channel gets one line.
-    expect(postsIn(app, ADA.id).some((message) => mrkdwnTexts(message).join('\n').includes('accepted the invitation to *City of Redlands*'))).toBe(true);
-    expect(postsIn(app, 'C0AUDIT').map((message) => mrkdwnTexts(message).join('\n'))).toEqual([expect.stringContaining('accepted the invitation to City of Redlands')]);
+    expect(
+      postsIn(app, ADA.id).some((message) => mrkdwnTexts(message).join('\n').includes('accepted the invitation to *City of Redlands*')),
+    ).toBe(true);
+    expect(postsIn(app, 'C0AUDIT').map((message) => mrkdwnTexts(message).join('\n'))).toEqual([
+      expect.stringContaining('accepted the invitation to City of Redlands'),
+    ]);
   });
 
   it('refuses the Accept button to a Slack account whose email is not the invited address', async () => {
@@ -133,7 +151,9 @@ describe.each(DATABASE_KINDS)('invitations through Slack on %s', (kind) => {
     const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200' }, [ADA]);
     await invite(app, organization.id, ['far@example.org', 'away@example.org']);
     await settle(app);
-    const handover = postsIn(app, ADA.id).map((message) => mrkdwnTexts(message).join('\n')).join('\n');
+    const handover = postsIn(app, ADA.id)
+      .map((message) => mrkdwnTexts(message).join('\n'))
+      .join('\n');
     expect(handover).toContain('far@example.org');
     expect(handover).toContain('away@example.org');
     const codes = [...handover.matchAll(/`([A-Za-z0-9_-]{43})`/g)].map((match) => match[1]);
@@ -148,7 +168,11 @@ describe.each(DATABASE_KINDS)('invitations through Slack on %s', (kind) => {
     // Slack fails twice, then rate-limits for 2 seconds, then recovers.
     app.emulator.failNext('chat.postMessage', { status: 503 }, 2);
     app.emulator.failNext('chat.postMessage', { status: 429, retryAfter: 2 }, 1);
-    await invite(app, organization.id, invitees.map((invitee) => invitee.email));
+    await invite(
+      app,
+      organization.id,
+      invitees.map((invitee) => invitee.email),
+    );
     await settle(app, 60_000);
 
     const posts = app.emulator.callsTo('chat.postMessage');
@@ -170,11 +194,17 @@ describe.each(DATABASE_KINDS)('invitations through Slack on %s', (kind) => {
     // The app's clock starts at the real time (the invitations are sent at it) and is then moved on.
     let clock = new Date();
     app = await startTestApp(kind, {}, { now: () => clock });
-    const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200', timeZone: 'America/Los_Angeles' }, [ADA]);
+    const organization = await seedOrganization(
+      app,
+      { name: 'City of Redlands', customerNumber: '100200', timeZone: 'America/Los_Angeles' },
+      [ADA],
+    );
     await invite(app, organization.id, ['late@example.org', 'again@example.org'], { now: clock });
     await settle(app);
     // Neither is in Slack and email is not set up, so Ada got both codes to hand over.
-    const handover = postsIn(app, ADA.id).map((message) => mrkdwnTexts(message).join('\n')).join('\n');
+    const handover = postsIn(app, ADA.id)
+      .map((message) => mrkdwnTexts(message).join('\n'))
+      .join('\n');
     const codeFor = (email: string) => new RegExp(`${email.replace('.', '\\.')}[^\\n]*?\`([A-Za-z0-9_-]{43})\``).exec(handover)?.[1];
     const late = codeFor('late@example.org')!;
     const again = codeFor('again@example.org')!;
@@ -183,7 +213,12 @@ describe.each(DATABASE_KINDS)('invitations through Slack on %s', (kind) => {
 
     const resent = await app.db.database.prisma.invitation.findFirstOrThrow({ where: { email: 'again@example.org' } });
     const { resendInvitation } = await import('../../src/services/invitations/resend-invitation.js');
-    await resendInvitation(app.db.database.prisma, { actorSlackUserId: ADA.id, invitationId: resent.id, language: 'en', personalMessage: null, note: null }, settings, clock);
+    await resendInvitation(
+      app.db.database.prisma,
+      { actorSlackUserId: ADA.id, invitationId: resent.id, language: 'en', personalMessage: null, note: null },
+      settings,
+      clock,
+    );
     const replaced = await app.driver.slashCommand({ userId: 'U0AGAIN', text: `accept ${again}` });
     expect(bodyText(replaced.body)).toContain('only the newest code works');
 

@@ -14,7 +14,11 @@ const ADA = person('U0ADA', 'Ada Admin');
 const CALLER = [PERMISSION.viewSupport, PERMISSION.authorizedCallerActions];
 
 function metadataOf(view: EmulatedView): { draftId: number | null; organizationId: number | null; revision: number } {
-  return JSON.parse(String(view.definition.private_metadata)) as { draftId: number | null; organizationId: number | null; revision: number };
+  return JSON.parse(String(view.definition.private_metadata)) as {
+    draftId: number | null;
+    organizationId: number | null;
+    revision: number;
+  };
 }
 
 function modalOf(app: TestApp): EmulatedView {
@@ -69,13 +73,28 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     const { prisma } = app.db.database;
     const connected = Array.from({ length: 20 }, (_, index) => `active${index}@example.org`);
     for (const [index, email] of connected.entries()) {
-      const member = await prisma.member.create({ data: { slackUserId: `U0ACT${String(index).padStart(4, '0')}`, displayName: email, email } });
+      const member = await prisma.member.create({
+        data: { slackUserId: `U0ACT${String(index).padStart(4, '0')}`, displayName: email, email },
+      });
       await prisma.connection.create({ data: { organizationId: organization.id, memberId: member.id } });
     }
     const pending = Array.from({ length: 10 }, (_, index) => `pending${index}@example.org`);
-    const earlier = await checkAddresses(prisma, { actorSlackUserId: ADA.id, organizationId: organization.id, text: pending.join(' '), draftId: null }, new Date());
-    await chooseGrant(prisma, { actorSlackUserId: ADA.id, draftId: earlier.draftId, permissions: [PERMISSION.eLearning], endsOn: null, caller: null }, new Date());
-    await sendInvitations(prisma, { actorSlackUserId: ADA.id, draftId: earlier.draftId }, { sealingKey: invitationSealingKey(SIGNING_SECRET) }, new Date());
+    const earlier = await checkAddresses(
+      prisma,
+      { actorSlackUserId: ADA.id, organizationId: organization.id, text: pending.join(' '), draftId: null },
+      new Date(),
+    );
+    await chooseGrant(
+      prisma,
+      { actorSlackUserId: ADA.id, draftId: earlier.draftId, permissions: [PERMISSION.eLearning], endsOn: null, caller: null },
+      new Date(),
+    );
+    await sendInvitations(
+      prisma,
+      { actorSlackUserId: ADA.id, draftId: earlier.draftId },
+      { sealingKey: invitationSealingKey(SIGNING_SECRET) },
+      new Date(),
+    );
 
     const fresh = Array.from({ length: 933 }, (_, index) => `person${index}@example.org`);
     const invalid = Array.from({ length: 37 }, (_, index) => `typo${index}.example.org`);
@@ -132,7 +151,9 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     expect(bodyText(sent.body)).toContain('"response_action":"clear"');
     expect(app.emulator.openModals(ADA.id)).toEqual([]);
 
-    const invitations = await prisma.invitation.findMany({ where: { status: 'PENDING', permissions: { equals: [PERMISSION.esriAccess] } } });
+    const invitations = await prisma.invitation.findMany({
+      where: { status: 'PENDING', permissions: { equals: [PERMISSION.esriAccess] } },
+    });
     expect(invitations).toHaveLength(963);
     expect(invitations[0]).toMatchObject({ language: 'fr', personalMessage: 'Bienvenue !', tags: ['gis', 'spring'] });
     expect(await prisma.invitation.count({ where: { status: 'REVOKED', email: { in: pending } } })).toBe(10);
@@ -165,7 +186,10 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     expect(JSON.stringify(modalOf(app).definition)).toContain(INVITE_GRANT_BLOCK.supportLevel);
     const refused = await app.driver.submitView(
       modalOf(app),
-      { [INVITE_GRANT_BLOCK.accessPermissions]: { [INPUT_ACTION]: CALLER }, [INVITE_GRANT_BLOCK.supportLevel]: { [INPUT_ACTION]: 'STANDARD' } },
+      {
+        [INVITE_GRANT_BLOCK.accessPermissions]: { [INPUT_ACTION]: CALLER },
+        [INVITE_GRANT_BLOCK.supportLevel]: { [INPUT_ACTION]: 'STANDARD' },
+      },
       ADA.id,
     );
     expect(bodyText(refused.body)).toContain('one person at a time; this one has 2 addresses');
@@ -182,7 +206,10 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     await app.driver.viewClosed({
       view: step2,
       userId: ADA.id,
-      values: { [INVITE_GRANT_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] }, [INVITE_GRANT_BLOCK.endsOn]: { [INPUT_ACTION]: '2031-03-31' } },
+      values: {
+        [INVITE_GRANT_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
+        [INVITE_GRANT_BLOCK.endsOn]: { [INPUT_ACTION]: '2031-03-31' },
+      },
     });
     expect(modalOf(app).depth).toBe(1);
     await paste(app, '');
@@ -191,13 +218,24 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     expect(again).toContain('"initial_date":"2031-03-31"');
     expect(again).toMatch(new RegExp(`"initial_options":\\[[^\\]]*"value":"${PERMISSION.esriAccess}"`));
     // Step 3: choose a language and a message, go Back, come forward: they are still there.
-    await app.driver.submitView(modalOf(app), { [INVITE_GRANT_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] } }, ADA.id);
+    await app.driver.submitView(
+      modalOf(app),
+      { [INVITE_GRANT_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] } },
+      ADA.id,
+    );
     await app.driver.viewClosed({
       view: modalOf(app),
       userId: ADA.id,
-      values: { [INVITE_SENDING_BLOCK.language]: { [INPUT_ACTION]: 'es' }, [INVITE_SENDING_BLOCK.personalMessage]: { [INPUT_ACTION]: 'Hola' } },
+      values: {
+        [INVITE_SENDING_BLOCK.language]: { [INPUT_ACTION]: 'es' },
+        [INVITE_SENDING_BLOCK.personalMessage]: { [INPUT_ACTION]: 'Hola' },
+      },
     });
-    await app.driver.submitView(modalOf(app), { [INVITE_GRANT_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] } }, ADA.id);
+    await app.driver.submitView(
+      modalOf(app),
+      { [INVITE_GRANT_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] } },
+      ADA.id,
+    );
     const step3 = JSON.stringify(modalOf(app).definition);
     expect(step3).toContain('"initial_value":"Hola"');
     expect(step3).toContain('"value":"es"');
@@ -207,12 +245,27 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     app = await startTestApp(kind);
     const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200' }, [ADA]);
     const { prisma } = app.db.database;
-    const draft = await checkAddresses(prisma, { actorSlackUserId: ADA.id, organizationId: organization.id, text: 'rita@example.org sam@example.org', draftId: null }, new Date());
-    await chooseGrant(prisma, { actorSlackUserId: ADA.id, draftId: draft.draftId, permissions: [PERMISSION.esriAccess], endsOn: null, caller: null }, new Date());
-    await sendInvitations(prisma, { actorSlackUserId: ADA.id, draftId: draft.draftId }, { sealingKey: invitationSealingKey(SIGNING_SECRET) }, new Date());
+    const draft = await checkAddresses(
+      prisma,
+      { actorSlackUserId: ADA.id, organizationId: organization.id, text: 'rita@example.org sam@example.org', draftId: null },
+      new Date(),
+    );
+    await chooseGrant(
+      prisma,
+      { actorSlackUserId: ADA.id, draftId: draft.draftId, permissions: [PERMISSION.esriAccess], endsOn: null, caller: null },
+      new Date(),
+    );
+    await sendInvitations(
+      prisma,
+      { actorSlackUserId: ADA.id, draftId: draft.draftId },
+      { sealingKey: invitationSealingKey(SIGNING_SECRET) },
+      new Date(),
+    );
     // Neither invitee is in Slack and email is not set up: Ada receives both codes to hand over.
     await settle(app);
-    const handover = postsIn(app, ADA.id).map((message) => mrkdwnTexts(message).join('\n')).join('\n');
+    const handover = postsIn(app, ADA.id)
+      .map((message) => mrkdwnTexts(message).join('\n'))
+      .join('\n');
     const ritaCode = /rita@example\.org[^\n]*?`([A-Za-z0-9_-]{43})`/.exec(handover)?.[1];
     expect(ritaCode).toBeDefined();
     const rita = await prisma.invitation.findFirstOrThrow({ where: { email: 'rita@example.org' } });
@@ -231,7 +284,14 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
       await app.driver.blockActions({
         userId: ADA.id,
         channel: app.emulator.dmChannelFor(ADA.id),
-        actions: [{ action_id: ACTION.manageInvitation, block_id: `invitation_${invitationId}`, type: 'overflow', selected_option: { value: `${verb}:${invitationId}`, text: { type: 'plain_text', text: verb } } }],
+        actions: [
+          {
+            action_id: ACTION.manageInvitation,
+            block_id: `invitation_${invitationId}`,
+            type: 'overflow',
+            selected_option: { value: `${verb}:${invitationId}`, text: { type: 'plain_text', text: verb } },
+          },
+        ],
       });
       await app.emulator.waitForCalls('views.open', opened + 1, 10_000);
       return modalOf(app);
@@ -241,7 +301,10 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     expect(edit.definition.callback_id).toBe(CALLBACK.invitationEdit);
     await app.driver.submitView(
       edit,
-      { invitation_edit_access: { [INPUT_ACTION]: [PERMISSION.esriAccess, PERMISSION.downloadSoftware] }, invitation_tags: { [INPUT_ACTION]: 'field' } },
+      {
+        invitation_edit_access: { [INPUT_ACTION]: [PERMISSION.esriAccess, PERMISSION.downloadSoftware] },
+        invitation_tags: { [INPUT_ACTION]: 'field' },
+      },
       ADA.id,
     );
     const edited = await prisma.invitation.findUniqueOrThrow({ where: { id: rita.id } });
@@ -268,7 +331,12 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     const revoke = await choose('revoke', sam.id);
     await app.driver.submitView(revoke, {}, ADA.id);
     expect(await prisma.invitation.findUniqueOrThrow({ where: { id: sam.id } })).toMatchObject({ status: 'REVOKED' });
-    expect(await prisma.permissionLogEntry.findMany({ where: { action: { in: ['invitation.edited', 'invitation.resent', 'invitation.revoked'] } }, orderBy: { id: 'asc' } })).toEqual([
+    expect(
+      await prisma.permissionLogEntry.findMany({
+        where: { action: { in: ['invitation.edited', 'invitation.resent', 'invitation.revoked'] } },
+        orderBy: { id: 'asc' },
+      }),
+    ).toEqual([
       expect.objectContaining({ action: 'invitation.edited' }),
       expect.objectContaining({ action: 'invitation.resent' }),
       expect.objectContaining({ action: 'invitation.revoked' }),

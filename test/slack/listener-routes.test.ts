@@ -56,7 +56,15 @@ function handlerFor(payload: RoutedPayload): string {
 
 /** Every block id Gatehouse's forms use, including each revision of the addresses box. */
 const EVERY_BLOCK_ID = [
-  ...[REQUEST_FORM_BLOCK, APPROVE_FORM_BLOCK, DENY_FORM_BLOCK, EXTEND_FORM_BLOCK, INVITE_ADDRESSES_BLOCK, INVITE_GRANT_BLOCK, INVITE_SENDING_BLOCK].flatMap(Object.values),
+  ...[
+    REQUEST_FORM_BLOCK,
+    APPROVE_FORM_BLOCK,
+    DENY_FORM_BLOCK,
+    EXTEND_FORM_BLOCK,
+    INVITE_ADDRESSES_BLOCK,
+    INVITE_GRANT_BLOCK,
+    INVITE_SENDING_BLOCK,
+  ].flatMap(Object.values),
   ...[INVITATION_EDIT_BLOCK, INVITATION_RESEND_BLOCK, INVITATION_REVOKE_BLOCK].flatMap(Object.values),
   addressesBlockId(0),
   addressesBlockId(7),
@@ -67,13 +75,15 @@ describe('the listener router', () => {
   it('sends each step of `/access invite` to its own handler', () => {
     expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.inviteAddresses })).toBe('addressesSubmitted');
     expect(handlerFor({ type: 'block_actions', action_id: ACTION.inviteRemoveInvalid, block_id: 'x' })).toBe('invalidEntryRemoved');
-    expect(handlerFor({ type: 'block_actions', action_id: ACTION.inviteRemoveAllInvalid, block_id: INVITE_ADDRESSES_BLOCK.removeAllInvalid })).toBe(
-      'allInvalidEntriesRemoved',
-    );
+    expect(
+      handlerFor({ type: 'block_actions', action_id: ACTION.inviteRemoveAllInvalid, block_id: INVITE_ADDRESSES_BLOCK.removeAllInvalid }),
+    ).toBe('allInvalidEntriesRemoved');
     expect(handlerFor({ type: 'view_closed', callback_id: CALLBACK.inviteAddresses })).toBe('inviteClosed');
     expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.inviteGrant })).toBe('grantSubmitted');
     expect(handlerFor({ type: 'view_closed', callback_id: CALLBACK.inviteGrant })).toBe('grantClosed');
-    expect(handlerFor({ type: 'block_actions', action_id: ACTION.invitePreview, block_id: INVITE_SENDING_BLOCK.preview })).toBe('previewRequested');
+    expect(handlerFor({ type: 'block_actions', action_id: ACTION.invitePreview, block_id: INVITE_SENDING_BLOCK.preview })).toBe(
+      'previewRequested',
+    );
     expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.inviteSending })).toBe('sendingSubmitted');
     expect(handlerFor({ type: 'view_closed', callback_id: CALLBACK.inviteSending })).toBe('sendingClosed');
   });
@@ -92,7 +102,11 @@ describe('the listener router', () => {
     for (const blockId of [INVITATION_EDIT_BLOCK.adminPermissions, INVITATION_EDIT_BLOCK.accessPermissions]) {
       expect(handlerFor({ type: 'block_actions', action_id: INPUT_ACTION, block_id: blockId })).toBe('editPermissionToggled');
     }
-    const toggles = new Set<string>([...Object.values(INVITE_GRANT_BLOCK), ...Object.values(INVITATION_EDIT_BLOCK)].filter((id) => id.endsWith('_admin') || id.endsWith('_access')));
+    const toggles = new Set<string>(
+      [...Object.values(INVITE_GRANT_BLOCK), ...Object.values(INVITATION_EDIT_BLOCK)].filter(
+        (id) => id.endsWith('_admin') || id.endsWith('_access'),
+      ),
+    );
     expect(toggles.size).toBe(4);
     for (const blockId of EVERY_BLOCK_ID.filter((id) => !toggles.has(id))) {
       expect(router.routesFor({ type: 'block_actions', action_id: INPUT_ACTION, block_id: blockId }), blockId).toEqual([]);
@@ -105,22 +119,30 @@ describe('the listener router', () => {
         for (const variant of [`${blockId}_1`, `x${blockId}`, `${blockId}\n`]) expect(toggle.block_id.test(variant), variant).toBe(false);
       }
     }
-    const claimedByBoth = EVERY_BLOCK_ID.filter((id) => INVITE_GRANT_PERMISSION_TOGGLE.block_id.test(id) && INVITATION_EDIT_PERMISSION_TOGGLE.block_id.test(id));
+    const claimedByBoth = EVERY_BLOCK_ID.filter(
+      (id) => INVITE_GRANT_PERMISSION_TOGGLE.block_id.test(id) && INVITATION_EDIT_PERMISSION_TOGGLE.block_id.test(id),
+    );
     expect(claimedByBoth).toEqual([]);
   });
 
   it('gives every action and form Gatehouse sends exactly one handler', () => {
     for (const actionId of Object.values(ACTION)) {
       for (const blockId of [undefined, ...EVERY_BLOCK_ID]) {
-        expect(router.routesFor({ type: 'block_actions', action_id: actionId, block_id: blockId }), `${actionId} in ${blockId}`).toHaveLength(1);
+        expect(
+          router.routesFor({ type: 'block_actions', action_id: actionId, block_id: blockId }),
+          `${actionId} in ${blockId}`,
+        ).toHaveLength(1);
       }
     }
     for (const callbackId of Object.values(CALLBACK)) handlerFor({ type: 'view_submission', callback_id: callbackId });
     const closable: string[] = [CALLBACK.inviteAddresses, CALLBACK.inviteGrant, CALLBACK.inviteSending];
     for (const callbackId of Object.values(CALLBACK)) {
-      expect(router.routesFor({ type: 'view_closed', callback_id: callbackId }), callbackId).toHaveLength(closable.includes(callbackId) ? 1 : 0);
+      expect(router.routesFor({ type: 'view_closed', callback_id: callbackId }), callbackId).toHaveLength(
+        closable.includes(callbackId) ? 1 : 0,
+      );
     }
-    for (const actionId of [ACTION.pickOrganization, ACTION.triageRoute]) expect(router.routesFor({ type: 'block_suggestion', action_id: actionId })).toHaveLength(1);
+    for (const actionId of [ACTION.pickOrganization, ACTION.triageRoute])
+      expect(router.routesFor({ type: 'block_suggestion', action_id: actionId })).toHaveLength(1);
   });
 
   it('sends an id it does not know nowhere', () => {
@@ -144,6 +166,7 @@ describe('the /access subcommands', () => {
     const handlers = subcommandHandlers(context);
     expect(Object.keys(handlers).sort()).toEqual(SUBCOMMANDS.map(({ name }) => name).sort());
     for (const { name } of SUBCOMMANDS) expect(subcommandHandler(handlers, name)?.name).toBe(name);
-    for (const name of ['', 'delete', 'invites', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(subcommandHandler(handlers, name)).toBeUndefined();
+    for (const name of ['', 'delete', 'invites', 'constructor', '__proto__', 'toString', 'hasOwnProperty'])
+      expect(subcommandHandler(handlers, name)).toBeUndefined();
   });
 });

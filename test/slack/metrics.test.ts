@@ -110,7 +110,10 @@ describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
   it('labels only the events Gatehouse subscribes to, folding invented types into one series', async () => {
     const before = (await scrape()).text.length;
     // Letters only, the way Slack's own event names look.
-    const invented = Array.from({ length: 60 }, (_, index) => `made_up_event_${String.fromCharCode(97 + (index % 26))}${String.fromCharCode(97 + Math.floor(index / 26))}`);
+    const invented = Array.from(
+      { length: 60 },
+      (_, index) => `made_up_event_${String.fromCharCode(97 + (index % 26))}${String.fromCharCode(97 + Math.floor(index / 26))}`,
+    );
     for (const type of invented) {
       expect((await app.driver.event({ event: { type, user: USER.id } })).status).toBe(200);
     }
@@ -160,7 +163,9 @@ describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
     expect(before.get('gatehouse_connections_active')).toBe(0);
 
     const prisma = app.db.database.prisma;
-    const organization = await prisma.organization.create({ data: { name: 'Metrics Org', customerNumber: 'M-1', searchText: 'metrics org' } });
+    const organization = await prisma.organization.create({
+      data: { name: 'Metrics Org', customerNumber: 'M-1', searchText: 'metrics org' },
+    });
     for (const [index, status] of (['ACTIVE', 'ACTIVE', 'EXPIRED', 'REMOVED', 'SUSPENDED'] as const).entries()) {
       const member = await prisma.member.create({ data: { slackUserId: `U0CONN${index}`, displayName: `Member ${index}` } });
       await prisma.connection.create({ data: { organizationId: organization.id, memberId: member.id, status } });

@@ -26,7 +26,15 @@ const HOUR = 60 * MINUTE;
 const sealing = { sealingKey: invitationSealingKey(SIGNING_SECRET) };
 
 /** Outbox kinds whose delivery posts one new message. */
-const POSTING_KINDS = new Set(['request.card', 'request.receipt', 'request.outcome', 'permissions.changed', 'audit.line', 'invitation.deliver', 'outbox.parked']);
+const POSTING_KINDS = new Set([
+  'request.card',
+  'request.receipt',
+  'request.outcome',
+  'permissions.changed',
+  'audit.line',
+  'invitation.deliver',
+  'outbox.parked',
+]);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -97,8 +105,16 @@ describe.each(DATABASE_KINDS)('the outbox through outages on %s', (kind) => {
   async function invite(organizationId: number, invitee: Person) {
     const checked = await checkAddresses(prisma(), { actorSlackUserId: ADA.id, organizationId, text: invitee.email, draftId: null }, clock);
     const draftId = checked.draftId;
-    await chooseGrant(prisma(), { actorSlackUserId: ADA.id, draftId, permissions: [PERMISSION.esriAccess], endsOn: null, caller: null }, clock);
-    await saveSendingChoices(prisma(), { actorSlackUserId: ADA.id, draftId, tags: [], personalMessage: 'Welcome aboard', language: 'en', logNote: null }, clock);
+    await chooseGrant(
+      prisma(),
+      { actorSlackUserId: ADA.id, draftId, permissions: [PERMISSION.esriAccess], endsOn: null, caller: null },
+      clock,
+    );
+    await saveSendingChoices(
+      prisma(),
+      { actorSlackUserId: ADA.id, draftId, tags: [], personalMessage: 'Welcome aboard', language: 'en', logNote: null },
+      clock,
+    );
     await sendInvitations(prisma(), { actorSlackUserId: ADA.id, draftId }, sealing, clock);
     app.gatehouse.dispatcher.wake();
   }
@@ -135,7 +151,9 @@ describe.each(DATABASE_KINDS)('the outbox through outages on %s', (kind) => {
     // Two hours in, the dispatcher is still trying, and nothing has given up.
     expect(await prisma().outboxMessage.count({ where: { status: 'FAILED' } })).toBe(0);
     const waiting = await prisma().outboxMessage.findMany({ where: { status: 'PENDING' } });
-    expect(waiting.map((row) => row.kind)).toEqual(expect.arrayContaining(['request.outcome', 'permissions.changed', 'audit.line', 'request.refresh', 'invitation.deliver']));
+    expect(waiting.map((row) => row.kind)).toEqual(
+      expect.arrayContaining(['request.outcome', 'permissions.changed', 'audit.line', 'request.refresh', 'invitation.deliver']),
+    );
     expect(Math.max(...waiting.map((row) => row.attempts))).toBeGreaterThanOrEqual(20);
 
     app.emulator.endOutage();
@@ -145,8 +163,14 @@ describe.each(DATABASE_KINDS)('the outbox through outages on %s', (kind) => {
     expect(rows.filter((row) => row.status !== 'SENT').map((row) => `${row.kind}: ${row.status} ${row.lastError}`)).toEqual([]);
     await expectEachPostedOnce();
     // What each person was owed arrived, once.
-    expect(postsIn(app, RITA.id).map((message) => mrkdwnTexts(message).join('\n'))).toEqual([expect.anything(), expect.stringMatching(/approved/i)]);
-    expect(postsIn(app, RAY.id).map((message) => mrkdwnTexts(message).join('\n'))).toEqual([expect.anything(), expect.stringMatching(/denied|not approved/i)]);
+    expect(postsIn(app, RITA.id).map((message) => mrkdwnTexts(message).join('\n'))).toEqual([
+      expect.anything(),
+      expect.stringMatching(/approved/i),
+    ]);
+    expect(postsIn(app, RAY.id).map((message) => mrkdwnTexts(message).join('\n'))).toEqual([
+      expect.anything(),
+      expect.stringMatching(/denied|not approved/i),
+    ]);
     // One audit line per decision.
     expect(postsIn(app, AUDIT_CHANNEL)).toHaveLength(2);
     expect(postsIn(app, BOB.id).filter((message) => /changed/i.test(JSON.stringify(message)))).toHaveLength(1);
@@ -177,7 +201,8 @@ describe.each(DATABASE_KINDS)('the outbox through outages on %s', (kind) => {
 
     expect(limitedAt.length).toBeGreaterThanOrEqual(10);
     // After each 429 nothing is sent until Retry-After has passed on the app's clock.
-    for (let index = 1; index < limitedAt.length; index += 1) expect(limitedAt[index]! - limitedAt[index - 1]!).toBeGreaterThanOrEqual(1000);
+    for (let index = 1; index < limitedAt.length; index += 1)
+      expect(limitedAt[index]! - limitedAt[index - 1]!).toBeGreaterThanOrEqual(1000);
     const rows = await prisma().outboxMessage.findMany();
     expect(rows.filter((row) => row.status !== 'SENT').map((row) => `${row.kind}: ${row.status}`)).toEqual([]);
     // The one attempt each counts is the one that went through.
@@ -188,12 +213,16 @@ describe.each(DATABASE_KINDS)('the outbox through outages on %s', (kind) => {
 
   it('hands the code to the inviting admin when the invitation DM fails with user_not_found, and says why', async () => {
     const organization = await start();
-    app.emulator.setFault(({ method, args }) => (method === 'chat.postMessage' && args.channel === IVY.id ? { error: 'user_not_found' } : undefined));
+    app.emulator.setFault(({ method, args }) =>
+      method === 'chat.postMessage' && args.channel === IVY.id ? { error: 'user_not_found' } : undefined,
+    );
     await invite(organization.id, IVY);
     await drain();
 
     expect(await prisma().outboxMessage.count({ where: { status: { not: 'SENT' } } })).toBe(0);
-    const handover = postsIn(app, ADA.id).map((message) => mrkdwnTexts(message).join('\n')).join('\n');
+    const handover = postsIn(app, ADA.id)
+      .map((message) => mrkdwnTexts(message).join('\n'))
+      .join('\n');
     expect(handover).toContain(IVY.email);
     expect(handover).toContain('user_not_found');
     const code = /`([A-Za-z0-9_-]{43})`/.exec(handover)?.[1];
@@ -206,7 +235,9 @@ describe.each(DATABASE_KINDS)('the outbox through outages on %s', (kind) => {
   it('emails the invitation when the DM fails for good and email is set up, and tells the inviting admin', async () => {
     smtp = await startSmtpServer();
     const organization = await start({ SMTP_URL: smtp.url, SMTP_FROM: 'Gatehouse <access@example.com>' });
-    app.emulator.setFault(({ method, args }) => (method === 'chat.postMessage' && args.channel === IVY.id ? { error: 'account_inactive' } : undefined));
+    app.emulator.setFault(({ method, args }) =>
+      method === 'chat.postMessage' && args.channel === IVY.id ? { error: 'account_inactive' } : undefined,
+    );
     await invite(organization.id, IVY);
     const [mail] = await smtp.waitForMessages(1, 10_000);
     expect(mail!.to).toEqual([IVY.email]);
@@ -227,7 +258,9 @@ describe.each(DATABASE_KINDS)('the outbox through outages on %s', (kind) => {
     const organization = await start({ OUTBOX_RETRY_HOURS: 3, OPERATOR_USER_IDS: [OPAL.id, GONE_OPERATOR] });
     const ritaRequest = await requestAccess(app, RITA, { organizationId: organization.id, accessPermissions: [PERMISSION.esriAccess] });
     // Only the audit channel is down: every post to it fails with a 503.
-    app.emulator.setFault(({ method, args }) => (method === 'chat.postMessage' && args.channel === AUDIT_CHANNEL ? { status: 503 } : undefined));
+    app.emulator.setFault(({ method, args }) =>
+      method === 'chat.postMessage' && args.channel === AUDIT_CHANNEL ? { status: 503 } : undefined,
+    );
     await decide(ritaRequest, 'APPROVED');
     await drain();
     await advance(2 * HOUR + 55 * MINUTE);

@@ -21,7 +21,10 @@ describe.each(DATABASE_KINDS)('the outbox on %s', (kind) => {
     app.emulator.failNext('chat.postMessage', { status: 503 }, 2);
     app.emulator.failNext('chat.postMessage', { status: 429, retryAfter: 2 }, 1);
     const opened = await openRequestForm(app, RITA.id);
-    const submitted = await submitRequestForm(app, RITA.id, opened, { organizationId: organization.id, accessPermissions: [PERMISSION.esriAccess] });
+    const submitted = await submitRequestForm(app, RITA.id, opened, {
+      organizationId: organization.id,
+      accessPermissions: [PERMISSION.esriAccess],
+    });
     expect(submitted.body).toBe('');
     await settle(app, 30_000);
 

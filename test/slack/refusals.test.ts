@@ -32,9 +32,19 @@ describe('fieldErrorsOn', () => {
 
   it('puts each field on the first of its blocks the view has, and joins two on one block', () => {
     const error = DomainError.ofFields({ permissions: 'Tick one.', endsOn: 'Not a date.', level: 'Choose a level.' });
-    expect(fieldErrorsOn(viewWith('admin', 'ends', 'note'), error, placement)).toEqual({ admin: 'Tick one.', ends: 'Not a date.', note: 'Choose a level. Go back to fix it.' });
-    expect(fieldErrorsOn(viewWith('access', 'admin', 'ends', 'level'), error, placement)).toEqual({ access: 'Tick one.', ends: 'Not a date.', level: 'Choose a level.' });
-    expect(fieldErrorsOn(viewWith('ends'), error, placement)).toEqual({ ends: 'Tick one. Go back to fix it. Not a date. Choose a level. Go back to fix it.' });
+    expect(fieldErrorsOn(viewWith('admin', 'ends', 'note'), error, placement)).toEqual({
+      admin: 'Tick one.',
+      ends: 'Not a date.',
+      note: 'Choose a level. Go back to fix it.',
+    });
+    expect(fieldErrorsOn(viewWith('access', 'admin', 'ends', 'level'), error, placement)).toEqual({
+      access: 'Tick one.',
+      ends: 'Not a date.',
+      level: 'Choose a level.',
+    });
+    expect(fieldErrorsOn(viewWith('ends'), error, placement)).toEqual({
+      ends: 'Tick one. Go back to fix it. Not a date. Choose a level. Go back to fix it.',
+    });
   });
 
   it('shows a refusal without fields on the fallback, or on the first block when the view has none of it', () => {
@@ -45,7 +55,9 @@ describe('fieldErrorsOn', () => {
 
   it('reads the placement from the view when block ids change with it', () => {
     const error = DomainError.ofFields({ addresses: 'Paste at least one email address.' });
-    expect(fieldErrorsOn(viewWith('box_3'), error, (view) => ({ fields: { addresses: String(view.blocks[0]?.block_id) }, fallback: 'none' }))).toEqual({
+    expect(
+      fieldErrorsOn(viewWith('box_3'), error, (view) => ({ fields: { addresses: String(view.blocks[0]?.block_id) }, fallback: 'none' })),
+    ).toEqual({
       box_3: 'Paste at least one email address.',
     });
   });
@@ -53,7 +65,9 @@ describe('fieldErrorsOn', () => {
 
 describe('stateOf', () => {
   it('reads the inputs of a view, and an absent state as no inputs', () => {
-    expect(stateOf({ state: { values: { tags: { value: { type: 'plain_text_input', value: 'gis' } } } } })).toEqual({ tags: { value: { type: 'plain_text_input', value: 'gis' } } });
+    expect(stateOf({ state: { values: { tags: { value: { type: 'plain_text_input', value: 'gis' } } } } })).toEqual({
+      tags: { value: { type: 'plain_text_input', value: 'gis' } },
+    });
     expect(stateOf({} as Parameters<typeof stateOf>[0])).toEqual({});
   });
 
@@ -143,14 +157,25 @@ describe.each(DATABASE_KINDS)('refusals and failures in Slack, on %s', (kind) =>
     const bobCard = postsIn(app, BOB.id)[0]!;
     const ephemerals = app.emulator.ephemeralMessages.length;
     const modalsOpened = app.emulator.callsTo('views.open').length;
-    const click = await app.driver.clickButton({ userId: ADA.id, actionId: ACTION.approve, message: { channel: bobCard.channel, ts: bobCard.ts } });
+    const click = await app.driver.clickButton({
+      userId: ADA.id,
+      actionId: ACTION.approve,
+      message: { channel: bobCard.channel, ts: bobCard.ts },
+    });
     expect(click.status).toBe(200);
     await app.emulator.waitForCalls('chat.postEphemeral', 1, 10_000);
     const told = app.emulator.ephemeralMessages.slice(ephemerals);
     expect(told).toHaveLength(1);
-    expect(told[0]).toMatchObject({ user: ADA.id, channel: bobCard.channel, text: "You can't decide your own request; another Administrator has to." });
+    expect(told[0]).toMatchObject({
+      user: ADA.id,
+      channel: bobCard.channel,
+      text: "You can't decide your own request; another Administrator has to.",
+    });
     expect(app.emulator.callsTo('views.open')).toHaveLength(modalsOpened);
-    expect(await app.db.database.prisma.accessRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({ status: 'PENDING', decidedById: null });
+    expect(await app.db.database.prisma.accessRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({
+      status: 'PENDING',
+      decidedById: null,
+    });
     expect(started.failures()).toEqual([]);
   });
 
@@ -164,11 +189,17 @@ describe.each(DATABASE_KINDS)('refusals and failures in Slack, on %s', (kind) =>
     // Pasted addresses go into a draft; without its table the service fails in a way no rule foresees.
     await app.db.database.prisma.$executeRawUnsafe(kind === 'postgresql' ? 'DROP TABLE "InviteDraft" CASCADE' : 'DROP TABLE "InviteDraft"');
 
-    const failed = await app.driver.submitView(form, { [addressesBlockId(revisionOf(form))]: { [INPUT_ACTION]: 'rita@example.org' } }, ADA.id);
+    const failed = await app.driver.submitView(
+      form,
+      { [addressesBlockId(revisionOf(form))]: { [INPUT_ACTION]: 'rita@example.org' } },
+      ADA.id,
+    );
 
     expect(failed.status).toBe(200);
     // The form stays open, with the apology on its first input, so nothing typed is lost.
-    const firstInput = (form.definition.blocks as Array<{ type: string; block_id?: string }>).find((block) => block.type === 'input')!.block_id!;
+    const firstInput = (form.definition.blocks as Array<{ type: string; block_id?: string }>).find(
+      (block) => block.type === 'input',
+    )!.block_id!;
     expect(failed.json).toEqual({ response_action: 'errors', errors: { [firstInput]: FAILURE_TEXT } });
     expect(started.failures()).toHaveLength(1);
     expect(started.failures()[0]).toMatchObject({ level: 'error', err: { message: expect.stringMatching(/InviteDraft/) } });

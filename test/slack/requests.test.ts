@@ -61,11 +61,7 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
     return card!;
   };
 
-  async function clickAndSubmit(
-    admin: typeof ADA,
-    actionId: string,
-    values: Record<string, Record<string, string | string[] | null>>,
-  ) {
+  async function clickAndSubmit(admin: typeof ADA, actionId: string, values: Record<string, Record<string, string | string[] | null>>) {
     const card = cardFor(admin);
     const opensBefore = app.emulator.callsTo('views.open').length;
     const click = await app.driver.clickButton({ userId: admin.id, actionId, message: { channel: card.channel, ts: card.ts } });
@@ -83,7 +79,11 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
     });
 
     const stored = await prisma().accessRequest.findUniqueOrThrow({ where: { id: requestId } });
-    expect(stored).toMatchObject({ status: 'PENDING', organizationId: organization.id, purpose: 'I install ArcGIS for the planning team.' });
+    expect(stored).toMatchObject({
+      status: 'PENDING',
+      organizationId: organization.id,
+      purpose: 'I install ArcGIS for the planning team.',
+    });
     expect([...(stored.requestedPermissions as string[])].sort()).toEqual([PERMISSION.eLearning, PERMISSION.downloadSoftware].sort());
 
     const receipt = postsIn(app, RITA.id).at(-1)!;
@@ -91,7 +91,11 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
 
     for (const admin of [ADA, BOB]) {
       const card = cardFor(admin);
-      expect(buttonsIn(card).map((button) => button.action_id).sort()).toEqual([ACTION.approve, ACTION.deny].sort());
+      expect(
+        buttonsIn(card)
+          .map((button) => button.action_id)
+          .sort(),
+      ).toEqual([ACTION.approve, ACTION.deny].sort());
       expect(JSON.stringify(card.blocks)).toContain('I install ArcGIS for the planning team.');
       expect(JSON.stringify(card.blocks)).toContain('Download software');
       expect(JSON.stringify(card.blocks)).toContain(`<@${RITA.id}>`);
@@ -104,13 +108,17 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
   it('refuses an unknown customer number with a field error and stores nothing', async () => {
     await startWithOrganization();
     const update = await openUnlistedForm();
-    const response = await app.driver.submitView(update, {
-      [REQUEST_FORM_BLOCK.unlistedToggle]: { [ACTION.toggleUnlisted]: ['unlisted'] },
-      [REQUEST_FORM_BLOCK.unlistedCustomerNumber]: { [INPUT_ACTION]: '999999' },
-      [REQUEST_FORM_BLOCK.unlistedName]: { [INPUT_ACTION]: 'Springfield Water' },
-      [REQUEST_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
-      [REQUEST_FORM_BLOCK.purpose]: { [INPUT_ACTION]: 'Training' },
-    }, RITA.id);
+    const response = await app.driver.submitView(
+      update,
+      {
+        [REQUEST_FORM_BLOCK.unlistedToggle]: { [ACTION.toggleUnlisted]: ['unlisted'] },
+        [REQUEST_FORM_BLOCK.unlistedCustomerNumber]: { [INPUT_ACTION]: '999999' },
+        [REQUEST_FORM_BLOCK.unlistedName]: { [INPUT_ACTION]: 'Springfield Water' },
+        [REQUEST_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
+        [REQUEST_FORM_BLOCK.purpose]: { [INPUT_ACTION]: 'Training' },
+      },
+      RITA.id,
+    );
     expect(response.json).toEqual({
       response_action: 'errors',
       errors: { [REQUEST_FORM_BLOCK.unlistedCustomerNumber]: expect.stringContaining('999999') },
@@ -122,13 +130,17 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
   it('sends a request for an unlisted organization to triage, where an operator routes it to the admins', async () => {
     const organization = await startWithOrganization();
     const update = await openUnlistedForm();
-    const response = await app.driver.submitView(update, {
-      [REQUEST_FORM_BLOCK.unlistedToggle]: { [ACTION.toggleUnlisted]: ['unlisted'] },
-      [REQUEST_FORM_BLOCK.unlistedName]: { [INPUT_ACTION]: 'Redlands Planning Dept' },
-      [REQUEST_FORM_BLOCK.unlistedCity]: { [INPUT_ACTION]: 'Redlands' },
-      [REQUEST_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
-      [REQUEST_FORM_BLOCK.purpose]: { [INPUT_ACTION]: 'Forum access' },
-    }, RITA.id);
+    const response = await app.driver.submitView(
+      update,
+      {
+        [REQUEST_FORM_BLOCK.unlistedToggle]: { [ACTION.toggleUnlisted]: ['unlisted'] },
+        [REQUEST_FORM_BLOCK.unlistedName]: { [INPUT_ACTION]: 'Redlands Planning Dept' },
+        [REQUEST_FORM_BLOCK.unlistedCity]: { [INPUT_ACTION]: 'Redlands' },
+        [REQUEST_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
+        [REQUEST_FORM_BLOCK.purpose]: { [INPUT_ACTION]: 'Forum access' },
+      },
+      RITA.id,
+    );
     expect(response.body).toBe('');
     await settle(app);
     const request = await prisma().accessRequest.findFirstOrThrow();
@@ -150,23 +162,34 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
   it('lets an operator deny a request in triage with a reason, and tells the requester', async () => {
     await startWithOrganization();
     const update = await openUnlistedForm();
-    await app.driver.submitView(update, {
-      [REQUEST_FORM_BLOCK.unlistedToggle]: { [ACTION.toggleUnlisted]: ['unlisted'] },
-      [REQUEST_FORM_BLOCK.unlistedName]: { [INPUT_ACTION]: 'Nowhere Inc' },
-      [REQUEST_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
-      [REQUEST_FORM_BLOCK.purpose]: { [INPUT_ACTION]: 'Forum access' },
-    }, RITA.id);
+    await app.driver.submitView(
+      update,
+      {
+        [REQUEST_FORM_BLOCK.unlistedToggle]: { [ACTION.toggleUnlisted]: ['unlisted'] },
+        [REQUEST_FORM_BLOCK.unlistedName]: { [INPUT_ACTION]: 'Nowhere Inc' },
+        [REQUEST_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
+        [REQUEST_FORM_BLOCK.purpose]: { [INPUT_ACTION]: 'Forum access' },
+      },
+      RITA.id,
+    );
     await settle(app);
     const triageCard = postsIn(app, TRIAGE_CHANNEL).at(-1)!;
     const opensBefore = app.emulator.callsTo('views.open').length;
     await app.driver.clickButton({ userId: OPERATOR.id, actionId: ACTION.triageDeny, message: triageCard });
     const denyForm = (await app.emulator.waitForCalls('views.open', opensBefore + 1, 10_000))[opensBefore]!;
-    await app.driver.submitView(denyForm, {
-      [DENY_FORM_BLOCK.reason]: { [INPUT_ACTION]: 'We do not serve this organization' },
-      [DENY_FORM_BLOCK.notify]: { [INPUT_ACTION]: ['notify'] },
-    }, OPERATOR.id);
+    await app.driver.submitView(
+      denyForm,
+      {
+        [DENY_FORM_BLOCK.reason]: { [INPUT_ACTION]: 'We do not serve this organization' },
+        [DENY_FORM_BLOCK.notify]: { [INPUT_ACTION]: ['notify'] },
+      },
+      OPERATOR.id,
+    );
     await settle(app);
-    expect(await prisma().accessRequest.findFirstOrThrow()).toMatchObject({ status: 'DENIED', decisionNote: 'We do not serve this organization' });
+    expect(await prisma().accessRequest.findFirstOrThrow()).toMatchObject({
+      status: 'DENIED',
+      decisionNote: 'We do not serve this organization',
+    });
     expect(JSON.stringify(postsIn(app, RITA.id).at(-1))).toContain('We do not serve this organization');
     expect(buttonsIn(app.emulator.findMessage(triageCard.channel, triageCard.ts)!)).toEqual([]);
   });
@@ -195,13 +218,22 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
     expect(response.body).toBe('');
     await settle(app);
 
-    const connection = await prisma().connection.findFirstOrThrow({ where: { member: { slackUserId: RITA.id } }, include: { permissions: true } });
-    expect(connection.permissions.map((grant) => grant.permissionKey).sort()).toEqual([PERMISSION.downloadSoftware, PERMISSION.esriAccess].sort());
+    const connection = await prisma().connection.findFirstOrThrow({
+      where: { member: { slackUserId: RITA.id } },
+      include: { permissions: true },
+    });
+    expect(connection.permissions.map((grant) => grant.permissionKey).sort()).toEqual(
+      [PERMISSION.downloadSoftware, PERMISSION.esriAccess].sort(),
+    );
     expect(connection).toMatchObject({ status: 'ACTIVE', endsOn: '2099-12-31', tags: ['planning', 'gis'] });
     expect(await prisma().accessRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({ status: 'APPROVED' });
 
     const log = await prisma().permissionLogEntry.findFirstOrThrow({ where: { action: 'request.approved' } });
-    expect(log).toMatchObject({ note: 'Esri access instead of e-Learning for now', before: { requestId }, after: expect.objectContaining({ permissions: [PERMISSION.downloadSoftware, PERMISSION.esriAccess].sort() }) });
+    expect(log).toMatchObject({
+      note: 'Esri access instead of e-Learning for now',
+      before: { requestId },
+      after: expect.objectContaining({ permissions: [PERMISSION.downloadSoftware, PERMISSION.esriAccess].sort() }),
+    });
 
     const outcome = postsIn(app, RITA.id).at(-1)!;
     const outcomeText = JSON.stringify(outcome);
@@ -232,7 +264,10 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
       [APPROVE_FORM_BLOCK.endsOn]: { [INPUT_ACTION]: '2031-03-31' },
     });
     await settle(app);
-    const connection = await prisma().connection.findFirstOrThrow({ where: { member: { slackUserId: RITA.id } }, include: { permissions: true } });
+    const connection = await prisma().connection.findFirstOrThrow({
+      where: { member: { slackUserId: RITA.id } },
+      include: { permissions: true },
+    });
     expect(connection).toMatchObject({ startsOn: '2031-03-01', endsOn: '2031-03-31' });
     const facts = { ...connection, permissions: connection.permissions.map((grant) => grant.permissionKey) };
     const { isConnectionEffective } = await import('../../src/domain/policy.js');
@@ -256,8 +291,12 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
       [APPROVE_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.manageLicensing, PERMISSION.esriAccess] },
     });
     // The form started with what she held and what she asked for, so a plain Approve only adds.
-    const form = app.emulator.callsTo('views.open').at(-1)!.args.view as { blocks: Array<{ block_id?: string; element?: { initial_options?: Array<{ value: string }> } }> };
-    const ticked = form.blocks.find((block) => block.block_id === APPROVE_FORM_BLOCK.accessPermissions)?.element?.initial_options?.map((option) => option.value);
+    const form = app.emulator.callsTo('views.open').at(-1)!.args.view as {
+      blocks: Array<{ block_id?: string; element?: { initial_options?: Array<{ value: string }> } }>;
+    };
+    const ticked = form.blocks
+      .find((block) => block.block_id === APPROVE_FORM_BLOCK.accessPermissions)
+      ?.element?.initial_options?.map((option) => option.value);
     expect(ticked?.sort()).toEqual([PERMISSION.downloadSoftware, PERMISSION.manageLicensing].sort());
     await settle(app);
     const held = async () =>
@@ -292,7 +331,10 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
         ? app.driver.viewSubmission({
             view: approveForm,
             userId: ADA.id,
-            values: { [APPROVE_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] }, [APPROVE_FORM_BLOCK.notify]: { [INPUT_ACTION]: ['notify'] } },
+            values: {
+              [APPROVE_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
+              [APPROVE_FORM_BLOCK.notify]: { [INPUT_ACTION]: ['notify'] },
+            },
           })
         : app.driver.viewSubmission({
             view: denyForm,
@@ -355,14 +397,26 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
       api_app_id: 'A0GATEHOUSE',
       trigger_id: app.emulator.issueTriggerId(MALLORY.id),
       view: {
-        id: 'V0FORGED', type: 'modal', callback_id: CALLBACK.approveForm, hash: '1.x',
+        id: 'V0FORGED',
+        type: 'modal',
+        callback_id: CALLBACK.approveForm,
+        hash: '1.x',
         private_metadata: JSON.stringify({ requestId, channelId: card.channel }),
-        state: { values: { [APPROVE_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: { type: 'checkboxes', selected_options: [{ value: PERMISSION.administrator }] } } } },
+        state: {
+          values: {
+            [APPROVE_FORM_BLOCK.accessPermissions]: {
+              [INPUT_ACTION]: { type: 'checkboxes', selected_options: [{ value: PERMISSION.administrator }] },
+            },
+          },
+        },
       },
     });
     expect(forged.status).toBe(200);
     await settle(app);
-    expect(await prisma().accessRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({ status: 'PENDING', decidedById: null });
+    expect(await prisma().accessRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({
+      status: 'PENDING',
+      decidedById: null,
+    });
     expect(await prisma().connection.count({ where: { member: { slackUserId: { in: [RITA.id, MALLORY.id] } } } })).toBe(0);
     expect(await prisma().permissionLogEntry.count({ where: { action: 'request.approved' } })).toBe(0);
   });
@@ -380,7 +434,11 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
 
   it('shows a purpose of <!channel> *x* inert everywhere', async () => {
     const organization = await startWithOrganization();
-    await requestAccess(app, RITA, { organizationId: organization.id, accessPermissions: [PERMISSION.esriAccess], purpose: '<!channel> *x* <@U0BOB>' });
+    await requestAccess(app, RITA, {
+      organizationId: organization.id,
+      accessPermissions: [PERMISSION.esriAccess],
+      purpose: '<!channel> *x* <@U0BOB>',
+    });
     const everything = [...postsIn(app, ADA.id), ...postsIn(app, ADMIN_CHANNEL), ...postsIn(app, RITA.id)];
     expect(everything.length).toBeGreaterThan(0);
     for (const message of everything) {
@@ -416,11 +474,15 @@ describe.each(DATABASE_KINDS)('access requests on %s', (kind) => {
     const requestId = await requestAccess(app, RITA, { organizationId: organization.id, accessPermissions: [PERMISSION.esriAccess] });
     const mine = await app.driver.slashCommand({ userId: RITA.id, text: 'me' });
     expect(mine.json).toMatchObject({ response_type: 'ephemeral' });
-    expect(buttonsIn(mine.json as object)).toContainEqual(expect.objectContaining({ action_id: ACTION.withdraw, value: String(requestId) }));
+    expect(buttonsIn(mine.json as object)).toContainEqual(
+      expect.objectContaining({ action_id: ACTION.withdraw, value: String(requestId) }),
+    );
 
     const adminView = await app.driver.slashCommand({ userId: ADA.id, text: 'me' });
     expect(JSON.stringify(adminView.json)).toContain('City of Redlands');
-    expect(buttonsIn(adminView.json as object).map((button) => button.action_id)).toEqual(expect.arrayContaining([ACTION.approve, ACTION.deny]));
+    expect(buttonsIn(adminView.json as object).map((button) => button.action_id)).toEqual(
+      expect.arrayContaining([ACTION.approve, ACTION.deny]),
+    );
 
     await app.driver.event({ event: { type: 'app_home_opened', user: ADA.id, tab: 'home', channel: 'D0ADA' } });
     await settle(app);

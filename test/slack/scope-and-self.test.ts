@@ -60,7 +60,11 @@ async function invite(
   const checked = await checkAddresses(prisma, { actorSlackUserId: from.id, organizationId, text: address, draftId: null }, now);
   const draftId = checked.draftId;
   await chooseGrant(prisma, { actorSlackUserId: from.id, draftId, permissions, endsOn: null, caller }, now);
-  await saveSendingChoices(prisma, { actorSlackUserId: from.id, draftId, tags: [], personalMessage: null, language: 'en', logNote: null }, now);
+  await saveSendingChoices(
+    prisma,
+    { actorSlackUserId: from.id, draftId, tags: [], personalMessage: null, language: 'en', logNote: null },
+    now,
+  );
   await sendInvitations(prisma, { actorSlackUserId: from.id, draftId }, settings, now);
   await settle(app);
   const invitation = await prisma.invitation.findFirstOrThrow({ where: { email: address }, orderBy: { id: 'desc' } });
@@ -97,7 +101,7 @@ async function waitUntil(condition: () => Promise<boolean> | boolean, what: stri
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe.each(DATABASE_KINDS)('limited admins, plain approvals, bound codes and one\'s own access on %s', (kind) => {
+describe.each(DATABASE_KINDS)("limited admins, plain approvals, bound codes and one's own access on %s", (kind) => {
   let app: TestApp;
   afterEach(async () => {
     expect(app.emulator.violations).toEqual([]);
@@ -111,7 +115,10 @@ describe.each(DATABASE_KINDS)('limited admins, plain approvals, bound codes and 
 
   it("keeps an Administrator's permissions when a training admin invites them to e-Learning, and says so before they accept", async () => {
     const organization = await start();
-    await connect(app, organization.id, ADA, [PERMISSION.administrator, PERMISSION.manageLicensing], { endsOn: '2099-12-31', tags: ['gis'] });
+    await connect(app, organization.id, ADA, [PERMISSION.administrator, PERMISSION.manageLicensing], {
+      endsOn: '2099-12-31',
+      tags: ['gis'],
+    });
     await connect(app, organization.id, TINA, [PERMISSION.assignTraining]);
     await invite(app, TINA, organization.id, ADA.email, [PERMISSION.eLearning]);
 
@@ -124,7 +131,9 @@ describe.each(DATABASE_KINDS)('limited admins, plain approvals, bound codes and 
 
     await app.driver.clickButton({ userId: ADA.id, actionId: ACTION.acceptInvitation, message: dm });
     await app.emulator.waitForCalls('chat.update', 1, 10_000);
-    expect(await heldBy(app, ADA, organization.id)).toEqual([PERMISSION.administrator, PERMISSION.eLearning, PERMISSION.manageLicensing].sort());
+    expect(await heldBy(app, ADA, organization.id)).toEqual(
+      [PERMISSION.administrator, PERMISSION.eLearning, PERMISSION.manageLicensing].sort(),
+    );
     // The training admin's invitation does not move the dates of access outside her scope.
     const connection = await app.db.database.prisma.connection.findFirstOrThrow({ where: { member: { slackUserId: ADA.id } } });
     expect(connection).toMatchObject({ endsOn: '2099-12-31', status: 'ACTIVE' });
@@ -135,12 +144,17 @@ describe.each(DATABASE_KINDS)('limited admins, plain approvals, bound codes and 
     const organization = await start();
     await connect(app, organization.id, ADA, [PERMISSION.administrator, PERMISSION.viewSupport]);
     await connect(app, organization.id, CARL, [PERMISSION.assignAuthorizedCallers]);
-    await invite(app, CARL, organization.id, ADA.email, [PERMISSION.viewSupport, PERMISSION.authorizedCallerActions], { supportLevel: 'STANDARD', callerLevel: null });
+    await invite(app, CARL, organization.id, ADA.email, [PERMISSION.viewSupport, PERMISSION.authorizedCallerActions], {
+      supportLevel: 'STANDARD',
+      callerLevel: null,
+    });
     const code = codeIn(postsIn(app, ADA.id).at(-1)!);
     const reply = await app.driver.slashCommand({ userId: ADA.id, text: `accept ${code}` });
     expect(JSON.stringify(reply.body)).toContain('You accepted the invitation');
     // Carl's invitation decides the support permissions only; Ada stays an Administrator.
-    expect(await heldBy(app, ADA, organization.id)).toEqual([PERMISSION.administrator, PERMISSION.authorizedCallerActions, PERMISSION.viewSupport].sort());
+    expect(await heldBy(app, ADA, organization.id)).toEqual(
+      [PERMISSION.administrator, PERMISSION.authorizedCallerActions, PERMISSION.viewSupport].sort(),
+    );
     const connection = await app.db.database.prisma.connection.findFirstOrThrow({ where: { member: { slackUserId: ADA.id } } });
     expect(connection.callerSupportLevel).toBe('STANDARD');
   });
@@ -175,7 +189,7 @@ describe.each(DATABASE_KINDS)('limited admins, plain approvals, bound codes and 
     expect(await heldBy(app, ADA, organization.id)).toEqual([PERMISSION.esriAccess, PERMISSION.manageLicensing].sort());
   });
 
-  it('asks again when an edit since the DM was drawn makes accepting take permissions away, and a limited admin\'s edit narrows what it may change', async () => {
+  it("asks again when an edit since the DM was drawn makes accepting take permissions away, and a limited admin's edit narrows what it may change", async () => {
     const organization = await start();
     await connect(app, organization.id, ADA, [PERMISSION.administrator, PERMISSION.manageLicensing]);
     await connect(app, organization.id, TINA, [PERMISSION.assignTraining]);
@@ -185,7 +199,11 @@ describe.each(DATABASE_KINDS)('limited admins, plain approvals, bound codes and 
     const { prisma } = app.db.database;
     // Bob, an Administrator, edits it: what accepting changes is now his to decide, all of it.
     const edit = (by: Person, permissions: string[]) =>
-      editInvitation(prisma, { actorSlackUserId: by.id, invitationId, permissions, tags: [], endsOn: null, caller: null, note: null }, new Date());
+      editInvitation(
+        prisma,
+        { actorSlackUserId: by.id, invitationId, permissions, tags: [], endsOn: null, caller: null, note: null },
+        new Date(),
+      );
     await edit(BOB, [PERMISSION.eLearning]);
 
     await app.driver.clickButton({ userId: ADA.id, actionId: ACTION.acceptInvitation, message: dm });
@@ -197,12 +215,18 @@ describe.each(DATABASE_KINDS)('limited admins, plain approvals, bound codes and 
     await edit(TINA, [PERMISSION.eLearning]);
     await app.driver.clickButton({ userId: ADA.id, actionId: ACTION.acceptInvitation, message: dm });
     await waitUntil(async () => (await prisma.invitation.count({ where: { status: 'ACCEPTED' } })) === 1, 'the accept');
-    expect(await heldBy(app, ADA, organization.id)).toEqual([PERMISSION.administrator, PERMISSION.eLearning, PERMISSION.manageLicensing].sort());
+    expect(await heldBy(app, ADA, organization.id)).toEqual(
+      [PERMISSION.administrator, PERMISSION.eLearning, PERMISSION.manageLicensing].sort(),
+    );
   });
 
-  it('prefills the Approve form with the member\'s end date, start date and tags, and a plain Approve keeps them', async () => {
+  it("prefills the Approve form with the member's end date, start date and tags, and a plain Approve keeps them", async () => {
     const organization = await start();
-    const connectionId = await connect(app, organization.id, RITA, [PERMISSION.esriAccess], { startsOn: '2026-01-05', endsOn: '2099-06-30', tags: ['contractor', 'gis'] });
+    const connectionId = await connect(app, organization.id, RITA, [PERMISSION.esriAccess], {
+      startsOn: '2026-01-05',
+      endsOn: '2099-06-30',
+      tags: ['contractor', 'gis'],
+    });
     await requestAccess(app, RITA, { organizationId: organization.id, accessPermissions: [PERMISSION.downloadSoftware] });
     const card = postsIn(app, BOB.id).find((message) => buttonsIn(message).some((button) => button.action_id === ACTION.approve))!;
     const opensBefore = app.emulator.callsTo('views.open').length;
@@ -213,7 +237,9 @@ describe.each(DATABASE_KINDS)('limited admins, plain approvals, bound codes and 
     expect(form).toContain('"initial_date":"2026-01-05"');
     expect(form).toContain('"initial_value":"contractor, gis"');
     // What the form says about approving an existing member is what happens.
-    expect(mrkdwnTexts(opened.args.view as { blocks?: unknown }).join('\n')).toContain('Their start date, end date and tags start filled in as they are now');
+    expect(mrkdwnTexts(opened.args.view as { blocks?: unknown }).join('\n')).toContain(
+      'Their start date, end date and tags start filled in as they are now',
+    );
 
     const response = await app.driver.submitView(opened, {}, BOB.id);
     expect(response.status).toBe(200);
@@ -251,17 +277,28 @@ describe.each(DATABASE_KINDS)('limited admins, plain approvals, bound codes and 
     const organization = await start();
     const connectionId = await connect(app, organization.id, ADA, [PERMISSION.administrator], { endsOn: '2099-01-31' });
     const channel = app.emulator.dmChannelFor(ADA.id);
-    await app.driver.blockActions({ userId: ADA.id, actions: [{ action_id: ACTION.removeEndDate, value: `remove:${connectionId}` }], channel });
+    await app.driver.blockActions({
+      userId: ADA.id,
+      actions: [{ action_id: ACTION.removeEndDate, value: `remove:${connectionId}` }],
+      channel,
+    });
     await waitUntil(() => toldTo(app, ADA).includes('Nobody changes their own access'), 'the refusal');
     const { prisma } = app.db.database;
     expect((await prisma.connection.findUniqueOrThrow({ where: { id: connectionId } })).endsOn).toBe('2099-01-31');
     expect(await prisma.permissionLogEntry.count({ where: { action: LOG_ACTION.endDateChanged } })).toBe(0);
 
-    await app.driver.blockActions({ userId: BOB.id, actions: [{ action_id: ACTION.removeEndDate, value: `remove:${connectionId}` }], channel: app.emulator.dmChannelFor(BOB.id) });
-    await waitUntil(async () => (await prisma.connection.findUniqueOrThrow({ where: { id: connectionId } })).endsOn === null, 'Bob\'s change');
+    await app.driver.blockActions({
+      userId: BOB.id,
+      actions: [{ action_id: ACTION.removeEndDate, value: `remove:${connectionId}` }],
+      channel: app.emulator.dmChannelFor(BOB.id),
+    });
+    await waitUntil(
+      async () => (await prisma.connection.findUniqueOrThrow({ where: { id: connectionId } })).endsOn === null,
+      "Bob's change",
+    );
   });
 
-  it('refuses accepting an invitation one sent to oneself, and editing an invitation to one\'s own address', async () => {
+  it("refuses accepting an invitation one sent to oneself, and editing an invitation to one's own address", async () => {
     const organization = await start();
     await connect(app, organization.id, ADA, [PERMISSION.administrator], { endsOn: '2099-01-31' });
     const invitationId = await invite(app, ADA, organization.id, ADA.email, [PERMISSION.administrator, PERMISSION.manageLicensing]);
@@ -275,7 +312,15 @@ describe.each(DATABASE_KINDS)('limited admins, plain approvals, bound codes and 
     await expect(
       editInvitation(
         prisma,
-        { actorSlackUserId: ADA.id, invitationId, permissions: [PERMISSION.administrator], tags: [], endsOn: null, caller: null, note: null },
+        {
+          actorSlackUserId: ADA.id,
+          invitationId,
+          permissions: [PERMISSION.administrator],
+          tags: [],
+          endsOn: null,
+          caller: null,
+          note: null,
+        },
         new Date(),
       ),
     ).rejects.toThrow('Nobody changes their own access');

@@ -54,7 +54,7 @@ describe('start-up against Slack', () => {
     database = undefined;
   });
 
-  it('refuses to start when Slack refuses the bot token, naming SLACK_BOT_TOKEN and Slack\'s error code', async () => {
+  it("refuses to start when Slack refuses the bot token, naming SLACK_BOT_TOKEN and Slack's error code", async () => {
     emulator = await startSlackEmulator({ token: 'xoxb-the-token-slack-knows' });
     database = await createEmptyDatabase('sqlite');
     await expect(
@@ -94,10 +94,16 @@ describe('start-up against Slack', () => {
   it('names an unreachable PostgreSQL server by host and port instead of calling it unmigrated', async () => {
     emulator = await startSlackEmulator({ token: BOT_TOKEN });
     const port = await closedPort();
-    const unreachable: EmptyDatabase = { url: `postgresql://gatehouse:secret@127.0.0.1:${port}/gatehouse`, target: { provider: 'postgresql', url: '' }, drop: async () => undefined };
+    const unreachable: EmptyDatabase = {
+      url: `postgresql://gatehouse:secret@127.0.0.1:${port}/gatehouse`,
+      target: { provider: 'postgresql', url: '' },
+      drop: async () => undefined,
+    };
     await expect(
       startGatehouse(configFor(unreachable, emulator.url), { host: '127.0.0.1', logger: createLogger('silent'), scheduleJobs: false }),
-    ).rejects.toThrow(`cannot reach the PostgreSQL server at 127.0.0.1:${port}; check that it is running and that DATABASE_URL names the right host and port.`);
+    ).rejects.toThrow(
+      `cannot reach the PostgreSQL server at 127.0.0.1:${port}; check that it is running and that DATABASE_URL names the right host and port.`,
+    );
     expect(emulator.calls).toEqual([]);
   });
 
@@ -117,10 +123,16 @@ describe('start-up against Slack', () => {
     emulator = await startSlackEmulator({ token: 'xoxb-the-token-slack-knows' });
     database = await createEmptyDatabase('sqlite');
     const result = await runServer({
-      DATABASE_URL: database.url, PORT: String(await closedPort()), SLACK_BOT_TOKEN: 'xoxb-refused-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: emulator.url,
+      DATABASE_URL: database.url,
+      PORT: String(await closedPort()),
+      SLACK_BOT_TOKEN: 'xoxb-refused-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: emulator.url,
     });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Gatehouse could not start: Slack refused SLACK_BOT_TOKEN \(invalid_auth\)/)]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Gatehouse could not start: Slack refused SLACK_BOT_TOKEN \(invalid_auth\)/),
+    ]);
     expect(result.stdout).not.toContain('Gatehouse is running');
     expect(result.stderr + result.stdout).not.toContain('xoxb-refused-token');
   }, 60_000);
@@ -129,10 +141,16 @@ describe('start-up against Slack', () => {
     database = await createEmptyDatabase('sqlite');
     const url = `http://127.0.0.1:${await closedPort()}/api/`;
     const result = await runServer({
-      DATABASE_URL: database.url, PORT: String(await closedPort()), SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: url,
+      DATABASE_URL: database.url,
+      PORT: String(await closedPort()),
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: url,
     });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([`Gatehouse could not start: Could not reach Slack: auth.test at ${url}auth.test failed (connect ECONNREFUSED ${url.slice('http://'.length, -'/api/'.length)}).`]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `Gatehouse could not start: Could not reach Slack: auth.test at ${url}auth.test failed (connect ECONNREFUSED ${url.slice('http://'.length, -'/api/'.length)}).`,
+    ]);
     expect(result.stdout).not.toContain('Gatehouse is running');
   }, 60_000);
 });

@@ -44,7 +44,11 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     let clock = new Date();
     app = await startTestApp(kind, {}, { now: () => clock });
     app.emulator.addUser(RITA);
-    const organization = await seedOrganization(app, { name: 'City of <!channel> Redlands', customerNumber: '100200', auditChannelId: 'C0AUDIT' }, [ADA]);
+    const organization = await seedOrganization(
+      app,
+      { name: 'City of <!channel> Redlands', customerNumber: '100200', auditChannelId: 'C0AUDIT' },
+      [ADA],
+    );
     const { prisma } = app.db.database;
     const { connection, endsAt } = await ritaWithAccessUntil(app, organization.id, '2031-01-31');
 
@@ -68,7 +72,9 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     clock = endOfDayIn('2031-02-28', 'UTC');
     await sweepTimeLimits(prisma, settings, clock);
     await settle(app);
-    expect(mrkdwnTexts(postsIn(app, RITA.id).at(-1)!).join('\n')).toContain('ended on February 28, 2031. An administrator can restore it until');
+    expect(mrkdwnTexts(postsIn(app, RITA.id).at(-1)!).join('\n')).toContain(
+      'ended on February 28, 2031. An administrator can restore it until',
+    );
     const adminSummary = postsIn(app, ADA.id).at(-1)!;
     expect(mrkdwnTexts(adminSummary).join('\n')).toContain(`<@${RITA.id}>`);
     // The admin can restore from the summary itself; the audit channel gets the record, no buttons.
@@ -97,11 +103,13 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     expect(warning).not.toContain('14 days');
   });
 
-  it('delivers a sweep\'s messages through a Slack outage, each once and none before Retry-After', async () => {
+  it("delivers a sweep's messages through a Slack outage, each once and none before Retry-After", async () => {
     // A clock that runs, set to the end date: retries are scheduled by it and must come due.
     let offsetMs = 0;
     app = await startTestApp(kind, {}, { now: () => new Date(Date.now() + offsetMs) });
-    const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200', auditChannelId: 'C0AUDIT' }, [ADA]);
+    const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200', auditChannelId: 'C0AUDIT' }, [
+      ADA,
+    ]);
     const { prisma } = app.db.database;
     const endsAt = endOfDayIn('2031-01-31', 'UTC');
     const people = Array.from({ length: 20 }, (_, index) => person(`U0END${String(index).padStart(3, '0')}`, `Ending ${index}`));
@@ -135,7 +143,10 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     const { prisma } = app.db.database;
     // Bob's access ended yesterday; the sweep has not even run yet.
     const bob = await prisma.member.findUniqueOrThrow({ where: { slackUserId: BOB.id } });
-    await prisma.connection.updateMany({ where: { memberId: bob.id }, data: { endsOn: '2020-01-01', endsAt: new Date('2020-01-02T00:00:00.000Z') } });
+    await prisma.connection.updateMany({
+      where: { memberId: bob.id },
+      data: { endsOn: '2020-01-01', endsAt: new Date('2020-01-02T00:00:00.000Z') },
+    });
     const requestId = await requestAccess(app, RITA, { organizationId: organization.id, accessPermissions: [PERMISSION.esriAccess] });
     // Only Ada, who is still in effect, got a card.
     expect(postsIn(app, BOB.id)).toEqual([]);
@@ -153,13 +164,19 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     app = await startTestApp(kind, {}, { now: () => clock });
     const SAM = person('U0SAM', 'Sam Soon');
     for (const someone of [RITA, SAM]) app.emulator.addUser(someone);
-    const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200', timeZone: 'America/Los_Angeles' }, [ADA]);
+    const organization = await seedOrganization(
+      app,
+      { name: 'City of Redlands', customerNumber: '100200', timeZone: 'America/Los_Angeles' },
+      [ADA],
+    );
     const { prisma } = app.db.database;
     const endsAt = endOfDayIn('2031-01-31', 'America/Los_Angeles');
     const connections = [];
     for (const someone of [RITA, SAM]) {
       const member = await prisma.member.create({ data: { slackUserId: someone.id, displayName: someone.realName } });
-      connections.push(await prisma.connection.create({ data: { organizationId: organization.id, memberId: member.id, endsOn: '2031-01-31', endsAt } }));
+      connections.push(
+        await prisma.connection.create({ data: { organizationId: organization.id, memberId: member.id, endsOn: '2031-01-31', endsAt } }),
+      );
     }
     clock = new Date(endsAt.getTime() - 5 * DAY);
     await sweepTimeLimits(prisma, settings, clock);
@@ -172,7 +189,12 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
 
     // Extend Rita from the menu: a form opens, and saving gives her access until the new date.
     const opened = app.emulator.callsTo('views.open').length;
-    await app.driver.clickButton({ userId: ADA.id, actionId: ACTION.extendEndDate, blockId: buttonsBlockFor(digest, connections[0]!.id), message: digest });
+    await app.driver.clickButton({
+      userId: ADA.id,
+      actionId: ACTION.extendEndDate,
+      blockId: buttonsBlockFor(digest, connections[0]!.id),
+      message: digest,
+    });
     await app.emulator.waitForCalls('views.open', opened + 1, 10_000);
     const form = app.emulator.currentModal(ADA.id)!;
     await app.driver.submitView(form, { [EXTEND_FORM_BLOCK.endsOn]: { [INPUT_ACTION]: '2031-06-30' } }, ADA.id);
@@ -183,17 +205,31 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
     });
     // Remove Sam's end date outright; Ada is told it is done.
     const toldBefore = app.emulator.callsTo('chat.postEphemeral').length;
-    await app.driver.clickButton({ userId: ADA.id, actionId: ACTION.removeEndDate, blockId: buttonsBlockFor(digest, connections[1]!.id), message: digest });
+    await app.driver.clickButton({
+      userId: ADA.id,
+      actionId: ACTION.removeEndDate,
+      blockId: buttonsBlockFor(digest, connections[1]!.id),
+      message: digest,
+    });
     for (let waited = 0; waited < 10_000; waited += 20) {
       if ((await prisma.connection.findUniqueOrThrow({ where: { id: connections[1]!.id } })).endsOn === null) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    expect(await prisma.connection.findUniqueOrThrow({ where: { id: connections[1]!.id } })).toMatchObject({ status: 'ACTIVE', endsOn: null, endsAt: null });
+    expect(await prisma.connection.findUniqueOrThrow({ where: { id: connections[1]!.id } })).toMatchObject({
+      status: 'ACTIVE',
+      endsOn: null,
+      endsAt: null,
+    });
     expect(await prisma.permissionLogEntry.count({ where: { action: 'connection.end_date_changed' } })).toBe(2);
     const done = await app.emulator.waitForCalls('chat.postEphemeral', toldBefore + 1, 10_000);
     expect(JSON.stringify(done.at(-1)!.args)).toContain(`Done: <@${SAM.id}> now has access with no end date.`);
     // Someone who is not an Administrator cannot do the same with a copy of the menu.
-    await app.driver.clickButton({ userId: RITA.id, actionId: ACTION.removeEndDate, blockId: buttonsBlockFor(digest, connections[0]!.id), message: digest });
+    await app.driver.clickButton({
+      userId: RITA.id,
+      actionId: ACTION.removeEndDate,
+      blockId: buttonsBlockFor(digest, connections[0]!.id),
+      message: digest,
+    });
     const refusal = await app.emulator.waitForCalls('chat.postEphemeral', toldBefore + 2, 10_000);
     expect(JSON.stringify(refusal.at(-1)!.args)).toContain('Only Administrators of City of Redlands can change end dates there.');
     expect((await prisma.connection.findUniqueOrThrow({ where: { id: connections[0]!.id } })).endsOn).toBe('2031-06-30');

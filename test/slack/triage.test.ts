@@ -50,12 +50,16 @@ describe.each(DATABASE_KINDS)('triage on %s', (kind) => {
     const updatesBefore = app.emulator.callsTo('views.update').length;
     await app.driver.interact({ userId: RITA.id, actionId: ACTION.toggleUnlisted, view: opened, value: ['unlisted'] });
     const form = (await app.emulator.waitForCalls('views.update', updatesBefore + 1, 10_000))[updatesBefore]!;
-    const response = await app.driver.submitView(form, {
-      [REQUEST_FORM_BLOCK.unlistedToggle]: { [ACTION.toggleUnlisted]: ['unlisted'] },
-      [REQUEST_FORM_BLOCK.unlistedName]: { [INPUT_ACTION]: name },
-      [REQUEST_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
-      [REQUEST_FORM_BLOCK.purpose]: { [INPUT_ACTION]: 'Forum access' },
-    }, RITA.id);
+    const response = await app.driver.submitView(
+      form,
+      {
+        [REQUEST_FORM_BLOCK.unlistedToggle]: { [ACTION.toggleUnlisted]: ['unlisted'] },
+        [REQUEST_FORM_BLOCK.unlistedName]: { [INPUT_ACTION]: name },
+        [REQUEST_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
+        [REQUEST_FORM_BLOCK.purpose]: { [INPUT_ACTION]: 'Forum access' },
+      },
+      RITA.id,
+    );
     expect(response.body).toBe('');
     await settle(app);
     return prisma().accessRequest.findFirstOrThrow({ orderBy: { id: 'desc' } });
@@ -95,12 +99,19 @@ describe.each(DATABASE_KINDS)('triage on %s', (kind) => {
     expect(JSON.stringify(redrawn.blocks)).toMatch(/Sent to the Administrators of City of Redlands/);
 
     // The stale form, submitted now, changes nothing: the request is the admins' to decide.
-    await app.driver.submitView(denyForm!, {
-      [DENY_FORM_BLOCK.reason]: { [INPUT_ACTION]: 'Not ours' },
-      [DENY_FORM_BLOCK.notify]: { [INPUT_ACTION]: ['notify'] },
-    }, OTTO.id);
+    await app.driver.submitView(
+      denyForm!,
+      {
+        [DENY_FORM_BLOCK.reason]: { [INPUT_ACTION]: 'Not ours' },
+        [DENY_FORM_BLOCK.notify]: { [INPUT_ACTION]: ['notify'] },
+      },
+      OTTO.id,
+    );
     await settle(app);
-    expect(await prisma().accessRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: 'PENDING', decidedById: null });
+    expect(await prisma().accessRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
+      status: 'PENDING',
+      decidedById: null,
+    });
     expect(await prisma().permissionLogEntry.count({ where: { action: 'request.denied' } })).toBe(0);
     await waitUntil(() => /no longer in triage/i.test(app.emulator.ephemeralMessages.at(-1)?.text ?? ''));
 
@@ -113,7 +124,14 @@ describe.each(DATABASE_KINDS)('triage on %s', (kind) => {
     await app.driver.blockActions({
       userId: OPERATOR.id,
       message: triageCard,
-      actions: [{ action_id: ACTION.triageRoute, block_id: `triage_${request.id}`, type: 'static_select', selected_option: { value: String(other.id), text: { type: 'plain_text', text: 'Other Town' } } }],
+      actions: [
+        {
+          action_id: ACTION.triageRoute,
+          block_id: `triage_${request.id}`,
+          type: 'static_select',
+          selected_option: { value: String(other.id), text: { type: 'plain_text', text: 'Other Town' } },
+        },
+      ],
     });
     await settle(app);
     expect((await prisma().accessRequest.findUniqueOrThrow({ where: { id: request.id } })).organizationId).toBe(organization.id);
@@ -152,11 +170,15 @@ describe.each(DATABASE_KINDS)('triage on %s', (kind) => {
 
     const lonely = await seedOrganization(app, { name: 'Lonely Borough', customerNumber: '300400' }, []);
     const opened = await openRequestForm(app, RITA.id);
-    await app.driver.submitView(opened, {
-      [REQUEST_FORM_BLOCK.organization]: { [ACTION.pickOrganization]: String(lonely.id) },
-      [REQUEST_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
-      [REQUEST_FORM_BLOCK.purpose]: { [INPUT_ACTION]: 'Forum access' },
-    }, RITA.id);
+    await app.driver.submitView(
+      opened,
+      {
+        [REQUEST_FORM_BLOCK.organization]: { [ACTION.pickOrganization]: String(lonely.id) },
+        [REQUEST_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.esriAccess] },
+        [REQUEST_FORM_BLOCK.purpose]: { [INPUT_ACTION]: 'Forum access' },
+      },
+      RITA.id,
+    );
     await settle(app);
     const second = JSON.stringify(postsIn(app, RITA.id).at(-1));
     expect(second).toMatch(/Lonely Borough has no Administrator/i);
@@ -164,7 +186,7 @@ describe.each(DATABASE_KINDS)('triage on %s', (kind) => {
   });
 });
 
-describe.each(DATABASE_KINDS)('an operator\'s denial in triage, on %s', (kind) => {
+describe.each(DATABASE_KINDS)("an operator's denial in triage, on %s", (kind) => {
   it('is a compare-and-set on the request still being in triage, so it loses to a routing committed first', async () => {
     const db = await createTestDatabase(kind);
     try {
@@ -187,14 +209,42 @@ describe.each(DATABASE_KINDS)('an operator\'s denial in triage, on %s', (kind) =
         new Date(),
       );
       const otto = await prisma.member.create({ data: { slackUserId: OTTO.id, displayName: OTTO.realName } });
-      const denial = { requestId: submitted.requestId, outcome: 'DENIED' as const, decidedById: otto.id, note: 'Not ours', granted: null, onlyInTriage: true };
+      const denial = {
+        requestId: submitted.requestId,
+        outcome: 'DENIED' as const,
+        decidedById: otto.id,
+        note: 'Not ours',
+        granted: null,
+        onlyInTriage: true,
+      };
 
-      await routeTriagedRequest(prisma, { requestId: submitted.requestId, organizationId: organization.id, actor: { slackUserId: OPERATOR.id } }, settings, new Date());
+      await routeTriagedRequest(
+        prisma,
+        { requestId: submitted.requestId, organizationId: organization.id, actor: { slackUserId: OPERATOR.id } },
+        settings,
+        new Date(),
+      );
       // Read before the routing, decided after it: the write itself refuses.
       expect(await claimPendingRequest(sql, { ...denial, at: new Date() })).toBe(false);
-      expect(await prisma.accessRequest.findUniqueOrThrow({ where: { id: submitted.requestId } })).toMatchObject({ status: 'PENDING', inTriage: false, decidedById: null });
+      expect(await prisma.accessRequest.findUniqueOrThrow({ where: { id: submitted.requestId } })).toMatchObject({
+        status: 'PENDING',
+        inTriage: false,
+        decidedById: null,
+      });
       await expect(
-        decideRequest(sql, { requestId: submitted.requestId, actor: { slackUserId: OTTO.id }, outcome: 'DENIED', note: 'Not ours', notify: true, inTriage: true }, settings, new Date()),
+        decideRequest(
+          sql,
+          {
+            requestId: submitted.requestId,
+            actor: { slackUserId: OTTO.id },
+            outcome: 'DENIED',
+            note: 'Not ours',
+            notify: true,
+            inTriage: true,
+          },
+          settings,
+          new Date(),
+        ),
       ).rejects.toMatchObject({ message: expect.stringMatching(/no longer in triage/) });
     } finally {
       await db.drop();
@@ -207,16 +257,29 @@ describe('start-up without anyone to triage requests', () => {
     const db = await createTestDatabase('sqlite');
     const emulator = await startSlackEmulator({ token: BOT_TOKEN });
     const lines: string[] = [];
-    const sink = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const config = testAppConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'info', SLACK_API_URL: emulator.url });
     const warnings = () => lines.map((line) => JSON.parse(line) as { level: string; msg: string }).filter((line) => line.level === 'warn');
     try {
-      const alone = await startGatehouse({ ...config, OPERATOR_USER_IDS: [] }, { host: '127.0.0.1', logger: createLogger('info', sink), scheduleJobs: false });
+      const alone = await startGatehouse(
+        { ...config, OPERATOR_USER_IDS: [] },
+        { host: '127.0.0.1', logger: createLogger('info', sink), scheduleJobs: false },
+      );
       await alone.stop();
-      expect(warnings().map((line) => line.msg)).toEqual([expect.stringMatching(/TRIAGE_CHANNEL_ID.*OPERATOR_USER_IDS|OPERATOR_USER_IDS.*TRIAGE_CHANNEL_ID/)]);
+      expect(warnings().map((line) => line.msg)).toEqual([
+        expect.stringMatching(/TRIAGE_CHANNEL_ID.*OPERATOR_USER_IDS|OPERATOR_USER_IDS.*TRIAGE_CHANNEL_ID/),
+      ]);
 
       lines.length = 0;
-      const staffed = await startGatehouse({ ...config, OPERATOR_USER_IDS: [OPERATOR.id] }, { host: '127.0.0.1', logger: createLogger('info', sink), scheduleJobs: false });
+      const staffed = await startGatehouse(
+        { ...config, OPERATOR_USER_IDS: [OPERATOR.id] },
+        { host: '127.0.0.1', logger: createLogger('info', sink), scheduleJobs: false },
+      );
       await staffed.stop();
       expect(warnings()).toEqual([]);
     } finally {

@@ -22,8 +22,7 @@ describe('forms that need a fresh trigger', () => {
     await app.stop();
   });
 
-  const failEveryViewsOpen = (fault: EmulatorFault) =>
-    app.emulator.setFault(({ method }) => (method === 'views.open' ? fault : undefined));
+  const failEveryViewsOpen = (fault: EmulatorFault) => app.emulator.setFault(({ method }) => (method === 'views.open' ? fault : undefined));
 
   it.each([
     ['an HTTP 503', { status: 503 }],
@@ -50,7 +49,11 @@ describe('forms that need a fresh trigger', () => {
     app.emulator.clear();
     failEveryViewsOpen({ status: 503 });
     try {
-      const click = await app.driver.clickButton({ userId: ADA.id, actionId: ACTION.approve, message: { channel: card.channel, ts: card.ts } });
+      const click = await app.driver.clickButton({
+        userId: ADA.id,
+        actionId: ACTION.approve,
+        message: { channel: card.channel, ts: card.ts },
+      });
       expect(click.status).toBe(200);
       const told = [...(await app.emulator.waitForCalls('chat.postEphemeral', 1, 10_000)), ...app.emulator.callsTo('chat.postMessage')];
       expect(told.map((call) => call.args.text)).toContainEqual(expect.stringMatching(/^Slack couldn't open the form/));

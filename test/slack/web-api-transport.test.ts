@@ -48,17 +48,28 @@ describe('the Web API transport', () => {
 
   const client = (options: ConstructorParameters<typeof WebClient>[1] = {}) =>
     // Failures are the subject here, so the client's own warnings about them are not wanted.
-    new WebClient('xoxb-transport-test', { slackApiUrl: url, fetch: webApiTransport, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR, ...options });
-  const json = (status: number, body: unknown, headers: Record<string, string> = {}) => (_request: http.IncomingMessage, response: http.ServerResponse) => {
-    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-    response.end(JSON.stringify(body));
-  };
+    new WebClient('xoxb-transport-test', {
+      slackApiUrl: url,
+      fetch: webApiTransport,
+      retryConfig: { retries: 0 },
+      logLevel: LogLevel.ERROR,
+      ...options,
+    });
+  const json =
+    (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    (_request: http.IncomingMessage, response: http.ServerResponse) => {
+      response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      response.end(JSON.stringify(body));
+    };
 
   it('posts the form the WebClient builds and returns what Slack answered, over one kept-alive connection', async () => {
     answer = json(200, { ok: true, view: { id: 'V0001' } }, { 'x-oauth-scopes': 'chat:write,users:read' });
     const slack = client();
 
-    const first = await slack.views.open({ trigger_id: '123.456', view: { type: 'modal', title: { type: 'plain_text', text: 'Approve — ✓' }, blocks: [] } });
+    const first = await slack.views.open({
+      trigger_id: '123.456',
+      view: { type: 'modal', title: { type: 'plain_text', text: 'Approve — ✓' }, blocks: [] },
+    });
     const second = await slack.chat.postMessage({ channel: 'U0001', text: 'Zoë <@U0002>' });
 
     expect(first).toMatchObject({ ok: true, view: { id: 'V0001' }, response_metadata: { scopes: ['chat:write', 'users:read'] } });
@@ -78,15 +89,24 @@ describe('the Web API transport', () => {
     });
 
     answer = json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '7' });
-    const limited = await client({ rejectRateLimitedCalls: true }).chat.postMessage({ channel: 'C1', text: 'x' }).catch((error: WebAPIRateLimitedError) => error);
+    const limited = await client({ rejectRateLimitedCalls: true })
+      .chat.postMessage({ channel: 'C1', text: 'x' })
+      .catch((error: WebAPIRateLimitedError) => error);
     expect(limited).toMatchObject({ code: ErrorCode.RateLimitedError, retryAfter: 7 });
 
     answer = (_request, response) => {
       response.writeHead(503, 'Service Unavailable', { 'content-type': 'text/plain' });
       response.end('down for maintenance');
     };
-    const failed = await client().chat.postMessage({ channel: 'C1', text: 'x' }).catch((error: WebAPIHTTPError) => error);
-    expect(failed).toMatchObject({ code: ErrorCode.HTTPError, statusCode: 503, statusMessage: 'Service Unavailable', body: 'down for maintenance' });
+    const failed = await client()
+      .chat.postMessage({ channel: 'C1', text: 'x' })
+      .catch((error: WebAPIHTTPError) => error);
+    expect(failed).toMatchObject({
+      code: ErrorCode.HTTPError,
+      statusCode: 503,
+      statusMessage: 'Service Unavailable',
+      body: 'down for maintenance',
+    });
   });
 
   it('refuses to follow a redirect, and gives up on a call that outlives the client’s timeout', async () => {

@@ -63,7 +63,12 @@ export async function startTestApp(
   const gatehouse = await startGatehouse(
     testAppConfig({ DATABASE_URL: db.url, SLACK_API_URL: emulator.url, ...overrides }),
     // Tests run jobs by hand, at the moments they choose.
-    { host: '127.0.0.1', logger: options.logger ?? createLogger('silent'), scheduleJobs: false, ...(options.now ? { now: options.now } : {}) },
+    {
+      host: '127.0.0.1',
+      logger: options.logger ?? createLogger('silent'),
+      scheduleJobs: false,
+      ...(options.now ? { now: options.now } : {}),
+    },
   );
   const driver = createSlackDriver({ appUrl: `${gatehouse.url}/slack/events`, signingSecret: SIGNING_SECRET, emulator });
   const recordSurfaces = recordSurfacesForCorpus(emulator, driver);

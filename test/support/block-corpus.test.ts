@@ -9,7 +9,12 @@ import { PROJECT_ROOT } from '../../src/db/paths.js';
 const TEST_FILE = 'test/slack/example.test.ts';
 const at = new Date('2026-12-01T12:00:00Z');
 
-function call(method: string, args: Record<string, unknown>, answer: { ok: boolean; error?: string } = { ok: true }, faulted = false): RecordedCall {
+function call(
+  method: string,
+  args: Record<string, unknown>,
+  answer: { ok: boolean; error?: string } = { ok: true },
+  faulted = false,
+): RecordedCall {
   return { method, args, token: 'xoxb-test', response: answer, status: 200, at, faulted };
 }
 
@@ -88,9 +93,13 @@ describe('the block corpus', () => {
     const folder = corpusDir();
     const first = new BlockCorpusFile(folder);
     const receipt = { channel: 'D1', text: 'Request received', blocks: [section('Received')] };
-    const file = first.append(surfacesShown(TEST_FILE, { calls: [call('chat.postMessage', receipt), call('chat.postMessage', receipt)], responses: [] }));
+    const file = first.append(
+      surfacesShown(TEST_FILE, { calls: [call('chat.postMessage', receipt), call('chat.postMessage', receipt)], responses: [] }),
+    );
     // A second app in the same test file shows the receipt again, by another method, and a new modal.
-    first.append(surfacesShown(TEST_FILE, { calls: [call('chat.update', receipt), call('views.open', { view: modal('Invite') })], responses: [] }));
+    first.append(
+      surfacesShown(TEST_FILE, { calls: [call('chat.update', receipt), call('views.open', { view: modal('Invite') })], responses: [] }),
+    );
     expect(file).toBe(path.join(folder, `${process.pid}-0.json`));
     expect(readCorpus(file ?? '')).toEqual([
       { source: `${TEST_FILE} chat.postMessage`, kind: 'message', text: 'Request received', blocks: [section('Received')] },
@@ -98,7 +107,9 @@ describe('the block corpus', () => {
     ]);
 
     // The next test file in the same worker process writes beside it, never over it.
-    const next = new BlockCorpusFile(folder).append(surfacesShown('test/slack/other.test.ts', { calls: [call('chat.postMessage', receipt)], responses: [] }));
+    const next = new BlockCorpusFile(folder).append(
+      surfacesShown('test/slack/other.test.ts', { calls: [call('chat.postMessage', receipt)], responses: [] }),
+    );
     expect(next).toBe(path.join(folder, `${process.pid}-1.json`));
     expect(readCorpus(next ?? '')).toHaveLength(1);
     expect(readCorpus(file ?? '')).toHaveLength(2);

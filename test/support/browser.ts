@@ -6,7 +6,9 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM_PATH}. Install Debian's package (sudo apt-get install chromium); the browser tests never download a browser.`);
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM_PATH}. Install Debian's package (sudo apt-get install chromium); the browser tests never download a browser.`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true });
 }

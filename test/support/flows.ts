@@ -21,7 +21,14 @@ export function person(id: string, realName: string): Person {
 /** A permission catalog, an organization and its Administrators, all known to Slack too. */
 export async function seedOrganization(
   app: TestApp,
-  organization: { name: string; customerNumber: string; acronym?: string; timeZone?: string; adminChannelId?: string; auditChannelId?: string },
+  organization: {
+    name: string;
+    customerNumber: string;
+    acronym?: string;
+    timeZone?: string;
+    adminChannelId?: string;
+    auditChannelId?: string;
+  },
   admins: Person[],
 ) {
   const { prisma } = app.db.database;
@@ -29,7 +36,12 @@ export async function seedOrganization(
   const created = await createOrganization(prisma, organization);
   for (const admin of admins) {
     app.emulator.addUser(admin);
-    await addAdministrator(prisma, { customerNumber: organization.customerNumber, slackUserId: admin.id, displayName: admin.realName, email: admin.email });
+    await addAdministrator(prisma, {
+      customerNumber: organization.customerNumber,
+      slackUserId: admin.id,
+      displayName: admin.realName,
+      email: admin.email,
+    });
   }
   for (const channel of [organization.adminChannelId, organization.auditChannelId]) if (channel) app.emulator.addChannel(channel);
   return created;

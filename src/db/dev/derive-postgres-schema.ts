@@ -3,8 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SCHEMA_FILES } from '../paths.js';
 
-const DERIVED_HEADER =
-  '// Derived from ../schema.prisma by `npm run db:schema`. Do not edit: change ../schema.prisma instead.\n';
+const DERIVED_HEADER = '// Derived from ../schema.prisma by `npm run db:schema`. Do not edit: change ../schema.prisma instead.\n';
 
 /** The Kysely types come from the source schema alone: both databases share them. */
 const KYSELY_GENERATOR = /^(\/\/.*\n)*generator kysely \{[^}]*\}\n\n?/m;

@@ -21,12 +21,10 @@ export async function diffMigrationsToSchema(provider: Provider, shadowUrl?: str
     tag: 'schemaDatamodel',
     files: [{ path: schemaPath, content: readFileSync(schemaPath, 'utf8') }],
   };
-  const from: DiffTarget =
-    migrations.migrationDirectories.length === 0 ? { tag: 'empty' } : { tag: 'migrations', ...migrations };
+  const from: DiffTarget = migrations.migrationDirectories.length === 0 ? { tag: 'empty' } : { tag: 'migrations', ...migrations };
   const throwawayServer = provider === 'postgresql' && !shadowUrl ? await startPostgres() : undefined;
   try {
-    const url =
-      provider === 'sqlite' ? 'file::memory:' : shadowUrl ?? (await throwawayServer!.createDatabase('shadow'));
+    const url = provider === 'sqlite' ? 'file::memory:' : (shadowUrl ?? (await throwawayServer!.createDatabase('shadow')));
     const { engine, close } = await openSchemaEngine(createAdapterFactory(parseDatabaseUrl(url)));
     try {
       const result = await engine.diff({

@@ -39,7 +39,8 @@ function renderBlock(block: Block, index: number, ctx: RenderContext): HTMLEleme
       const section = el('div', { class: 'block section', 'data-block-id': blockId });
       const body = el('div', { class: 'section-body' });
       if (block.text) body.append(renderTextObject(block.text, ctx.names));
-      if (Array.isArray(block.fields)) body.append(el('div', { class: 'fields' }, ...block.fields.map((field) => renderTextObject(field, ctx.names))));
+      if (Array.isArray(block.fields))
+        body.append(el('div', { class: 'fields' }, ...block.fields.map((field) => renderTextObject(field, ctx.names))));
       section.append(body);
       if (isRecord(block.accessory) && typeof block.accessory.type === 'string') {
         section.append(el('div', { class: 'accessory' }, renderElement(block.accessory as BlockElement, ctx, elementPlace(ctx, blockId))));
@@ -50,7 +51,8 @@ function renderBlock(block: Block, index: number, ctx: RenderContext): HTMLEleme
       const context = el('div', { class: 'block context' });
       for (const element of Array.isArray(block.elements) ? block.elements : []) {
         if (!isRecord(element)) continue;
-        if (element.type === 'image') context.append(el('img', { src: String(element.image_url ?? ''), alt: String(element.alt_text ?? ''), class: 'context-image' }));
+        if (element.type === 'image')
+          context.append(el('img', { src: String(element.image_url ?? ''), alt: String(element.alt_text ?? ''), class: 'context-image' }));
         else if (element.type === 'mrkdwn' || element.type === 'plain_text') context.append(renderTextObject(element, ctx.names, 'span'));
         else context.append(unsupported(String(element.type), ctx));
       }
@@ -59,12 +61,17 @@ function renderBlock(block: Block, index: number, ctx: RenderContext): HTMLEleme
     case 'actions': {
       const actions = el('div', { class: 'block actions', 'data-block-id': blockId });
       for (const element of Array.isArray(block.elements) ? block.elements : []) {
-        if (isRecord(element) && typeof element.type === 'string') actions.append(renderElement(element as BlockElement, ctx, elementPlace(ctx, blockId)));
+        if (isRecord(element) && typeof element.type === 'string')
+          actions.append(renderElement(element as BlockElement, ctx, elementPlace(ctx, blockId)));
       }
       return actions;
     }
     case 'image': {
-      const figure = el('figure', { class: 'block image' }, el('img', { src: String(block.image_url ?? ''), alt: String(block.alt_text ?? '') }));
+      const figure = el(
+        'figure',
+        { class: 'block image' },
+        el('img', { src: String(block.image_url ?? ''), alt: String(block.alt_text ?? '') }),
+      );
       if (block.title) figure.append(el('figcaption', {}, textOf(block.title)));
       return figure;
     }
@@ -93,7 +100,15 @@ function inputBlock(block: Block, blockId: string, ctx: RenderContext): HTMLElem
     return wrap;
   }
   const fieldsBefore = ctx.fields.length;
-  wrap.append(renderElement(element, ctx, { blockId, inInput: true, dispatch: block.dispatch_action === true, labelId: grouped ? labelId : null, controlId }));
+  wrap.append(
+    renderElement(element, ctx, {
+      blockId,
+      inInput: true,
+      dispatch: block.dispatch_action === true,
+      labelId: grouped ? labelId : null,
+      controlId,
+    }),
+  );
   for (const field of ctx.fields.slice(fieldsBefore)) {
     field.optional = block.optional === true;
   }

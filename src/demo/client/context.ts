@@ -11,7 +11,11 @@ export function createContext(options: {
   people?: { id: string; label: string }[];
   conversations?: { id: string; name: string }[];
   act?: (action: DemoAction) => void;
-  suggest?: (request: { action_id: string; block_id: string; value: string }) => Promise<{ options: SlackOption[]; option_groups?: OptionGroup[] }>;
+  suggest?: (request: {
+    action_id: string;
+    block_id: string;
+    value: string;
+  }) => Promise<{ options: SlackOption[]; option_groups?: OptionGroup[] }>;
   reportUnsupported?: (type: string) => void;
   saved?: DemoStateValues | null;
 }): RenderContext {

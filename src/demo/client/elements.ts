@@ -32,7 +32,11 @@ export interface RenderContext {
   people: { id: string; label: string }[];
   conversations: { id: string; name: string }[];
   act(action: DemoAction): void;
-  suggest(request: { action_id: string; block_id: string; value: string }): Promise<{ options: SlackOption[]; option_groups?: OptionGroup[] }>;
+  suggest(request: {
+    action_id: string;
+    block_id: string;
+    value: string;
+  }): Promise<{ options: SlackOption[]; option_groups?: OptionGroup[] }>;
   reportUnsupported(type: string): void;
   /** What the viewer had entered in the same view before it re-rendered, by block_id and action_id. */
   saved: DemoStateValues | null;
@@ -102,7 +106,11 @@ export function confirmThen(confirm: unknown, names: TextNames, then: () => void
   const returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   const titleId = `confirm-title-${Math.random().toString(36).slice(2)}`;
   const textId = `${titleId}-text`;
-  const confirmButton = el('button', { type: 'button', class: `btn ${dialog.style === 'danger' ? 'danger' : 'primary'}` }, textOf(dialog.confirm) || 'Yes');
+  const confirmButton = el(
+    'button',
+    { type: 'button', class: `btn ${dialog.style === 'danger' ? 'danger' : 'primary'}` },
+    textOf(dialog.confirm) || 'Yes',
+  );
   const denyButton = el('button', { type: 'button', class: 'btn' }, textOf(dialog.deny) || 'Cancel');
   const text = renderTextObject(dialog.text, names);
   text.id = textId;
@@ -186,7 +194,12 @@ function buttonElement(element: BlockElement, ctx: RenderContext, place: Element
     confirmThen(element.confirm, ctx.names, () => {
       const url = str(element.url);
       if (url && /^https?:/i.test(url)) window.open(url, '_blank', 'noopener');
-      ctx.act({ action_id: actionId, block_id: place.blockId, type: 'button', ...(str(element.value) !== undefined ? { value: str(element.value) } : {}) });
+      ctx.act({
+        action_id: actionId,
+        block_id: place.blockId,
+        type: 'button',
+        ...(str(element.value) !== undefined ? { value: str(element.value) } : {}),
+      });
     }),
   );
   return button;
@@ -194,7 +207,18 @@ function buttonElement(element: BlockElement, ctx: RenderContext, place: Element
 
 function overflowElement(element: BlockElement, ctx: RenderContext, place: ElementPlace): HTMLElement {
   const menuId = ctx.nextId();
-  const trigger = el('button', { type: 'button', class: 'btn overflow', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'aria-controls': menuId, 'aria-label': 'More actions' }, '⋮');
+  const trigger = el(
+    'button',
+    {
+      type: 'button',
+      class: 'btn overflow',
+      'aria-haspopup': 'menu',
+      'aria-expanded': 'false',
+      'aria-controls': menuId,
+      'aria-label': 'More actions',
+    },
+    '⋮',
+  );
   const menu = el('div', { role: 'menu', id: menuId, class: 'menu', hidden: '' });
   const items = optionsOf(element.options).map((option) => {
     const item = el('button', { type: 'button', role: 'menuitem', tabindex: '-1' }, option.text.text);
@@ -202,7 +226,12 @@ function overflowElement(element: BlockElement, ctx: RenderContext, place: Eleme
       closeMenu(true);
       confirmThen(element.confirm, ctx.names, () => {
         if (option.url && /^https?:/i.test(option.url)) window.open(option.url, '_blank', 'noopener');
-        ctx.act({ action_id: actionIdOf(element, ctx), block_id: place.blockId, type: 'overflow', selected_option: { text: { type: 'plain_text', text: option.text.text }, value: option.value } });
+        ctx.act({
+          action_id: actionIdOf(element, ctx),
+          block_id: place.blockId,
+          type: 'overflow',
+          selected_option: { text: { type: 'plain_text', text: option.text.text }, value: option.value },
+        });
       });
     });
     menu.append(item);
@@ -233,7 +262,8 @@ function overflowElement(element: BlockElement, ctx: RenderContext, place: Eleme
     }
   });
   menu.addEventListener('focusout', (event) => {
-    if (!(event.relatedTarget instanceof Node) || (!menu.contains(event.relatedTarget) && event.relatedTarget !== trigger)) closeMenu(false);
+    if (!(event.relatedTarget instanceof Node) || (!menu.contains(event.relatedTarget) && event.relatedTarget !== trigger))
+      closeMenu(false);
   });
   return el('div', { class: 'overflow-wrap' }, trigger, menu);
 }
@@ -262,7 +292,11 @@ function staticSelect(element: BlockElement, ctx: RenderContext, place: ElementP
   const actionId = actionIdOf(element, ctx);
   const saved = savedState(ctx, place, actionId);
   const chosen = saved
-    ? (multiple ? optionsOf(saved.selected_options) : saved.selected_option ? [saved.selected_option as SlackOption] : [])
+    ? multiple
+      ? optionsOf(saved.selected_options)
+      : saved.selected_option
+        ? [saved.selected_option as SlackOption]
+        : []
     : multiple
       ? optionsOf(element.initial_options)
       : element.initial_option
@@ -273,17 +307,29 @@ function staticSelect(element: BlockElement, ctx: RenderContext, place: ElementP
     const option = node.value === '' ? undefined : all[Number(node.value)];
     if (option && chosenValues.has(option.value)) node.selected = true;
   }
-  const selected = () => Array.from(select.selectedOptions).map((node) => all[Number(node.value)]).filter(isDefined);
+  const selected = () =>
+    Array.from(select.selectedOptions)
+      .map((node) => all[Number(node.value)])
+      .filter(isDefined);
   const type = multiple ? 'multi_static_select' : 'static_select';
-  const read = () => (multiple ? { type, selected_options: selected().map(stateOption) } : { type, selected_option: selected()[0] ? stateOption(selected()[0]!) : null });
+  const read = () =>
+    multiple
+      ? { type, selected_options: selected().map(stateOption) }
+      : { type, selected_option: selected()[0] ? stateOption(selected()[0]!) : null };
   select.addEventListener('change', () => {
     if (!place.dispatch) return;
     const options = selected().map((option) => ({ text: { type: 'plain_text' as const, text: option.text.text }, value: option.value }));
     confirmThen(element.confirm, ctx.names, () =>
-      ctx.act({ action_id: actionId, block_id: place.blockId, type, ...(multiple ? { selected_options: options } : options[0] ? { selected_option: options[0] } : {}) }),
+      ctx.act({
+        action_id: actionId,
+        block_id: place.blockId,
+        type,
+        ...(multiple ? { selected_options: options } : options[0] ? { selected_option: options[0] } : {}),
+      }),
     );
   });
-  if (place.inInput) ctx.fields.push({ blockId: place.blockId, actionId, type, control: select, read, isEmpty: () => selected().length === 0 });
+  if (place.inInput)
+    ctx.fields.push({ blockId: place.blockId, actionId, type, control: select, read, isEmpty: () => selected().length === 0 });
   return select;
 }
 
@@ -291,12 +337,24 @@ function isDefined<T>(value: T | undefined): value is T {
   return value !== undefined;
 }
 
-function listSelect(element: BlockElement, ctx: RenderContext, place: ElementPlace, multiple: boolean, kind: 'user' | 'conversation'): HTMLElement {
+function listSelect(
+  element: BlockElement,
+  ctx: RenderContext,
+  place: ElementPlace,
+  multiple: boolean,
+  kind: 'user' | 'conversation',
+): HTMLElement {
   const select = el('select', { class: 'select' });
   labelControl(select, place, element);
   if (multiple) select.multiple = true;
-  else select.append(el('option', { value: '' }, textOf(element.placeholder) || (kind === 'user' ? 'Choose a person' : 'Choose a conversation')));
-  const entries = kind === 'user' ? ctx.people.map((person) => ({ id: person.id, label: person.label })) : ctx.conversations.map((conversation) => ({ id: conversation.id, label: conversation.name }));
+  else
+    select.append(
+      el('option', { value: '' }, textOf(element.placeholder) || (kind === 'user' ? 'Choose a person' : 'Choose a conversation')),
+    );
+  const entries =
+    kind === 'user'
+      ? ctx.people.map((person) => ({ id: person.id, label: person.label }))
+      : ctx.conversations.map((conversation) => ({ id: conversation.id, label: conversation.name }));
   for (const entry of entries) select.append(el('option', { value: entry.id }, entry.label));
   const actionId = actionIdOf(element, ctx);
   const saved = savedState(ctx, place, actionId);
@@ -306,27 +364,46 @@ function listSelect(element: BlockElement, ctx: RenderContext, place: ElementPla
   const initial = saved ? saved[key] : element[initialKey];
   const initialIds = new Set(Array.isArray(initial) ? initial.map(String) : typeof initial === 'string' ? [initial] : []);
   for (const node of Array.from(select.options)) if (initialIds.has(node.value)) node.selected = true;
-  const selected = () => Array.from(select.selectedOptions).map((node) => node.value).filter((value) => value !== '');
+  const selected = () =>
+    Array.from(select.selectedOptions)
+      .map((node) => node.value)
+      .filter((value) => value !== '');
   const read = () => ({ type, [key]: multiple ? selected() : (selected()[0] ?? null) });
   select.addEventListener('change', () => {
     if (!place.dispatch) return;
-    ctx.act({ action_id: actionId, block_id: place.blockId, type, ...(multiple ? { selected_users: selected() } : kind === 'user' ? { selected_user: selected()[0] ?? '' } : {}) });
+    ctx.act({
+      action_id: actionId,
+      block_id: place.blockId,
+      type,
+      ...(multiple ? { selected_users: selected() } : kind === 'user' ? { selected_user: selected()[0] ?? '' } : {}),
+    });
   });
-  if (place.inInput) ctx.fields.push({ blockId: place.blockId, actionId, type, control: select, read, isEmpty: () => selected().length === 0 });
+  if (place.inInput)
+    ctx.fields.push({ blockId: place.blockId, actionId, type, control: select, read, isEmpty: () => selected().length === 0 });
   return select;
 }
 
 function externalSelect(element: BlockElement, ctx: RenderContext, place: ElementPlace): HTMLElement {
   const actionId = actionIdOf(element, ctx);
   const listId = ctx.nextId();
-  const input = el('input', { type: 'text', role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': listId, autocomplete: 'off', class: 'combobox' });
+  const input = el('input', {
+    type: 'text',
+    role: 'combobox',
+    'aria-autocomplete': 'list',
+    'aria-expanded': 'false',
+    'aria-controls': listId,
+    autocomplete: 'off',
+    class: 'combobox',
+  });
   labelControl(input, place, element);
   input.placeholder = textOf(element.placeholder);
   const list = el('ul', { role: 'listbox', id: listId, class: 'listbox', hidden: '' });
   const status = el('div', { class: 'combobox-status', 'aria-live': 'polite' });
   const minQueryLength = typeof element.min_query_length === 'number' ? element.min_query_length : 3;
   const saved = savedState(ctx, place, actionId);
-  let selected: SlackOption | null = saved ? ((saved.selected_option as SlackOption | null | undefined) ?? null) : ((element.initial_option as SlackOption | undefined) ?? null);
+  let selected: SlackOption | null = saved
+    ? ((saved.selected_option as SlackOption | null | undefined) ?? null)
+    : ((element.initial_option as SlackOption | undefined) ?? null);
   input.value = selected?.text.text ?? '';
   let shown: SlackOption[] = [];
   let active = -1;
@@ -343,7 +420,12 @@ function externalSelect(element: BlockElement, ctx: RenderContext, place: Elemen
     close();
     if (!place.dispatch) return;
     confirmThen(element.confirm, ctx.names, () =>
-      ctx.act({ action_id: actionId, block_id: place.blockId, type: 'external_select', selected_option: { text: { type: 'plain_text', text: option.text.text }, value: option.value } }),
+      ctx.act({
+        action_id: actionId,
+        block_id: place.blockId,
+        type: 'external_select',
+        selected_option: { text: { type: 'plain_text', text: option.text.text }, value: option.value },
+      }),
     );
   };
   const show = (options: SlackOption[]) => {
@@ -450,13 +532,22 @@ function choiceGroup(element: BlockElement, ctx: RenderContext, place: ElementPl
   });
   const chosen = () => inputs.filter(({ input }) => input.checked).map(({ option }) => option);
   const type = kind === 'checkbox' ? 'checkboxes' : 'radio_buttons';
-  const read = () => (kind === 'checkbox' ? { type, selected_options: chosen().map(stateOption) } : { type, selected_option: chosen()[0] ? stateOption(chosen()[0]!) : null });
+  const read = () =>
+    kind === 'checkbox'
+      ? { type, selected_options: chosen().map(stateOption) }
+      : { type, selected_option: chosen()[0] ? stateOption(chosen()[0]!) : null };
   group.addEventListener('change', () => {
     if (!place.dispatch) return;
     const selected = chosen().map((option) => ({ text: { type: 'plain_text' as const, text: option.text.text }, value: option.value }));
-    ctx.act({ action_id: actionId, block_id: place.blockId, type, ...(kind === 'checkbox' ? { selected_options: selected } : selected[0] ? { selected_option: selected[0] } : {}) });
+    ctx.act({
+      action_id: actionId,
+      block_id: place.blockId,
+      type,
+      ...(kind === 'checkbox' ? { selected_options: selected } : selected[0] ? { selected_option: selected[0] } : {}),
+    });
   });
-  if (place.inInput) ctx.fields.push({ blockId: place.blockId, actionId, type, control: group, read, isEmpty: () => chosen().length === 0 });
+  if (place.inInput)
+    ctx.fields.push({ blockId: place.blockId, actionId, type, control: group, read, isEmpty: () => chosen().length === 0 });
   return group;
 }
 
@@ -470,7 +561,8 @@ function datepicker(element: BlockElement, ctx: RenderContext, place: ElementPla
   input.addEventListener('change', () => {
     if (place.dispatch) ctx.act({ action_id: actionId, block_id: place.blockId, type: 'datepicker', selected_date: input.value });
   });
-  if (place.inInput) ctx.fields.push({ blockId: place.blockId, actionId, type: 'datepicker', control: input, read, isEmpty: () => input.value === '' });
+  if (place.inInput)
+    ctx.fields.push({ blockId: place.blockId, actionId, type: 'datepicker', control: input, read, isEmpty: () => input.value === '' });
   return input;
 }
 
@@ -499,7 +591,9 @@ function plainTextInput(element: BlockElement, ctx: RenderContext, place: Elemen
     wrap.append(limits);
     input.setAttribute('aria-describedby', limits.id);
   }
-  const config = (element.dispatch_action_config as { trigger_actions_on?: string[] } | undefined)?.trigger_actions_on ?? ['on_enter_pressed'];
+  const config = (element.dispatch_action_config as { trigger_actions_on?: string[] } | undefined)?.trigger_actions_on ?? [
+    'on_enter_pressed',
+  ];
   const dispatch = () => ctx.act({ action_id: actionId, block_id: place.blockId, type: 'plain_text_input', value: input.value });
   if (place.dispatch && config.includes('on_character_entered')) {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -518,6 +612,14 @@ function plainTextInput(element: BlockElement, ctx: RenderContext, place: Elemen
     });
   }
   const read = () => ({ type: 'plain_text_input', value: input.value === '' ? null : input.value });
-  if (place.inInput) ctx.fields.push({ blockId: place.blockId, actionId, type: 'plain_text_input', control: input, read, isEmpty: () => input.value.trim() === '' });
+  if (place.inInput)
+    ctx.fields.push({
+      blockId: place.blockId,
+      actionId,
+      type: 'plain_text_input',
+      control: input,
+      read,
+      isEmpty: () => input.value.trim() === '',
+    });
   return wrap;
 }

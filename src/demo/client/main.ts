@@ -61,7 +61,12 @@ function names(snapshot: DemoSnapshot): TextNames {
   return { tz: snapshot.me.tz, now: new Date(snapshot.clock.now), users: snapshot.userNames, channels: snapshot.channelNames };
 }
 
-function contextFor(snapshot: DemoSnapshot, act: (action: DemoAction, ctx: RenderContext) => void, saved: DemoStateValues | null = null, viewId?: string): RenderContext {
+function contextFor(
+  snapshot: DemoSnapshot,
+  act: (action: DemoAction, ctx: RenderContext) => void,
+  saved: DemoStateValues | null = null,
+  viewId?: string,
+): RenderContext {
   const ctx: RenderContext = createContext({
     names: names(snapshot),
     people: snapshot.people.map((person) => ({ id: person.id, label: person.realName })),
@@ -70,7 +75,9 @@ function contextFor(snapshot: DemoSnapshot, act: (action: DemoAction, ctx: Rende
     suggest: (request) =>
       viewId
         ? // The app's block_suggestion answer passes through the demo unchanged: Slack option objects.
-          api.suggest({ as: state.as, viewId, ...request }).then((answer) => ({ options: answer.options as SlackOption[], option_groups: (answer.option_groups ?? []) as OptionGroup[] }))
+          api
+            .suggest({ as: state.as, viewId, ...request })
+            .then((answer) => ({ options: answer.options as SlackOption[], option_groups: (answer.option_groups ?? []) as OptionGroup[] }))
         : Promise.resolve({ options: [] }),
     reportUnsupported: (type) => console.warn(`Gatehouse demo: cannot draw "${type}"`),
     saved,
@@ -127,7 +134,9 @@ function render(snapshot: DemoSnapshot): void {
 function renderViewer(snapshot: DemoSnapshot): void {
   const wanted = snapshot.people.map((person) => `${person.id}:${person.realName}:${person.role}`).join('|');
   if (page.viewer.dataset.people !== wanted) {
-    page.viewer.replaceChildren(...snapshot.people.map((person) => el('option', { value: person.id }, `${person.realName} — ${person.role}`)));
+    page.viewer.replaceChildren(
+      ...snapshot.people.map((person) => el('option', { value: person.id }, `${person.realName} — ${person.role}`)),
+    );
     page.viewer.dataset.people = wanted;
   }
   page.viewer.value = snapshot.me.id;
@@ -180,7 +189,10 @@ function renderConversation(snapshot: DemoSnapshot): void {
   const open = state.open;
   const entry = snapshot.conversations.find(({ conversation }) => conversation.id === id);
   const headingFocused = open.heading.contains(document.activeElement);
-  open.heading.replaceChildren(el('h1', { tabindex: '-1' }, name), ...(entry?.conversation.purpose ? [el('p', { class: 'purpose' }, entry.conversation.purpose)] : []));
+  open.heading.replaceChildren(
+    el('h1', { tabindex: '-1' }, name),
+    ...(entry?.conversation.purpose ? [el('p', { class: 'purpose' }, entry.conversation.purpose)] : []),
+  );
   if (headingFocused) open.heading.querySelector('h1')?.focus();
   if (id === HOME) renderHome(snapshot, open);
   else if (entry) renderMessages(snapshot, entry.conversation, entry.messages, open);
@@ -193,7 +205,13 @@ function renderHome(snapshot: DemoSnapshot, open: OpenConversation): void {
     return;
   }
   const saved = open.homeCtx ? stateValues(open.homeCtx) : null;
-  const ctx = contextFor(snapshot, (action, own) => void run(() => api.action({ as: state.as, source: { kind: 'view', viewId: home.id }, action, state: stateValues(own) })), saved, home.id);
+  const ctx = contextFor(
+    snapshot,
+    (action, own) =>
+      void run(() => api.action({ as: state.as, source: { kind: 'view', viewId: home.id }, action, state: stateValues(own) })),
+    saved,
+    home.id,
+  );
   open.homeCtx = ctx;
   open.content.replaceChildren(renderBlocks(Array.isArray(home.definition.blocks) ? home.definition.blocks : [], ctx));
 }
@@ -201,13 +219,23 @@ function renderHome(snapshot: DemoSnapshot, open: OpenConversation): void {
 function timeOf(ts: string, snapshot: DemoSnapshot): string {
   const seconds = Number(ts.split('.')[0]);
   if (!Number.isFinite(seconds)) return '';
-  return new Intl.DateTimeFormat('en-US', { timeZone: snapshot.me.tz, month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(new Date(seconds * 1000));
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: snapshot.me.tz,
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  }).format(new Date(seconds * 1000));
 }
 
 function renderMessages(snapshot: DemoSnapshot, conversation: DemoConversation, messages: DemoMessage[], open: OpenConversation): void {
   const list = el('div', { class: 'messages' });
   for (const message of messages) {
-    const ctx = contextFor(snapshot, (action) => void run(() => api.action({ as: state.as, source: { kind: 'message', channel: message.channel, ts: message.ts }, action })));
+    const ctx = contextFor(
+      snapshot,
+      (action) =>
+        void run(() => api.action({ as: state.as, source: { kind: 'message', channel: message.channel, ts: message.ts }, action })),
+    );
     list.append(renderMessage(message, ctx, timeOf(message.ts, snapshot)));
   }
   if (list.childElementCount === 0) list.append(el('p', { class: 'empty' }, 'No messages yet.'));
@@ -219,9 +247,18 @@ function renderMessages(snapshot: DemoSnapshot, conversation: DemoConversation, 
 function composerFor(conversationId: string, name: string): HTMLElement {
   const hintId = `hint-${conversationId}`;
   const errorId = `composer-error-${conversationId}`;
-  const input = el('textarea', { rows: '1', class: 'composer-input', 'aria-label': `Message ${name}`, 'aria-describedby': `${hintId} ${errorId}`, placeholder: `Message ${name}` });
+  const input = el('textarea', {
+    rows: '1',
+    class: 'composer-input',
+    'aria-label': `Message ${name}`,
+    'aria-describedby': `${hintId} ${errorId}`,
+    placeholder: `Message ${name}`,
+  });
   const hint = el('div', { class: 'command-hint', id: hintId, hidden: '' });
-  hint.append(el('p', {}, 'Gatehouse commands:'), el('ul', {}, ...COMMAND_USAGE.map((command) => el('li', {}, el('code', {}, command.usage), ` ${command.summary}`))));
+  hint.append(
+    el('p', {}, 'Gatehouse commands:'),
+    el('ul', {}, ...COMMAND_USAGE.map((command) => el('li', {}, el('code', {}, command.usage), ` ${command.summary}`))),
+  );
   const error = el('div', { class: 'composer-error', id: errorId, role: 'alert' });
   const updateHint = () => {
     hint.hidden = !input.value.startsWith('/');
@@ -292,7 +329,8 @@ function renderModals(snapshot: DemoSnapshot): void {
   if (!drawn) state.modalOpener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   const ctx = contextFor(
     snapshot,
-    (action, own) => void run(() => api.action({ as: state.as, source: { kind: 'view', viewId: top.id }, action, state: stateValues(own) })),
+    (action, own) =>
+      void run(() => api.action({ as: state.as, source: { kind: 'view', viewId: top.id }, action, state: stateValues(own) })),
     saved,
     top.id,
   );
@@ -311,8 +349,14 @@ function renderModals(snapshot: DemoSnapshot): void {
   );
   page.modals.replaceChildren(modal.node);
   state.drawnModal = { ...modal, key, viewId: top.id };
-  const again = focusedField ? ctx.fields.find((field) => field.blockId === focusedField.blockId && field.actionId === focusedField.actionId) : undefined;
-  if (again) (again.control.matches('input, select, textarea') ? again.control : (again.control.querySelector<HTMLElement>('input') ?? again.control)).focus();
+  const again = focusedField
+    ? ctx.fields.find((field) => field.blockId === focusedField.blockId && field.actionId === focusedField.actionId)
+    : undefined;
+  if (again)
+    (again.control.matches('input, select, textarea')
+      ? again.control
+      : (again.control.querySelector<HTMLElement>('input') ?? again.control)
+    ).focus();
   else if (!drawn || drawn.viewId !== top.id) focusInto(modal.dialog);
 }
 
@@ -321,14 +365,22 @@ function renderModals(snapshot: DemoSnapshot): void {
 // ---------------------------------------------------------------------------------------------
 
 function renderClock(snapshot: DemoSnapshot): void {
-  const date = new Intl.DateTimeFormat('en-US', { timeZone: snapshot.me.tz, weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' }).format(new Date(snapshot.clock.now));
+  const date = new Intl.DateTimeFormat('en-US', {
+    timeZone: snapshot.me.tz,
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    year: 'numeric',
+  }).format(new Date(snapshot.clock.now));
   const moved = snapshot.clock.offsetDays > 0 ? ` (+${snapshot.clock.offsetDays} day${snapshot.clock.offsetDays === 1 ? '' : 's'})` : '';
   page.demoDate.textContent = `Demo date: ${date}${moved}`;
 }
 
 function describeJobs(jobs: Record<string, Record<string, number>>): string {
   const parts = Object.entries(jobs).map(([job, counts]) => {
-    const done = Object.entries(counts).filter(([, count]) => count > 0).map(([what, count]) => `${what} ${count}`);
+    const done = Object.entries(counts)
+      .filter(([, count]) => count > 0)
+      .map(([what, count]) => `${what} ${count}`);
     return `${job}: ${done.length > 0 ? done.join(', ') : 'nothing to do'}`;
   });
   return parts.length > 0 ? `Jobs ran. ${parts.join('; ')}.` : 'Jobs ran; nothing to do.';
@@ -360,7 +412,9 @@ function table(columns: string[], rows: (string | number | null)[][]): HTMLEleme
 function when(iso: string | null): string {
   if (!iso || !state.snapshot) return iso ?? '';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat('en-US', { timeZone: state.snapshot.me.tz, dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return Number.isNaN(date.getTime())
+    ? iso
+    : new Intl.DateTimeFormat('en-US', { timeZone: state.snapshot.me.tz, dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
 
 async function renderPanel(name: 'Outbox' | 'Permissions log'): Promise<void> {
@@ -370,7 +424,16 @@ async function renderPanel(name: 'Outbox' | 'Permissions log'): Promise<void> {
       const rows = await api.outbox();
       content = table(
         ['#', 'Kind', 'Status', 'Attempts', 'To', 'Created', 'Delivered', 'Last error'],
-        rows.map((row) => [row.id, row.kind, row.status, row.attempts, row.target, when(row.createdAt), when(row.deliveredAt), row.lastError]),
+        rows.map((row) => [
+          row.id,
+          row.kind,
+          row.status,
+          row.attempts,
+          row.target,
+          when(row.createdAt),
+          when(row.deliveredAt),
+          row.lastError,
+        ]),
       );
     } else {
       const rows = await api.log();
@@ -385,7 +448,14 @@ async function renderPanel(name: 'Outbox' | 'Permissions log'): Promise<void> {
   if (state.panel !== name) return;
   const close = el('button', { type: 'button', class: 'btn' }, `Close ${name.toLowerCase()}`);
   close.addEventListener('click', () => togglePanel(name));
-  page.panels.replaceChildren(el('section', { 'aria-label': name, class: 'panel' }, el('div', { class: 'panel-header' }, el('h2', {}, name), close), el('div', { class: 'table-wrap' }, content)));
+  page.panels.replaceChildren(
+    el(
+      'section',
+      { 'aria-label': name, class: 'panel' },
+      el('div', { class: 'panel-header' }, el('h2', {}, name), close),
+      el('div', { class: 'table-wrap' }, content),
+    ),
+  );
 }
 
 function togglePanel(name: 'Outbox' | 'Permissions log'): void {

@@ -10,6 +10,14 @@ export function renderMessage(message: DemoMessage, ctx: RenderContext, time: st
   if (message.edited) meta.append(el('span', { class: 'edited' }, '(edited)'));
   if (message.ephemeral) meta.append(el('span', { class: 'ephemeral' }, 'Only visible to you'));
   const body = message.blocks && message.blocks.length > 0 ? renderBlocks(message.blocks, ctx) : renderMrkdwn(message.text, ctx.names);
-  return el('article', { class: `message${message.ephemeral ? ' is-ephemeral' : ''}`, 'aria-label': `Message from ${message.authorName}`, 'data-ts': message.ts }, meta, body);
+  return el(
+    'article',
+    {
+      class: `message${message.ephemeral ? ' is-ephemeral' : ''}`,
+      'aria-label': `Message from ${message.authorName}`,
+      'data-ts': message.ts,
+    },
+    meta,
+    body,
+  );
 }
-

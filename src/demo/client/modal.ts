@@ -45,7 +45,13 @@ export function renderModal(view: DemoView, ctx: RenderContext, handlers: ModalH
   const dialog = el(
     'div',
     { role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': titleId, class: 'modal', 'data-view-id': view.id },
-    el('div', { class: 'modal-header' }, el('h2', { id: titleId }, textOf(definition.title)), stackDepth > 1 ? el('span', { class: 'stack-depth' }, `${stackDepth} views open`) : '', closeAll),
+    el(
+      'div',
+      { class: 'modal-header' },
+      el('h2', { id: titleId }, textOf(definition.title)),
+      stackDepth > 1 ? el('span', { class: 'stack-depth' }, `${stackDepth} views open`) : '',
+      closeAll,
+    ),
     el('div', { class: 'modal-body' }, body, status),
     footer,
   );
@@ -92,7 +98,9 @@ export function renderModal(view: DemoView, ctx: RenderContext, handlers: ModalH
 function focusFirstError(ctx: RenderContext, errors: Record<string, string>): void {
   const field = ctx.fields.find((candidate) => errors[candidate.blockId] !== undefined);
   if (!field) return;
-  const control = field.control.matches('input, select, textarea') ? field.control : (field.control.querySelector<HTMLElement>('input') ?? field.control);
+  const control = field.control.matches('input, select, textarea')
+    ? field.control
+    : (field.control.querySelector<HTMLElement>('input') ?? field.control);
   control.focus();
 }
 

@@ -292,7 +292,9 @@ export function formatSlackDate(epochSeconds: number, format: string, timeZone: 
   const dateShort = `${parts.monthShort} ${parts.day}, ${parts.year}`;
   const pretty = prettyDay(instant, now, timeZone);
   const time = (seconds: boolean) =>
-    new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) }).format(instant);
+    new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) }).format(
+      instant,
+    );
   const replacements: Record<string, () => string> = {
     date_num: () => `${parts.year}-${String(parts.month).padStart(2, '0')}-${String(parts.day).padStart(2, '0')}`,
     date: () => dateLong,

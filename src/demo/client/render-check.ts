@@ -31,11 +31,29 @@ function renderCheck(surfaces: RenderCheckSurface[]): RenderCheckResult {
     const blocks = surface.blocks ?? (Array.isArray(surface.view?.blocks) ? (surface.view.blocks as unknown[]) : []);
     let node: HTMLElement;
     if (surface.kind === 'modal') {
-      node = renderModal({ id: `check-${result.drawn}`, type: 'modal', definition: surface.view ?? { blocks }, errors: {} }, ctx, { submit: async () => ({}), close: () => undefined }, 1).node;
+      node = renderModal(
+        { id: `check-${result.drawn}`, type: 'modal', definition: surface.view ?? { blocks }, errors: {} },
+        ctx,
+        { submit: async () => ({}), close: () => undefined },
+        1,
+      ).node;
     } else if (surface.kind === 'home') {
       node = renderBlocks(blocks, ctx);
     } else {
-      node = renderMessage({ channel: 'C0CHECK', ts: '0', user: 'U0CHECK', authorName: 'Gatehouse', text: surface.text ?? '', blocks, edited: false, ephemeral: false }, ctx, '');
+      node = renderMessage(
+        {
+          channel: 'C0CHECK',
+          ts: '0',
+          user: 'U0CHECK',
+          authorName: 'Gatehouse',
+          text: surface.text ?? '',
+          blocks,
+          edited: false,
+          ephemeral: false,
+        },
+        ctx,
+        '',
+      );
     }
     root.append(el('section', { class: 'check-surface', 'aria-label': surface.source, 'data-kind': surface.kind }, node));
     result.drawn += 1;

@@ -26,7 +26,11 @@ function closedInvitationRefusal(
 ): AcceptResult | null {
   const organizationName = invitation.organization.name;
   if (invitation.status === 'ACCEPTED') {
-    return { ok: false, refusal: 'used', message: `This invitation to ${organizationName} has been accepted already; each code works once.` };
+    return {
+      ok: false,
+      refusal: 'used',
+      message: `This invitation to ${organizationName} has been accepted already; each code works once.`,
+    };
   }
   if (invitation.status === 'REVOKED') {
     return { ok: false, refusal: 'revoked', message: `This invitation to ${organizationName} was withdrawn by an administrator.` };
@@ -77,11 +81,7 @@ class RefusedAfterClaim extends Error {
   }
 }
 
-async function acceptInOneTransaction(
-  prisma: Db,
-  input: Parameters<typeof acceptInvitation>[1],
-  now: Date,
-): Promise<AcceptResult> {
+async function acceptInOneTransaction(prisma: Db, input: Parameters<typeof acceptInvitation>[1], now: Date): Promise<AcceptResult> {
   return prisma.$transaction(async (tx) => {
     // One code of a person's at a time, so that the count below is the count when this one is judged.
     await lockKeys(tx, LOCK.codeAttempts(input.acceptor.slackUserId));
@@ -118,7 +118,11 @@ async function acceptInOneTransaction(
         actorId: known?.id ?? null,
         subjectEmail: invitation.email,
         action: LOG_ACTION.invitationRefusedWrongAccount,
-        after: { invitationId: invitation.id, slackUserId: input.acceptor.slackUserId, slackEmail: input.acceptor.email?.toLowerCase() ?? null },
+        after: {
+          invitationId: invitation.id,
+          slackUserId: input.acceptor.slackUserId,
+          slackEmail: input.acceptor.email?.toLowerCase() ?? null,
+        },
         createdAt: now,
       });
       return {
@@ -141,12 +145,23 @@ async function acceptInOneTransaction(
       return (current && closedInvitationRefusal(current, now)) ?? { ok: false, refusal: 'unknown', message: UNKNOWN_CODE_MESSAGE };
     }
     const acceptor = await memberFor(tx, input.acceptor);
-    const own = mayChangeAccessOf({ memberId: invitation.invitedById, email: invitation.invitedBy.email }, { memberId: acceptor.id, email: invitation.email });
+    const own = mayChangeAccessOf(
+      { memberId: invitation.invitedById, email: invitation.invitedBy.email },
+      { memberId: acceptor.id, email: invitation.email },
+    );
     if (!own.allowed) {
-      throw new RefusedAfterClaim({ ok: false, refusal: 'own_access', message: `${own.reason} You sent this invitation yourself, so another Administrator has to invite you.` });
+      throw new RefusedAfterClaim({
+        ok: false,
+        refusal: 'own_access',
+        message: `${own.reason} You sent this invitation yourself, so another Administrator has to invite you.`,
+      });
     }
     // Read again as of the claim: an edit committed just before it changes what accepting grants.
-    invitation = await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedById: acceptor.id }, include: { organization: true, invitedBy: true } });
+    invitation = await tx.invitation.update({
+      where: { id: invitation.id },
+      data: { acceptedById: acceptor.id },
+      include: { organization: true, invitedBy: true },
+    });
     const organization = invitation.organization;
     await lockKeys(tx, LOCK.connection(organization.id, acceptor.id));
     const [existing] = await connectionsTo(tx, organization.id, [acceptor.id]);
@@ -154,7 +169,13 @@ async function acceptInOneTransaction(
     const { offer, scope } = invitationOffer(invitation);
     const outcome = accessAfter(heldAccess(before, now), offer, scope);
     if (!lossesConfirmed(outcome.change, input.confirmedLosses ?? [])) {
-      throw new RefusedAfterClaim({ ok: false, refusal: 'confirm', invitationId: invitation.id, organization: organizationSummary(organization), change: outcome.change });
+      throw new RefusedAfterClaim({
+        ok: false,
+        refusal: 'confirm',
+        invitationId: invitation.id,
+        organization: organizationSummary(organization),
+        change: outcome.change,
+      });
     }
     const { permissions, tags, startsOn, endsOn } = outcome;
     // Caller settings outside the invitation's reach stay with the support permissions they belong to.
@@ -179,7 +200,10 @@ async function acceptInOneTransaction(
       subjectEmail: invitation.email,
       action: LOG_ACTION.invitationAccepted,
       before: before
-        ? { ...connectionSnapshot({ ...before, permissions: before.permissions.map((grant) => grant.permissionKey) }), invitationId: invitation.id }
+        ? {
+            ...connectionSnapshot({ ...before, permissions: before.permissions.map((grant) => grant.permissionKey) }),
+            invitationId: invitation.id,
+          }
         : { invitationId: invitation.id },
       after: { ...connectionSnapshot({ status: 'ACTIVE', permissions, tags, startsOn, endsOn }), invitationId: invitation.id },
       note: invitation.logNote,

@@ -27,7 +27,12 @@ export async function actingAdmin(reader: Reader, actorSlackUserId: string, orga
     throw new DomainError('forbidden', verdict.allowed ? 'Only administrators can invite people.' : verdict.reason);
   }
   return {
-    member: { id: row.memberId, slackUserId: actorSlackUserId, displayName: row.memberDisplayName ?? actorSlackUserId, email: row.memberEmail },
+    member: {
+      id: row.memberId,
+      slackUserId: actorSlackUserId,
+      displayName: row.memberDisplayName ?? actorSlackUserId,
+      email: row.memberEmail,
+    },
     organization: { ...organizationSummary(row), auditChannelId: row.auditChannelId },
     roles,
   };
@@ -50,7 +55,10 @@ export async function managedInvitation(tx: Tx, actorSlackUserId: string, invita
   if (!invitation) throw new DomainError('unknown_invitation', 'That invitation no longer exists.');
   const admin = await actingAdmin(tx, actorSlackUserId, invitation.organizationId, now);
   if (!stringList(invitation.permissions).every((key) => mayGrant(admin.roles, key))) {
-    throw new DomainError('forbidden', 'This invitation grants more than your administrator role covers, so an Administrator has to manage it.');
+    throw new DomainError(
+      'forbidden',
+      'This invitation grants more than your administrator role covers, so an Administrator has to manage it.',
+    );
   }
   if (invitation.status !== 'PENDING') {
     throw new DomainError('not_pending', `This invitation was ${invitation.status.toLowerCase()} already.`);

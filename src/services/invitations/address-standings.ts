@@ -46,12 +46,16 @@ export async function standings(reader: Reader, organizationId: number, addresse
   return { connected, pending };
 }
 
-export async function draftModel(reader: Reader, draft: { id: number; addresses: unknown; invalidEntries: unknown; duplicates: number }, organization: OrganizationSummary, now: Date): Promise<InviteDraftModel> {
+export async function draftModel(
+  reader: Reader,
+  draft: { id: number; addresses: unknown; invalidEntries: unknown; duplicates: number },
+  organization: OrganizationSummary,
+  now: Date,
+): Promise<InviteDraftModel> {
   const valid = stringList(draft.addresses);
   const { connected, pending } = await standings(reader, organization.id, valid, now);
-  const classified = classifyAddresses(
-    { valid, invalid: stringList(draft.invalidEntries), duplicates: draft.duplicates },
-    (address) => (connected.has(address) ? 'connected' : pending.has(address) ? 'pending' : 'new'),
+  const classified = classifyAddresses({ valid, invalid: stringList(draft.invalidEntries), duplicates: draft.duplicates }, (address) =>
+    connected.has(address) ? 'connected' : pending.has(address) ? 'pending' : 'new',
   );
   return {
     draftId: draft.id,

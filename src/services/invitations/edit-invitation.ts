@@ -40,7 +40,16 @@ export async function editInvitation(
     const edited = await tx.invitation.updateMany({
       where: { id: invitation.id, status: 'PENDING' },
       // What accepting may change is now the editor's to decide, within the editor's own scope.
-      data: { permissions, tags: input.tags, startsOn: input.startsOn ?? null, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null, scope: scopeOf(admin.roles), updatedAt: now },
+      data: {
+        permissions,
+        tags: input.tags,
+        startsOn: input.startsOn ?? null,
+        endsOn: input.endsOn,
+        callerSupportLevel: caller?.supportLevel ?? null,
+        callerLevel: caller?.callerLevel ?? null,
+        scope: scopeOf(admin.roles),
+        updatedAt: now,
+      },
     });
     if (edited.count === 0) throw new DomainError('not_pending', 'This invitation is no longer pending.');
     await appendLogEntry(tx, {

@@ -3,7 +3,11 @@ import { calendarDateIn, isCalendarDate } from '../../domain/dates.js';
 import type { InvitationFieldErrors } from '../../domain/invitations.js';
 import type { OrganizationSummary } from '../../domain/read-models.js';
 
-export function checkTimeRange(range: { startsOn: string | null; endsOn: string | null }, organization: OrganizationSummary, now: Date): InvitationFieldErrors {
+export function checkTimeRange(
+  range: { startsOn: string | null; endsOn: string | null },
+  organization: OrganizationSummary,
+  now: Date,
+): InvitationFieldErrors {
   const { startsOn, endsOn } = range;
   if (startsOn && !isCalendarDate(startsOn)) return { startsOn: 'That is not a date.' };
   if (!endsOn) return {};

@@ -4,7 +4,13 @@ import { deleteDraft, saveDraftAddresses, saveDraftGrant, saveDraftSending, save
 import { lockKeys, LOCK } from '../../db/locks.js';
 import { isCalendarDate } from '../../domain/dates.js';
 import { mergeAddressLists, MAX_ADDRESSES_PER_INVITATION, parseAddressList } from '../../domain/email-addresses.js';
-import { callerSettingsFor, checkInvitationGrant, grantablePermissions, mayGrant, requireInvitationTextsFit } from '../../domain/invitations.js';
+import {
+  callerSettingsFor,
+  checkInvitationGrant,
+  grantablePermissions,
+  mayGrant,
+  requireInvitationTextsFit,
+} from '../../domain/invitations.js';
 import type { CallerSettings, InvitationLanguage, InviteDraftModel, InviteStepModel } from '../../domain/read-models.js';
 import { permissionCatalog, permissionsFor, personSummary } from '../read-models.js';
 import { stringList, choicesOf } from './stored-invitation.js';
@@ -39,7 +45,11 @@ async function addAddresses(
   const pasted = parseAddressList(input.text);
   const parsed = earlier
     ? mergeAddressLists(
-        { valid: stringList(earlier.draft.addresses), invalid: stringList(earlier.draft.invalidEntries), duplicates: earlier.draft.duplicates },
+        {
+          valid: stringList(earlier.draft.addresses),
+          invalid: stringList(earlier.draft.invalidEntries),
+          duplicates: earlier.draft.duplicates,
+        },
         pasted,
       )
     : pasted;
@@ -89,7 +99,14 @@ export async function inviteSteps(prisma: Db, input: { actorSlackUserId: string;
 /** Step 2: the permissions, end date and caller settings; kept in the draft once they pass. */
 export async function chooseGrant(
   prisma: Db,
-  input: { actorSlackUserId: string; draftId: number; permissions: string[]; startsOn?: string | null; endsOn: string | null; caller: CallerSettings | null },
+  input: {
+    actorSlackUserId: string;
+    draftId: number;
+    permissions: string[];
+    startsOn?: string | null;
+    endsOn: string | null;
+    caller: CallerSettings | null;
+  },
   now: Date,
 ): Promise<void> {
   const { draft, admin } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
@@ -103,7 +120,13 @@ export async function chooseGrant(
   await saveDraftGrant(
     prisma,
     draft.id,
-    { permissions, startsOn: input.startsOn ?? null, endsOn: input.endsOn, callerSupportLevel: caller?.supportLevel ?? null, callerLevel: caller?.callerLevel ?? null },
+    {
+      permissions,
+      startsOn: input.startsOn ?? null,
+      endsOn: input.endsOn,
+      callerSupportLevel: caller?.supportLevel ?? null,
+      callerLevel: caller?.callerLevel ?? null,
+    },
     now,
   );
 }
@@ -114,7 +137,14 @@ export async function chooseGrant(
  */
 export async function keepGrantChoices(
   prisma: Db,
-  input: { actorSlackUserId: string; draftId: number; permissions: string[]; startsOn?: string | null; endsOn: string | null; caller: CallerSettings | null },
+  input: {
+    actorSlackUserId: string;
+    draftId: number;
+    permissions: string[];
+    startsOn?: string | null;
+    endsOn: string | null;
+    caller: CallerSettings | null;
+  },
   now: Date,
 ): Promise<void> {
   const { draft, admin } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
@@ -124,7 +154,13 @@ export async function keepGrantChoices(
   await saveDraftGrant(
     prisma,
     draft.id,
-    { permissions, startsOn, endsOn, callerSupportLevel: input.caller?.supportLevel ?? null, callerLevel: input.caller?.callerLevel ?? null },
+    {
+      permissions,
+      startsOn,
+      endsOn,
+      callerSupportLevel: input.caller?.supportLevel ?? null,
+      callerLevel: input.caller?.callerLevel ?? null,
+    },
     now,
   );
 }
@@ -132,7 +168,14 @@ export async function keepGrantChoices(
 /** Step 3's answers, kept whether the admin sends, previews or goes back. */
 export async function saveSendingChoices(
   prisma: Db,
-  input: { actorSlackUserId: string; draftId: number; tags: string[]; personalMessage: string | null; language: InvitationLanguage; logNote: string | null },
+  input: {
+    actorSlackUserId: string;
+    draftId: number;
+    tags: string[];
+    personalMessage: string | null;
+    language: InvitationLanguage;
+    logNote: string | null;
+  },
   now: Date,
 ): Promise<void> {
   const { draft } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);

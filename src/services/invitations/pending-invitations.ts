@@ -28,7 +28,12 @@ export async function pendingInvitations(
   const where = { organizationId: organizationIds, status: 'PENDING' as const };
   const since = addElapsedDays(now, -RECENTLY_ACCEPTED_DAYS);
   const [rows, total, accepted] = await Promise.all([
-    prisma.invitation.findMany({ where, include: { organization: true, invitedBy: true }, orderBy: { issuedAt: 'desc' }, take: PENDING_LISTED }),
+    prisma.invitation.findMany({
+      where,
+      include: { organization: true, invitedBy: true },
+      orderBy: { issuedAt: 'desc' },
+      take: PENDING_LISTED,
+    }),
     prisma.invitation.count({ where }),
     prisma.invitation.findMany({
       where: { organizationId: organizationIds, status: 'ACCEPTED', acceptedAt: { gte: since } },
@@ -43,7 +48,15 @@ export async function pendingInvitations(
     invitations: rows.map((row) => invitationSummary(row, catalog)),
     recentlyAccepted: accepted.flatMap((row) =>
       row.acceptedBy && row.acceptedAt
-        ? [{ invitationId: row.id, organization: organizationSummary(row.organization), email: row.email, acceptedBy: personSummary(row.acceptedBy), acceptedAt: row.acceptedAt }]
+        ? [
+            {
+              invitationId: row.id,
+              organization: organizationSummary(row.organization),
+              email: row.email,
+              acceptedBy: personSummary(row.acceptedBy),
+              acceptedAt: row.acceptedAt,
+            },
+          ]
         : [],
     ),
   };

@@ -12,7 +12,13 @@ import { managedInvitation } from './acting-admin.js';
 /** Issues a new code for a pending invitation; the old one stops working at once. */
 export async function resendInvitation(
   prisma: Db,
-  input: { actorSlackUserId: string; invitationId: number; language: InvitationLanguage; personalMessage: string | null; note: string | null },
+  input: {
+    actorSlackUserId: string;
+    invitationId: number;
+    language: InvitationLanguage;
+    personalMessage: string | null;
+    note: string | null;
+  },
   settings: InvitationSettings,
   now: Date,
 ): Promise<{ email: string; expiresAt: Date }> {
@@ -41,11 +47,20 @@ export async function resendInvitation(
       subjectEmail: invitation.email,
       action: LOG_ACTION.invitationResent,
       before: { invitationId: invitation.id, expiresAt: invitation.expiresAt.toISOString(), resendCount: invitation.resendCount },
-      after: { invitationId: invitation.id, expiresAt: expiresAt.toISOString(), resendCount: invitation.resendCount + 1, language: input.language },
+      after: {
+        invitationId: invitation.id,
+        expiresAt: expiresAt.toISOString(),
+        resendCount: invitation.resendCount + 1,
+        language: input.language,
+      },
       note: input.note?.trim() || null,
       createdAt: now,
     });
-    await enqueue(tx, [{ kind: 'invitation.deliver', invitationId: invitation.id, sealedCode: sealInvitationCode(code, settings.sealingKey) }], now);
+    await enqueue(
+      tx,
+      [{ kind: 'invitation.deliver', invitationId: invitation.id, sealedCode: sealInvitationCode(code, settings.sealingKey) }],
+      now,
+    );
     return { email: invitation.email, expiresAt };
   }, TRANSACTION_OPTIONS);
 }

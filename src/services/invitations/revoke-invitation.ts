@@ -14,7 +14,10 @@ export async function revokeInvitation(
   return prisma.$transaction(async (tx) => {
     const { invitation, admin } = await managedInvitation(tx, input.actorSlackUserId, input.invitationId, now);
     requireInvitationTextsFit({ note: input.note });
-    const revoked = await tx.invitation.updateMany({ where: { id: invitation.id, status: 'PENDING' }, data: { status: 'REVOKED', updatedAt: now } });
+    const revoked = await tx.invitation.updateMany({
+      where: { id: invitation.id, status: 'PENDING' },
+      data: { status: 'REVOKED', updatedAt: now },
+    });
     if (revoked.count === 0) throw new DomainError('not_pending', 'This invitation is no longer pending.');
     await appendLogEntry(tx, {
       organizationId: invitation.organizationId,

@@ -29,7 +29,10 @@ export function callerOf(row: { callerSupportLevel: 'STANDARD' | 'PREMIUM' | nul
 }
 
 export function choicesOf(
-  draft: Pick<InviteDraftRow, 'permissions' | 'startsOn' | 'endsOn' | 'tags' | 'personalMessage' | 'language' | 'logNote' | 'callerSupportLevel' | 'callerLevel'>,
+  draft: Pick<
+    InviteDraftRow,
+    'permissions' | 'startsOn' | 'endsOn' | 'tags' | 'personalMessage' | 'language' | 'logNote' | 'callerSupportLevel' | 'callerLevel'
+  >,
 ): InviteChoices {
   return {
     permissions: stringList(draft.permissions),
@@ -45,15 +48,27 @@ export function choicesOf(
 
 /** What someone effectively holds in an organization now, as the scope rule reads it; null when not connected. */
 export function heldAccess(
-  connection: (Parameters<typeof connectionFacts>[0] & { tags: unknown; startsOn: string | null; endsOn: string | null }) | null | undefined,
+  connection:
+    (Parameters<typeof connectionFacts>[0] & { tags: unknown; startsOn: string | null; endsOn: string | null }) | null | undefined,
   now: Date,
 ): AccessTerms | null {
   if (!connection || !isConnectionEffective(connectionFacts(connection), now)) return null;
-  return { permissions: connectionFacts(connection).permissions, tags: stringList(connection.tags), startsOn: connection.startsOn, endsOn: connection.endsOn };
+  return {
+    permissions: connectionFacts(connection).permissions,
+    tags: stringList(connection.tags),
+    startsOn: connection.startsOn,
+    endsOn: connection.endsOn,
+  };
 }
 
 /** What an invitation offers, and within which scope, as it is stored. */
-export function invitationOffer(invitation: { permissions: unknown; tags: unknown; startsOn: string | null; endsOn: string | null; scope: unknown }) {
+export function invitationOffer(invitation: {
+  permissions: unknown;
+  tags: unknown;
+  startsOn: string | null;
+  endsOn: string | null;
+  scope: unknown;
+}) {
   const permissions = stringList(invitation.permissions);
   const offer: AccessTerms = { permissions, tags: stringList(invitation.tags), startsOn: invitation.startsOn, endsOn: invitation.endsOn };
   return { offer, scope: recordedScope(invitation.scope, permissions) };
@@ -84,5 +99,9 @@ export function invitationSummary(
 }
 
 export function permissionChangeInfo(change: AccessChange, catalog: PermissionInfo[]): PermissionChangeInfo {
-  return { keeps: permissionsFor(change.keeps, catalog), gains: permissionsFor(change.gains, catalog), loses: permissionsFor(change.loses, catalog) };
+  return {
+    keeps: permissionsFor(change.keeps, catalog),
+    gains: permissionsFor(change.gains, catalog),
+    loses: permissionsFor(change.loses, catalog),
+  };
 }

@@ -96,7 +96,10 @@ export function registerAccessCommand(app: App, context: GatehouseContext): void
         return;
       }
       if (!subcommand) {
-        await ack({ response_type: 'ephemeral', text: `That is too long for a Gatehouse command: ${MAX_COMMAND_TEXT} characters at most.` });
+        await ack({
+          response_type: 'ephemeral',
+          text: `That is too long for a Gatehouse command: ${MAX_COMMAND_TEXT} characters at most.`,
+        });
         return;
       }
       const handler = subcommandHandler(handlers, subcommand.name);

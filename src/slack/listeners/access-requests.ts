@@ -77,7 +77,11 @@ const APPROVE_FORM_FIELDS: FieldPlacement = {
   closeIn: decisionChannelOf,
 };
 
-const DENY_FORM_FIELDS: FieldPlacement = { fields: { reason: DENY_FORM_BLOCK.reason }, fallback: DENY_FORM_BLOCK.reason, closeIn: decisionChannelOf };
+const DENY_FORM_FIELDS: FieldPlacement = {
+  fields: { reason: DENY_FORM_BLOCK.reason },
+  fallback: DENY_FORM_BLOCK.reason,
+  closeIn: decisionChannelOf,
+};
 
 const UNREADABLE = "Gatehouse couldn't read that. Please try again, or start over with `/access request`.";
 
@@ -206,7 +210,8 @@ export function registerAccessRequests(router: ListenerRouter, context: Gatehous
   router.action(ACTION.toggleUnlisted, redrawForm);
 
   // External selects search the organizations as the person types; triage also shows customer numbers.
-  const organizationSearch = (withCustomerNumber: boolean) =>
+  const organizationSearch =
+    (withCustomerNumber: boolean) =>
     async ({ options, ack }: { options: { value?: unknown }; ack: (response: { options: PlainTextOption[] }) => Promise<void> }) => {
       const organizations = await searchOrganizations(context.prisma, String(options.value ?? '').slice(0, 100));
       await ack({ options: organizations.map((organization) => organizationOption(organization, withCustomerNumber)) });
@@ -273,13 +278,29 @@ export function registerAccessRequests(router: ListenerRouter, context: Gatehous
 }
 
 function registerDecisions(router: ListenerRouter, context: GatehouseContext): void {
-  const openDecisionForm = (kind: 'approve' | 'deny', inTriage: boolean) =>
-    async ({ body, action, ack, client }: { body: BlockAction; action: BlockAction['actions'][number]; ack: () => Promise<void>; client: WebClient }) => {
+  const openDecisionForm =
+    (kind: 'approve' | 'deny', inTriage: boolean) =>
+    async ({
+      body,
+      action,
+      ack,
+      client,
+    }: {
+      body: BlockAction;
+      action: BlockAction['actions'][number];
+      ack: () => Promise<void>;
+      client: WebClient;
+    }) => {
       await ack();
       const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
       const id = requestId.safeParse('value' in action ? action.value : undefined);
       if (!id.success) throw unreadable();
-      const form = await decisionForm(context.sql, { requestId: id.data, actor: { slackUserId: body.user.id }, inTriage }, context.settings, context.now());
+      const form = await decisionForm(
+        context.sql,
+        { requestId: id.data, actor: { slackUserId: body.user.id }, inTriage },
+        context.settings,
+        context.now(),
+      );
       if (form.actorProfileStale) refreshProfileLater(client, context, body.user.id, body.user.team_id, true);
       if (!form.ok) {
         await tellPrivately(client, body.user.id, channelId, alreadyDecidedText(form.alreadyDecided));
@@ -288,7 +309,13 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
       const metadata: DecisionFormMetadata = { requestId: id.data, channelId, inTriage };
       const view =
         kind === 'approve' ? approveFormView({ request: form.card, catalog: form.catalog }, metadata) : denyFormView(form.card, metadata);
-      await openModalOnTrigger({ client, triggerId: body.trigger_id, view, logger: context.logger, tell: (text) => tellPrivately(client, body.user.id, channelId, text) });
+      await openModalOnTrigger({
+        client,
+        triggerId: body.trigger_id,
+        view,
+        logger: context.logger,
+        tell: (text) => tellPrivately(client, body.user.id, channelId, text),
+      });
     };
   router.action(ACTION.approve, openDecisionForm('approve', false));
   router.action(ACTION.deny, openDecisionForm('deny', false));
@@ -354,7 +381,8 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
       if (!metadata) throw DomainError.ofFields({ reason: UNREADABLE }, 'unreadable');
       const state = stateOf(view);
       const reason = textOf(state, DENY_FORM_BLOCK.reason, INPUT_ACTION);
-      if (!reason || reason.length > TEXT_LIMIT.reason) throw DomainError.ofFields({ reason: reason ? tooLongMessage(TEXT_LIMIT.reason) : 'Give the requester a reason.' });
+      if (!reason || reason.length > TEXT_LIMIT.reason)
+        throw DomainError.ofFields({ reason: reason ? tooLongMessage(TEXT_LIMIT.reason) : 'Give the requester a reason.' });
       await submitDecision(
         {
           requestId: metadata.requestId,

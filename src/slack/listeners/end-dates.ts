@@ -23,7 +23,11 @@ export function registerEndDates(router: ListenerRouter, context: GatehouseConte
     if (!choice) throw new DomainError('unreadable', "Gatehouse couldn't read that choice.");
     const now = context.now();
     if (choice.verb === 'remove') {
-      await changeEndDate(context.prisma, { actorSlackUserId: body.user.id, connectionId: choice.connectionId, endsOn: null, note: null }, now);
+      await changeEndDate(
+        context.prisma,
+        { actorSlackUserId: body.user.id, connectionId: choice.connectionId, endsOn: null, note: null },
+        now,
+      );
       context.wakeOutbox();
       const notice = await connectionNotice(context.prisma, choice.connectionId);
       await tellPrivately(client, body.user.id, channelId, `Done: <@${notice?.person.slackUserId ?? ''}> now has access with no end date.`);
@@ -33,7 +37,13 @@ export function registerEndDates(router: ListenerRouter, context: GatehouseConte
     if (!notice) throw new DomainError('unknown_connection', 'That connection no longer exists.');
     const suggested = addCalendarDays(calendarDateIn(now, notice.organization.timeZone), SUGGESTED_EXTENSION_DAYS);
     const view = extendEndDateView(notice, { connectionId: choice.connectionId }, suggested);
-    await openModalOnTrigger({ client, triggerId: body.trigger_id, view, logger: context.logger, tell: (text) => tellPrivately(client, body.user.id, channelId, text) });
+    await openModalOnTrigger({
+      client,
+      triggerId: body.trigger_id,
+      view,
+      logger: context.logger,
+      tell: (text) => tellPrivately(client, body.user.id, channelId, text),
+    });
   };
   router.action(ACTION.extendEndDate, onDigestButton);
   router.action(ACTION.removeEndDate, onDigestButton);
@@ -46,8 +56,13 @@ export function registerEndDates(router: ListenerRouter, context: GatehouseConte
       const endsOn = dateOf(state, EXTEND_FORM_BLOCK.endsOn, INPUT_ACTION);
       if (!metadata || !endsOn) throw DomainError.ofFields({ endsOn: 'Choose the new last day of access.' });
       const note = textOf(state, EXTEND_FORM_BLOCK.note, INPUT_ACTION);
-      if (note && note.length > TEXT_LIMIT.endDateNote) throw DomainError.ofFields({ note: tooLongMessage(TEXT_LIMIT.endDateNote) }, 'too_long');
-      await changeEndDate(context.prisma, { actorSlackUserId: body.user.id, connectionId: metadata.connectionId, endsOn, note }, context.now());
+      if (note && note.length > TEXT_LIMIT.endDateNote)
+        throw DomainError.ofFields({ note: tooLongMessage(TEXT_LIMIT.endDateNote) }, 'too_long');
+      await changeEndDate(
+        context.prisma,
+        { actorSlackUserId: body.user.id, connectionId: metadata.connectionId, endsOn, note },
+        context.now(),
+      );
       await ack();
       context.wakeOutbox();
       await tellPrivately(client, body.user.id, null, `Saved: access now lasts until the end of ${endsOn}.`);

@@ -39,11 +39,24 @@ export function invitationManagementListeners(context: GatehouseContext) {
       const metadata = { invitationId: invitation.invitationId };
       const view =
         choice.verb === 'edit'
-          ? invitationEditView({ invitation, grantable, showCallerFields: isAuthorizedCallerInvitation(invitation.permissions.map((permission) => permission.key)) }, metadata)
+          ? invitationEditView(
+              {
+                invitation,
+                grantable,
+                showCallerFields: isAuthorizedCallerInvitation(invitation.permissions.map((permission) => permission.key)),
+              },
+              metadata,
+            )
           : choice.verb === 'resend'
             ? invitationResendView(invitation, metadata)
             : invitationRevokeView(invitation, metadata);
-      await openModalOnTrigger({ client, triggerId: body.trigger_id, view, logger: context.logger, tell: (text) => tellPrivately(client, body.user.id, channelId, text) });
+      await openModalOnTrigger({
+        client,
+        triggerId: body.trigger_id,
+        view,
+        logger: context.logger,
+        tell: (text) => tellPrivately(client, body.user.id, channelId, text),
+      });
     },
 
     /** Ticking both support permissions in the Edit form shows the caller settings; unticking either hides them. */
@@ -64,7 +77,11 @@ export function invitationManagementListeners(context: GatehouseContext) {
         caller: grant.caller ?? invitation.caller,
       };
       await client.views
-        .update({ view_id: view.id, hash: view.hash, view: invitationEditView({ invitation: current, grantable, showCallerFields }, metadata) })
+        .update({
+          view_id: view.id,
+          hash: view.hash,
+          view: invitationEditView({ invitation: current, grantable, showCallerFields }, metadata),
+        })
         // hash_conflict: a newer version of the form is already showing.
         .catch((error: unknown) => context.logger.debug({ err: error }, 'permission form was not redrawn'));
     },
@@ -102,7 +119,12 @@ export function invitationManagementListeners(context: GatehouseContext) {
       );
       await ack();
       context.wakeOutbox();
-      await tellPrivately(client, body.user.id, null, `Resent the invitation to ${escapeMrkdwn(resent.email)}. The earlier code no longer works.`);
+      await tellPrivately(
+        client,
+        body.user.id,
+        null,
+        `Resent the invitation to ${escapeMrkdwn(resent.email)}. The earlier code no longer works.`,
+      );
     },
 
     async revokeSubmitted({ body, view, ack, client }: ViewSubmissionArgs) {
@@ -113,7 +135,12 @@ export function invitationManagementListeners(context: GatehouseContext) {
         context.now(),
       );
       await ack();
-      await tellPrivately(client, body.user.id, null, `Revoked the invitation to ${escapeMrkdwn(revoked.email)}; its code no longer works.`);
+      await tellPrivately(
+        client,
+        body.user.id,
+        null,
+        `Revoked the invitation to ${escapeMrkdwn(revoked.email)}; its code no longer works.`,
+      );
     },
   };
 }

@@ -36,7 +36,8 @@ async function slackProfileOf(client: WebClient, userId: string, teamId: string 
 
 type Message = { text: string; blocks?: ReturnType<typeof acceptedMessage>['blocks'] };
 
-export type AcceptReply = { ok: true; message: ReturnType<typeof acceptedMessage> } | { ok: false; text: string } | { ok: false; message: Message };
+export type AcceptReply =
+  { ok: true; message: ReturnType<typeof acceptedMessage> } | { ok: false; text: string } | { ok: false; message: Message };
 
 /** A refusal as the person is told it: a sentence, or what they would lose and a button to go ahead. */
 function refusalOf(result: Extract<AcceptResult, { ok: false }>, code: string): Message {
@@ -53,12 +54,19 @@ export async function acceptFromCommand(
 ): Promise<AcceptReply> {
   const code = invitationCode.safeParse(input.args.join(''));
   if (input.args.length === 0) return { ok: false, text: acceptUsageText() };
-  if (!code.success) return { ok: false, text: "That doesn't look like an invitation code. Copy the whole code from your invitation and try again." };
+  if (!code.success)
+    return { ok: false, text: "That doesn't look like an invitation code. Copy the whole code from your invitation and try again." };
   const acceptor = await slackProfileOf(client, input.userId, input.teamId);
   const result = await acceptInvitation(context.prisma, { code: code.data, acceptor, fromButton: null }, context.now());
-  if (!result.ok) return result.refusal === 'confirm' ? { ok: false, message: refusalOf(result, code.data) } : { ok: false, text: escapeMrkdwn(result.message) };
+  if (!result.ok)
+    return result.refusal === 'confirm'
+      ? { ok: false, message: refusalOf(result, code.data) }
+      : { ok: false, text: escapeMrkdwn(result.message) };
   context.wakeOutbox();
-  return { ok: true, message: acceptedMessage({ organization: result.organization, permissions: permissionsFor(result.permissions, permissionCatalog()) }) };
+  return {
+    ok: true,
+    message: acceptedMessage({ organization: result.organization, permissions: permissionsFor(result.permissions, permissionCatalog()) }),
+  };
 }
 
 export function registerInvitations(router: ListenerRouter, context: GatehouseContext): void {
@@ -67,7 +75,8 @@ export function registerInvitations(router: ListenerRouter, context: GatehouseCo
     await ack();
     const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
     const value = parseAcceptButtonValue('value' in action && typeof action.value === 'string' ? action.value : '');
-    if (!value) throw new DomainError('unreadable', "Gatehouse couldn't read that invitation. Type `/access accept` with the code from it instead.");
+    if (!value)
+      throw new DomainError('unreadable', "Gatehouse couldn't read that invitation. Type `/access accept` with the code from it instead.");
     const acceptor = await slackProfileOf(client, body.user.id, body.user.team_id);
     const result = await acceptInvitation(
       context.prisma,
@@ -81,7 +90,10 @@ export function registerInvitations(router: ListenerRouter, context: GatehouseCo
       return;
     }
     context.wakeOutbox();
-    const accepted = acceptedMessage({ organization: result.organization, permissions: permissionsFor(result.permissions, permissionCatalog()) });
+    const accepted = acceptedMessage({
+      organization: result.organization,
+      permissions: permissionsFor(result.permissions, permissionCatalog()),
+    });
     const messageTs = body.message?.ts ?? body.container?.message_ts;
     // An ephemeral message (the confirmation `/access accept` showed) cannot be updated; a DM says it instead.
     const ephemeral = body.container?.is_ephemeral === true;

@@ -23,11 +23,21 @@ export function inviteAddressesFields(view: ViewOutput): FieldPlacement {
 }
 
 export function inviteAddressesListeners(context: GatehouseContext) {
-  const redrawAddresses = async (client: WebClient, view: ViewOutput, userId: string, metadata: InviteMetadata, draft: InviteDraftModel) => {
+  const redrawAddresses = async (
+    client: WebClient,
+    view: ViewOutput,
+    userId: string,
+    metadata: InviteMetadata,
+    draft: InviteDraftModel,
+  ) => {
     const organizations = await invitableOrganizations(context.prisma, userId, context.now());
     const next = { draftId: draft.draftId, organizationId: draft.organization.id, revision: metadata.revision + 1 };
     await client.views
-      .update({ view_id: view.id, hash: view.hash, view: inviteAddressesView({ organizations, selectedOrganizationId: draft.organization.id, draft }, next) })
+      .update({
+        view_id: view.id,
+        hash: view.hash,
+        view: inviteAddressesView({ organizations, selectedOrganizationId: draft.organization.id, draft }, next),
+      })
       .catch((error: unknown) => context.logger.debug({ err: error }, 'invitation step 1 was not redrawn'));
   };
 
@@ -38,7 +48,11 @@ export function inviteAddressesListeners(context: GatehouseContext) {
     if (!view || !metadata?.draftId) return;
     const entry = !all && 'value' in action && typeof action.value === 'string' ? action.value : null;
     if (!all && entry === null) return;
-    const draft = await removeInvalidEntries(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId, entry }, context.now());
+    const draft = await removeInvalidEntries(
+      context.prisma,
+      { actorSlackUserId: body.user.id, draftId: metadata.draftId, entry },
+      context.now(),
+    );
     await redrawAddresses(client, view, body.user.id, metadata, draft);
   };
 
@@ -55,20 +69,31 @@ export function inviteAddressesListeners(context: GatehouseContext) {
         const picked = Number(selectedValueOf(state, INVITE_ADDRESSES_BLOCK.organization, INPUT_ACTION));
         const organizationId = metadata.organizationId ?? (Number.isInteger(picked) && picked > 0 ? picked : null);
         if (!organizationId) throw DomainError.ofFields({ organization: 'Choose the organization to invite people to.' });
-        const draft = await checkAddresses(context.prisma, { actorSlackUserId: userId, organizationId, text, draftId: metadata.draftId }, now);
+        const draft = await checkAddresses(
+          context.prisma,
+          { actorSlackUserId: userId, organizationId, text, draftId: metadata.draftId },
+          now,
+        );
         const organizations = await invitableOrganizations(context.prisma, userId, now);
         const next = { draftId: draft.draftId, organizationId: draft.organization.id, revision: metadata.revision + 1 };
-        await ack({ response_action: 'update', view: inviteAddressesView({ organizations, selectedOrganizationId: next.organizationId, draft }, next) });
+        await ack({
+          response_action: 'update',
+          view: inviteAddressesView({ organizations, selectedOrganizationId: next.organizationId, draft }, next),
+        });
         return;
       }
       if (!metadata.draftId) throw DomainError.ofFields({ addresses: 'Paste at least one email address.' });
       const step = await inviteSteps(context.prisma, { actorSlackUserId: userId, draftId: metadata.draftId }, now);
       const invalid = step.draft.invalid.length;
-      if (invalid > 0) throw DomainError.ofFields({ addresses: `Remove the ${invalid} invalid ${invalid === 1 ? 'entry' : 'entries'} first.` });
+      if (invalid > 0)
+        throw DomainError.ofFields({ addresses: `Remove the ${invalid} invalid ${invalid === 1 ? 'entry' : 'entries'} first.` });
       if (step.draft.fresh.length + step.draft.connected.length + step.draft.pending.length === 0) {
         throw DomainError.ofFields({ addresses: 'Paste at least one email address.' });
       }
-      await ack({ response_action: 'push', view: inviteGrantView({ step, showCallerFields: isAuthorizedCallerInvitation(step.choices.permissions) }, metadata) });
+      await ack({
+        response_action: 'push',
+        view: inviteGrantView({ step, showCallerFields: isAuthorizedCallerInvitation(step.choices.permissions) }, metadata),
+      });
     },
 
     async invalidEntryRemoved(args: ActionArgs) {

@@ -18,7 +18,10 @@ export async function openInviteForm(
   await openModalOnTrigger({
     client,
     triggerId,
-    view: inviteAddressesView({ organizations, selectedOrganizationId: only, draft: null }, { draftId: null, organizationId: only, revision: 0 }),
+    view: inviteAddressesView(
+      { organizations, selectedOrganizationId: only, draft: null },
+      { draftId: null, organizationId: only, revision: 0 },
+    ),
     ...notice,
   });
 }

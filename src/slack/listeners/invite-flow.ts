@@ -4,7 +4,13 @@ import { INVITATION_EDIT_PERMISSION_TOGGLE, INVITE_GRANT_PERMISSION_TOGGLE } fro
 import { ACTION, CALLBACK } from '../views/ids.js';
 import { invitationManagementListeners } from './invitation-management.js';
 import { inviteAddressesFields, inviteAddressesListeners } from './invite-addresses.js';
-import { INVITATION_EDIT_FIELDS, INVITATION_RESEND_FIELDS, INVITATION_REVOKE_FIELDS, INVITE_GRANT_FIELDS, INVITE_SENDING_FIELDS } from './invite-form-input.js';
+import {
+  INVITATION_EDIT_FIELDS,
+  INVITATION_RESEND_FIELDS,
+  INVITATION_REVOKE_FIELDS,
+  INVITE_GRANT_FIELDS,
+  INVITE_SENDING_FIELDS,
+} from './invite-form-input.js';
 import { inviteGrantListeners } from './invite-grant.js';
 import { inviteSendingListeners } from './invite-sending.js';
 

@@ -6,7 +6,14 @@ import { INVITATION_LANGUAGES, type CallerSettings, type InvitationLanguage } fr
 import type { GatehouseContext } from '../context.js';
 import type { ViewClosedArgs } from '../listener-router.js';
 import type { FieldPlacement } from '../refusals.js';
-import { INPUT_ACTION, INVITATION_EDIT_BLOCK, INVITATION_RESEND_BLOCK, INVITATION_REVOKE_BLOCK, INVITE_GRANT_BLOCK, INVITE_SENDING_BLOCK } from '../views/ids.js';
+import {
+  INPUT_ACTION,
+  INVITATION_EDIT_BLOCK,
+  INVITATION_RESEND_BLOCK,
+  INVITATION_REVOKE_BLOCK,
+  INVITE_GRANT_BLOCK,
+  INVITE_SENDING_BLOCK,
+} from '../views/ids.js';
 import { decodeMetadata, inviteMetadata } from '../views/metadata.js';
 import { dateOf, selectedValueOf, selectedValuesOf, stateOf, textOf, type ViewStateValues } from '../view-state.js';
 import { discardDraft } from '../../services/invitations/invite-drafts.js';
@@ -21,7 +28,14 @@ export function blockIdsOf(view: ViewOutput): Set<string> {
 
 /** The invitation and its Edit form both carry step 2's fields; a field the form lacks falls back to the first permission group. */
 function grantPlacement(
-  blocks: { adminPermissions: string; accessPermissions: string; startsOn: string; endsOn: string; supportLevel: string; callerLevel: string },
+  blocks: {
+    adminPermissions: string;
+    accessPermissions: string;
+    startsOn: string;
+    endsOn: string;
+    supportLevel: string;
+    callerLevel: string;
+  },
   rest: { fields?: FieldPlacement['fields']; fallback: FieldPlacement['fallback'] },
 ): FieldPlacement {
   const permissions = [blocks.accessPermissions, blocks.adminPermissions, blocks.endsOn];
@@ -39,7 +53,9 @@ function grantPlacement(
   };
 }
 
-export const INVITE_GRANT_FIELDS = grantPlacement(INVITE_GRANT_BLOCK, { fallback: [INVITE_GRANT_BLOCK.accessPermissions, INVITE_GRANT_BLOCK.adminPermissions, INVITE_GRANT_BLOCK.endsOn] });
+export const INVITE_GRANT_FIELDS = grantPlacement(INVITE_GRANT_BLOCK, {
+  fallback: [INVITE_GRANT_BLOCK.accessPermissions, INVITE_GRANT_BLOCK.adminPermissions, INVITE_GRANT_BLOCK.endsOn],
+});
 
 /** Step 3 shows its own texts; what is wrong with an earlier step is said here too, as it is the form on screen. */
 export const INVITE_SENDING_FIELDS: FieldPlacement = {
@@ -57,18 +73,31 @@ export const INVITATION_RESEND_FIELDS: FieldPlacement = {
   fields: { personalMessage: INVITATION_RESEND_BLOCK.personalMessage, note: INVITATION_RESEND_BLOCK.note },
   fallback: INVITATION_RESEND_BLOCK.note,
 };
-export const INVITATION_REVOKE_FIELDS: FieldPlacement = { fields: { note: INVITATION_REVOKE_BLOCK.note }, fallback: INVITATION_REVOKE_BLOCK.note };
+export const INVITATION_REVOKE_FIELDS: FieldPlacement = {
+  fields: { note: INVITATION_REVOKE_BLOCK.note },
+  fallback: INVITATION_REVOKE_BLOCK.note,
+};
 
 export function unreadableInvitation(): DomainError {
   return new DomainError('unreadable', UNREADABLE);
 }
 
 export function readGrant(state: ViewStateValues, blocks: typeof INVITE_GRANT_BLOCK | typeof INVITATION_EDIT_BLOCK) {
-  const permissions = [...selectedValuesOf(state, blocks.adminPermissions, INPUT_ACTION), ...selectedValuesOf(state, blocks.accessPermissions, INPUT_ACTION)];
+  const permissions = [
+    ...selectedValuesOf(state, blocks.adminPermissions, INPUT_ACTION),
+    ...selectedValuesOf(state, blocks.accessPermissions, INPUT_ACTION),
+  ];
   const supportLevel = selectedValueOf(state, blocks.supportLevel, INPUT_ACTION);
   const caller: CallerSettings | null =
-    supportLevel === 'STANDARD' || supportLevel === 'PREMIUM' ? { supportLevel, callerLevel: selectedValueOf(state, blocks.callerLevel, INPUT_ACTION) } : null;
-  return { permissions, startsOn: dateOf(state, blocks.startsOn, INPUT_ACTION), endsOn: dateOf(state, blocks.endsOn, INPUT_ACTION), caller };
+    supportLevel === 'STANDARD' || supportLevel === 'PREMIUM'
+      ? { supportLevel, callerLevel: selectedValueOf(state, blocks.callerLevel, INPUT_ACTION) }
+      : null;
+  return {
+    permissions,
+    startsOn: dateOf(state, blocks.startsOn, INPUT_ACTION),
+    endsOn: dateOf(state, blocks.endsOn, INPUT_ACTION),
+    caller,
+  };
 }
 
 export function languageFrom(value: string | null): InvitationLanguage {
@@ -76,7 +105,14 @@ export function languageFrom(value: string | null): InvitationLanguage {
 }
 
 export function tagsFrom(text: string | null): string[] {
-  return [...new Set((text ?? '').split(',').map((tag) => tag.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      (text ?? '')
+        .split(',')
+        .map((tag) => tag.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 export function readSending(state: ViewStateValues) {
@@ -102,7 +138,10 @@ export async function keepOnBack(
   if (metadata?.draftId) {
     const draftId = metadata.draftId;
     if (body.is_cleared) await discardDraft(context.prisma, { actorSlackUserId: body.user.id, draftId });
-    else await keep(body.user.id, draftId, stateOf(view)).catch((error: unknown) => context.logger.debug({ err: error }, `invitation ${step} was not kept`));
+    else
+      await keep(body.user.id, draftId, stateOf(view)).catch((error: unknown) =>
+        context.logger.debug({ err: error }, `invitation ${step} was not kept`),
+      );
   }
   await ack();
 }

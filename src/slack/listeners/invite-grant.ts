@@ -38,7 +38,13 @@ export function inviteGrantListeners(context: GatehouseContext) {
       const step = await inviteSteps(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId }, context.now());
       const current = {
         ...step,
-        choices: { ...step.choices, permissions: grant.permissions, startsOn: grant.startsOn, endsOn: grant.endsOn, caller: grant.caller ?? step.choices.caller },
+        choices: {
+          ...step.choices,
+          permissions: grant.permissions,
+          startsOn: grant.startsOn,
+          endsOn: grant.endsOn,
+          caller: grant.caller ?? step.choices.caller,
+        },
       };
       await client.views
         .update({ view_id: view.id, hash: view.hash, view: inviteGrantView({ step: current, showCallerFields }, metadata) })

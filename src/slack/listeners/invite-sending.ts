@@ -44,7 +44,11 @@ export function inviteSendingListeners(context: GatehouseContext) {
       const metadata = decodeMetadata(inviteMetadata, view?.private_metadata);
       if (!view || !metadata?.draftId) return;
       const now = context.now();
-      await saveSendingChoices(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId, ...readSending(stateOf(view)) }, now);
+      await saveSendingChoices(
+        context.prisma,
+        { actorSlackUserId: body.user.id, draftId: metadata.draftId, ...readSending(stateOf(view)) },
+        now,
+      );
       const step = await inviteSteps(context.prisma, { actorSlackUserId: body.user.id, draftId: metadata.draftId }, now);
       await client.views
         .update({ view_id: view.id, hash: view.hash, view: inviteSendingView({ step, preview: previewOf(step, now) }, metadata) })
@@ -60,7 +64,12 @@ export function inviteSendingListeners(context: GatehouseContext) {
       const state = stateOf(view);
       const sending = readSending(state);
       // The tags box as typed, before repeats fold: the service sees only the tags.
-      requireInvitationTextsFit({ tagsText: textOf(state, INVITE_SENDING_BLOCK.tags, INPUT_ACTION), tags: sending.tags, personalMessage: sending.personalMessage, note: sending.logNote });
+      requireInvitationTextsFit({
+        tagsText: textOf(state, INVITE_SENDING_BLOCK.tags, INPUT_ACTION),
+        tags: sending.tags,
+        personalMessage: sending.personalMessage,
+        note: sending.logNote,
+      });
       await saveSendingChoices(context.prisma, { actorSlackUserId: userId, draftId: metadata.draftId, ...sending }, now);
       const sent = await sendInvitations(context.prisma, { actorSlackUserId: userId, draftId: metadata.draftId }, context.invitations, now);
       await ack({ response_action: 'clear' });

@@ -144,7 +144,9 @@ function approvalDetails(request: RequestCardModel): InputBlock[] {
         placeholder: plain('No end date', LIMIT.placeholder),
         ...(terms.endsOn ? { initial_date: terms.endsOn } : {}),
       },
-      hint: plain('Optional. Access lasts through the end of this day in the organization’s time zone; leave it empty to keep access open-ended.'),
+      hint: plain(
+        'Optional. Access lasts through the end of this day in the organization’s time zone; leave it empty to keep access open-ended.',
+      ),
     },
     {
       type: 'input',

@@ -5,7 +5,16 @@ import { context, mrkdwn, permissionNames, plain, section } from './format.js';
 import { CALLBACK, INVITATION_EDIT_BLOCK } from './ids.js';
 import { encodeMetadata, invitationFormMetadata, type InvitationFormMetadata } from './metadata.js';
 import { escapeMrkdwn } from './mrkdwn.js';
-import { modal, noteInput, tagsInput, startsOnInput, endsOnInput, permissionInputs, callerInputs, invitationHeading } from './invite-form-parts.js';
+import {
+  modal,
+  noteInput,
+  tagsInput,
+  startsOnInput,
+  endsOnInput,
+  permissionInputs,
+  callerInputs,
+  invitationHeading,
+} from './invite-form-parts.js';
 
 export interface InvitationEditModel {
   invitation: InvitationSummary;
@@ -20,11 +29,25 @@ export function invitationEditView(model: InvitationEditModel, metadata: Invitat
   const beyondRole = invitation.permissions.filter((permission) => !grantableKeys.has(permission.key));
   const blocks: KnownBlock[] = [
     ...invitationHeading(invitation),
-    context(plain('Nothing is sent again: the person gets the invitation as it stands when they accept. Resend it if they should see the change.')),
+    context(
+      plain(
+        'Nothing is sent again: the person gets the invitation as it stands when they accept. Resend it if they should see the change.',
+      ),
+    ),
     ...(beyondRole.length > 0
-      ? [section(mrkdwn(`:warning: It also grants ${escapeMrkdwn(permissionNames(beyondRole))}, which your role does not cover; saving removes ${beyondRole.length === 1 ? 'it' : 'them'}.`))]
+      ? [
+          section(
+            mrkdwn(
+              `:warning: It also grants ${escapeMrkdwn(permissionNames(beyondRole))}, which your role does not cover; saving removes ${beyondRole.length === 1 ? 'it' : 'them'}.`,
+            ),
+          ),
+        ]
       : []),
-    ...permissionInputs(INVITATION_EDIT_BLOCK, grantable, invitation.permissions.map((permission) => permission.key)),
+    ...permissionInputs(
+      INVITATION_EDIT_BLOCK,
+      grantable,
+      invitation.permissions.map((permission) => permission.key),
+    ),
     startsOnInput(INVITATION_EDIT_BLOCK.startsOn, invitation.startsOn),
     endsOnInput(INVITATION_EDIT_BLOCK.endsOn, invitation.endsOn),
     ...(model.showCallerFields ? callerInputs(INVITATION_EDIT_BLOCK, invitation.caller) : []),

@@ -49,9 +49,7 @@ function invitationSection(invitation: InvitationSummary): KnownBlock {
   const expires = slackDate(invitation.expiresAt, '{date_short} at {time}', utcDateTime(invitation.expiresAt));
   const resent = invitation.resendCount > 0 ? `  ·  resent ${plural(invitation.resendCount, 'time', 'times')}` : '';
   return section(
-    mrkdwn(
-      `*${email}*  ·  ${where}\n${grants}  ·  ${ends}\nExpires ${expires}${resent}  ·  invited by ${mention(invitation.invitedBy)}`,
-    ),
+    mrkdwn(`*${email}*  ·  ${where}\n${grants}  ·  ${ends}\nExpires ${expires}${resent}  ·  invited by ${mention(invitation.invitedBy)}`),
     { accessory: manageMenu(invitation.invitationId) },
   );
 }
@@ -76,11 +74,7 @@ export function invitationListMessage(model: {
   if (model.invitations.length === 0) {
     return {
       text: fallbackText('No pending invitations.'),
-      blocks: [
-        section(mrkdwn('No pending invitations.')),
-        ...accepted,
-        context(mrkdwn(`Invite people with \`${SLASH_COMMAND} invite\`.`)),
-      ],
+      blocks: [section(mrkdwn('No pending invitations.')), ...accepted, context(mrkdwn(`Invite people with \`${SLASH_COMMAND} invite\`.`))],
     };
   }
   const blocks: KnownBlock[] = [header('Pending invitations')];

@@ -189,12 +189,7 @@ const PERMISSION_NAME_SHOWN = 100;
 const PERMISSION_DESCRIPTION_SHOWN = 300;
 
 function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 function permissionEntry(permission: PermissionInfo, markup: Markup): string {
@@ -242,7 +237,11 @@ function instantText(instant: Date, timeZone: string, strings: InvitationStrings
 
 /** Line breaks kept, but no run of blank lines longer than one. */
 function personalMessageLines(message: string): string[] {
-  return message.replace(/\r\n?/g, '\n').trim().replace(/\n{3,}/g, '\n\n').split('\n');
+  return message
+    .replace(/\r\n?/g, '\n')
+    .trim()
+    .replace(/\n{3,}/g, '\n\n')
+    .split('\n');
 }
 
 /**
@@ -308,7 +307,9 @@ function changeLines(strings: Pick<InvitationStrings, 'keeps' | 'gains' | 'loses
   ];
   return groups
     .filter(([, permissions]) => permissions.length > 0)
-    .map(([heading, permissions]) => `*${heading}*\n${permissions.map((permission) => `• ${permissionEntry(permission, MRKDWN)}`).join('\n')}`)
+    .map(
+      ([heading, permissions]) => `*${heading}*\n${permissions.map((permission) => `• ${permissionEntry(permission, MRKDWN)}`).join('\n')}`,
+    )
     .join('\n');
 }
 
@@ -347,7 +348,11 @@ export function invitationDirectMessage(model: InvitationMessageModel): Message 
       button({
         text: strings.acceptButton,
         actionId: ACTION.acceptInvitation,
-        value: acceptButtonValue(model.invitationId, model.code, model.change?.loses.map((permission) => permission.key)),
+        value: acceptButtonValue(
+          model.invitationId,
+          model.code,
+          model.change?.loses.map((permission) => permission.key),
+        ),
         style: 'primary',
       }),
     ]),
@@ -481,7 +486,9 @@ export function invitationCodesMessage(handover: InvitationCodeHandover): Messag
   if (invitations.length === 0) return [];
   const organization = escapeMrkdwn(organizationLabel(handover.organization));
   const firstExpiry = invitations[0]?.expiresAt.getTime();
-  const sharedExpiry = invitations.every((invitation) => invitation.expiresAt.getTime() === firstExpiry) ? invitations[0]?.expiresAt : undefined;
+  const sharedExpiry = invitations.every((invitation) => invitation.expiresAt.getTime() === firstExpiry)
+    ? invitations[0]?.expiresAt
+    : undefined;
 
   const lines = invitations.map((invitation) => {
     const email = escapeMrkdwn(truncate(oneLine(invitation.email), EMAIL_SHOWN));
@@ -512,12 +519,17 @@ export function invitationCodesMessage(handover: InvitationCodeHandover): Messag
       index === 0
         ? [
             header('Invitation codes to hand over'),
-            section(mrkdwn(`:key: ${count} to *${organization}* could not be delivered${partLabel}. ${reason} Please give each person their code yourself.`)),
+            section(
+              mrkdwn(
+                `:key: ${count} to *${organization}* could not be delivered${partLabel}. ${reason} Please give each person their code yourself.`,
+              ),
+            ),
             context(mrkdwn(usage)),
           ]
         : [section(mrkdwn(`*Invitation codes for ${organization}, continued*${partLabel}`))];
     const sections = chunkByLength(part, LIMIT.sectionText).map((sectionLines) => section(mrkdwn(sectionLines.join('\n'))));
-    const text = index === 0 ? `Invitation codes to hand over for ${organization}${partLabel}` : `Invitation codes for ${organization}${partLabel}`;
+    const text =
+      index === 0 ? `Invitation codes to hand over for ${organization}${partLabel}` : `Invitation codes for ${organization}${partLabel}`;
     return { text: fallbackText(text), blocks: [...intro, ...sections] };
   });
 }

@@ -47,10 +47,19 @@ export function confirmAcceptMessage(model: ConfirmAcceptModel): { text: string;
   return {
     text: fallbackText(`Accepting this invitation to ${organization} takes permissions away. Nothing has changed yet.`),
     blocks: [
-      section(mrkdwn(`:warning: You are already connected to *${organization}*, and accepting this invitation takes permissions away. Nothing has changed yet.`)),
+      section(
+        mrkdwn(
+          `:warning: You are already connected to *${organization}*, and accepting this invitation takes permissions away. Nothing has changed yet.`,
+        ),
+      ),
       section(mrkdwn(accessChangeText(model.change))),
       actions(`invitation_confirm_${model.invitationId}`, [
-        button({ text: 'Accept and lose these', actionId: ACTION.acceptInvitation, value: acceptButtonValue(model.invitationId, model.code, losses), style: 'danger' }),
+        button({
+          text: 'Accept and lose these',
+          actionId: ACTION.acceptInvitation,
+          value: acceptButtonValue(model.invitationId, model.code, losses),
+          style: 'danger',
+        }),
       ]),
       context(mrkdwn('If you should keep them, leave the invitation and ask the administrator who sent it.')),
     ],

@@ -120,7 +120,12 @@ function invalidBlocks(invalid: readonly string[]): KnownBlock[] {
   if (invalid.length > INVALID_SHOWN) blocks.push(context(plain(`…and ${invalid.length - INVALID_SHOWN} more`)));
   blocks.push(
     actions(INVITE_ADDRESSES_BLOCK.removeAllInvalid, [
-      button({ text: invalid.length === 1 ? 'Remove invalid address' : `Remove invalid addresses (${invalid.length})`, actionId: ACTION.inviteRemoveAllInvalid, value: 'all', style: 'danger' }),
+      button({
+        text: invalid.length === 1 ? 'Remove invalid address' : `Remove invalid addresses (${invalid.length})`,
+        actionId: ACTION.inviteRemoveAllInvalid,
+        value: 'all',
+        style: 'danger',
+      }),
     ]),
   );
   return blocks;

@@ -42,7 +42,10 @@ export const ENTRY_SHOWN = 120;
 export const ORGANIZATION_SHOWN = 120;
 
 export const LANGUAGE_NAMES: Record<InvitationLanguage, string> = { en: 'English', es: 'Español', fr: 'Français' };
-export const SUPPORT_LEVEL_NAMES: Record<CallerSettings['supportLevel'], string> = { STANDARD: 'Standard support', PREMIUM: 'Premium support' };
+export const SUPPORT_LEVEL_NAMES: Record<CallerSettings['supportLevel'], string> = {
+  STANDARD: 'Standard support',
+  PREMIUM: 'Premium support',
+};
 export const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function modal(options: {
@@ -128,7 +131,14 @@ export function textInput(options: {
 }
 
 export function noteInput(blockId: string, initial: string | null, hint: string): InputBlock {
-  return textInput({ blockId, label: 'Note for the permissions log', maxLength: INVITATION_TEXT_LIMIT.note, multiline: true, initial, hint });
+  return textInput({
+    blockId,
+    label: 'Note for the permissions log',
+    maxLength: INVITATION_TEXT_LIMIT.note,
+    multiline: true,
+    initial,
+    hint,
+  });
 }
 
 export function tagsInput(blockId: string, tags: readonly string[]): InputBlock {
@@ -199,7 +209,9 @@ export function endsOnInput(blockId: string, endsOn: string | null): InputBlock 
       placeholder: plain('No end date', LIMIT.placeholder),
       ...(endsOn && CALENDAR_DATE.test(endsOn) ? { initial_date: endsOn } : {}),
     },
-    hint: plain('Optional. Access lasts through the end of this day in the organization’s time zone; leave it empty to keep access open-ended.'),
+    hint: plain(
+      'Optional. Access lasts through the end of this day in the organization’s time zone; leave it empty to keep access open-ended.',
+    ),
   };
 }
 
@@ -221,11 +233,20 @@ export function permissionInputs(
   const offersCallers = isAuthorizedCallerInvitation(grantable.map((permission) => permission.key));
   const result: KnownBlock[] = [section(mrkdwn('*Permissions*  Tick at least one.'))];
   if (adminRoles.length > 0) {
-    result.push({ ...permissionGroup({ blockId: blocks.adminPermissions, label: 'Admin roles', permissions: adminRoles, initial }), dispatch_action: true });
+    result.push({
+      ...permissionGroup({ blockId: blocks.adminPermissions, label: 'Admin roles', permissions: adminRoles, initial }),
+      dispatch_action: true,
+    });
   }
   if (access.length > 0) {
     result.push({
-      ...permissionGroup({ blockId: blocks.accessPermissions, label: 'Access', permissions: access, initial, ...(offersCallers ? { hint } : {}) }),
+      ...permissionGroup({
+        blockId: blocks.accessPermissions,
+        label: 'Access',
+        permissions: access,
+        initial,
+        ...(offersCallers ? { hint } : {}),
+      }),
       dispatch_action: true,
     });
   }
@@ -251,7 +272,12 @@ export function callerInputs(blocks: { supportLevel: string; callerLevel: string
       type: 'input',
       block_id: blocks.supportLevel,
       label: plain('Support level'),
-      element: { type: 'radio_buttons', action_id: INPUT_ACTION, options: supportOptions, ...(initialSupport ? { initial_option: initialSupport } : {}) },
+      element: {
+        type: 'radio_buttons',
+        action_id: INPUT_ACTION,
+        options: supportOptions,
+        ...(initialSupport ? { initial_option: initialSupport } : {}),
+      },
     },
     {
       type: 'input',

@@ -49,7 +49,10 @@ function previewBlocks(preview: InvitationMessageModel, room: number): KnownBloc
   return [...intro, ...shown].slice(0, Math.max(0, room));
 }
 
-export function inviteSendingView(model: { step: InviteStepModel; preview: InvitationMessageModel | null }, metadata: InviteMetadata): ModalView {
+export function inviteSendingView(
+  model: { step: InviteStepModel; preview: InvitationMessageModel | null },
+  metadata: InviteMetadata,
+): ModalView {
   const { step } = model;
   const { choices } = step;
   const blocks: KnownBlock[] = [
@@ -79,13 +82,19 @@ export function inviteSentView(result: SentInvitations): ModalView {
     result.reinvited > 0
       ? `${result.reinvited} ${result.reinvited === 1 ? 'was' : 'were'} already connected: their permissions change only if they accept.`
       : null,
-    result.replaced > 0 ? `${plural(result.replaced, 'pending invitation was', 'pending invitations were')} replaced; their old codes no longer work.` : null,
+    result.replaced > 0
+      ? `${plural(result.replaced, 'pending invitation was', 'pending invitations were')} replaced; their old codes no longer work.`
+      : null,
   ].filter((line): line is string => line !== null);
   return modal({
     title: 'Invitations sent',
     close: 'Done',
     blocks: [
-      section(mrkdwn(`:white_check_mark: *Sent ${plural(result.sent, 'invitation', 'invitations')} to ${organizationName(result.organization)}.*`)),
+      section(
+        mrkdwn(
+          `:white_check_mark: *Sent ${plural(result.sent, 'invitation', 'invitations')} to ${organizationName(result.organization)}.*`,
+        ),
+      ),
       ...(details.length > 0 ? [section(mrkdwn(details.join('\n')))] : []),
       context(
         mrkdwn(

@@ -87,7 +87,9 @@ function connectionBlock(connection: ConnectionSummary): KnownBlock {
     const where = escapeMrkdwn(organizationLabel(connection.organization, ORGANIZATION_SHOWN));
     const until = onDateTime(graceEndsAt(connection.endsAt, connection.organization.timeZone));
     return section(
-      mrkdwn(`*${where}*  ·  Expired on ${ends ?? 'its end date'}; your admin can restore it until ${until}\nNot in effect: ${permissionsLine(connection.permissions)}`),
+      mrkdwn(
+        `*${where}*  ·  Expired on ${ends ?? 'its end date'}; your admin can restore it until ${until}\nNot in effect: ${permissionsLine(connection.permissions)}`,
+      ),
     );
   }
   const endsWord = connection.status === 'ACTIVE' || connection.status === 'SUSPENDED' ? 'access ends' : 'access ended';
@@ -149,7 +151,7 @@ function awaitingSection(model: MyAccessModel, surface: Surface, limits: ListLim
   if (total === 0) {
     return [
       heading(surface, 'Waiting for your decision (0)'),
-      context(mrkdwn("Nothing right now. New requests for your organizations come to you as direct messages.")),
+      context(mrkdwn('Nothing right now. New requests for your organizations come to you as direct messages.')),
     ];
   }
   return [
@@ -160,7 +162,11 @@ function awaitingSection(model: MyAccessModel, surface: Surface, limits: ListLim
 }
 
 function listBlocks(model: MyAccessModel, surface: Surface, limits: ListLimits): KnownBlock[] {
-  const parts = [awaitingSection(model, surface, limits), pendingBlocks(model, surface, limits), connectionBlocks(model, surface, limits.connections)];
+  const parts = [
+    awaitingSection(model, surface, limits),
+    pendingBlocks(model, surface, limits),
+    connectionBlocks(model, surface, limits.connections),
+  ];
   return parts.filter((part) => part.length > 0).flatMap((part, index) => (index === 0 ? part : [DIVIDER, ...part]));
 }
 
@@ -168,7 +174,8 @@ function listBlocks(model: MyAccessModel, surface: Surface, limits: ListLimits):
 // App Home
 // ---------------------------------------------------------------------------------------------
 
-const COMMANDS_LINE = '`/access request` to ask for access or more permissions  ·  `/access me` for this overview in any conversation  ·  `/access help` for every command';
+const COMMANDS_LINE =
+  '`/access request` to ask for access or more permissions  ·  `/access me` for this overview in any conversation  ·  `/access help` for every command';
 
 function hasNothing(model: MyAccessModel): boolean {
   return model.connections.length === 0 && model.pendingRequests.length === 0 && !model.isAdmin;
@@ -242,9 +249,13 @@ function fitsInMessage(blocks: KnownBlock[]): boolean {
 
 function summaryText(model: MyAccessModel): string {
   const parts = [
-    model.connections.length > 0 ? `connected to ${plural(model.connections.length, 'organization', 'organizations')}` : 'not connected to any organization yet',
+    model.connections.length > 0
+      ? `connected to ${plural(model.connections.length, 'organization', 'organizations')}`
+      : 'not connected to any organization yet',
     ...(model.pendingRequests.length > 0 ? [`${plural(model.pendingRequests.length, 'request', 'requests')} waiting for an answer`] : []),
-    ...(model.isAdmin && model.awaitingCount > 0 ? [`${plural(model.awaitingCount, 'request', 'requests')} waiting for your decision`] : []),
+    ...(model.isAdmin && model.awaitingCount > 0
+      ? [`${plural(model.awaitingCount, 'request', 'requests')} waiting for your decision`]
+      : []),
   ];
   return `Your access in Gatehouse: ${parts.join(', ')}.`;
 }

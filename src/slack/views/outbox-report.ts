@@ -32,9 +32,17 @@ export function parkedMessagesReport(parked: readonly ParkedMessageLine[]): { te
     text: fallbackText(`${count} parked as failed and will not be retried`),
     blocks: [
       header('Outbox messages parked'),
-      section(mrkdwn(`:warning: ${count} parked as failed: Slack refused them for good, or kept failing for the whole retry window. They will not be sent unless retried.`)),
+      section(
+        mrkdwn(
+          `:warning: ${count} parked as failed: Slack refused them for good, or kept failing for the whole retry window. They will not be sent unless retried.`,
+        ),
+      ),
       section(mrkdwn(`${lines.join('\n')}${more}`, LIMIT.sectionText)),
-      context(mrkdwn('`npx gatehouse outbox failed` lists them with their errors; once the cause is fixed, `npx gatehouse outbox retry ID…` (or `--all`) sends them again.')),
+      context(
+        mrkdwn(
+          '`npx gatehouse outbox failed` lists them with their errors; once the cause is fixed, `npx gatehouse outbox retry ID…` (or `--all`) sends them again.',
+        ),
+      ),
     ],
   };
 }

@@ -46,10 +46,7 @@ const NOTE_SHOWN = 1500;
 
 /** Who is asking: a mention, plus their name and email as plain text, and when they asked. */
 export function requesterBlocks(model: RequestCardModel, lead: string): KnownBlock[] {
-  return [
-    section(mrkdwn(lead)),
-    context(plain(personDetails(model.requester)), mrkdwn(`Asked ${prettyDateTime(model.createdAt)}`)),
-  ];
+  return [section(mrkdwn(lead)), context(plain(personDetails(model.requester)), mrkdwn(`Asked ${prettyDateTime(model.createdAt)}`))];
 }
 
 /** The organization the request is for, or what the requester typed about an unlisted one. */
@@ -129,7 +126,9 @@ export function outcomeBlocks(model: RequestCardModel): KnownBlock[] {
     case 'WITHDRAWN':
       return [
         section(
-          mrkdwn(`:leftwards_arrow_with_hook: Withdrawn by the requester${model.withdrawnAt ? ` on ${onDateTime(model.withdrawnAt)}` : ''}`),
+          mrkdwn(
+            `:leftwards_arrow_with_hook: Withdrawn by the requester${model.withdrawnAt ? ` on ${onDateTime(model.withdrawnAt)}` : ''}`,
+          ),
         ),
       ];
     case 'EXPIRED':
@@ -163,7 +162,7 @@ export function decisionButtons(requestId: number, blockId = `request_actions_${
 function routeSelect(organizationOptions: OrganizationSummary[] | null | undefined): StaticSelect | ExternalSelect {
   const confirm = confirmDialog({
     title: 'Send it there?',
-    text: "Gatehouse sends this request to the Administrators of the organization you picked, and it leaves triage.",
+    text: 'Gatehouse sends this request to the Administrators of the organization you picked, and it leaves triage.',
     confirm: 'Send',
     deny: 'Pick again',
   });
@@ -292,7 +291,13 @@ function requesterStatus(model: RequestCardModel): string {
 export function requesterReceiptMessage(model: RequestCardModel, routing: RequestRouting): Message {
   const pending = model.status === 'PENDING';
   const blocks: KnownBlock[] = [
-    section(mrkdwn(pending ? `:outbox_tray: *Your request is on its way*  ·  request #${model.requestId}` : `*Your request*  ·  request #${model.requestId}`)),
+    section(
+      mrkdwn(
+        pending
+          ? `:outbox_tray: *Your request is on its way*  ·  request #${model.requestId}`
+          : `*Your request*  ·  request #${model.requestId}`,
+      ),
+    ),
     ...(pending ? [section(plain(routingExplanation(model, routing)))] : []),
     organizationBlock(model),
     requestedBlock(model, 'You asked for'),

@@ -124,9 +124,7 @@ function unlistedDetails(): InputBlock[] {
 }
 
 function alreadyHeld(organization: OrganizationSummary, held: readonly PermissionInfo[]): KnownBlock {
-  return context(
-    plain(`In ${organizationLabel(organization)} you already hold: ${permissionNames(held)}. You can ask for more below.`),
-  );
+  return context(plain(`In ${organizationLabel(organization)} you already hold: ${permissionNames(held)}. You can ask for more below.`));
 }
 
 function permissionChoices(model: RequestFormModel): KnownBlock[] {

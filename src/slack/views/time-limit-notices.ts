@@ -60,7 +60,11 @@ export function expiryWarningMessage(notice: ConnectionNotice, daysLeft: number)
  * The warning that an organization is about to be left without an Administrator, to each of its
  * Administrators and to Gatehouse's operators, each told what they can do about it.
  */
-export function lastAdministratorsWarningMessage(notice: AdministratorsRunningOut, daysLeft: number, reader: 'administrator' | 'operator'): Message {
+export function lastAdministratorsWarningMessage(
+  notice: AdministratorsRunningOut,
+  daysLeft: number,
+  reader: 'administrator' | 'operator',
+): Message {
   const when = endsWhen(daysLeft);
   const day = escapeMrkdwn(calendarDateLabel(notice.lastDay));
   const administrators = notice.administrators.map(mention).join(', ') || 'nobody';
@@ -113,7 +117,8 @@ export function connectionsEndedSummary(
     const shown = notices.slice(0, RESTORABLE_SHOWN);
     const blocks: KnownBlock[] = [section(mrkdwn(heading))];
     for (const notice of shown) blocks.push(...digestEntry(notice, `${mention(notice.person)}  ·  end date ${endLabel(notice)}`, true));
-    if (notices.length > shown.length) blocks.push(context(mrkdwn(`…and ${notices.length - shown.length} more: see them in your daily digest.`)));
+    if (notices.length > shown.length)
+      blocks.push(context(mrkdwn(`…and ${notices.length - shown.length} more: see them in your daily digest.`)));
     return { text, blocks };
   }
   return { text, blocks: [section(mrkdwn(heading)), section(mrkdwn(truncate(`${lines.join('\n')}${more}`, LIMIT.sectionText)))] };
@@ -124,7 +129,10 @@ const RESTORABLE_SHOWN = 23;
 
 /** The inviting admin's note that invitations went unaccepted for six weeks and were deleted. */
 export function invitationsExpiredMessage(organization: OrganizationSummary, emails: string[]): Message {
-  const listed = emails.slice(0, NAMED).map((email) => `• ${escapeMrkdwn(email)}`).join('\n');
+  const listed = emails
+    .slice(0, NAMED)
+    .map((email) => `• ${escapeMrkdwn(email)}`)
+    .join('\n');
   const more = emails.length > NAMED ? `\n…and ${emails.length - NAMED} more.` : '';
   const heading = `${emails.length === 1 ? 'An invitation' : `${emails.length} invitations`} to *${where(organization)}* went unaccepted for 6 weeks and ${
     emails.length === 1 ? 'was' : 'were'
@@ -134,7 +142,6 @@ export function invitationsExpiredMessage(organization: OrganizationSummary, ema
     blocks: [section(mrkdwn(heading)), section(mrkdwn(truncate(`${listed}${more}`, LIMIT.sectionText)))],
   };
 }
-
 
 /** An admin's reminder of a request still waiting for a decision. */
 export function requestReminderMessage(card: RequestCardModel): Message {
@@ -161,7 +168,11 @@ function digestEntry(entry: DigestEntry, text: string, restorable: boolean): Kno
   return [
     section(mrkdwn(text)),
     actions(`end_date_${entry.connectionId}`, [
-      button({ text: restorable ? 'Restore with new end date…' : 'Extend…', actionId: ACTION.extendEndDate, value: `extend:${entry.connectionId}` }),
+      button({
+        text: restorable ? 'Restore with new end date…' : 'Extend…',
+        actionId: ACTION.extendEndDate,
+        value: `extend:${entry.connectionId}`,
+      }),
       button({
         text: restorable ? 'Restore, no end date' : 'Remove end date',
         actionId: ACTION.removeEndDate,
@@ -184,7 +195,11 @@ export function parseEndDateChoice(value: string): { verb: 'extend' | 'remove'; 
 }
 
 /** An admin's daily digest: who loses access soon, and whose ended access can still be restored. */
-export function expiryDigestMessage(digest: { organization: OrganizationSummary; endingSoon: DigestEntry[]; restorable: DigestEntry[] }): Message {
+export function expiryDigestMessage(digest: {
+  organization: OrganizationSummary;
+  endingSoon: DigestEntry[];
+  restorable: DigestEntry[];
+}): Message {
   const blocks: KnownBlock[] = [header(truncate(`Access ending in ${organizationLabel(digest.organization)}`, 150))];
   // Each person takes two blocks; a header, two headings and a closing line leave room for 23.
   const room = 23;
@@ -192,7 +207,8 @@ export function expiryDigestMessage(digest: { organization: OrganizationSummary;
   const restorable = digest.restorable.slice(0, Math.max(0, room - soon.length));
   if (soon.length > 0) {
     blocks.push(section(mrkdwn('*Ends soon*')));
-    for (const entry of soon) blocks.push(...digestEntry(entry, `${mention(entry.person)}  ·  ends at the end of ${endLabel(entry)}`, false));
+    for (const entry of soon)
+      blocks.push(...digestEntry(entry, `${mention(entry.person)}  ·  ends at the end of ${endLabel(entry)}`, false));
   }
   if (restorable.length > 0) {
     blocks.push(section(mrkdwn('*Ended; can still be restored*')));
@@ -202,9 +218,14 @@ export function expiryDigestMessage(digest: { organization: OrganizationSummary;
     }
   }
   const unlisted = digest.endingSoon.length + digest.restorable.length - soon.length - restorable.length;
-  blocks.push(context(mrkdwn(`${unlisted > 0 ? `${unlisted} more not listed. ` : ''}Extending or removing an end date takes effect at once.`)));
+  blocks.push(
+    context(mrkdwn(`${unlisted > 0 ? `${unlisted} more not listed. ` : ''}Extending or removing an end date takes effect at once.`)),
+  );
   const count = digest.endingSoon.length;
-  return { text: fallbackText(`${count} ${count === 1 ? 'person loses' : 'people lose'} access to ${where(digest.organization)} soon.`), blocks };
+  return {
+    text: fallbackText(`${count} ${count === 1 ? 'person loses' : 'people lose'} access to ${where(digest.organization)} soon.`),
+    blocks,
+  };
 }
 
 /** The form to move an end date later (or restore expired access with a new one). */
@@ -217,7 +238,11 @@ export function extendEndDateView(entry: ConnectionNotice, metadata: ExtendFormM
     close: plain('Cancel', 24),
     private_metadata: encodeMetadata(extendFormMetadata, metadata),
     blocks: [
-      section(mrkdwn(`${mention(entry.person)} in *${where(entry.organization)}*: access ${entry.status === 'EXPIRED' ? 'ended' : 'ends'} ${endLabel(entry)}.`)),
+      section(
+        mrkdwn(
+          `${mention(entry.person)} in *${where(entry.organization)}*: access ${entry.status === 'EXPIRED' ? 'ended' : 'ends'} ${endLabel(entry)}.`,
+        ),
+      ),
       {
         type: 'input',
         block_id: EXTEND_FORM_BLOCK.endsOn,

@@ -41,16 +41,26 @@ describe('approveFormView', () => {
   });
 
   it('prefills admin roles that were asked for', () => {
-    const form = approveFormView({ request: requestCard({ requested: permissions(PERMISSION.administrator) }), catalog: CATALOG }, METADATA);
+    const form = approveFormView(
+      { request: requestCard({ requested: permissions(PERMISSION.administrator) }), catalog: CATALOG },
+      METADATA,
+    );
     expect(checkView(form, 'modal')).toEqual([]);
     expect(values(input(form, APPROVE_FORM_BLOCK.adminPermissions)!.element.initial_options)).toEqual([PERMISSION.administrator]);
     expect(input(form, APPROVE_FORM_BLOCK.accessPermissions)!.element.initial_options).toBeUndefined();
   });
 
   it('asks for an optional end date, tags and note, and offers to tell the requester', () => {
-    expect(input(view, APPROVE_FORM_BLOCK.endsOn)).toMatchObject({ optional: true, label: { text: 'Access ends on' }, element: { type: 'datepicker', action_id: INPUT_ACTION } });
+    expect(input(view, APPROVE_FORM_BLOCK.endsOn)).toMatchObject({
+      optional: true,
+      label: { text: 'Access ends on' },
+      element: { type: 'datepicker', action_id: INPUT_ACTION },
+    });
     expect(input(view, APPROVE_FORM_BLOCK.endsOn)!.hint?.text).toMatch(/optional/i);
-    expect(input(view, APPROVE_FORM_BLOCK.tags)).toMatchObject({ optional: true, element: { type: 'plain_text_input', action_id: INPUT_ACTION } });
+    expect(input(view, APPROVE_FORM_BLOCK.tags)).toMatchObject({
+      optional: true,
+      element: { type: 'plain_text_input', action_id: INPUT_ACTION },
+    });
     expect(input(view, APPROVE_FORM_BLOCK.tags)!.hint?.text).toMatch(/Separate tags with commas/);
     expect(input(view, APPROVE_FORM_BLOCK.note)).toMatchObject({
       optional: true,
@@ -59,7 +69,11 @@ describe('approveFormView', () => {
     });
     const notify = input(view, APPROVE_FORM_BLOCK.notify)!;
     expect(notify.optional).toBe(true);
-    expect(notify.element).toMatchObject({ type: 'checkboxes', action_id: INPUT_ACTION, options: [{ value: 'notify', text: { text: 'Tell the requester' } }] });
+    expect(notify.element).toMatchObject({
+      type: 'checkboxes',
+      action_id: INPUT_ACTION,
+      options: [{ value: 'notify', text: { text: 'Tell the requester' } }],
+    });
     expect(values(notify.element.initial_options)).toEqual(['notify']);
   });
 
@@ -71,14 +85,17 @@ describe('approveFormView', () => {
     expect(text).toMatch(/replaces their current permissions with exactly what is checked/);
     expect(text).toContain('• Download software\n• Esri access');
     // Esri access is held but not asked for, so it starts unticked and says what that means.
-    const esri = (input(form, APPROVE_FORM_BLOCK.accessPermissions)!.element.options as Array<{ value: string; description?: { text: string } }>).find(
-      (option) => option.value === PERMISSION.esriAccess,
-    );
+    const esri = (
+      input(form, APPROVE_FORM_BLOCK.accessPermissions)!.element.options as Array<{ value: string; description?: { text: string } }>
+    ).find((option) => option.value === PERMISSION.esriAccess);
     expect(esri?.description?.text).toMatch(/hold this now/);
   });
 
   it("starts with a connected member's start date, end date and tags, so a plain Approve keeps them", () => {
-    const form = approveFormView({ request: requestCard({ currentConnection: connection({ tags: ['planning', 'gis'] }) }), catalog: CATALOG }, METADATA);
+    const form = approveFormView(
+      { request: requestCard({ currentConnection: connection({ tags: ['planning', 'gis'] }) }), catalog: CATALOG },
+      METADATA,
+    );
     expect(checkView(form, 'modal')).toEqual([]);
     expect(input(form, APPROVE_FORM_BLOCK.startsOn)!.element.initial_date).toBe('2026-01-01');
     expect(input(form, APPROVE_FORM_BLOCK.endsOn)!.element.initial_date).toBe('2099-12-31');
@@ -90,7 +107,10 @@ describe('approveFormView', () => {
   });
 
   it('leaves out an end date already passed, and says approving restores the access', () => {
-    const form = approveFormView({ request: requestCard({ currentConnection: connection({ status: 'EXPIRED', endsOn: '2026-01-31' }) }), catalog: CATALOG }, METADATA);
+    const form = approveFormView(
+      { request: requestCard({ currentConnection: connection({ status: 'EXPIRED', endsOn: '2026-01-31' }) }), catalog: CATALOG },
+      METADATA,
+    );
     expect(input(form, APPROVE_FORM_BLOCK.endsOn)!.element.initial_date).toBeUndefined();
     expect(input(form, APPROVE_FORM_BLOCK.startsOn)!.element.initial_date).toBe('2026-01-01');
     expect(allText(form)).toContain('their access has ended, so approving restores it');
@@ -128,7 +148,12 @@ describe('denyFormView', () => {
   it('requires a reason and offers to tell the requester', () => {
     const reason = input(view, DENY_FORM_BLOCK.reason)!;
     expect(reason.optional).toBeFalsy();
-    expect(reason.element).toMatchObject({ type: 'plain_text_input', action_id: INPUT_ACTION, multiline: true, max_length: TEXT_LIMIT.reason });
+    expect(reason.element).toMatchObject({
+      type: 'plain_text_input',
+      action_id: INPUT_ACTION,
+      multiline: true,
+      max_length: TEXT_LIMIT.reason,
+    });
     expect(values(input(view, DENY_FORM_BLOCK.notify)!.element.initial_options)).toEqual(['notify']);
   });
 
@@ -141,7 +166,11 @@ describe('denyFormView', () => {
 
   it('keeps user text inert for an unlisted organization', () => {
     const form = denyFormView(
-      requestCard({ organization: null, unlisted: { customerNumber: EVIL, name: EVIL, acronym: EVIL, department: EVIL, city: EVIL }, purpose: EVIL }),
+      requestCard({
+        organization: null,
+        unlisted: { customerNumber: EVIL, name: EVIL, acronym: EVIL, department: EVIL, city: EVIL },
+        purpose: EVIL,
+      }),
       METADATA,
     );
     expect(checkView(form, 'modal')).toEqual([]);

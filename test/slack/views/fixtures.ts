@@ -17,7 +17,12 @@ import type {
 /** Everything Slack could parse as a mention, link or formatting, in one piece of user text. */
 export const EVIL = '<!channel> *x* _it_ ~s~ `c` <@U999> <http://evil|click>';
 
-export const CATALOG: PermissionInfo[] = PERMISSION_CATALOG.map(({ key, name, description, adminScope }) => ({ key, name, description, adminScope }));
+export const CATALOG: PermissionInfo[] = PERMISSION_CATALOG.map(({ key, name, description, adminScope }) => ({
+  key,
+  name,
+  description,
+  adminScope,
+}));
 
 export function permissions(...keys: PermissionKey[]): PermissionInfo[] {
   return CATALOG.filter((permission) => keys.includes(permission.key as PermissionKey));

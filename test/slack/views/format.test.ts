@@ -73,7 +73,9 @@ describe('mention', () => {
 
 describe('dates', () => {
   it('writes Slack date tokens with a UTC fallback', () => {
-    expect(onDateTime(new Date('2026-11-21T09:05:30Z'))).toBe(`<!date^${Date.UTC(2026, 10, 21, 9, 5, 30) / 1000}^{date_short} at {time}|2026-11-21 09:05 UTC>`);
+    expect(onDateTime(new Date('2026-11-21T09:05:30Z'))).toBe(
+      `<!date^${Date.UTC(2026, 10, 21, 9, 5, 30) / 1000}^{date_short} at {time}|2026-11-21 09:05 UTC>`,
+    );
   });
 
   it('keeps the fallback from ending the token early', () => {
@@ -88,7 +90,9 @@ describe('dates', () => {
 
   it('shows the last moment of access, with the calendar date as fallback', () => {
     const endsAt = new Date('2100-01-01T08:00:00Z');
-    expect(endDate(endsAt, '2099-12-31')).toBe(`<!date^${endsAt.getTime() / 1000 - 1}^{date_long} at {time}|December 31, 2099, end of day>`);
+    expect(endDate(endsAt, '2099-12-31')).toBe(
+      `<!date^${endsAt.getTime() / 1000 - 1}^{date_long} at {time}|December 31, 2099, end of day>`,
+    );
     expect(endDate(null, '2099-12-31')).toBe('December 31, 2099');
     expect(endDate(null, null)).toBeNull();
   });
@@ -102,7 +106,11 @@ describe('organizations and permissions', () => {
 
   it('splits the catalog into admin roles and access, each within ten checkboxes', () => {
     const { adminRoles, access } = splitPermissions(CATALOG);
-    expect(adminRoles.map((permission) => permission.key)).toEqual([PERMISSION.administrator, PERMISSION.assignTraining, PERMISSION.assignAuthorizedCallers]);
+    expect(adminRoles.map((permission) => permission.key)).toEqual([
+      PERMISSION.administrator,
+      PERMISSION.assignTraining,
+      PERMISSION.assignAuthorizedCallers,
+    ]);
     expect(access).toHaveLength(CATALOG.length - 3);
     expect(access.length).toBeLessThanOrEqual(10);
   });

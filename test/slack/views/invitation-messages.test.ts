@@ -117,7 +117,9 @@ describe.each(INVITATION_LANGUAGES)('an invitation in %s', (language) => {
     expect(text).toContain(wording.subject);
     expect(text).toContain(wording.dmLead);
     expect(text).toContain(`*${wording.messageFrom}*\n> Welcome to the planning team!\n> See you on Monday.`);
-    expect(text).toContain(`${wording.grants}\n• *Download software* — Download the software and updates your organization is licensed for.\n• *Esri access* — `);
+    expect(text).toContain(
+      `${wording.grants}\n• *Download software* — Download the software and updates your organization is licensed for.\n• *Esri access* — `,
+    );
     expect(text).toContain(wording.ends);
     expect(text).toContain(wording.expiryFallback);
     expect(text).toContain(wording.orType);
@@ -148,7 +150,9 @@ describe.each(INVITATION_LANGUAGES)('an invitation in %s', (language) => {
     expect(html).toContain(`<strong>City of Redlands (COR)</strong>`);
     expect(html).toContain('<blockquote');
     expect(html).toContain('Welcome to the planning team!<br>See you on Monday.</blockquote>');
-    expect(html).toContain('<li><strong>Download software</strong> — Download the software and updates your organization is licensed for.</li>');
+    expect(html).toContain(
+      '<li><strong>Download software</strong> — Download the software and updates your organization is licensed for.</li>',
+    );
     expect(html).toContain(`>/gatehouse accept ${CODE}</code>`);
     expect(html).toContain(wording.emailExpiry);
   });
@@ -163,17 +167,23 @@ describe('invitationDirectMessage', () => {
     expect(allText(invitationDirectMessage(invitation({ language: 'es', caller: premium })))).toContain(
       'Será contacto autorizado del soporte técnico (soporte Premium, nivel de contacto: suplente).',
     );
-    expect(spaces(allText(invitationDirectMessage(invitation({ language: 'fr', caller: { supportLevel: 'STANDARD', callerLevel: null } }))))).toContain(
-      'Vous serez appelant autorisé auprès du support technique (support Standard).',
-    );
+    expect(
+      spaces(allText(invitationDirectMessage(invitation({ language: 'fr', caller: { supportLevel: 'STANDARD', callerLevel: null } })))),
+    ).toContain('Vous serez appelant autorisé auprès du support technique (support Standard).');
   });
 
   it('tells someone already connected what they keep, gain and lose, and its button agrees to exactly those losses', () => {
-    const change = { keeps: permissions(PERMISSION.manageLicensing), gains: permissions(PERMISSION.esriAccess), loses: permissions(PERMISSION.administrator) };
+    const change = {
+      keeps: permissions(PERMISSION.manageLicensing),
+      gains: permissions(PERMISSION.esriAccess),
+      loses: permissions(PERMISSION.administrator),
+    };
     const message = invitationDirectMessage(invitation({ change }));
     expect(checkMessage(message)).toEqual([]);
     const text = mrkdwnTexts(message).join('\n');
-    expect(text).toMatch(/You are already connected[^\n]*\n\*You keep\*\n• \*Manage licensing\*[^\n]*\n\*You gain\*\n• \*Esri access\*[^\n]*\n\*You lose\*\n• \*Administrator\*/);
+    expect(text).toMatch(
+      /You are already connected[^\n]*\n\*You keep\*\n• \*Manage licensing\*[^\n]*\n\*You gain\*\n• \*Esri access\*[^\n]*\n\*You lose\*\n• \*Administrator\*/,
+    );
     const [accept] = buttons(message);
     expect(parseAcceptButtonValue(accept?.value ?? '')).toMatchObject({ confirmedLosses: [PERMISSION.administrator] });
     expect(allText(invitationDirectMessage(invitation({ language: 'es', change })))).toContain('Pierde');
@@ -193,11 +203,15 @@ describe('invitationDirectMessage', () => {
   });
 
   it('writes the first of the month the French way', () => {
-    expect(allText(invitationDirectMessage(invitation({ language: 'fr', endsOn: '2100-01-01' })))).toContain("jusqu'au 1er janvier 2100 inclus");
+    expect(allText(invitationDirectMessage(invitation({ language: 'fr', endsOn: '2100-01-01' })))).toContain(
+      "jusqu'au 1er janvier 2100 inclus",
+    );
   });
 
   it('names an inviter who is not a Slack user instead of mentioning them', () => {
-    const text = allText(invitationDirectMessage(invitation({ invitedBy: person({ slackUserId: 'operator:cli', displayName: 'Gate Keeper' }) })));
+    const text = allText(
+      invitationDirectMessage(invitation({ invitedBy: person({ slackUserId: 'operator:cli', displayName: 'Gate Keeper' }) })),
+    );
     expect(text).toContain('Gate Keeper invited you to join');
     expect(text).not.toContain('<@operator');
   });
@@ -243,7 +257,11 @@ describe('hostile text', () => {
   });
 
   it('is inert in the notice that an invitation went by email', () => {
-    const message = invitationEmailedNotice({ organization: organization({ name: EVIL, acronym: EVIL }), email: EVIL, slackError: 'user_disabled' });
+    const message = invitationEmailedNotice({
+      organization: organization({ name: EVIL, acronym: EVIL }),
+      email: EVIL,
+      slackError: 'user_disabled',
+    });
     expect(checkMessage(message)).toEqual([]);
     expectInert(message);
   });
@@ -303,8 +321,17 @@ describe('the Accept button value', () => {
 
 describe('confirmAcceptMessage', () => {
   it('lists what accepting changes, keeps the organization name inert, and offers to go ahead losing just those', () => {
-    const change = { keeps: [], gains: permissions(PERMISSION.eLearning), loses: permissions(PERMISSION.administrator, PERMISSION.manageLicensing) };
-    const message = confirmAcceptMessage({ invitationId: 314, code: CODE, organization: organization({ name: EVIL, acronym: null }), change });
+    const change = {
+      keeps: [],
+      gains: permissions(PERMISSION.eLearning),
+      loses: permissions(PERMISSION.administrator, PERMISSION.manageLicensing),
+    };
+    const message = confirmAcceptMessage({
+      invitationId: 314,
+      code: CODE,
+      organization: organization({ name: EVIL, acronym: null }),
+      change,
+    });
     expect(checkMessage(message)).toEqual([]);
     expectInert(message);
     const text = mrkdwnTexts(message).join('\n');
@@ -312,7 +339,11 @@ describe('confirmAcceptMessage', () => {
     expect(text).toMatch(/\*You gain\*\n• \*Access e-Learning\*[^\n]*\n\*You lose\*\n• \*Administrator\*[^\n]*\n• \*Manage licensing\*/);
     const [accept] = buttons(message);
     expect(accept?.action_id).toBe(ACTION.acceptInvitation);
-    expect(parseAcceptButtonValue(accept?.value ?? '')).toEqual({ invitationId: 314, code: CODE, confirmedLosses: [PERMISSION.administrator, PERMISSION.manageLicensing] });
+    expect(parseAcceptButtonValue(accept?.value ?? '')).toEqual({
+      invitationId: 314,
+      code: CODE,
+      confirmedLosses: [PERMISSION.administrator, PERMISSION.manageLicensing],
+    });
   });
 });
 
@@ -341,7 +372,9 @@ describe('invitationCodesMessage', () => {
     expect(text).toContain('Gatehouse cannot send email because no mail server is configured');
     expect(text).toContain('types `/access accept CODE` with their own code');
     expect(text).toContain('The codes are valid until <!date^1799260200^{date_short} at {time}|2027-01-06 18:30 UTC>.');
-    expect(text).toContain(`• invitee.0@redlands.example: \`${CODE.slice(0, 30)}_0000-x\`\n• invitee.1@redlands.example: \`${CODE.slice(0, 30)}_0001-x\``);
+    expect(text).toContain(
+      `• invitee.0@redlands.example: \`${CODE.slice(0, 30)}_0000-x\`\n• invitee.1@redlands.example: \`${CODE.slice(0, 30)}_0001-x\``,
+    );
     expect(text).not.toContain('part 1');
     expect(message.text).toBe('Invitation codes to hand over for City of Redlands (COR)');
   });
@@ -357,7 +390,9 @@ describe('invitationCodesMessage', () => {
     const base = handover(2);
     const [first, second] = base.invitations;
     if (!first || !second) throw new Error('expected two invitations');
-    const text = allText(invitationCodesMessage({ ...base, invitations: [first, { ...second, expiresAt: new Date('2027-02-01T00:00:00Z') }] })[0] ?? {});
+    const text = allText(
+      invitationCodesMessage({ ...base, invitations: [first, { ...second, expiresAt: new Date('2027-02-01T00:00:00Z') }] })[0] ?? {},
+    );
     expect(text).not.toContain('The codes are valid until');
     expect(text).toContain('_0000-x`  ·  valid until <!date^1799260200^');
     expect(text).toContain('_0001-x`  ·  valid until <!date^1801440000^');
@@ -372,7 +407,9 @@ describe('invitationCodesMessage', () => {
     const [first, second] = base.invitations;
     if (!first || !second) throw new Error('expected two invitations');
     const mixed = allText(invitationCodesMessage({ ...base, invitations: [first, { ...second, slackError: 'user_disabled' }] })[0] ?? {});
-    expect(mixed).toContain('No one in this Slack workspace uses some of these addresses, and Slack would not deliver a DM to the accounts with the others');
+    expect(mixed).toContain(
+      'No one in this Slack workspace uses some of these addresses, and Slack would not deliver a DM to the accounts with the others',
+    );
     expect(mixed).toContain('_0000-x`\n');
     expect(mixed).toContain('_0001-x`  ·  Slack refused the DM: `user_disabled`');
     const refused = allText(invitationCodesMessage({ ...base, invitations: [{ ...first, slackError: 'account_inactive' }] })[0] ?? {});
@@ -382,14 +419,17 @@ describe('invitationCodesMessage', () => {
 
   it.each([
     ['ordinary addresses', handover(1000)],
-    ['very long addresses and different expiries', {
-      ...handover(1000),
-      invitations: handover(1000).invitations.map((entry, index) => ({
-        ...entry,
-        email: `${'&'.repeat(230)}${index}@x.example`,
-        expiresAt: new Date(EXPIRES_AT.getTime() + index * 60_000),
-      })),
-    }],
+    [
+      'very long addresses and different expiries',
+      {
+        ...handover(1000),
+        invitations: handover(1000).invitations.map((entry, index) => ({
+          ...entry,
+          email: `${'&'.repeat(230)}${index}@x.example`,
+          expiresAt: new Date(EXPIRES_AT.getTime() + index * 60_000),
+        })),
+      },
+    ],
   ])('splits 1000 invitees (%s) over messages within Slack’s limits, listing every code once', (_label, input) => {
     const messages = invitationCodesMessage(input);
     expect(messages.length).toBeGreaterThan(1);

@@ -16,7 +16,20 @@ describe('the ⋯ menu values of a pending invitation', () => {
   });
 
   it('rejects anything else', () => {
-    for (const junk of ['', 'delete:1', 'resend:0', 'resend:-1', 'resend:01', 'resend:1x', ' edit:1', 'edit:', 'edit:1:2', 'EDIT:1', 'resend:99999999999999999', 'revoke:9007199254740993']) {
+    for (const junk of [
+      '',
+      'delete:1',
+      'resend:0',
+      'resend:-1',
+      'resend:01',
+      'resend:1x',
+      ' edit:1',
+      'edit:',
+      'edit:1:2',
+      'EDIT:1',
+      'resend:99999999999999999',
+      'revoke:9007199254740993',
+    ]) {
       expect(parseManageValue(junk)).toBeNull();
     }
   });

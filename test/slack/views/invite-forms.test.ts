@@ -53,7 +53,15 @@ const REDLANDS = organization();
 const PORTLAND = organization({ id: 8, name: 'City of Portland', acronym: null, customerNumber: '300400' });
 
 type Node = Record<string, unknown>;
-type Input = { type: 'input'; block_id: string; optional?: boolean; dispatch_action?: boolean; label: { text: string }; hint?: { text: string }; element: Node };
+type Input = {
+  type: 'input';
+  block_id: string;
+  optional?: boolean;
+  dispatch_action?: boolean;
+  label: { text: string };
+  hint?: { text: string };
+  element: Node;
+};
 
 function input(view: { blocks: unknown[] }, blockId: string): Input | undefined {
   const block = blockById(view, blockId);
@@ -106,7 +114,13 @@ function draft(overrides: Partial<InviteDraftModel> = {}): InviteDraftModel {
 /** 1000 entries in all: 37 invalid, 20 active users, 10 pending and 933 new. */
 function fullDraft(): InviteDraftModel {
   const invalid = [HOSTILE, ...Array.from({ length: 36 }, (_, index) => `not-an-address-${index + 1}`)];
-  return draft({ invalid, connected: addresses('user', 20), pending: addresses('pending', 10), fresh: addresses('new', 933), duplicates: 5 });
+  return draft({
+    invalid,
+    connected: addresses('user', 20),
+    pending: addresses('pending', 10),
+    fresh: addresses('new', 933),
+    duplicates: 5,
+  });
 }
 
 function choices(overrides: Partial<InviteChoices> = {}): InviteChoices {
@@ -201,7 +215,10 @@ describe('inviteAddressesView', () => {
   });
 
   it('shows the only organization as text instead of a picker', () => {
-    const view = inviteAddressesView({ organizations: [REDLANDS], selectedOrganizationId: null, draft: null }, { ...METADATA, draftId: null });
+    const view = inviteAddressesView(
+      { organizations: [REDLANDS], selectedOrganizationId: null, draft: null },
+      { ...METADATA, draftId: null },
+    );
     expectValidModal(view);
     expect(input(view, INVITE_ADDRESSES_BLOCK.organization)).toBeUndefined();
     expect(allText(view)).toContain('City of Redlands (COR)');
@@ -210,7 +227,10 @@ describe('inviteAddressesView', () => {
   it('moves the addresses box to a new block id with each revision, so it redraws empty', () => {
     expect(addressesBlockId(0)).not.toBe(addressesBlockId(1));
     expect(addressesBlockId(3)).toBe(`${INVITE_ADDRESSES_BLOCK.addresses}_3`);
-    const later = inviteAddressesView({ organizations: [REDLANDS], selectedOrganizationId: 7, draft: draft() }, { ...METADATA, revision: 3 });
+    const later = inviteAddressesView(
+      { organizations: [REDLANDS], selectedOrganizationId: 7, draft: draft() },
+      { ...METADATA, revision: 3 },
+    );
     expect(input(later, addressesBlockId(3))).toBeDefined();
     expect(input(later, addressesBlockId(2))).toBeUndefined();
     expect(input(later, addressesBlockId(0))).toBeUndefined();
@@ -270,7 +290,11 @@ describe('inviteAddressesView', () => {
       METADATA,
     );
     expectValidModal(view);
-    expect(buttons(view).filter((found) => found.action_id === ACTION.inviteRemoveInvalid).map((found) => found.value)).toEqual(['bob@']);
+    expect(
+      buttons(view)
+        .filter((found) => found.action_id === ACTION.inviteRemoveInvalid)
+        .map((found) => found.value),
+    ).toEqual(['bob@']);
     expect(buttons(view).some((found) => found.action_id === ACTION.inviteRemoveAllInvalid)).toBe(true);
     expect(view.submit?.text).toBe('Check addresses');
   });
@@ -301,7 +325,12 @@ describe('inviteGrantView', () => {
 
   it('is a pushed step with Back, Next and a short title', () => {
     expectValidModal(view);
-    expect(view).toMatchObject({ callback_id: CALLBACK.inviteGrant, title: { text: 'Invite: permissions' }, submit: { text: 'Next' }, close: { text: 'Back' } });
+    expect(view).toMatchObject({
+      callback_id: CALLBACK.inviteGrant,
+      title: { text: 'Invite: permissions' },
+      submit: { text: 'Next' },
+      close: { text: 'Back' },
+    });
     expect(decodeMetadata(inviteMetadata, view.private_metadata)).toEqual(METADATA);
   });
 
@@ -327,11 +356,17 @@ describe('inviteGrantView', () => {
       (option) => option.value === PERMISSION.downloadSoftware,
     );
     expect(described?.description?.text).toBe(CATALOG.find((permission) => permission.key === PERMISSION.downloadSoftware)?.description);
-    expect(input(view, INVITE_GRANT_BLOCK.endsOn)).toMatchObject({ optional: true, element: { type: 'datepicker', action_id: INPUT_ACTION, initial_date: '2099-12-31' } });
+    expect(input(view, INVITE_GRANT_BLOCK.endsOn)).toMatchObject({
+      optional: true,
+      element: { type: 'datepicker', action_id: INPUT_ACTION, initial_date: '2099-12-31' },
+    });
   });
 
   it('offers only what the admin may grant', () => {
-    const trainingAdmin = inviteGrantView({ step: step({ grantable: permissions(PERMISSION.eLearning), choices: choices({ permissions: [] }) }), showCallerFields: false }, METADATA);
+    const trainingAdmin = inviteGrantView(
+      { step: step({ grantable: permissions(PERMISSION.eLearning), choices: choices({ permissions: [] }) }), showCallerFields: false },
+      METADATA,
+    );
     expectValidModal(trainingAdmin);
     expect(input(trainingAdmin, INVITE_GRANT_BLOCK.adminPermissions)).toBeUndefined();
     expect(optionValues(input(trainingAdmin, INVITE_GRANT_BLOCK.accessPermissions)!.element.options)).toEqual([PERMISSION.eLearning]);
@@ -370,7 +405,10 @@ describe('inviteGrantView', () => {
   });
 
   it('keeps a hostile organization name inert', () => {
-    const hostile = inviteGrantView({ step: step({ draft: draft({ organization: organization({ name: HOSTILE, acronym: EVIL }) }) }), showCallerFields: true }, METADATA);
+    const hostile = inviteGrantView(
+      { step: step({ draft: draft({ organization: organization({ name: HOSTILE, acronym: EVIL }) }) }), showCallerFields: true },
+      METADATA,
+    );
     expectValidModal(hostile);
     expectHostileInert(hostile);
   });
@@ -396,15 +434,22 @@ describe('inviteSendingView', () => {
   });
 
   it('fills every field from the choices', () => {
-    expect(input(view, INVITE_SENDING_BLOCK.tags)).toMatchObject({ optional: true, element: { type: 'plain_text_input', action_id: INPUT_ACTION, initial_value: 'planning, contractor' } });
+    expect(input(view, INVITE_SENDING_BLOCK.tags)).toMatchObject({
+      optional: true,
+      element: { type: 'plain_text_input', action_id: INPUT_ACTION, initial_value: 'planning, contractor' },
+    });
     expect(input(view, INVITE_SENDING_BLOCK.tags)!.element.multiline).toBeUndefined();
     expect(input(view, INVITE_SENDING_BLOCK.personalMessage)).toMatchObject({
       element: { type: 'plain_text_input', multiline: true, max_length: 1000, initial_value: 'Welcome to the planning team!' },
     });
-    expect(input(view, INVITE_SENDING_BLOCK.note)).toMatchObject({ element: { type: 'plain_text_input', initial_value: 'Spring onboarding' } });
+    expect(input(view, INVITE_SENDING_BLOCK.note)).toMatchObject({
+      element: { type: 'plain_text_input', initial_value: 'Spring onboarding' },
+    });
     const language = input(view, INVITE_SENDING_BLOCK.language)!;
     expect(language.element).toMatchObject({ type: 'static_select', action_id: INPUT_ACTION });
-    expect((language.element.options as Array<{ text: { text: string }; value: string }>).map((option) => [option.value, option.text.text])).toEqual([
+    expect(
+      (language.element.options as Array<{ text: { text: string }; value: string }>).map((option) => [option.value, option.text.text]),
+    ).toEqual([
       ['en', 'English'],
       ['es', 'Español'],
       ['fr', 'Français'],
@@ -419,7 +464,12 @@ describe('inviteSendingView', () => {
     expect(text).toContain('Download software, Esri access');
     expect(text).toContain('December 31, 2099');
     const caller = inviteSendingView(
-      { step: step({ choices: choices({ permissions: CALLER_KEYS, endsOn: null, caller: { supportLevel: 'PREMIUM', callerLevel: 'Primary' } }) }), preview: null },
+      {
+        step: step({
+          choices: choices({ permissions: CALLER_KEYS, endsOn: null, caller: { supportLevel: 'PREMIUM', callerLevel: 'Primary' } }),
+        }),
+        preview: null,
+      },
       METADATA,
     );
     expect(allText(caller)).toContain('Premium support, caller level Primary');
@@ -454,7 +504,13 @@ describe('inviteSendingView', () => {
           draft: draft({ organization: hostileOrganization }),
           choices: choices({ personalMessage: `${HOSTILE} ${EVIL} ${'m'.repeat(2000)}`, tags: [EVIL], logNote: EVIL.repeat(40) }),
         }),
-        preview: preview({ organization: hostileOrganization, personalMessage: `${HOSTILE}\n${EVIL}`, permissions: CATALOG, inviteeEmail: EVIL, invitedBy: person({ slackUserId: 'not-an-id', displayName: HOSTILE }) }),
+        preview: preview({
+          organization: hostileOrganization,
+          personalMessage: `${HOSTILE}\n${EVIL}`,
+          permissions: CATALOG,
+          inviteeEmail: EVIL,
+          invitedBy: person({ slackUserId: 'not-an-id', displayName: HOSTILE }),
+        }),
       },
       METADATA,
     );
@@ -499,7 +555,9 @@ describe('inviteSentView', () => {
 
 describe('invitationListMessage', () => {
   it('lists 25 invitations, each with a menu to resend, edit or revoke it', () => {
-    const invitations = Array.from({ length: 25 }, (_, index) => invitation({ invitationId: 100 + index, email: `person${index}@redlands.example` }));
+    const invitations = Array.from({ length: 25 }, (_, index) =>
+      invitation({ invitationId: 100 + index, email: `person${index}@redlands.example` }),
+    );
     const message = invitationListMessage({ invitations, total: 40 });
     expect(checkMessage(message)).toEqual([]);
     expect(message.blocks.length).toBeLessThanOrEqual(50);
@@ -562,7 +620,10 @@ describe('invitationEditView', () => {
     expect(optionValues(access.element.initial_options)).toEqual([PERMISSION.downloadSoftware, PERMISSION.esriAccess]);
     expect(input(view, INVITATION_EDIT_BLOCK.endsOn)?.element.initial_date).toBe('2099-12-31');
     expect(input(view, INVITATION_EDIT_BLOCK.tags)?.element.initial_value).toBe('planning');
-    expect(input(view, INVITATION_EDIT_BLOCK.note)).toMatchObject({ optional: true, element: { type: 'plain_text_input', multiline: true } });
+    expect(input(view, INVITATION_EDIT_BLOCK.note)).toMatchObject({
+      optional: true,
+      element: { type: 'plain_text_input', multiline: true },
+    });
     expect(input(view, INVITATION_EDIT_BLOCK.supportLevel)).toBeUndefined();
     expect(input(view, INVITATION_EDIT_BLOCK.callerLevel)).toBeUndefined();
   });
@@ -570,7 +631,10 @@ describe('invitationEditView', () => {
   it('shows caller fields only when asked, from the invitation', () => {
     const caller = invitationEditView(
       {
-        invitation: invitation({ permissions: permissions(PERMISSION.viewSupport, PERMISSION.authorizedCallerActions), caller: { supportLevel: 'STANDARD', callerLevel: null } }),
+        invitation: invitation({
+          permissions: permissions(PERMISSION.viewSupport, PERMISSION.authorizedCallerActions),
+          caller: { supportLevel: 'STANDARD', callerLevel: null },
+        }),
         grantable: CATALOG,
         showCallerFields: true,
       },
@@ -582,7 +646,10 @@ describe('invitationEditView', () => {
   });
 
   it('says which permissions the admin cannot keep', () => {
-    const limited = invitationEditView({ invitation: invitation(), grantable: permissions(PERMISSION.eLearning), showCallerFields: false }, { invitationId: 90 });
+    const limited = invitationEditView(
+      { invitation: invitation(), grantable: permissions(PERMISSION.eLearning), showCallerFields: false },
+      { invitationId: 90 },
+    );
     expectValidModal(limited);
     expect(allText(limited)).toContain('It also grants Download software, Esri access, which your role does not cover');
   });
@@ -595,7 +662,10 @@ describe('invitationResendView', () => {
     expect(view).toMatchObject({ callback_id: CALLBACK.invitationResend, submit: { text: 'Resend' } });
     expect(decodeMetadata(invitationFormMetadata, view.private_metadata)).toEqual({ invitationId: 90 });
     expect(optionValue(input(view, INVITATION_RESEND_BLOCK.language)?.element.initial_option)).toBe('fr');
-    expect(input(view, INVITATION_RESEND_BLOCK.personalMessage)).toMatchObject({ optional: true, element: { multiline: true, max_length: 1000 } });
+    expect(input(view, INVITATION_RESEND_BLOCK.personalMessage)).toMatchObject({
+      optional: true,
+      element: { multiline: true, max_length: 1000 },
+    });
     expect(input(view, INVITATION_RESEND_BLOCK.note)?.optional).toBe(true);
     const text = allText(view);
     expect(text).toContain('A new code is issued and the old one stops working');
@@ -607,9 +677,16 @@ describe('invitationRevokeView', () => {
   it('asks to confirm, with an optional note', () => {
     const view = invitationRevokeView(invitation({ email: HOSTILE }), { invitationId: 90 });
     expectValidModal(view);
-    expect(view).toMatchObject({ callback_id: CALLBACK.invitationRevoke, title: { text: 'Revoke invitation' }, submit: { text: 'Revoke' } });
+    expect(view).toMatchObject({
+      callback_id: CALLBACK.invitationRevoke,
+      title: { text: 'Revoke invitation' },
+      submit: { text: 'Revoke' },
+    });
     expect(allText(view)).toContain('Its code stops working at once');
-    expect(input(view, INVITATION_REVOKE_BLOCK.note)).toMatchObject({ optional: true, element: { type: 'plain_text_input', action_id: INPUT_ACTION } });
+    expect(input(view, INVITATION_REVOKE_BLOCK.note)).toMatchObject({
+      optional: true,
+      element: { type: 'plain_text_input', action_id: INPUT_ACTION },
+    });
     expectHostileInert(view);
   });
 });

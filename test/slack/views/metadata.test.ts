@@ -34,7 +34,20 @@ describe('private_metadata of the modals', () => {
   });
 
   it('reads a forged or missing value as null, never as a partial one', () => {
-    for (const raw of [undefined, null, 42, '', 'not json', '{', '[]', 'null', '{"draftId":"7","organizationId":null,"revision":0}', '{"draftId":7,"organizationId":null}', '{"draftId":0,"organizationId":null,"revision":0}', '{"draftId":7,"organizationId":null,"revision":-1}']) {
+    for (const raw of [
+      undefined,
+      null,
+      42,
+      '',
+      'not json',
+      '{',
+      '[]',
+      'null',
+      '{"draftId":"7","organizationId":null,"revision":0}',
+      '{"draftId":7,"organizationId":null}',
+      '{"draftId":0,"organizationId":null,"revision":0}',
+      '{"draftId":7,"organizationId":null,"revision":-1}',
+    ]) {
       expect(decodeMetadata(inviteMetadata, raw)).toBeNull();
     }
     expect(decodeMetadata(invitationFormMetadata, '{"invitationId":"90"}')).toBeNull();

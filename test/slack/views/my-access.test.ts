@@ -20,7 +20,10 @@ import {
 function adminModel(overrides: Partial<MyAccessModel> = {}): MyAccessModel {
   return myAccessModel({
     isAdmin: true,
-    awaitingDecision: [requestCard({ requestId: 40 }), requestCard({ requestId: 41, requester: person({ slackUserId: 'U0BOB', displayName: 'Bob' }) })],
+    awaitingDecision: [
+      requestCard({ requestId: 40 }),
+      requestCard({ requestId: 41, requester: person({ slackUserId: 'U0BOB', displayName: 'Bob' }) }),
+    ],
     awaitingCount: 2,
     ...overrides,
   });
@@ -37,7 +40,13 @@ function maximalModel(): MyAccessModel {
       pendingRequest({ requestId: 100 + index, organizationLabel: 'L'.repeat(200), requested: CATALOG, purpose: long }),
     ),
     awaitingDecision: Array.from({ length: 20 }, (_, index) =>
-      requestCard({ requestId: 500 + index, organization: hugeOrganization(index), requested: CATALOG, purpose: long, requester: person({ displayName: 'R'.repeat(300) }) }),
+      requestCard({
+        requestId: 500 + index,
+        organization: hugeOrganization(index),
+        requested: CATALOG,
+        purpose: long,
+        requester: person({ displayName: 'R'.repeat(300) }),
+      }),
     ),
     awaitingCount: 200,
     isAdmin: true,
@@ -49,7 +58,9 @@ describe('myAccessHome', () => {
     const home = myAccessHome(myAccessModel());
     expect(checkView(home, 'home')).toEqual([]);
     const text = allText(home);
-    expect(text).toContain('*City of Redlands (COR)*  ·  Active  ·  access ends <!date^4102473599^{date_long} at {time}|December 31, 2099, end of day>');
+    expect(text).toContain(
+      '*City of Redlands (COR)*  ·  Active  ·  access ends <!date^4102473599^{date_long} at {time}|December 31, 2099, end of day>',
+    );
     expect(text).toContain('Download software, Esri access');
   });
 
@@ -126,8 +137,16 @@ describe('myAccessMessage', () => {
     expect(text).toContain('City of Redlands (COR)');
     expect(text).toContain('Waiting for your decision (2)');
     expect(text).toMatch(/<!date\^\d+\^\{date_long\}/);
-    expect(buttons(message).map((button) => button.action_id)).toEqual([ACTION.approve, ACTION.deny, ACTION.approve, ACTION.deny, ACTION.withdraw]);
-    expect(message.text).toBe('Your access in Gatehouse: connected to 1 organization, 1 request waiting for an answer, 2 requests waiting for your decision.');
+    expect(buttons(message).map((button) => button.action_id)).toEqual([
+      ACTION.approve,
+      ACTION.deny,
+      ACTION.approve,
+      ACTION.deny,
+      ACTION.withdraw,
+    ]);
+    expect(message.text).toBe(
+      'Your access in Gatehouse: connected to 1 organization, 1 request waiting for an answer, 2 requests waiting for your decision.',
+    );
   });
 
   it('says how to ask when the person is not connected anywhere', () => {
@@ -155,7 +174,13 @@ describe('user text in my access', () => {
     person: person({ slackUserId: 'nope', displayName: EVIL }),
     connections: [connection({ organization: organization({ name: EVIL, acronym: EVIL }) })],
     pendingRequests: [pendingRequest({ organizationLabel: EVIL, purpose: EVIL })],
-    awaitingDecision: [requestCard({ requester: person({ displayName: EVIL, slackUserId: 'x' }), organization: organization({ name: EVIL }), purpose: EVIL })],
+    awaitingDecision: [
+      requestCard({
+        requester: person({ displayName: EVIL, slackUserId: 'x' }),
+        organization: organization({ name: EVIL }),
+        purpose: EVIL,
+      }),
+    ],
     awaitingCount: 1,
   });
 

@@ -2,8 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { PERMISSION } from '../../../src/domain/permission-catalog.js';
 import type { AuditLineModel, PermissionsChangedNotice, RequestOutcomeModel } from '../../../src/domain/read-models.js';
 import { checkMessage } from '../../../src/sandbox/index.js';
-import { alreadyDecidedText, auditLineMessage, permissionsChangedMessage, requestOutcomeMessage } from '../../../src/slack/views/notices.js';
-import { ADA, allText, CATALOG, decision, DECIDED_AT, EVIL, expectInert, organization, permissions, person, requestCard, RITA } from './fixtures.js';
+import {
+  alreadyDecidedText,
+  auditLineMessage,
+  permissionsChangedMessage,
+  requestOutcomeMessage,
+} from '../../../src/slack/views/notices.js';
+import {
+  ADA,
+  allText,
+  CATALOG,
+  decision,
+  DECIDED_AT,
+  EVIL,
+  expectInert,
+  organization,
+  permissions,
+  person,
+  requestCard,
+  RITA,
+} from './fixtures.js';
 
 function approvedOutcome(overrides: Partial<RequestOutcomeModel> = {}): RequestOutcomeModel {
   const granted = permissions(PERMISSION.downloadSoftware, PERMISSION.esriAccess);
@@ -69,7 +87,10 @@ describe('requestOutcomeMessage', () => {
 
   it('stays within limits with a 1000-character note and the whole catalog', () => {
     const message = requestOutcomeMessage(
-      approvedOutcome({ decision: decision({ granted: CATALOG, note: 'n'.repeat(1000) }), differences: { added: CATALOG, removed: CATALOG } }),
+      approvedOutcome({
+        decision: decision({ granted: CATALOG, note: 'n'.repeat(1000) }),
+        differences: { added: CATALOG, removed: CATALOG },
+      }),
     );
     expect(checkMessage(message)).toEqual([]);
   });
@@ -90,7 +111,7 @@ describe('permissionsChangedMessage', () => {
     const message = permissionsChangedMessage(notice);
     expect(checkMessage(message)).toEqual([]);
     const text = allText(message);
-    expect(text).toContain('<@U0ADA> changed <@U0RITA>\'s permissions in *City of Redlands (COR)*');
+    expect(text).toContain("<@U0ADA> changed <@U0RITA>'s permissions in *City of Redlands (COR)*");
     expect(text).toContain('*Before*\n• Download software');
     expect(text).toContain('*After*\n• Download software\n• Esri access  _(new)_');
     expect(text).toContain('request #12');
@@ -131,18 +152,33 @@ describe('auditLineMessage', () => {
     const message = auditLineMessage(line);
     expect(checkMessage(message)).toEqual([]);
     expect(message.blocks).toEqual([
-      { type: 'section', text: { type: 'mrkdwn', verbatim: true, text: '<@U0ADA> approved <@U0RITA> for City of Redlands: Download software, Esri access (request #12)' } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          verbatim: true,
+          text: '<@U0ADA> approved <@U0RITA> for City of Redlands: Download software, Esri access (request #12)',
+        },
+      },
     ]);
     expect(message.text).toBe('Ada Admin approved Rita Requester for City of Redlands: Download software, Esri access (request #12)');
   });
 
   it('words denials and withdrawals', () => {
-    expect(allText(auditLineMessage({ ...line, action: 'denied' }))).toContain("<@U0ADA> denied <@U0RITA>'s request for City of Redlands: Download software, Esri access (request #12)");
-    expect(allText(auditLineMessage({ ...line, action: 'withdrew', actor: RITA }))).toContain('<@U0RITA> withdrew their request for City of Redlands');
+    expect(allText(auditLineMessage({ ...line, action: 'denied' }))).toContain(
+      "<@U0ADA> denied <@U0RITA>'s request for City of Redlands: Download software, Esri access (request #12)",
+    );
+    expect(allText(auditLineMessage({ ...line, action: 'withdrew', actor: RITA }))).toContain(
+      '<@U0RITA> withdrew their request for City of Redlands',
+    );
   });
 
   it('keeps organization names inert', () => {
-    const message = auditLineMessage({ ...line, organization: organization({ name: EVIL, acronym: EVIL }), actor: person({ slackUserId: EVIL, displayName: EVIL }) });
+    const message = auditLineMessage({
+      ...line,
+      organization: organization({ name: EVIL, acronym: EVIL }),
+      actor: person({ slackUserId: EVIL, displayName: EVIL }),
+    });
     expect(checkMessage(message)).toEqual([]);
     expect(message.blocks).toHaveLength(1);
     expectInert(message);
@@ -151,7 +187,9 @@ describe('auditLineMessage', () => {
 
 describe('alreadyDecidedText', () => {
   it('tells a late admin who decided first, and when', () => {
-    expect(alreadyDecidedText(decision())).toMatch(/^Already approved by <@U0ADA> on <!date\^\d+\^\{date_short\} at \{time\}\|2026-11-21 09:05 UTC>\.$/);
+    expect(alreadyDecidedText(decision())).toMatch(
+      /^Already approved by <@U0ADA> on <!date\^\d+\^\{date_short\} at \{time\}\|2026-11-21 09:05 UTC>\.$/,
+    );
     expect(alreadyDecidedText(decision({ outcome: 'DENIED' }))).toMatch(/^Already denied by <@U0ADA> on <!date/);
     expect(alreadyDecidedText({ outcome: 'WITHDRAWN', at: DECIDED_AT })).toMatch(/^The requester withdrew this request on <!date/);
     expect(alreadyDecidedText({ outcome: 'EXPIRED', at: DECIDED_AT })).toMatch(/^This request expired on <!date.*without an answer\.$/);

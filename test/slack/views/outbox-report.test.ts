@@ -22,7 +22,9 @@ describe('parkedMessagesReport', () => {
     expect(checkMessage(message)).toEqual([]);
     const text = allText(message);
     expect(text).toContain('2 outbox messages were parked as failed');
-    expect(text).toContain('• #100 audit.line, queued <!date^1795192200^{date_short} at {time}|2026-11-20 16:30 UTC>, 290 attempts: An HTTP protocol error occurred: statusCode = 503');
+    expect(text).toContain(
+      '• #100 audit.line, queued <!date^1795192200^{date_short} at {time}|2026-11-20 16:30 UTC>, 290 attempts: An HTTP protocol error occurred: statusCode = 503',
+    );
     expect(text).toContain('• #101 audit.line');
     expect(text).toContain('`npx gatehouse outbox retry ID…`');
     expect(message.text).toBe('2 outbox messages were parked as failed and will not be retried');

@@ -20,7 +20,10 @@ import {
   requestCard,
 } from './fixtures.js';
 
-const ORGANIZATIONS = [organization(), organization({ id: 8, name: 'Springfield Water Department', acronym: 'SWD', customerNumber: '300400' })];
+const ORGANIZATIONS = [
+  organization(),
+  organization({ id: 8, name: 'Springfield Water Department', acronym: 'SWD', customerNumber: '300400' }),
+];
 const UNLISTED: RequestCardModel['unlisted'] = {
   customerNumber: '999999',
   name: 'Redlands Planning Dept',
@@ -157,7 +160,9 @@ describe('requesterReceiptMessage', () => {
   });
 
   it('explains triage for an organization with no administrator and for an unlisted one', () => {
-    expect(allText(requesterReceiptMessage(requestCard({ inTriage: true }), 'triage-no-admin'))).toMatch(/has no administrator in Gatehouse yet, so Gatehouse's operators/);
+    expect(allText(requesterReceiptMessage(requestCard({ inTriage: true }), 'triage-no-admin'))).toMatch(
+      /has no administrator in Gatehouse yet, so Gatehouse's operators/,
+    );
     const unlisted = requesterReceiptMessage(requestCard({ organization: null, unlisted: UNLISTED, inTriage: true }), 'triage-unlisted');
     expect(checkMessage(unlisted)).toEqual([]);
     expect(allText(unlisted)).toMatch(/operators will match your request/);
@@ -187,7 +192,10 @@ describe('user text on request messages', () => {
     unlisted: { customerNumber: EVIL, name: EVIL, acronym: EVIL, department: EVIL, city: EVIL },
     purpose: EVIL,
   });
-  const hostileDecision = { status: 'APPROVED' as const, decision: decision({ note: EVIL, by: person({ slackUserId: '<!channel>', displayName: EVIL }) }) };
+  const hostileDecision = {
+    status: 'APPROVED' as const,
+    decision: decision({ note: EVIL, by: person({ slackUserId: '<!channel>', displayName: EVIL }) }),
+  };
 
   it.each([
     ['admin card', requestCardMessage(hostile, 'admin')],
@@ -222,7 +230,21 @@ describe('long requests', () => {
     for (const message of [
       requestCardMessage(model, 'admin'),
       requestCardMessage({ ...model, status: 'APPROVED', decision: decision({ note: long }) }, 'admin'),
-      requestCardMessage({ ...model, organization: null, unlisted: { customerNumber: 'X'.repeat(32), name: 'N'.repeat(200), acronym: 'A'.repeat(30), department: 'D'.repeat(200), city: 'C'.repeat(100) } }, 'triage', ORGANIZATIONS),
+      requestCardMessage(
+        {
+          ...model,
+          organization: null,
+          unlisted: {
+            customerNumber: 'X'.repeat(32),
+            name: 'N'.repeat(200),
+            acronym: 'A'.repeat(30),
+            department: 'D'.repeat(200),
+            city: 'C'.repeat(100),
+          },
+        },
+        'triage',
+        ORGANIZATIONS,
+      ),
       requesterReceiptMessage(model, 'admins'),
     ]) {
       expect(checkMessage(message)).toEqual([]);
@@ -249,8 +271,13 @@ describe('requestCardMessage once routed from triage', () => {
   });
 
   it('tells the requester the admins have it now, and the truth when nobody can take it', () => {
-    expect(allText(requesterReceiptMessage(requestCard({ inTriage: false }), 'triage-no-admin'))).toContain('The Administrators of City of Redlands (COR) have it');
-    const unattended = requesterReceiptMessage(requestCard({ organization: null, unlisted: UNLISTED, inTriage: true }), 'unattended-unlisted');
+    expect(allText(requesterReceiptMessage(requestCard({ inTriage: false }), 'triage-no-admin'))).toContain(
+      'The Administrators of City of Redlands (COR) have it',
+    );
+    const unattended = requesterReceiptMessage(
+      requestCard({ organization: null, unlisted: UNLISTED, inTriage: true }),
+      'unattended-unlisted',
+    );
     expect(checkMessage(unattended)).toEqual([]);
     expect(allText(unattended)).toMatch(/nobody in Gatehouse can handle your request/);
     expect(allText(unattended)).not.toMatch(/operators will/);

@@ -23,7 +23,13 @@ function formModel(overrides: Partial<RequestFormModel> = {}): RequestFormModel 
 
 const NOTHING_CHOSEN = { organizationId: null, unlisted: false };
 
-type Input = { element: Record<string, unknown>; optional?: boolean; dispatch_action?: boolean; label: { text: string }; hint?: { text: string } };
+type Input = {
+  element: Record<string, unknown>;
+  optional?: boolean;
+  dispatch_action?: boolean;
+  label: { text: string };
+  hint?: { text: string };
+};
 const input = (view: { blocks: unknown[] }, blockId: string) => blockById(view, blockId) as unknown as Input | undefined;
 const optionValues = (element: Record<string, unknown>, key = 'options') =>
   (element[key] as Array<{ value: string }> | undefined)?.map((option) => option.value);
@@ -56,7 +62,10 @@ describe('requestFormView', () => {
   });
 
   it('searches when there are too many organizations to list, and keeps the choice', () => {
-    const view = requestFormView(formModel({ organizationOptions: null, selectedOrganization: SPRINGFIELD }), { organizationId: 8, unlisted: false });
+    const view = requestFormView(formModel({ organizationOptions: null, selectedOrganization: SPRINGFIELD }), {
+      organizationId: 8,
+      unlisted: false,
+    });
     expect(checkView(view, 'modal')).toEqual([]);
     const picker = input(view, REQUEST_FORM_BLOCK.organization)!;
     expect(picker.element).toMatchObject({ type: 'external_select', action_id: ACTION.pickOrganization, min_query_length: 1 });
@@ -70,7 +79,10 @@ describe('requestFormView', () => {
       { organizationId: 7, unlisted: false },
     );
     expect(checkView(view, 'modal')).toEqual([]);
-    expect(input(view, REQUEST_FORM_BLOCK.organization)!.element.initial_option).toEqual({ text: { type: 'plain_text', text: 'City of Redlands (COR)' }, value: '7' });
+    expect(input(view, REQUEST_FORM_BLOCK.organization)!.element.initial_option).toEqual({
+      text: { type: 'plain_text', text: 'City of Redlands (COR)' },
+      value: '7',
+    });
     expect(allText(view)).toContain('you already hold: Download software, Esri access');
     expect(optionValues(input(view, REQUEST_FORM_BLOCK.accessPermissions)!.element)).not.toContain(PERMISSION.downloadSoftware);
   });
@@ -97,7 +109,10 @@ describe('requestFormView', () => {
     expect(blockById(onlyAccess, REQUEST_FORM_BLOCK.adminPermissions)).toBeUndefined();
     expect(blockById(onlyAccess, REQUEST_FORM_BLOCK.accessPermissions)).toBeDefined();
 
-    const everything = requestFormView(formModel({ selectedOrganization: REDLANDS, held: CATALOG, requestable: [] }), { organizationId: 7, unlisted: false });
+    const everything = requestFormView(formModel({ selectedOrganization: REDLANDS, held: CATALOG, requestable: [] }), {
+      organizationId: 7,
+      unlisted: false,
+    });
     expect(checkView(everything, 'modal')).toEqual([]);
     expect(blockById(everything, REQUEST_FORM_BLOCK.adminPermissions)).toBeUndefined();
     expect(blockById(everything, REQUEST_FORM_BLOCK.accessPermissions)).toBeUndefined();
@@ -108,14 +123,24 @@ describe('requestFormView', () => {
     const purpose = input(requestFormView(formModel(), NOTHING_CHOSEN), REQUEST_FORM_BLOCK.purpose)!;
     expect(purpose.label.text).toBe('What do you need it for?');
     expect(purpose.optional).toBeFalsy();
-    expect(purpose.element).toMatchObject({ type: 'plain_text_input', action_id: INPUT_ACTION, multiline: true, min_length: 3, max_length: TEXT_LIMIT.purpose });
+    expect(purpose.element).toMatchObject({
+      type: 'plain_text_input',
+      action_id: INPUT_ACTION,
+      multiline: true,
+      min_length: 3,
+      max_length: TEXT_LIMIT.purpose,
+    });
   });
 
   it('has an unticked "not listed" toggle that redraws the form', () => {
     const view = requestFormView(formModel(), NOTHING_CHOSEN);
     const toggle = input(view, REQUEST_FORM_BLOCK.unlistedToggle)!;
     expect(toggle).toMatchObject({ optional: true, dispatch_action: true });
-    expect(toggle.element).toMatchObject({ type: 'checkboxes', action_id: ACTION.toggleUnlisted, options: [{ value: 'unlisted', text: { text: 'My organization is not listed' } }] });
+    expect(toggle.element).toMatchObject({
+      type: 'checkboxes',
+      action_id: ACTION.toggleUnlisted,
+      options: [{ value: 'unlisted', text: { text: 'My organization is not listed' } }],
+    });
     expect(toggle.element.initial_options).toBeUndefined();
     expect(blockById(view, REQUEST_FORM_BLOCK.unlistedName)).toBeUndefined();
   });
@@ -143,10 +168,13 @@ describe('requestFormView', () => {
 
   it('keeps organization names from operators inert and within option limits', () => {
     const evil = organization({ id: 9, name: `${EVIL} ${'Very long name '.repeat(20)}`, acronym: EVIL });
-    const view = requestFormView(formModel({ organizationOptions: [evil], selectedOrganization: evil, held: permissions(PERMISSION.esriAccess) }), {
-      organizationId: 9,
-      unlisted: false,
-    });
+    const view = requestFormView(
+      formModel({ organizationOptions: [evil], selectedOrganization: evil, held: permissions(PERMISSION.esriAccess) }),
+      {
+        organizationId: 9,
+        unlisted: false,
+      },
+    );
     expect(checkView(view, 'modal')).toEqual([]);
     expectInert(view);
   });
