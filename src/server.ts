@@ -71,7 +71,8 @@ export async function startGatehouse(config: AppConfig, options: StartOptions = 
   }
   if (!config.TRIAGE_CHANNEL_ID && config.OPERATOR_USER_IDS.length === 0) {
     logger.warn(
-      'Neither TRIAGE_CHANNEL_ID nor OPERATOR_USER_IDS is set: requests for unlisted organizations, or for organizations with no Administrator, reach nobody until one of them is',
+      'Neither TRIAGE_CHANNEL_ID nor OPERATOR_USER_IDS is set: requests for unlisted organizations, or for organizations with no ' +
+        'Administrator, reach nobody until one of them is',
     );
   }
   const now = options.now ?? (() => new Date());

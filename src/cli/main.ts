@@ -184,7 +184,8 @@ const COMMANDS: Record<string, Command> = {
       return async (prisma, io) => {
         const organization = await setOrganizationChannels(prisma, number, { adminChannelId: admin, auditChannelId: audit });
         io.out(
-          `${organization.name}: admin channel ${organization.adminChannelId ?? 'none'}, audit channel ${organization.auditChannelId ?? 'none'}.`,
+          `${organization.name}: admin channel ${organization.adminChannelId ?? 'none'}, audit channel ` +
+            `${organization.auditChannelId ?? 'none'}.`,
         );
       };
     },
@@ -315,7 +316,8 @@ const COMMANDS: Record<string, Command> = {
         if (parked.length === 0) io.out('No messages are parked.');
         for (const message of parked) {
           io.out(
-            `#${message.id} ${message.kind} (${message.attempts} attempts, queued ${message.createdAt.toISOString()}): ${message.lastError ?? 'no error recorded'}`,
+            `#${message.id} ${message.kind} (${message.attempts} attempts, queued ${message.createdAt.toISOString()}): ` +
+              `${message.lastError ?? 'no error recorded'}`,
           );
         }
       };

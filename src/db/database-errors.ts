@@ -72,15 +72,30 @@ function sentenceFor(kind: string, cause: Partial<AdapterErrorCause>, target: Da
     case 'DatabaseNotReachable':
     case 'SocketTimeout':
     case 'ConnectionClosed':
-      return `cannot reach the PostgreSQL server at ${server}; check that it is running and that DATABASE_URL names the right host and port.`;
+      return (
+        `cannot reach the PostgreSQL server at ${server}; check that it is running and that DATABASE_URL names the right host ` +
+        `and port.`
+      );
     case 'TlsConnectionError':
-      return `cannot open a TLS connection to the PostgreSQL server at ${server}${cause.originalMessage ? ` (${cause.originalMessage})` : ''}.`;
+      return (
+        `cannot open a TLS connection to the PostgreSQL server at ` +
+        `${server}${cause.originalMessage ? ` (${cause.originalMessage})` : ''}.`
+      );
     case 'AuthenticationFailed':
-      return `the PostgreSQL server at ${server} refused the password of user "${cause.user ?? userOf(target)}" (authentication failed); check DATABASE_URL.`;
+      return (
+        `the PostgreSQL server at ${server} refused the password of user "${cause.user ?? userOf(target)}" (authentication ` +
+        `failed); check DATABASE_URL.`
+      );
     case 'DatabaseAccessDenied':
-      return `the PostgreSQL server at ${server} refused user "${userOf(target)}"${cause.originalMessage ? `: ${cause.originalMessage}` : ''}.`;
+      return (
+        `the PostgreSQL server at ${server} refused user ` +
+        `"${userOf(target)}"${cause.originalMessage ? `: ${cause.originalMessage}` : ''}.`
+      );
     case 'DatabaseDoesNotExist':
-      return `the PostgreSQL server at ${server} has no database "${cause.db ?? databaseNameOf(target)}"; create it, then run \`gatehouse db migrate\`.`;
+      return (
+        `the PostgreSQL server at ${server} has no database "${cause.db ?? databaseNameOf(target)}"; create it, then run ` +
+        `\`gatehouse db migrate\`.`
+      );
     case 'TableDoesNotExist':
       return `the PostgreSQL database at ${server} is not migrated (table ${cause.table ?? 'unknown'} is missing); run ${MIGRATE}.`;
     case 'TooManyConnections':
@@ -118,7 +133,10 @@ export function describeDatabaseError(error: unknown, target: DatabaseTarget): s
     return sentenceFor(PRISMA_CODE_KIND[error.code]!, { table: typeof meta.table === 'string' ? meta.table : undefined }, target);
   }
   if (target.provider === 'sqlite' && isRecord(error) && typeof error.code === 'string' && SQLITE_OPEN_FAILURES.has(error.code)) {
-    return `cannot open the SQLite database at ${target.filePath} (${error.code}); check that DATABASE_URL names a file in a folder Gatehouse can write.`;
+    return (
+      `cannot open the SQLite database at ${target.filePath} (${error.code}); check that DATABASE_URL names a file in a folder ` +
+      `Gatehouse can write.`
+    );
   }
   return undefined;
 }

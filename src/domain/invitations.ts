@@ -96,7 +96,9 @@ export function checkInvitationGrant(grant: InvitationGrant, roles: AdminRoles):
   }
   if (isAuthorizedCallerInvitation(grant.permissions)) {
     if (grant.addressCount > 1) {
-      errors.addresses = `Authorized-caller invitations go to one person at a time; this one has ${grant.addressCount} addresses. Go back and keep one, or grant other permissions.`;
+      errors.addresses =
+        `Authorized-caller invitations go to one person at a time; this one has ${grant.addressCount} addresses. ` +
+        `Go back and keep one, or grant other permissions.`;
     }
     if (!grant.caller) errors.supportLevel = 'Choose the support level for this authorized caller.';
     else if (grant.caller.supportLevel === 'PREMIUM' && !grant.caller.callerLevel) {

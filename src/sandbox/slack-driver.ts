@@ -231,7 +231,8 @@ function findElement(blocks: Record<string, unknown>[], actionId: string, blockI
   if (match) return match;
   const available = elementsIn(blocks).map((located) => `${located.blockId}/${String(located.element.action_id)}`);
   throw new Error(
-    `No element with action_id "${actionId}"${blockId ? ` in block "${blockId}"` : ''} in ${where}; it has: ${available.join(', ') || 'none'}`,
+    `No element with action_id "${actionId}"${blockId ? ` in block "${blockId}"` : ''} in ${where}; it has: ` +
+      `${available.join(', ') || 'none'}`,
   );
 }
 

@@ -548,7 +548,10 @@ export class SlackEmulator {
     );
   }
 
-  /** Forgets recorded calls, violations, response_url posts, uploads and scripted faults. State (users, channels, messages, views) stays. */
+  /**
+   * Forgets recorded calls, violations, response_url posts, uploads and scripted faults. State
+   * (users, channels, messages, views) stays.
+   */
   clear(): void {
     this.calls.length = 0;
     this.violations.length = 0;

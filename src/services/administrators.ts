@@ -115,7 +115,8 @@ export async function removeAdministrator(prisma: Db, change: Pick<Administrator
     if (adminRolesOf(facts, now).administrator && others.length === 0) {
       throw new DomainError(
         'last_administrator',
-        `${change.slackUserId} is the only Administrator of ${organization.name}; add another first with \`gatehouse admin add ${organization.customerNumber} SLACK_USER_ID\``,
+        `${change.slackUserId} is the only Administrator of ${organization.name}; add another first with \`gatehouse admin add ` +
+          `${organization.customerNumber} SLACK_USER_ID\``,
       );
     }
     await tx.connectionPermission.delete({

@@ -30,7 +30,10 @@ const START_UP_TIMEOUT_MS = 10_000;
 
 function describeFailure(error: unknown, url: string): string {
   if (error instanceof WebAPIPlatformError && !SLACK_SIDE_ERRORS.has(error.data.error)) {
-    return `Slack refused SLACK_BOT_TOKEN (${error.data.error}); copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page.`;
+    return (
+      `Slack refused SLACK_BOT_TOKEN (${error.data.error}); copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & ` +
+      `Permissions page.`
+    );
   }
   if (error instanceof WebAPIPlatformError) return `Slack could not answer auth.test at ${url} (${error.data.error}).`;
   if (error instanceof WebAPIHTTPError)
@@ -68,7 +71,8 @@ export async function verifyBotToken(token: string, clientOptions: WebClientOpti
 export function socketModeFailure(error: unknown): SlackUnavailableError {
   if (error instanceof WebAPIPlatformError && !SLACK_SIDE_ERRORS.has(error.data.error)) {
     return new SlackUnavailableError(
-      `Slack refused SLACK_APP_TOKEN (${error.data.error}); create an app-level token (xapp-…) with the connections:write scope on the app's Basic Information page.`,
+      `Slack refused SLACK_APP_TOKEN (${error.data.error}); create an app-level token (xapp-…) with the connections:write scope on ` +
+        `the app's Basic Information page.`,
       { cause: error },
     );
   }

@@ -19,10 +19,8 @@ export const typos = [
   build.selectFrom('Member').select('slackUserID'),
   // @ts-expect-error: a column of another table, through its alias.
   build.selectFrom('Member as m').select('m.customerNumber'),
-  // @ts-expect-error: a value of the wrong type for its column.
-  build
-    .insertInto('Member')
-    .values({ slackUserId: 'U1', displayName: 'Ada', createdAt: new Date(), updatedAt: 'yesterday-ish' as unknown as number }),
+  // @ts-expect-error: a value of the wrong type for its column (a number for a date).
+  build.updateTable('Member').set({ updatedAt: 20261202 }),
   // @ts-expect-error: an insert that leaves out a required column (updatedAt has no default in SQL).
   build.insertInto('Member').values({ slackUserId: 'U1', displayName: 'Ada' }),
   // @ts-expect-error: RETURNING a column the table does not have.

@@ -17,7 +17,8 @@ import { administratorsOf, organizationSummary } from '../read-models.js';
 import { callerOf, heldAccess, invitationOffer } from './stored-invitation.js';
 
 const UNKNOWN_CODE_MESSAGE =
-  "That invitation code doesn't work. Check that you copied all of it. If your administrator resent the invitation, only the newest code works.";
+  "That invitation code doesn't work. Check that you copied all of it. If your administrator resent the invitation, only the newest " +
+  'code works.';
 
 /** Why an invitation that is no longer waiting cannot be accepted; null while it still can. */
 function closedInvitationRefusal(
@@ -39,7 +40,9 @@ function closedInvitationRefusal(
     return {
       ok: false,
       refusal: 'expired',
-      message: `This invitation to ${organizationName} expired on ${calendarDateIn(invitation.expiresAt, invitation.organization.timeZone)}. Ask an administrator to resend it.`,
+      message:
+        `This invitation to ${organizationName} expired on ` +
+        `${calendarDateIn(invitation.expiresAt, invitation.organization.timeZone)}. Ask an administrator to resend it.`,
     };
   }
   return null;
@@ -93,7 +96,9 @@ async function acceptInOneTransaction(prisma: Db, input: Parameters<typeof accep
       return {
         ok: false,
         refusal: 'throttled',
-        message: `That is too many codes that did not work. Wait ${CODE_ATTEMPT_LIMIT.windowMinutes} minutes, then try again, or ask your administrator to resend the invitation.`,
+        message:
+          `That is too many codes that did not work. Wait ${CODE_ATTEMPT_LIMIT.windowMinutes} minutes, then try again, or ` +
+          `ask your administrator to resend the invitation.`,
       };
     }
     let invitation = await tx.invitation.findUnique({
@@ -129,8 +134,10 @@ async function acceptInOneTransaction(prisma: Db, input: Parameters<typeof accep
         ok: false,
         refusal: 'wrong_account',
         message: input.acceptor.email
-          ? `This invitation is for ${invitation.email}, and your Slack account uses another address, so it can't be accepted by you. ${inviter} sent it; ask them to invite the address your Slack account uses.`
-          : `This invitation is for ${invitation.email}, and Gatehouse couldn't read the email address of your Slack account to check that it is yours. Try again in a moment, or ask ${inviter}, who sent it.`,
+          ? `This invitation is for ${invitation.email}, and your Slack account uses another address, so it can't be accepted by ` +
+            `you. ${inviter} sent it; ask them to invite the address your Slack account uses.`
+          : `This invitation is for ${invitation.email}, and Gatehouse couldn't read the email address of your Slack account to ` +
+            `check that it is yours. Try again in a moment, or ask ${inviter}, who sent it.`,
       };
     }
 

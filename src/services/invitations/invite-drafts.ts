@@ -57,7 +57,9 @@ async function addAddresses(
   if (count === 0) throw DomainError.ofFields({ addresses: 'Paste at least one email address.' });
   if (count > MAX_ADDRESSES_PER_INVITATION) {
     throw DomainError.ofFields({
-      addresses: `That makes ${count} addresses; one invitation goes to at most ${MAX_ADDRESSES_PER_INVITATION}. Send these, then invite the rest separately.`,
+      addresses:
+        `That makes ${count} addresses; one invitation goes to at most ${MAX_ADDRESSES_PER_INVITATION}. Send these, then ` +
+        `invite the rest separately.`,
     });
   }
   const list = { addresses: parsed.valid, invalidEntries: parsed.invalid, duplicates: parsed.duplicates };

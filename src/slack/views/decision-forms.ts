@@ -70,10 +70,12 @@ function replacementWarning(request: RequestCardModel): KnownBlock[] {
     ),
     context(
       mrkdwn(
-        '*Approving replaces their current permissions with exactly what is checked below.* What they hold now starts ticked; untick anything they should lose. ' +
+        '*Approving replaces their current permissions with exactly what is checked below.* What they hold now starts ticked; ' +
+          'untick anything they should lose. ' +
           (connection.status === 'ACTIVE'
             ? 'Their start date, end date and tags start filled in as they are now, and approving keeps them unless you change them.'
-            : 'Their start date and tags start filled in as they are now; their access has ended, so approving restores it until the end date you set, if any.'),
+            : 'Their start date and tags start filled in as they are now; their access has ended, so approving restores it until ' +
+              'the end date you set, if any.'),
       ),
     ),
   ];

@@ -329,7 +329,10 @@ export function slackDate(instant: Date, format: string, fallback: string): stri
 
 /** "2026-11-25 10:15 UTC": unambiguous wherever Slack cannot render the token. */
 export function utcDateTime(instant: Date): string {
-  return `${instant.getUTCFullYear()}-${pad(instant.getUTCMonth() + 1)}-${pad(instant.getUTCDate())} ${pad(instant.getUTCHours())}:${pad(instant.getUTCMinutes())} UTC`;
+  return (
+    `${instant.getUTCFullYear()}-${pad(instant.getUTCMonth() + 1)}-${pad(instant.getUTCDate())} ` +
+    `${pad(instant.getUTCHours())}:${pad(instant.getUTCMinutes())} UTC`
+  );
 }
 
 /** "Nov 25, 2026 at 10:15 AM" in the reader's time zone; reads well after "on". */

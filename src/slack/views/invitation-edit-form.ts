@@ -38,7 +38,8 @@ export function invitationEditView(model: InvitationEditModel, metadata: Invitat
       ? [
           section(
             mrkdwn(
-              `:warning: It also grants ${escapeMrkdwn(permissionNames(beyondRole))}, which your role does not cover; saving removes ${beyondRole.length === 1 ? 'it' : 'them'}.`,
+              `:warning: It also grants ${escapeMrkdwn(permissionNames(beyondRole))}, which your role does not cover; saving ` +
+                `removes ${beyondRole.length === 1 ? 'it' : 'them'}.`,
             ),
           ),
         ]

@@ -59,7 +59,8 @@ function recentlyAcceptedBlock(accepted: readonly AcceptedInvitation[]): KnownBl
   if (accepted.length === 0) return [];
   const lines = accepted.map(
     (invitation) =>
-      `• *${shownEntry(invitation.email)}* (${organizationName(invitation.organization)}): accepted by ${mention(invitation.acceptedBy)} ${onDateTime(invitation.acceptedAt)}`,
+      `• *${shownEntry(invitation.email)}* (${organizationName(invitation.organization)}): accepted by ` +
+      `${mention(invitation.acceptedBy)} ${onDateTime(invitation.acceptedAt)}`,
   );
   return [section(mrkdwn(truncate(`*Recently accepted*\n${lines.join('\n')}`, LIMIT.sectionText)))];
 }

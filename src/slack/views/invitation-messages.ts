@@ -130,7 +130,8 @@ const STRINGS: Record<InvitationLanguage, InvitationStrings> = {
     orType: (command) => `También puede aceptarla escribiendo ${command}.`,
     howToAccept: 'Cómo aceptar',
     joinWorkspace: (inviter, contact) =>
-      `Únase al espacio de trabajo de Slack que utiliza ${inviter}. Si aún no ha recibido una invitación para unirse, pídasela a ${contact}.`,
+      `Únase al espacio de trabajo de Slack que utiliza ${inviter}. Si aún no ha recibido una invitación para unirse, pídasela a ` +
+      `${contact}.`,
     typeCommand: 'En Slack, escriba este comando en cualquier conversación y envíelo:',
     codeIsPersonal: 'Este código es solo para usted: no lo comparta con nadie.',
     unexpected: 'Si no esperaba esta invitación, puede ignorar este correo.',
@@ -159,7 +160,8 @@ const STRINGS: Record<InvitationLanguage, InvitationStrings> = {
     orType: (command) => `Vous pouvez aussi l'accepter en tapant ${command}.`,
     howToAccept: 'Comment accepter',
     joinWorkspace: (inviter, contact) =>
-      `Rejoignez l'espace de travail Slack qu'utilise ${inviter}. Si vous n'avez pas encore reçu d'invitation à le rejoindre, demandez-en une à ${contact}.`,
+      `Rejoignez l'espace de travail Slack qu'utilise ${inviter}. Si vous n'avez pas encore reçu d'invitation à le rejoindre, ` +
+      `demandez-en une à ${contact}.`,
     typeCommand: `Dans Slack, tapez cette commande dans n'importe quelle conversation et envoyez-la${NBSP}:`,
     codeIsPersonal: `Ce code vous est personnel${NBSP}: ne le communiquez à personne.`,
     unexpected: "Si vous n'attendiez pas cette invitation, vous pouvez ignorer cet e-mail.",
@@ -413,7 +415,8 @@ export function invitationEmail(
     ...(message
       ? [
           paragraph(escapeHtml(strings.messageFrom(inviter))),
-          `<blockquote style="margin:0 0 1em;padding-left:1em;border-left:3px solid #ccc;color:#444">${message.map(escapeHtml).join('<br>')}</blockquote>`,
+          `<blockquote style="margin:0 0 1em;padding-left:1em;border-left:3px solid ` +
+            `#ccc;color:#444">${message.map(escapeHtml).join('<br>')}</blockquote>`,
         ]
       : []),
     paragraph(HTML.strong(strings.grantsHeading)),
@@ -423,7 +426,8 @@ export function invitationEmail(
     ...details(HTML).map(paragraph),
     paragraph(HTML.strong(strings.howToAccept)),
     `<ol><li>${strings.joinWorkspace(escapeHtml(inviter), escapeHtml(contact))}</li><li>${strings.typeCommand}<br>` +
-      `<code style="display:inline-block;margin-top:.5em;padding:.3em .5em;background:#f4f4f4;font-size:1.1em">${escapeHtml(command)}</code></li></ol>`,
+      `<code style="display:inline-block;margin-top:.5em;padding:.3em ` +
+      `.5em;background:#f4f4f4;font-size:1.1em">${escapeHtml(command)}</code></li></ol>`,
     paragraph(`${strings.validUntil(escapeHtml(expires))}<br>${strings.codeIsPersonal}`),
     paragraph(`<small>${strings.unexpected}</small>`),
   ].join('\n');
@@ -478,8 +482,9 @@ export function invitationEmailedNotice(notice: { organization: OrganizationSumm
 
 /**
  * DMs listing each invitee's address and code, for invitees Gatehouse could reach neither in Slack
- * (no account has the address, or the account refused the DM, with Slack's reason) nor by email. A long list is split over as many messages as Slack's limits need; each says which
- * part it is. No invitations, no messages.
+ * (no account has the address, or the account refused the DM, with Slack's reason) nor by email.
+ * A long list is split over as many messages as Slack's limits need; each says which part it is.
+ * No invitations, no messages.
  */
 export function invitationCodesMessage(handover: InvitationCodeHandover): Message[] {
   const { invitations } = handover;
@@ -521,7 +526,8 @@ export function invitationCodesMessage(handover: InvitationCodeHandover): Messag
             header('Invitation codes to hand over'),
             section(
               mrkdwn(
-                `:key: ${count} to *${organization}* could not be delivered${partLabel}. ${reason} Please give each person their code yourself.`,
+                `:key: ${count} to *${organization}* could not be delivered${partLabel}. ${reason} Please give each person their ` +
+                  `code yourself.`,
               ),
             ),
             context(mrkdwn(usage)),

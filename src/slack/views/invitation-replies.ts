@@ -49,7 +49,8 @@ export function confirmAcceptMessage(model: ConfirmAcceptModel): { text: string;
     blocks: [
       section(
         mrkdwn(
-          `:warning: You are already connected to *${organization}*, and accepting this invitation takes permissions away. Nothing has changed yet.`,
+          `:warning: You are already connected to *${organization}*, and accepting this invitation takes permissions away. Nothing ` +
+            `has changed yet.`,
         ),
       ),
       section(mrkdwn(accessChangeText(model.change))),

@@ -18,7 +18,8 @@ export function invitationResendView(invitation: InvitationSummary, metadata: In
       ...invitationHeading(invitation),
       section(
         mrkdwn(
-          `A new code is issued and the old one stops working at once. The invitation is valid for ${INVITATION_LIFETIME_WEEKS} weeks from now.`,
+          `A new code is issued and the old one stops working at once. The invitation is valid for ${INVITATION_LIFETIME_WEEKS} ` +
+            `weeks from now.`,
         ),
       ),
       languageInput(INVITATION_RESEND_BLOCK.language, invitation.language),

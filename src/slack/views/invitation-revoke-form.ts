@@ -17,7 +17,8 @@ export function invitationRevokeView(invitation: InvitationSummary, metadata: In
       ...invitationHeading(invitation),
       section(
         mrkdwn(
-          `Revoke this invitation? Its code stops working at once and ${shownEntry(invitation.email)} can no longer accept it. Gatehouse does not tell them.`,
+          `Revoke this invitation? Its code stops working at once and ${shownEntry(invitation.email)} can no longer accept it. ` +
+            `Gatehouse does not tell them.`,
         ),
       ),
       noteInput(INVITATION_REVOKE_BLOCK.note, null, 'Kept in the permissions log.'),

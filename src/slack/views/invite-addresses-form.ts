@@ -88,7 +88,8 @@ function addressesInput(model: InviteAddressesModel, revision: number): InputBlo
       placeholder: plain('ana@example.com, ben@example.com', LIMIT.placeholder),
     },
     hint: plain(
-      `Paste addresses separated by new lines, commas, semicolons or spaces. Up to ${MAX_ADDRESSES_PER_INVITATION} in all; paste more, or leave this empty and press Next. ` +
+      `Paste addresses separated by new lines, commas, semicolons or spaces. Up to ${MAX_ADDRESSES_PER_INVITATION} in all; paste ` +
+        `more, or leave this empty and press Next. ` +
         'One box holds about 120 addresses, so a long list goes in several rounds: each one adds to the list.',
     ),
   };
@@ -105,7 +106,8 @@ function invalidBlocks(invalid: readonly string[]): KnownBlock[] {
   const blocks: KnownBlock[] = [
     section(
       mrkdwn(
-        `:warning: *Not addresses: ${invalid.length}*  These must be removed before you can go on. Remove them here, then paste them again corrected if they were meant to be addresses.`,
+        `:warning: *Not addresses: ${invalid.length}*  These must be removed before you can go on. Remove them here, then paste ` +
+          `them again corrected if they were meant to be addresses.`,
       ),
     ),
   ];

@@ -265,7 +265,8 @@ export function callerInputs(blocks: { supportLevel: string; callerLevel: string
   return [
     context(
       mrkdwn(
-        ':telephone_receiver: Both support permissions are ticked, so this is an *authorized-caller invitation*: it goes to one person only, who may then call technical support for the organization.',
+        ':telephone_receiver: Both support permissions are ticked, so this is an *authorized-caller invitation*: it goes to one ' +
+          'person only, who may then call technical support for the organization.',
       ),
     ),
     {
@@ -321,7 +322,8 @@ export function invitationHeading(invitation: InvitationSummary): KnownBlock[] {
     section(mrkdwn(`Invitation to *${shownEntry(invitation.email)}* for *${organizationName(invitation.organization)}*`)),
     context(
       mrkdwn(
-        `Invited by ${mention(invitation.invitedBy)} on ${onDateTime(invitation.issuedAt)}  ·  expires ${onDateTime(invitation.expiresAt)}` +
+        `Invited by ${mention(invitation.invitedBy)} on ${onDateTime(invitation.issuedAt)}` +
+          `  ·  expires ${onDateTime(invitation.expiresAt)}` +
           (invitation.resendCount > 0 ? `  ·  resent ${plural(invitation.resendCount, 'time', 'times')}` : ''),
       ),
     ),

@@ -98,8 +98,10 @@ export function inviteSentView(result: SentInvitations): ModalView {
       ...(details.length > 0 ? [section(mrkdwn(details.join('\n')))] : []),
       context(
         mrkdwn(
-          'People in this workspace get a DM with an Accept button; others get an email, or — when email is not set up — you get their codes in a DM to hand over. ' +
-            `Each code works once and expires in ${INVITATION_LIFETIME_WEEKS} weeks. See pending invitations with \`${SLASH_COMMAND} invitations\`.`,
+          'People in this workspace get a DM with an Accept button; others get an email, or — when email is not set up — you get ' +
+            'their codes in a DM to hand over. ' +
+            `Each code works once and expires in ${INVITATION_LIFETIME_WEEKS} weeks. See pending invitations with ` +
+            `\`${SLASH_COMMAND} invitations\`.`,
         ),
       ),
     ],

@@ -88,7 +88,8 @@ function connectionBlock(connection: ConnectionSummary): KnownBlock {
     const until = onDateTime(graceEndsAt(connection.endsAt, connection.organization.timeZone));
     return section(
       mrkdwn(
-        `*${where}*  ·  Expired on ${ends ?? 'its end date'}; your admin can restore it until ${until}\nNot in effect: ${permissionsLine(connection.permissions)}`,
+        `*${where}*  ·  Expired on ${ends ?? 'its end date'}; your admin can restore it until ${until}\nNot in effect: ` +
+          `${permissionsLine(connection.permissions)}`,
       ),
     );
   }
@@ -136,7 +137,8 @@ function pendingBlocks(model: MyAccessModel, surface: Surface, limits: ListLimit
 function awaitingBlocks(request: RequestCardModel, purposeLimit: number): KnownBlock[] {
   const where = escapeMrkdwn(requestedOrganizationLabel(request, ORGANIZATION_SHOWN));
   const lines = [
-    `${mention(request.requester)} asks for access to *${where}*  ·  request #${request.requestId}, sent ${prettyDateTime(request.createdAt)}`,
+    `${mention(request.requester)} asks for access to *${where}*  ·  request #${request.requestId}, sent ` +
+      `${prettyDateTime(request.createdAt)}`,
     permissionsLine(request.requested),
     quotedPurpose(request.purpose, purposeLimit),
   ];
@@ -175,7 +177,8 @@ function listBlocks(model: MyAccessModel, surface: Surface, limits: ListLimits):
 // ---------------------------------------------------------------------------------------------
 
 const COMMANDS_LINE =
-  '`/access request` to ask for access or more permissions  ·  `/access me` for this overview in any conversation  ·  `/access help` for every command';
+  '`/access request` to ask for access or more permissions  ·  `/access me` for this overview in any conversation  ·  `/access ' +
+  'help` for every command';
 
 function hasNothing(model: MyAccessModel): boolean {
   return model.connections.length === 0 && model.pendingRequests.length === 0 && !model.isAdmin;

@@ -25,7 +25,10 @@ export function parkedMessagesReport(parked: readonly ParkedMessageLine[]): { te
     // Cut after escaping, so escaped characters cannot push a line past its share of the section.
     const reason = truncate(escapeMrkdwn(oneLine(message.lastError ?? 'no error recorded')), ERROR_SHOWN);
     const tries = message.attempts === 1 ? '1 attempt' : `${message.attempts} attempts`;
-    return `• #${message.id} ${truncate(escapeMrkdwn(oneLine(message.kind)), KIND_SHOWN)}, queued ${onDateTime(message.createdAt)}, ${tries}: ${reason}`;
+    return (
+      `• #${message.id} ${truncate(escapeMrkdwn(oneLine(message.kind)), KIND_SHOWN)}, queued ${onDateTime(message.createdAt)}, ` +
+      `${tries}: ${reason}`
+    );
   });
   const more = parked.length > LINES_SHOWN ? `\n…and ${parked.length - LINES_SHOWN} more.` : '';
   return {
@@ -34,13 +37,15 @@ export function parkedMessagesReport(parked: readonly ParkedMessageLine[]): { te
       header('Outbox messages parked'),
       section(
         mrkdwn(
-          `:warning: ${count} parked as failed: Slack refused them for good, or kept failing for the whole retry window. They will not be sent unless retried.`,
+          `:warning: ${count} parked as failed: Slack refused them for good, or kept failing for the whole retry window. They will ` +
+            `not be sent unless retried.`,
         ),
       ),
       section(mrkdwn(`${lines.join('\n')}${more}`, LIMIT.sectionText)),
       context(
         mrkdwn(
-          '`npx gatehouse outbox failed` lists them with their errors; once the cause is fixed, `npx gatehouse outbox retry ID…` (or `--all`) sends them again.',
+          '`npx gatehouse outbox failed` lists them with their errors; once the cause is fixed, `npx gatehouse outbox retry ID…` ' +
+            '(or `--all`) sends them again.',
         ),
       ),
     ],

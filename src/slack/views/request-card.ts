@@ -189,8 +189,10 @@ function triageButtons(model: RequestCardModel, organizationOptions: Organizatio
 /** Why a request is in triage rather than with an organization's Administrators. */
 function triageReason(model: RequestCardModel): KnownBlock {
   const why = model.organization
-    ? `${organizationLabel(model.organization)} has no Administrator in Gatehouse yet. Once it has one, pick it below to send the request there, or deny it.`
-    : "The requester couldn't find their organization in Gatehouse. Match the request to one below to send it to its Administrators, or deny it.";
+    ? `${organizationLabel(model.organization)} has no Administrator in Gatehouse yet. Once it has one, pick it below to send the ` +
+      `request there, or deny it.`
+    : "The requester couldn't find their organization in Gatehouse. Match the request to one below to send it to its " +
+      'Administrators, or deny it.';
   return context(plain(why));
 }
 
@@ -227,7 +229,8 @@ export function requestCardMessage(
   else blocks.push(awaitingTriage ? triageButtons(model, organizationOptions) : routedFromTriageBlock(model));
 
   const where = escapeMrkdwn(requestedOrganizationLabel(model));
-  const text = `Access request #${model.requestId} from ${escapeMrkdwn(personName(model.requester))} for ${where}: ${STATUS_WORD[model.status]}`;
+  const text =
+    `Access request #${model.requestId} from ${escapeMrkdwn(personName(model.requester))} for ${where}: ` + `${STATUS_WORD[model.status]}`;
   return { text: fallbackText(text), blocks };
 }
 
@@ -243,13 +246,26 @@ function routingExplanation(model: RequestCardModel, routing: RequestRouting): s
     case 'admins':
       return `The Administrators of ${where} have it. You'll get a message here as soon as one of them decides.`;
     case 'triage-no-admin':
-      return `${where} has no administrator in Gatehouse yet, so Gatehouse's operators will handle your request. You'll get a message here once it's decided.`;
+      return (
+        `${where} has no administrator in Gatehouse yet, so Gatehouse's operators will handle your request. You'll get a ` +
+        `message here once it's decided.`
+      );
     case 'triage-unlisted':
-      return "Your organization isn't listed in Gatehouse yet, so Gatehouse's operators will match your request to the right organization and pass it to its Administrators.";
+      return (
+        "Your organization isn't listed in Gatehouse yet, so Gatehouse's operators will match your request to the right " +
+        'organization and pass it to its Administrators.'
+      );
     case 'unattended-no-admin':
-      return `${where} has no Administrator in Gatehouse yet, and nobody in Gatehouse can handle your request until it has one: ask whoever runs Gatehouse in this workspace to add an Administrator for ${where}. Your request waits here until then, or until you withdraw it.`;
+      return (
+        `${where} has no Administrator in Gatehouse yet, and nobody in Gatehouse can handle your request until it has one: ask ` +
+        `whoever runs Gatehouse in this workspace to add an Administrator for ${where}. Your request waits here until then, or ` +
+        `until you withdraw it.`
+      );
     case 'unattended-unlisted':
-      return "Your organization isn't listed in Gatehouse yet, and nobody in Gatehouse can handle your request until it is: ask whoever runs Gatehouse in this workspace to add your organization. Your request waits here until then, or until you withdraw it.";
+      return (
+        "Your organization isn't listed in Gatehouse yet, and nobody in Gatehouse can handle your request until it is: ask " +
+        'whoever runs Gatehouse in this workspace to add your organization. Your request waits here until then, or until you withdraw it.'
+      );
   }
 }
 

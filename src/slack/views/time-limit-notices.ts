@@ -68,11 +68,14 @@ export function lastAdministratorsWarningMessage(
   const when = endsWhen(daysLeft);
   const day = escapeMrkdwn(calendarDateLabel(notice.lastDay));
   const administrators = notice.administrators.map(mention).join(', ') || 'nobody';
-  const sentence = `*${where(notice.organization)}* will be left without an Administrator ${when}, after ${day}, when the access of its Administrators (${administrators}) ends. Nobody could decide its requests then.`;
+  const sentence =
+    `*${where(notice.organization)}* will be left without an Administrator ${when}, after ${day}, when the access of ` +
+    `its Administrators (${administrators}) ends. Nobody could decide its requests then.`;
   const remedy =
     reader === 'administrator'
       ? "Ask another Administrator to extend your end date, or ask Gatehouse's operators to add an Administrator."
-      : `Add an Administrator with \`gatehouse admin add ${escapeMrkdwn(notice.organization.customerNumber)} SLACK_USER_ID\`, or ask one of them to extend another's end date.`;
+      : `Add an Administrator with \`gatehouse admin add ${escapeMrkdwn(notice.organization.customerNumber)} SLACK_USER_ID\`, or ` +
+        `ask one of them to extend another's end date.`;
   return {
     text: fallbackText(`${where(notice.organization)} will be left without an Administrator ${when}, after ${day}.`),
     blocks: [section(mrkdwn(`:warning: ${sentence}`)), context(mrkdwn(remedy))],
@@ -109,8 +112,11 @@ export function connectionsEndedSummary(
   const more = notices.length > NAMED ? `\n…and ${notices.length - NAMED} more.` : '';
   const heading =
     event === 'expired'
-      ? `:hourglass: Access to *${where(organization)}* ${verb} for ${notices.length === 1 ? 'one person' : `${notices.length} people`}. An administrator can extend or remove their end date within 30 days to restore it.`
-      : `:wave: ${notices.length === 1 ? 'One person was' : `${notices.length} people were`} removed from *${where(organization)}*: their access ${verb}.`;
+      ? `:hourglass: Access to *${where(organization)}* ${verb} for ` +
+        `${notices.length === 1 ? 'one person' : `${notices.length} people`}. An administrator can extend or remove their end date ` +
+        `within 30 days to restore it.`
+      : `:wave: ${notices.length === 1 ? 'One person was' : `${notices.length} people were`} removed from *${where(organization)}*: ` +
+        `their access ${verb}.`;
   const text = fallbackText(heading.replace(/\*/g, ''));
   if (event === 'expired' && reader === 'administrator') {
     // The admin can act at once: each person with the digest's restore buttons, as many as fit.
@@ -134,9 +140,10 @@ export function invitationsExpiredMessage(organization: OrganizationSummary, ema
     .map((email) => `• ${escapeMrkdwn(email)}`)
     .join('\n');
   const more = emails.length > NAMED ? `\n…and ${emails.length - NAMED} more.` : '';
-  const heading = `${emails.length === 1 ? 'An invitation' : `${emails.length} invitations`} to *${where(organization)}* went unaccepted for 6 weeks and ${
-    emails.length === 1 ? 'was' : 'were'
-  } deleted. Invite again with \`${SLASH_COMMAND} invite\` if they still need access.`;
+  const invitations = emails.length === 1 ? 'An invitation' : `${emails.length} invitations`;
+  const heading =
+    `${invitations} to *${where(organization)}* went unaccepted for 6 weeks and ${emails.length === 1 ? 'was' : 'were'} deleted. ` +
+    `Invite again with \`${SLASH_COMMAND} invite\` if they still need access.`;
   return {
     text: fallbackText(`${emails.length} invitations to ${where(organization)} expired.`),
     blocks: [section(mrkdwn(heading)), section(mrkdwn(truncate(`${listed}${more}`, LIMIT.sectionText)))],
@@ -146,7 +153,9 @@ export function invitationsExpiredMessage(organization: OrganizationSummary, ema
 /** An admin's reminder of a request still waiting for a decision. */
 export function requestReminderMessage(card: RequestCardModel): Message {
   const organization = card.organization ? where(card.organization) : 'an unlisted organization';
-  const sentence = `:alarm_clock: ${mention(card.requester)} is still waiting for a decision on access to *${organization}* (request #${card.requestId}, asked ${onDateTime(card.createdAt)}).`;
+  const sentence =
+    `:alarm_clock: ${mention(card.requester)} is still waiting for a decision on access to *${organization}* ` +
+    `(request #${card.requestId}, asked ${onDateTime(card.createdAt)}).`;
   return {
     text: fallbackText(`A request for access to ${organization} is still waiting for a decision.`),
     blocks: [section(mrkdwn(sentence)), context(mrkdwn('Approve or deny it from its card, or from the Gatehouse Home tab.'))],
@@ -156,7 +165,9 @@ export function requestReminderMessage(card: RequestCardModel): Message {
 /** The requester's notice that their request expired without a decision. */
 export function requestExpiredMessage(card: RequestCardModel): Message {
   const organization = card.organization ? where(card.organization) : 'your organization';
-  const sentence = `Your request for access to *${organization}* (request #${card.requestId}), made ${onDateTime(card.createdAt)}, expired without a decision. You can ask again with \`${SLASH_COMMAND} request\`.`;
+  const sentence =
+    `Your request for access to *${organization}* (request #${card.requestId}), made ${onDateTime(card.createdAt)}, ` +
+    `expired without a decision. You can ask again with \`${SLASH_COMMAND} request\`.`;
   return { text: fallbackText(sentence.replace(/\*/g, '')), blocks: [section(mrkdwn(sentence))] };
 }
 
@@ -240,7 +251,8 @@ export function extendEndDateView(entry: ConnectionNotice, metadata: ExtendFormM
     blocks: [
       section(
         mrkdwn(
-          `${mention(entry.person)} in *${where(entry.organization)}*: access ${entry.status === 'EXPIRED' ? 'ended' : 'ends'} ${endLabel(entry)}.`,
+          `${mention(entry.person)} in *${where(entry.organization)}*: access ${entry.status === 'EXPIRED' ? 'ended' : 'ends'} ` +
+            `${endLabel(entry)}.`,
         ),
       ),
       {
