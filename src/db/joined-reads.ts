@@ -1,6 +1,6 @@
 import type { AccessRequest, Connection, Member, Organization } from './generated/sqlite/client.js';
-import type { Expression, ExpressionBuilder, SelectQueryBuilder, SqlBool } from 'kysely';
-import type { QueryBuilder } from './query-builder.js';
+import type { Expression, ExpressionBuilder, InferResult, SelectQueryBuilder, SqlBool } from 'kysely';
+import { builtOnce, type QueryBuilder } from './query-builder.js';
 import { preparedStatement, sqlOf, type SqlTarget } from './sql.js';
 
 /*
@@ -112,21 +112,21 @@ export type RequestWithPeople = AccessRequest & {
 };
 
 /** Requests (`r`) joined to their requester (`q`), organization (`o`) and decider (`d`). */
-function requestsJoinedToPeople(build: QueryBuilder) {
-  return build
+const requestsJoinedToPeople = builtOnce((build: QueryBuilder) =>
+  build
     .selectFrom('AccessRequest as r')
     .innerJoin('Member as q', 'q.id', 'r.requesterId')
     .leftJoin('Organization as o', 'o.id', 'r.organizationId')
-    .leftJoin('Member as d', 'd.id', 'r.decidedById');
-}
+    .leftJoin('Member as d', 'd.id', 'r.decidedById'),
+);
 
-function requestsWithPeopleFrom(build: QueryBuilder) {
-  return requestsJoinedToPeople(build)
+const requestsWithPeopleFrom = builtOnce((build: QueryBuilder) =>
+  requestsJoinedToPeople(build)
     .select(prefixed('r', REQUEST_COLUMNS))
     .select(prefixed('q', MEMBER_COLUMNS))
     .select(prefixed('o', ORGANIZATION_COLUMNS))
-    .select(prefixed('d', MEMBER_COLUMNS));
-}
+    .select(prefixed('d', MEMBER_COLUMNS)),
+);
 
 /** A condition over the tables of a query, written as Kysely's expression-builder callback. */
 type ConditionOn<Query> =
@@ -197,8 +197,8 @@ export type ConnectionWithPermissions = Connection & {
 };
 
 /** Connections (`c`), oldest first, with permissions (`p`) and organization (`o`). */
-function connectionsWithPermissionsFrom(build: QueryBuilder) {
-  return build
+const connectionsWithPermissionsFrom = builtOnce((build: QueryBuilder) =>
+  build
     .selectFrom('Connection as c')
     .innerJoin('Organization as o', 'o.id', 'c.organizationId')
     .leftJoin('ConnectionPermission as p', 'p.connectionId', 'c.id')
@@ -207,14 +207,28 @@ function connectionsWithPermissionsFrom(build: QueryBuilder) {
     .select('p.permissionKey')
     .orderBy('c.connectedAt')
     .orderBy('c.id')
-    .orderBy('p.permissionKey');
-}
+    .orderBy('p.permissionKey'),
+);
 
 type ConnectionCondition = ConditionOn<ReturnType<typeof connectionsWithPermissionsFrom>>;
 
+type ConnectionRow = InferResult<ReturnType<typeof connectionsWithPermissionsFrom>>[number];
+
 async function connectionsWhere(reader: SqlTarget, condition: ConnectionCondition): Promise<ConnectionWithPermissions[]> {
   const sql = sqlOf(reader);
-  const rows = await sql.rows(connectionsWithPermissionsFrom(sql.build).where(condition));
+  return withPermissions(await sql.rows(connectionsWithPermissionsFrom(sql.build).where(condition)));
+}
+
+/** The commonest reads of connections, prepared: one member's, and one member's to one organization. */
+const MEMBER_CONNECTIONS = preparedStatement((build, args: { memberId: number }) =>
+  connectionsWithPermissionsFrom(build).where('c.memberId', '=', args.memberId).where('c.status', '<>', 'REMOVED'),
+);
+const CONNECTION_TO = preparedStatement((build, args: { organizationId: number; memberId: number }) =>
+  connectionsWithPermissionsFrom(build).where('c.organizationId', '=', args.organizationId).where('c.memberId', '=', args.memberId),
+);
+
+/** Connections from their rows, one row per permission held. */
+function withPermissions(rows: readonly ConnectionRow[]): ConnectionWithPermissions[] {
   const byId = new Map<number, ConnectionWithPermissions>();
   for (const row of rows) {
     let connection = byId.get(row.c_id);
@@ -238,14 +252,18 @@ export async function connectionsTo(
   memberIds: readonly number[],
 ): Promise<ConnectionWithPermissions[]> {
   if (memberIds.length === 0) return [];
-  return connectionsWhere(reader, (eb) =>
-    eb.and([eb('c.organizationId', '=', organizationId), eb('c.memberId', 'in', [...new Set(memberIds)])]),
-  );
+  const distinct = [...new Set(memberIds)];
+  if (distinct.length === 1) {
+    const sql = sqlOf(reader);
+    return withPermissions(await sql.rows(CONNECTION_TO(sql, { organizationId, memberId: distinct[0]! })));
+  }
+  return connectionsWhere(reader, (eb) => eb.and([eb('c.organizationId', '=', organizationId), eb('c.memberId', 'in', distinct)]));
 }
 
 /** A member's connections that have not been removed, to every organization. */
-export function connectionsOfMember(reader: SqlTarget, memberId: number): Promise<ConnectionWithPermissions[]> {
-  return connectionsWhere(reader, (eb) => eb.and([eb('c.memberId', '=', memberId), eb('c.status', '<>', 'REMOVED')]));
+export async function connectionsOfMember(reader: SqlTarget, memberId: number): Promise<ConnectionWithPermissions[]> {
+  const sql = sqlOf(reader);
+  return withPermissions(await sql.rows(MEMBER_CONNECTIONS(sql, { memberId })));
 }
 
 /** The connections, not removed, of each member to the organization paired with them. */

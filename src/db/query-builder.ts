@@ -64,6 +64,23 @@ const DIALECTS: Record<SqlProvider, Dialect> = {
 
 const builders = new Map<SqlProvider, QueryBuilder>();
 
+/**
+ * A part of statements that never changes (the tables, joins and columns of a read), built once
+ * per database. Kysely's builders are immutable, so each statement adds its conditions to the
+ * shared part without changing it; building a wide select anew each time cost more than running it.
+ */
+export function builtOnce<Part>(build: (builder: QueryBuilder) => Part): (builder: QueryBuilder) => Part {
+  const parts = new Map<QueryBuilder, Part>();
+  return (builder) => {
+    let part = parts.get(builder);
+    if (part === undefined) {
+      part = build(builder);
+      parts.set(builder, part);
+    }
+    return part;
+  };
+}
+
 /** The query builder for a database; one per dialect, shared, since building keeps no state. */
 export function queryBuilderFor(provider: SqlProvider): QueryBuilder {
   let builder = builders.get(provider);
