@@ -98,19 +98,18 @@ export async function inviteSteps(prisma: Db, input: { actorSlackUserId: string;
   };
 }
 
+/** What an admin chose on step 2 of a draft. */
+interface GrantChoices {
+  actorSlackUserId: string;
+  draftId: number;
+  permissions: string[];
+  startsOn?: string | null;
+  endsOn: string | null;
+  caller: CallerSettings | null;
+}
+
 /** Step 2: the permissions, end date and caller settings; kept in the draft once they pass. */
-export async function chooseGrant(
-  prisma: Db,
-  input: {
-    actorSlackUserId: string;
-    draftId: number;
-    permissions: string[];
-    startsOn?: string | null;
-    endsOn: string | null;
-    caller: CallerSettings | null;
-  },
-  now: Date,
-): Promise<void> {
+export async function chooseGrant(prisma: Db, input: GrantChoices, now: Date): Promise<void> {
   const { draft, admin } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
   const permissions = [...new Set(input.permissions)];
   const errors = {
@@ -137,18 +136,7 @@ export async function chooseGrant(
  * Step 2 as it stands when the admin goes back to step 1, unchecked, so that Next shows it again.
  * Only permissions this admin may grant are kept; everything is checked when they go on.
  */
-export async function keepGrantChoices(
-  prisma: Db,
-  input: {
-    actorSlackUserId: string;
-    draftId: number;
-    permissions: string[];
-    startsOn?: string | null;
-    endsOn: string | null;
-    caller: CallerSettings | null;
-  },
-  now: Date,
-): Promise<void> {
+export async function keepGrantChoices(prisma: Db, input: GrantChoices, now: Date): Promise<void> {
   const { draft, admin } = await loadDraft(prisma, input.draftId, input.actorSlackUserId, now);
   const permissions = [...new Set(input.permissions)].filter((key) => mayGrant(admin.roles, key));
   const endsOn = input.endsOn && isCalendarDate(input.endsOn) ? input.endsOn : null;
