@@ -25,7 +25,7 @@ import type { SqlDatabase, SqlTarget } from '../db/sql.js';
 import {
   administratorsOf,
   connectionFacts,
-  connectionOf,
+  heldPermissionKeys,
   permissionCatalog,
   permissionsFor,
   personSummary,
@@ -118,8 +118,7 @@ export async function submitAccessRequest(prisma: Db, submission: RequestSubmiss
     if (organizationId !== null && !organization) fieldErrors.organization = 'That organization no longer exists; choose again.';
 
     const catalog = permissionCatalog();
-    const connection = organization ? await connectionOf(tx, requester.id, organization.id) : null;
-    const held = new Set(connection?.permissions.map((grant) => grant.permissionKey) ?? []);
+    const held = organization ? await heldPermissionKeys(tx, requester.id, organization.id) : new Set<string>();
     Object.assign(fieldErrors, checkRequestedAccess(submission, new Set(catalog.map((permission) => permission.key)), held));
     if (organization) {
       const open = await tx.accessRequest.findFirst({

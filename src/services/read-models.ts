@@ -103,6 +103,15 @@ export async function connectionOf(reader: Reader, memberId: number, organizatio
   return row && row.status !== 'REMOVED' ? row : null;
 }
 
+/**
+ * The permissions a member holds in an organization now, which a request cannot ask for again.
+ * Access that expired (in its grace period) or was suspended holds nothing: its owner may ask anew.
+ */
+export async function heldPermissionKeys(reader: Reader, memberId: number, organizationId: number): Promise<Set<string>> {
+  const connection = await connectionOf(reader, memberId, organizationId);
+  return new Set(connection?.status === 'ACTIVE' ? connection.permissions.map((grant) => grant.permissionKey) : []);
+}
+
 type RequestRow = RequestWithPeople;
 
 function stringList(value: unknown): string[] {
@@ -200,8 +209,7 @@ export async function requestForm(
       : null;
   const selected = choice.organizationId ? await reader.organization.findUnique({ where: { id: choice.organizationId } }) : null;
   const member = await reader.member.findUnique({ where: { slackUserId } });
-  const connection = selected && member ? await connectionOf(reader, member.id, selected.id) : null;
-  const heldKeys = new Set(connection?.permissions.map((grant) => grant.permissionKey) ?? []);
+  const heldKeys = selected && member ? await heldPermissionKeys(reader, member.id, selected.id) : new Set<string>();
   return {
     organizationOptions,
     selectedOrganization: selected ? organizationSummary(selected) : null,
