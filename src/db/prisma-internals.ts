@@ -3,6 +3,7 @@ import type { SqlDriverAdapter, SqlQuery, Transaction } from '@prisma/driver-ada
 import type * as SchemaEngineExports from '@prisma/schema-engine-wasm';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Pool } from 'pg';
+import type { SqlProvider } from './query-builder.js';
 
 /*
  * Every place where Gatehouse relies on what Prisma, its driver adapters or its WASM schema engine
@@ -14,8 +15,6 @@ import type { Pool } from 'pg';
  * @prisma/schema-engine-wasm of the same release).
  */
 
-export type SqlProviderName = 'sqlite' | 'postgres';
-
 // ---------------------------------------------------------------------------------------------
 // 1. The Prisma client's provider (`_activeProvider`).
 //
@@ -26,7 +25,7 @@ export type SqlProviderName = 'sqlite' | 'postgres';
 // before (https://github.com/prisma/orm/pull/17455); if it goes, the test names it.
 // ---------------------------------------------------------------------------------------------
 
-export function prismaProviderOf(client: object): SqlProviderName {
+export function prismaProviderOf(client: object): SqlProvider {
   const { _activeProvider: provider } = client as { _activeProvider?: string };
   if (provider === 'sqlite') return 'sqlite';
   if (provider === 'postgresql') return 'postgres';

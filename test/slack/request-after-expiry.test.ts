@@ -1,3 +1,4 @@
+import { subDays } from 'date-fns';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { requestForm } from '../../src/services/read-models.js';
@@ -24,7 +25,7 @@ describe.each(DATABASE_KINDS)('a request after access expired, on %s', (kind) =>
     app.emulator.addUser(RITA);
     const { prisma } = app.db.database;
     const member = await prisma.member.create({ data: { slackUserId: RITA.id, displayName: RITA.realName, email: RITA.email } });
-    const endsAt = new Date(Date.now() - 3 * 24 * 60 * 60 * 1000);
+    const endsAt = subDays(new Date(), 3);
     await prisma.connection.create({
       data: {
         organizationId: organization.id,
