@@ -18,6 +18,20 @@ export const CALLBACK = {
   invitationRevoke: 'invitation_revoke',
   /** Extend an end date, from the admins' daily digest. */
   extendEndDate: 'connection_extend_end_date',
+  /** `/access users`: the members list of one organization (a modal; App Home draws the same list). */
+  usersList: 'users_list',
+  /** Forms pushed from a row of the list. */
+  memberEdit: 'member_edit',
+  memberDisconnect: 'member_disconnect',
+  memberRestore: 'member_restore',
+  /** The selection: review and trim it, choose the action; then confirm it with one note. */
+  bulkReview: 'bulk_review',
+  bulkConfirm: 'bulk_confirm',
+  /** `/access callers` and its forms. */
+  callersList: 'callers_list',
+  callerAdd: 'caller_add',
+  callerEdit: 'caller_edit',
+  callerRemove: 'caller_remove',
 } as const;
 
 export const ACTION = {
@@ -47,6 +61,32 @@ export const ACTION = {
   /** Buttons on each person in the admins' expiry digest; values are `extend:<connection id>` and `remove:<connection id>`. */
   extendEndDate: 'digest_extend_end_date',
   removeEndDate: 'digest_remove_end_date',
+  /** The members list's controls, in the modal and in App Home alike. */
+  usersPickOrganization: 'users_pick_organization',
+  usersSearch: 'users_search',
+  usersFilterTag: 'users_filter_tag',
+  usersFilterPermission: 'users_filter_permission',
+  usersFilterStatus: 'users_filter_status',
+  usersFilterEndsWithin: 'users_filter_ends_within',
+  usersSort: 'users_sort',
+  usersPreviousPage: 'users_previous_page',
+  usersNextPage: 'users_next_page',
+  /** Overflow menu on each row; values are `<verb>:<m|i>:<id>` (see member-values.ts). */
+  usersManageRow: 'users_manage_row',
+  usersSelectPage: 'users_select_page',
+  usersClearSelection: 'users_clear_selection',
+  usersReviewSelection: 'users_review_selection',
+  /** In the bulk review form: take rows out of the selection. */
+  bulkUnselect: 'bulk_unselect',
+  /** In the member Edit form: show the message the member would get. */
+  memberEditPreview: 'member_edit_preview',
+  /** App Home's section buttons for admins: their own access, or an organization's members. */
+  homeShowAccess: 'home_show_access',
+  homeShowMembers: 'home_show_members',
+  /** `/access callers`. */
+  callersPickOrganization: 'callers_pick_organization',
+  callersManageRow: 'callers_manage_row',
+  callersAdd: 'callers_add',
 } as const;
 
 /** The Extend form's date input. */
@@ -78,6 +118,9 @@ export const APPROVE_FORM_BLOCK = {
   tags: 'tags',
   note: 'note',
   notify: 'notify',
+  /** Shown once both support permissions are ticked: the approval makes an authorized caller. */
+  supportLevel: 'support_level',
+  callerLevel: 'caller_level',
 } as const;
 
 export const DENY_FORM_BLOCK = {
@@ -136,6 +179,62 @@ export const INVITATION_RESEND_BLOCK = {
 
 export const INVITATION_REVOKE_BLOCK = {
   note: 'invitation_note',
+} as const;
+
+/** The members list's inputs (search and tag are text boxes that dispatch on Enter). */
+export const USERS_LIST_BLOCK = {
+  organization: 'users_organization',
+  search: 'users_search',
+  filters: 'users_filters',
+  tag: 'users_tag',
+  selection: 'users_selection',
+  paging: 'users_paging',
+} as const;
+
+/** The Edit form of a member: invitation step 2's fields, tags, a note, and whether to tell the member. */
+export const MEMBER_EDIT_BLOCK = {
+  adminPermissions: 'member_edit_admin',
+  accessPermissions: 'member_edit_access',
+  startsOn: 'member_starts_on',
+  endsOn: 'member_ends_on',
+  supportLevel: 'member_support_level',
+  callerLevel: 'member_caller_level',
+  tags: 'member_tags',
+  note: 'member_note',
+  notify: 'member_notify',
+  preview: 'member_preview',
+} as const;
+
+export const MEMBER_DISCONNECT_BLOCK = {
+  note: 'disconnect_note',
+  notify: 'disconnect_notify',
+} as const;
+
+export const MEMBER_RESTORE_BLOCK = {
+  endsOn: 'restore_ends_on',
+  note: 'restore_note',
+} as const;
+
+export const BULK_REVIEW_BLOCK = {
+  unselect: 'bulk_unselect',
+  action: 'bulk_action',
+  tag: 'bulk_tag',
+  endsOn: 'bulk_ends_on',
+  permission: 'bulk_permission',
+} as const;
+
+export const BULK_CONFIRM_BLOCK = {
+  note: 'bulk_note',
+  notify: 'bulk_notify',
+} as const;
+
+export const CALLER_FORM_BLOCK = {
+  /** Add: invite someone by address, or promote a member picked from Slack. */
+  address: 'caller_address',
+  member: 'caller_member',
+  supportLevel: 'caller_support_level',
+  callerLevel: 'caller_caller_level',
+  note: 'caller_note',
 } as const;
 
 /** Every input element uses this action id inside its block; blocks tell the inputs apart. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MEMBER_SORTS, MEMBER_STATUS_FILTERS } from '../../domain/member-management.js';
 
 /**
  * private_metadata of Gatehouse's modals. Slack hands it back untouched, but a forged submission
@@ -57,3 +58,55 @@ export function decodeMetadata<T>(schema: z.ZodType<T>, raw: unknown): T | null 
     return null;
   }
 }
+
+/** The members list's query, carried by the list modal and App Home's members section. */
+export const memberListMetadata = z.object({
+  organizationId: z.number().int().positive(),
+  search: z.string().max(100).nullable(),
+  tag: z.string().max(50).nullable(),
+  permission: z.string().max(60).nullable(),
+  status: z.enum(MEMBER_STATUS_FILTERS).nullable(),
+  endsWithinDays: z.number().int().positive().max(3660).nullable(),
+  sort: z.enum(MEMBER_SORTS),
+  page: z.number().int().min(0).max(1_000_000),
+});
+
+export type MemberListMetadata = z.infer<typeof memberListMetadata>;
+
+/** The forms pushed from a row of the list: which row, and the list view to redraw once they are done. */
+export const memberFormMetadata = z.object({
+  row: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('member'), connectionId: z.number().int().positive() }),
+    z.object({ kind: z.literal('invitation'), invitationId: z.number().int().positive() }),
+  ]),
+  /** The list modal under this form, or null when it was opened from App Home. */
+  listViewId: z.string().min(1).max(40).nullable(),
+  list: memberListMetadata,
+});
+
+export type MemberFormMetadata = z.infer<typeof memberFormMetadata>;
+
+/** The bulk review and confirm forms: the organization, the list to redraw, and (on confirm) the action chosen. */
+export const bulkFormMetadata = z.object({
+  listViewId: z.string().min(1).max(40).nullable(),
+  list: memberListMetadata,
+  action: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.enum(['add_tag', 'remove_tag']), tag: z.string().min(1).max(50) }),
+      z.object({ kind: z.literal('set_end_date'), endsOn: z.string().max(10) }),
+      z.object({ kind: z.enum(['add_permission', 'remove_permission']), permission: z.string().min(1).max(60) }),
+      z.object({ kind: z.enum(['clear_end_date', 'resend', 'disconnect']) }),
+    ])
+    .nullable(),
+});
+
+export type BulkFormMetadata = z.infer<typeof bulkFormMetadata>;
+
+/** `/access callers` and the forms opened from it. */
+export const callerFormMetadata = z.object({
+  organizationId: z.number().int().positive(),
+  row: memberFormMetadata.shape.row.nullable(),
+  listViewId: z.string().min(1).max(40).nullable(),
+});
+
+export type CallerFormMetadata = z.infer<typeof callerFormMetadata>;
