@@ -23,6 +23,14 @@ export const LOG_ACTION = {
   connectionExpired: 'connection.expired',
   connectionRemoved: 'connection.removed',
   endDateChanged: 'connection.end_date_changed',
+  /** An admin changed a member's permissions, tags, dates or caller settings in one edit. */
+  memberEdited: 'connection.edited',
+  /** An admin disconnected a member: every permission to the organization taken away. */
+  memberDisconnected: 'connection.disconnected',
+  /** Expired access brought back within its 30 days, with a new end date or none. */
+  memberRestored: 'connection.restored',
+  /** Authorized-caller status given, changed or taken away. */
+  callerChanged: 'connection.caller_changed',
 } as const;
 
 export type LogAction = (typeof LOG_ACTION)[keyof typeof LOG_ACTION];
