@@ -273,3 +273,29 @@ export interface AcceptedInvitation {
   acceptedBy: PersonSummary;
   acceptedAt: Date;
 }
+
+/** Someone's access as a change notice shows it, before or after the change. */
+export interface AccessSnapshot {
+  /** ACTIVE, EXPIRED, SUSPENDED or REMOVED; PENDING for an invitation not accepted yet. */
+  status: string;
+  permissions: PermissionInfo[];
+  tags: string[];
+  startsOn: string | null;
+  endsOn: string | null;
+  caller: CallerSettings | null;
+}
+
+/** What an admin changed about one person's access, from its permissions-log entry. */
+export interface AccessChangeNotice {
+  logEntryId: number;
+  organization: OrganizationSummary;
+  /** The member; null for a pending invitation to someone Gatehouse does not know. */
+  subject: PersonSummary | null;
+  subjectEmail: string | null;
+  actor: PersonSummary;
+  action: 'edited' | 'disconnected' | 'restored' | 'end_date_changed' | 'caller_changed' | 'invitation_edited';
+  before: AccessSnapshot | null;
+  after: AccessSnapshot | null;
+  note: string | null;
+  at: Date;
+}
