@@ -86,7 +86,7 @@ export const DEMO_PEOPLE: readonly SeededPerson[] = [
 export const INVITEE_EMAIL = 'radia.perlman@example.com';
 
 /** What each connected person holds, and when their access ends (days from the demo's start; negative = past). */
-const GRANTS: ReadonlyArray<{ id: string; permissions: string[]; endsInDays?: number; purpose: string }> = [
+const GRANTS: ReadonlyArray<{ id: string; permissions: string[]; endsInDays?: number; tags?: string[]; purpose: string }> = [
   { id: 'U0DEMOGRACE', permissions: [PERMISSION.assignTraining, PERMISSION.eLearning], purpose: 'I run our staff training.' },
   {
     id: 'U0DEMOALAN',
@@ -97,31 +97,40 @@ const GRANTS: ReadonlyArray<{ id: string; permissions: string[]; endsInDays?: nu
     id: 'U0DEMOKATH',
     permissions: [PERMISSION.eLearning, PERMISSION.viewSupport],
     endsInDays: 7,
+    tags: ['gis', 'contractor'],
     purpose: 'Summer contract with the GIS team.',
   },
   {
     id: 'U0DEMOEDS',
     permissions: [PERMISSION.downloadSoftware, PERMISSION.eLearning],
     endsInDays: -3,
+    tags: ['contractor'],
     purpose: 'Consulting on the routing project.',
   },
   {
     id: 'U0DEMOBARB',
     permissions: [PERMISSION.esriAccess, PERMISSION.downloadSoftware, PERMISSION.manageLicensing],
+    tags: ['licensing'],
     purpose: 'I manage our licenses.',
   },
-  { id: 'U0DEMOKNUTH', permissions: [PERMISSION.eLearning], purpose: 'Courses for the new cartography staff.' },
+  { id: 'U0DEMOKNUTH', permissions: [PERMISSION.eLearning], tags: ['cartography'], purpose: 'Courses for the new cartography staff.' },
   {
     id: 'U0DEMOMARG',
     permissions: [PERMISSION.authorizedCallerActions, PERMISSION.viewSupport],
     purpose: 'I open support cases for the city.',
   },
-  { id: 'U0DEMOKEN', permissions: [PERMISSION.downloadSoftware, PERMISSION.esriAccess], purpose: 'I install the desktop software.' },
+  {
+    id: 'U0DEMOKEN',
+    permissions: [PERMISSION.downloadSoftware, PERMISSION.esriAccess],
+    tags: ['gis'],
+    purpose: 'I install the desktop software.',
+  },
   { id: 'U0DEMOFRAN', permissions: [PERMISSION.viewTransactions, PERMISSION.esriAccess], purpose: 'Finance: I reconcile our orders.' },
-  { id: 'U0DEMOJOHN', permissions: [PERMISSION.eLearning], purpose: 'Training for the planning department.' },
+  { id: 'U0DEMOJOHN', permissions: [PERMISSION.eLearning], tags: ['planning'], purpose: 'Training for the planning department.' },
   {
     id: 'U0DEMOANNI',
     permissions: [PERMISSION.viewConferenceRegistrations, PERMISSION.esriAccess, PERMISSION.eLearning],
+    tags: ['events'],
     purpose: 'I organize our User Conference trip.',
   },
 ];
@@ -200,7 +209,16 @@ export async function seedStory(options: SeedOptions): Promise<void> {
     const endsOn = grant.endsInDays === undefined ? null : calendarDateIn(addDays(start, grant.endsInDays), DEMO_ORGANIZATION.timeZone);
     const decided = await decideRequest(
       sql,
-      { requestId: submitted.requestId, actor: ada, outcome: 'APPROVED', granted: grant.permissions, endsOn, note: null, notify: true },
+      {
+        requestId: submitted.requestId,
+        actor: ada,
+        outcome: 'APPROVED',
+        granted: grant.permissions,
+        endsOn,
+        tags: grant.tags ?? [],
+        note: null,
+        notify: true,
+      },
       settings,
       asked,
     );
