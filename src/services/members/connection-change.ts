@@ -64,7 +64,11 @@ export async function readConnection(
       .where('c.id', '=', connectionId),
   );
   if (!whose) throw new DomainError('unknown_connection', 'That member is no longer connected to this organization.');
-  if (lock) await lockKeys(reader, LOCK.connection(whose.organizationId, whose.memberId), LOCK.organization(whose.customerNumber));
+  if (lock) {
+    // In the order the operators' Administrator changes take them: the organization, then the connection.
+    await lockKeys(reader, LOCK.organization(whose.customerNumber));
+    await lockKeys(reader, LOCK.connection(whose.organizationId, whose.memberId));
+  }
   const admin = await managingAdmin(reader, actorSlackUserId, whose.organizationId, now);
   const [connection] = await connectionsTo(reader, whose.organizationId, [whose.memberId]);
   const [member] = await sql.rows(
