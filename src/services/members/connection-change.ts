@@ -43,8 +43,14 @@ export interface LockedConnection {
  * known after reading, and two changes that each remove an Administrator must take turns for the
  * last-Administrator check to hold.
  */
-export async function lockedConnection(tx: Tx, actorSlackUserId: string, connectionId: number, now: Date): Promise<LockedConnection> {
-  return readConnection(tx, actorSlackUserId, connectionId, now, true);
+export async function lockedConnection(
+  tx: Tx,
+  actorSlackUserId: string,
+  connectionId: number,
+  now: Date,
+  what?: string,
+): Promise<LockedConnection> {
+  return readConnection(tx, actorSlackUserId, connectionId, now, true, what);
 }
 
 /** The connection and the actor as they stand, for a form; `lock` takes the change's locks first (inside a transaction). */
@@ -54,6 +60,7 @@ export async function readConnection(
   connectionId: number,
   now: Date,
   lock: boolean,
+  what?: string,
 ): Promise<LockedConnection> {
   const sql = sqlOf(reader);
   const [whose] = await sql.rows(
@@ -69,7 +76,7 @@ export async function readConnection(
     await lockKeys(reader, LOCK.organization(whose.customerNumber));
     await lockKeys(reader, LOCK.connection(whose.organizationId, whose.memberId));
   }
-  const admin = await managingAdmin(reader, actorSlackUserId, whose.organizationId, now);
+  const admin = await managingAdmin(reader, actorSlackUserId, whose.organizationId, now, what);
   const [connection] = await connectionsTo(reader, whose.organizationId, [whose.memberId]);
   const [member] = await sql.rows(
     sql.build.selectFrom('Member').select(['id', 'slackUserId', 'displayName', 'email']).where('id', '=', whose.memberId),

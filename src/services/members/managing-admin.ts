@@ -30,12 +30,16 @@ function rolesOf(connection: ConnectionWithPermissions | undefined, now: Date): 
   return connection && connection.status !== 'REMOVED' ? adminRolesOf(connectionFacts(connection), now) : NO_ROLES;
 }
 
-/** The actor in an organization; refuses (naming its Administrators) anyone with no admin role there. */
+/**
+ * The actor in an organization; refuses (naming its Administrators) anyone with no admin role there.
+ * `what` words the refusal ("change end dates there"); it defaults to "do this".
+ */
 export async function managingAdmin(
   reader: SqlTarget,
   actorSlackUserId: string,
   organizationId: number,
   now: Date,
+  what?: string,
 ): Promise<ManagingAdmin> {
   const row = await organizationAndMember(reader, organizationId, actorSlackUserId);
   if (!row) throw new DomainError('unknown_organization', 'That organization no longer exists.');
@@ -44,7 +48,7 @@ export async function managingAdmin(
   const organization = { ...organizationSummary(row), auditChannelId: row.auditChannelId };
   const administrators = (await administratorsOf(reader, organizationId, now)).map(personSummary);
   if (row.memberId === null || !hasAnyAdminRole(roles)) {
-    throw new DomainError('forbidden', onlyAdministrators(organization.name, administrators));
+    throw new DomainError('forbidden', onlyAdministrators(organization.name, administrators, what));
   }
   const member = {
     id: row.memberId,
