@@ -12,6 +12,8 @@ import { disconnectMember } from '../../src/services/members/member-disconnect.j
 import { editMember, memberForEditing, type MemberEdit } from '../../src/services/members/member-edit.js';
 import { restoreMember } from '../../src/services/members/member-restore.js';
 import { createOrganization } from '../../src/services/organizations.js';
+import { editInvitation } from '../../src/services/invitations/edit-invitation.js';
+import { changeEndDate } from '../../src/services/lifecycle.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 
 const CUSTOMER_NUMBER = '100200';
@@ -348,6 +350,51 @@ describe.each(DATABASE_KINDS)('member changes on %s', (kind) => {
     await expectRefused(() => edit('U0ADA', ada, { permissions: [PERMISSION.eLearning] }), 'own_access');
     await edit('U0ADA', ada, { permissions: [PERMISSION.administrator], endsOn: '2031-06-30' });
     expect((await connectionOf(ada)).endsOn).toBe('2031-06-30');
+  });
+
+  it('tells the person and the other Administrators of every end-date change, and of edited invitations', async () => {
+    const rita = await connect('U0RITA', [PERMISSION.eLearning], { endsOn: '2031-03-10' });
+    await changeEndDate(prisma, { actorSlackUserId: 'U0ADA', connectionId: rita, endsOn: '2031-04-10', note: 'More time' }, NOW);
+    const [entry] = await prisma.permissionLogEntry.findMany({ where: { action: LOG_ACTION.endDateChanged } });
+    expect(entry).toMatchObject({
+      before: { connectionId: rita, endsOn: '2031-03-10', permissions: [PERMISSION.eLearning], caller: null },
+      after: { connectionId: rita, status: 'ACTIVE', endsOn: '2031-04-10' },
+    });
+    expect(await noticesOf(entry!.id)).toEqual(['U0BOB:administrator', 'U0RITA:member']);
+    expect(await accessChangeNotice(prisma, entry!.id)).toMatchObject({ action: 'end_date_changed', note: 'More time' });
+
+    const ada = await prisma.member.findUniqueOrThrow({ where: { slackUserId: 'U0ADA' } });
+    const invitation = await prisma.invitation.create({
+      data: {
+        organizationId,
+        email: 'newcomer@example.org',
+        permissions: [PERMISSION.eLearning],
+        tokenHash: 'hash-of-a-token',
+        invitedById: ada.id,
+        expiresAt: new Date('2031-04-01T00:00:00.000Z'),
+      },
+    });
+    await editInvitation(
+      prisma,
+      {
+        actorSlackUserId: 'U0BOB',
+        invitationId: invitation.id,
+        permissions: [PERMISSION.eLearning],
+        tags: ['new'],
+        endsOn: null,
+        caller: null,
+        note: null,
+      },
+      NOW,
+    );
+    const edited = await prisma.permissionLogEntry.findFirstOrThrow({ where: { action: LOG_ACTION.invitationEdited } });
+    expect(await noticesOf(edited.id)).toEqual(['U0ADA:administrator']);
+    expect(await accessChangeNotice(prisma, edited.id)).toMatchObject({
+      action: 'invitation_edited',
+      subject: null,
+      subjectEmail: 'newcomer@example.org',
+      after: { status: 'PENDING', tags: ['new'] },
+    });
   });
 
   it('never leaves the organization without an Administrator', async () => {
