@@ -145,28 +145,38 @@ export function snapshotOf(connectionId: number, terms: ConnectionTerms) {
 export async function writeTerms(tx: Tx, locked: LockedConnection, terms: ConnectionTerms, now: Date): Promise<void> {
   const { connection } = locked;
   const timeZone = locked.admin.organization.timeZone;
-  const changed = await tx.connection.updateMany({
-    where: { id: connection.id, status: connection.status },
-    data: {
-      status: terms.status,
-      tags: terms.tags,
-      startsOn: terms.startsOn,
-      startsAt: terms.startsOn ? startOfDayIn(terms.startsOn, timeZone) : null,
-      endsOn: terms.endsOn,
-      endsAt: terms.endsOn ? endOfDayIn(terms.endsOn, timeZone) : null,
-      callerSupportLevel: terms.caller?.supportLevel ?? null,
-      callerLevel: terms.caller?.callerLevel ?? null,
-      expiredAt: terms.status === 'EXPIRED' ? connection.expiredAt : null,
-      removedAt: terms.status === 'REMOVED' ? now : null,
-      updatedAt: now,
-    },
-  });
-  if (changed.count === 0) throw new DomainError('changed', 'This access changed just now. Look at it again before changing it.');
-  await tx.connectionPermission.deleteMany({ where: { connectionId: connection.id } });
+  // SQL rather than the ORM: digest buttons and bulk actions run this many times in a row.
+  const sql = sqlOf(tx);
+  const changed = await sql.execute(
+    sql.build
+      .updateTable('Connection')
+      .set({
+        status: terms.status,
+        tags: JSON.stringify(terms.tags),
+        startsOn: terms.startsOn,
+        startsAt: terms.startsOn ? startOfDayIn(terms.startsOn, timeZone) : null,
+        endsOn: terms.endsOn,
+        endsAt: terms.endsOn ? endOfDayIn(terms.endsOn, timeZone) : null,
+        callerSupportLevel: terms.caller?.supportLevel ?? null,
+        callerLevel: terms.caller?.callerLevel ?? null,
+        expiredAt: terms.status === 'EXPIRED' ? connection.expiredAt : null,
+        removedAt: terms.status === 'REMOVED' ? now : null,
+        updatedAt: now,
+      })
+      .where('id', '=', connection.id)
+      .where('status', '=', connection.status),
+  );
+  if (changed === 0) throw new DomainError('changed', 'This access changed just now. Look at it again before changing it.');
+  const held = new Set(permissionKeysOf(connection));
+  const unchanged = held.size === terms.permissions.length && terms.permissions.every((key) => held.has(key));
+  if (unchanged) return;
+  await sql.execute(sql.build.deleteFrom('ConnectionPermission').where('connectionId', '=', connection.id));
   if (terms.permissions.length > 0) {
-    await tx.connectionPermission.createMany({
-      data: terms.permissions.map((permissionKey) => ({ connectionId: connection.id, permissionKey })),
-    });
+    await sql.execute(
+      sql.build
+        .insertInto('ConnectionPermission')
+        .values(terms.permissions.map((permissionKey) => ({ connectionId: connection.id, permissionKey }))),
+    );
   }
 }
 
