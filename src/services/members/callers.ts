@@ -15,10 +15,9 @@ import { hashInvitationToken, invitationExpiresAt, newInvitationToken, sealInvit
 import {
   AUTHORIZED_CALLER_PERMISSIONS,
   callerSettingsFor,
-  checkInvitationGrant,
+  callerSettingErrors,
   isAuthorizedCallerInvitation,
   requireInvitationTextsFit,
-  type InvitationFieldErrors,
 } from '../../domain/invitations.js';
 import type { CallerListModel, CallerRow, MemberMark } from '../../domain/member-management.js';
 import { mayTake } from '../../domain/member-policy.js';
@@ -136,15 +135,6 @@ export async function callerList(
   };
 }
 
-/** Support level and caller level problems, on their fields. */
-function callerSettingErrors(caller: CallerSettings | null, admin: ManagingAdmin): InvitationFieldErrors {
-  const { supportLevel, callerLevel } = checkInvitationGrant(
-    { permissions: AUTHORIZED_CALLER_PERMISSIONS, addressCount: 1, caller },
-    admin.roles,
-  );
-  return { ...(supportLevel ? { supportLevel } : {}), ...(callerLevel ? { callerLevel } : {}) };
-}
-
 function withCallerPermissions(permissions: readonly string[], adding: boolean): string[] {
   const others = permissions.filter((key) => !AUTHORIZED_CALLER_PERMISSIONS.includes(key));
   return adding ? [...others, ...AUTHORIZED_CALLER_PERMISSIONS] : others;
@@ -194,7 +184,7 @@ export async function promoteToCaller(
     { actorSlackUserId: input.actorSlackUserId, connectionId: connection.id, note: input.note },
     (locked) => {
       requireAllowed('callers.promote', locked);
-      refuseFields(callerSettingErrors(input.caller, locked.admin));
+      refuseFields(callerSettingErrors(input.caller));
       const permissions = withCallerPermissions(locked.subject.permissions, true);
       return { ...termsOf(locked.connection), permissions, caller: callerSettingsFor(permissions, input.caller) };
     },
@@ -214,7 +204,7 @@ export async function editCaller(
     (locked) => {
       requireCaller(locked);
       requireAllowed('callers.edit', locked);
-      refuseFields(callerSettingErrors(input.caller, locked.admin));
+      refuseFields(callerSettingErrors(input.caller));
       const terms = termsOf(locked.connection);
       return { ...terms, caller: callerSettingsFor(terms.permissions, input.caller) };
     },
@@ -271,7 +261,7 @@ export async function inviteCaller(
     if (admin.member.email && admin.member.email.toLowerCase() === email) {
       throw new DomainError('own_access', 'Nobody raises their own access: another Administrator has to invite you.');
     }
-    refuseFields(callerSettingErrors(input.caller, admin));
+    refuseFields(callerSettingErrors(input.caller));
     requireInvitationTextsFit({ note: input.note, personalMessage: input.personalMessage });
     // Another invitation to the same person, sent at this moment, would leave two codes working.
     await lockKeys(tx, LOCK.invitee(admin.organization.id, email));
