@@ -340,7 +340,7 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
     };
   router.action(ACTION.approve, openDecisionForm('approve', false));
   // Ticking both support permissions (or unticking one) redraws the form with or without the caller settings.
-  router.action(APPROVE_PERMISSION_TOGGLE, async ({ body, ack, client }) => {
+  router.action(APPROVE_PERMISSION_TOGGLE, async function approvePermissionToggled({ body, ack, client }) {
     await ack();
     const view = (body as BlockAction).view;
     const metadata = decodeMetadata(decisionFormMetadata, view?.private_metadata);
