@@ -58,7 +58,17 @@ describe.each(DATABASE_KINDS)('approving an authorized caller on %s', (kind) => 
     const withCaller = app.emulator.currentModal(ADA.id)!;
     expect(JSON.stringify(withCaller.definition)).toContain(APPROVE_FORM_BLOCK.supportLevel);
 
-    // Slack itself will not submit the form without a support level: the field is required once shown.
+    // Slack itself will not submit the form without a support level; a forged submission is refused all the same.
+    const forged = await app.driver.viewSubmission({
+      view: withCaller,
+      userId: ADA.id,
+      values: { [APPROVE_FORM_BLOCK.accessPermissions]: { [INPUT_ACTION]: CALLER } },
+      allowMissingRequired: true,
+    });
+    expect(forged.json).toEqual({
+      response_action: 'errors',
+      errors: { [APPROVE_FORM_BLOCK.supportLevel]: 'Choose the support level for this authorized caller.' },
+    });
     const premiumWithoutLevel = await app.driver.submitView(
       withCaller,
       {
