@@ -100,14 +100,19 @@ export function checkInvitationGrant(grant: InvitationGrant, roles: AdminRoles):
         `Authorized-caller invitations go to one person at a time; this one has ${grant.addressCount} addresses. ` +
         `Go back and keep one, or grant other permissions.`;
     }
-    if (!grant.caller) errors.supportLevel = 'Choose the support level for this authorized caller.';
-    else if (grant.caller.supportLevel === 'PREMIUM' && !grant.caller.callerLevel) {
-      errors.callerLevel = 'Premium support callers need a caller level.';
-    } else if (grant.caller.callerLevel && !(PREMIUM_CALLER_LEVELS as readonly string[]).includes(grant.caller.callerLevel)) {
-      errors.callerLevel = 'Choose one of the caller levels offered.';
-    }
+    Object.assign(errors, callerSettingErrors(grant.caller));
   }
   return errors;
+}
+
+/** What is missing or wrong in an authorized caller's settings: a support level, and for Premium a caller level. */
+export function callerSettingErrors(caller: CallerSettings | null): InvitationFieldErrors {
+  if (!caller) return { supportLevel: 'Choose the support level for this authorized caller.' };
+  if (caller.supportLevel === 'PREMIUM' && !caller.callerLevel) return { callerLevel: 'Premium support callers need a caller level.' };
+  if (caller.callerLevel && !(PREMIUM_CALLER_LEVELS as readonly string[]).includes(caller.callerLevel)) {
+    return { callerLevel: 'Choose one of the caller levels offered.' };
+  }
+  return {};
 }
 
 /** Caller settings only belong to authorized-caller invitations; Standard support has no caller level. */

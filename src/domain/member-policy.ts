@@ -90,9 +90,11 @@ function onlyELearning(permissions: readonly string[]): boolean {
  * effect, a later end (or none), or an earlier start. Tags and caller settings raise nothing.
  */
 export function raisesAccess(before: AccessTerms & { status: SubjectStatus }, after: AccessTerms & { status: SubjectStatus }): boolean {
-  const held = new Set(before.status === 'ACTIVE' ? before.permissions : []);
-  if (after.status === 'ACTIVE' && after.permissions.some((key) => !held.has(key))) return true;
-  if (before.status !== 'ACTIVE' && after.status === 'ACTIVE' && after.permissions.length > 0) return true;
+  // A pending invitation's permissions are what its invitee gets on accepting, so they count as held.
+  const counts = (status: SubjectStatus) => status === 'ACTIVE' || status === 'INVITATION';
+  const held = new Set(counts(before.status) ? before.permissions : []);
+  if (counts(after.status) && after.permissions.some((key) => !held.has(key))) return true;
+  if (!counts(before.status) && counts(after.status) && after.permissions.length > 0) return true;
   if (before.endsOn !== null && (after.endsOn === null || after.endsOn > before.endsOn)) return true;
   if (before.startsOn !== null && (after.startsOn === null || after.startsOn < before.startsOn)) return true;
   return false;

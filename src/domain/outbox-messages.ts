@@ -58,6 +58,8 @@ export type OutboxItem =
   /** Remind an admin of a request still waiting for a decision. */
   | { kind: 'request.reminder'; requestId: number; userId: string }
   /** Tell a requester their request expired undecided. */
-  | { kind: 'request.expired'; requestId: number; userId: string };
+  | { kind: 'request.expired'; requestId: number; userId: string }
+  /** Tell the person (`member`) or an Administrator what an admin changed about someone's access (from a permissions-log entry). */
+  | { kind: 'access.changed'; logEntryId: number; userId: string; audience: 'member' | 'administrator' };
 
 export type ConnectionEndEvent = 'expired' | 'removed';

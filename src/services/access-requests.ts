@@ -16,7 +16,8 @@ import {
   type RequestFacts,
   type TriageFacts,
 } from '../domain/policy.js';
-import type { PermissionInfo, RequestCardModel, RequestDecision, UnlistedOrganization } from '../domain/read-models.js';
+import type { CallerSettings, PermissionInfo, RequestCardModel, RequestDecision, UnlistedOrganization } from '../domain/read-models.js';
+import { callerSettingErrors, callerSettingsFor, isAuthorizedCallerInvitation } from '../domain/invitations.js';
 import { memberFor, profileNeedsRefresh, type SlackProfile } from './members.js';
 import { enqueue } from './outbox.js';
 import { connectionsTo, requestWithPeople } from '../db/joined-reads.js';
@@ -182,6 +183,8 @@ export interface DecisionInput {
   /** Approvals: the first day of access, or null for right away. */
   startsOn?: string | null;
   tags?: string[];
+  /** Approvals granting both support permissions: the authorized caller's settings, which they require. */
+  caller?: CallerSettings | null;
   /** The log note of an approval, or the reason for a denial. */
   note: string | null;
   notify: boolean;
@@ -263,6 +266,7 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
       if (input.startsOn && input.endsOn && input.startsOn > input.endsOn) {
         throw DomainError.ofFields({ startsOn: 'Access has to start on or before its last day.' }, 'bad_start_date');
       }
+      if (isAuthorizedCallerInvitation(granted)) refuseFields(callerSettingErrors(input.caller ?? null));
     }
 
     const claimed = await claimPendingRequest(tx, {
@@ -305,6 +309,8 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
         startsAt: startsOn ? startOfDayIn(startsOn, organization.timeZone) : null,
         endsOn,
         endsAt: endsOn ? endOfDayIn(endsOn, organization.timeZone) : null,
+        // Caller settings go with both support permissions; without them any earlier ones are cleared.
+        caller: callerSettingsFor(granted, input.caller ?? null),
         connectedById: actor.id,
         at: now,
       });

@@ -2,7 +2,6 @@ import { TRANSACTION_OPTIONS, type Db, type Tx } from '../db/client.js';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { DB } from '../db/query-builder.js';
 import { preparedStatement, sqlOf } from '../db/sql.js';
-import { lockKeys, LOCK } from '../db/locks.js';
 import { appendLogEntries } from '../db/permission-log.js';
 import { ACTOR, LOG_ACTION } from '../domain/permissions-log.js';
 import type { ConnectionEndEvent, OutboxItem } from '../domain/outbox-messages.js';
@@ -17,12 +16,13 @@ import {
 } from '../domain/time-limits.js';
 import type { OrganizationSummary, PersonSummary } from '../domain/read-models.js';
 import { enqueue, enqueueOnce } from './outbox.js';
-import { administratorsOf, connectionFacts, organizationSummary, personSummary } from './read-models.js';
-import { addElapsedDays, calendarDateIn, endOfDayIn, isCalendarDate } from '../domain/dates.js';
+import { administratorsOf, organizationSummary, personSummary } from './read-models.js';
+import { addElapsedDays, calendarDateIn, isCalendarDate } from '../domain/dates.js';
 import { DomainError } from '../domain/errors.js';
-import { adminRolesOf, isConnectionEffective, mayChangeAccessOf } from '../domain/policy.js';
+import { isConnectionEffective } from '../domain/policy.js';
 import { PERMISSION } from '../domain/permission-catalog.js';
 import { holdersOf } from '../db/joined-reads.js';
+import { lockedConnection, recordChange, requireAllowed, termsOf, writeTerms } from './members/connection-change.js';
 
 /*
  * The rules that act while nobody is looking. Each works from the database as it is, not from
@@ -544,58 +544,42 @@ export async function changeEndDate(
   now: Date,
 ): Promise<{ status: 'ACTIVE' }> {
   return prisma.$transaction(async (tx) => {
-    const whose = await tx.connection.findUnique({ where: { id: input.connectionId }, select: { organizationId: true, memberId: true } });
-    if (!whose) throw new DomainError('unknown_connection', 'That connection no longer exists.');
     // Changes to one connection take turns, so each reads, checks and logs what the one before it left.
-    await lockKeys(tx, LOCK.connection(whose.organizationId, whose.memberId));
-    const connection = await tx.connection.findUniqueOrThrow({
-      where: { id: input.connectionId },
-      include: { organization: true, member: true },
-    });
-    const actor = await tx.member.findUnique({ where: { slackUserId: input.actorSlackUserId } });
-    const actorConnection = actor
-      ? await tx.connection.findUnique({
-          where: { organizationId_memberId: { organizationId: connection.organizationId, memberId: actor.id } },
-          include: { permissions: true },
-        })
-      : null;
-    if (!actorConnection || !adminRolesOf(connectionFacts(actorConnection), now).administrator) {
-      throw new DomainError('forbidden', `Only Administrators of ${connection.organization.name} can change end dates there.`);
-    }
-    const own = mayChangeAccessOf({ memberId: actorConnection.memberId, email: null }, { memberId: connection.memberId, email: null });
-    if (!own.allowed) throw new DomainError('own_access', own.reason);
+    const locked = await lockedConnection(tx, input.actorSlackUserId, input.connectionId, now, 'change end dates there');
+    const { connection } = locked;
+    const timeZone = locked.admin.organization.timeZone;
     if (connection.status === 'REMOVED' || connection.status === 'SUSPENDED') {
       throw new DomainError('not_restorable', 'This person is no longer connected; invite them again instead.');
     }
-    if (connection.status === 'EXPIRED' && connection.endsAt && now >= graceEndsAt(connection.endsAt, connection.organization.timeZone)) {
+    if (connection.status === 'EXPIRED' && !locked.subject.restorable) {
       throw new DomainError('not_restorable', 'The 30 days to restore this access are over; invite them again instead.');
     }
     if (input.endsOn !== null) {
       if (!isCalendarDate(input.endsOn)) throw DomainError.ofFields({ endsOn: 'The end date is not a date.' }, 'bad_date');
-      if (input.endsOn < calendarDateIn(now, connection.organization.timeZone))
-        throw DomainError.ofFields({ endsOn: 'Choose today or a later date.' }, 'bad_date');
+      if (input.endsOn < calendarDateIn(now, timeZone)) throw DomainError.ofFields({ endsOn: 'Choose today or a later date.' }, 'bad_date');
     }
-    const endsAt = input.endsOn ? endOfDayIn(input.endsOn, connection.organization.timeZone) : null;
-    // Conditional on the status checked above: the time-limit job moves connections on without the lock.
-    const changed = await tx.connection.updateMany({
-      where: { id: connection.id, status: connection.status },
-      data: { status: 'ACTIVE', endsOn: input.endsOn, endsAt, expiredAt: null, updatedAt: now },
+    // Expired access given a new end is a restore; the same policy decides both, as in `/access users`.
+    requireAllowed(connection.status === 'EXPIRED' ? 'member.restore' : 'member.edit', locked, {
+      ...locked.subject,
+      status: 'ACTIVE',
+      endsOn: input.endsOn,
     });
-    if (changed.count === 0)
-      throw new DomainError('changed', 'This access changed just now. Look at it again before changing its end date.');
-    await appendLogEntries(tx, [
+    const before = termsOf(connection);
+    // Conditional on the status checked above: the time-limit job moves connections on without the lock.
+    await writeTerms(tx, locked, { ...before, status: 'ACTIVE', endsOn: input.endsOn }, now);
+    // Every change of an end date tells the person and the other Administrators.
+    await recordChange(
+      tx,
+      locked,
       {
-        organizationId: connection.organizationId,
-        actorId: actor!.id,
-        subjectMemberId: connection.memberId,
         action: LOG_ACTION.endDateChanged,
-        before: { connectionId: connection.id, status: connection.status, endsOn: connection.endsOn },
-        after: { connectionId: connection.id, status: 'ACTIVE', endsOn: input.endsOn },
+        before,
+        after: { ...before, status: 'ACTIVE', endsOn: input.endsOn },
         note: input.note,
-        createdAt: now,
+        notifyMember: true,
       },
-    ]);
-    await enqueue(tx, [{ kind: 'home.refresh', userId: connection.member.slackUserId }], now);
+      now,
+    );
     return { status: 'ACTIVE' as const };
   }, TRANSACTION_OPTIONS);
 }

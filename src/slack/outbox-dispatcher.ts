@@ -50,6 +50,8 @@ import { auditLineMessage, permissionsChangedMessage, requestOutcomeMessage } fr
 import { requestCardMessage, requesterReceiptMessage } from './views/request-card.js';
 import { webApiTransport } from './web-api-transport.js';
 import type { SqlDatabase } from '../db/sql.js';
+import { accessChangeNotice } from '../services/members/access-change-notice.js';
+import { accessChangedMessage } from './views/access-change-messages.js';
 
 interface Message {
   text: string;
@@ -577,6 +579,11 @@ export class OutboxDispatcher {
         const parked = await parkedMessagesAmong(sql, item.outboxIds);
         if (parked.length === 0) throw new NothingToSend();
         return this.post(message, item.userId, parkedMessagesReport(parked));
+      }
+      case 'access.changed': {
+        const notice = await accessChangeNotice(sql, item.logEntryId);
+        if (!notice) throw new NothingToSend();
+        return this.post(message, item.userId, accessChangedMessage(notice, item.audience));
       }
     }
   }

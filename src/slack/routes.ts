@@ -1,4 +1,4 @@
-import { INPUT_ACTION, INVITATION_EDIT_BLOCK, INVITE_GRANT_BLOCK } from './views/ids.js';
+import { APPROVE_FORM_BLOCK, INPUT_ACTION, INVITATION_EDIT_BLOCK, INVITE_GRANT_BLOCK } from './views/ids.js';
 
 /**
  * Routes that match on more than one id. Every input element shares INPUT_ACTION, so the block
@@ -14,3 +14,6 @@ export const INVITE_GRANT_PERMISSION_TOGGLE = permissionToggle(INVITE_GRANT_BLOC
 
 /** A permission ticked in the Edit form of a pending invitation. */
 export const INVITATION_EDIT_PERMISSION_TOGGLE = permissionToggle(INVITATION_EDIT_BLOCK);
+
+/** A permission ticked in the Approve form of a request. */
+export const APPROVE_PERMISSION_TOGGLE = permissionToggle(APPROVE_FORM_BLOCK);

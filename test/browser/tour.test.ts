@@ -182,7 +182,9 @@ describe('the demo tour, in the browser', () => {
     const log = page.getByRole('region', { name: 'Permissions log' });
     await expect
       .poll(() => log.innerText())
-      .toMatch(/connection\.end_date_changed\s+Ada Lovelace\s+Katherine Johnson\s+City of Redlands\s+EXPIRED → ACTIVE; ends 2027-06-30/);
+      .toMatch(
+        /connection\.end_date_changed\s+Ada Lovelace\s+Katherine Johnson\s+City of Redlands\s+EXPIRED → ACTIVE; permissions: [^;]+; ends 2027-06-30/,
+      );
     await shoot(page, 'tour-4-restored');
 
     await viewAs(page, 'U0DEMOKATH');

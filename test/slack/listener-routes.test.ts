@@ -5,7 +5,7 @@ import { SUBCOMMANDS } from '../../src/slack/commands.js';
 import type { GatehouseContext } from '../../src/slack/context.js';
 import { ListenerRouter, type RoutedPayload } from '../../src/slack/listener-router.js';
 import { subcommandHandler, subcommandHandlers } from '../../src/slack/listeners/access-command.js';
-import { INVITATION_EDIT_PERMISSION_TOGGLE, INVITE_GRANT_PERMISSION_TOGGLE } from '../../src/slack/routes.js';
+import { APPROVE_PERMISSION_TOGGLE, INVITATION_EDIT_PERMISSION_TOGGLE, INVITE_GRANT_PERMISSION_TOGGLE } from '../../src/slack/routes.js';
 import {
   ACTION,
   APPROVE_FORM_BLOCK,
@@ -102,26 +102,28 @@ describe('the listener router', () => {
     for (const blockId of [INVITATION_EDIT_BLOCK.adminPermissions, INVITATION_EDIT_BLOCK.accessPermissions]) {
       expect(handlerFor({ type: 'block_actions', action_id: INPUT_ACTION, block_id: blockId })).toBe('editPermissionToggled');
     }
+    for (const blockId of [APPROVE_FORM_BLOCK.adminPermissions, APPROVE_FORM_BLOCK.accessPermissions]) {
+      expect(handlerFor({ type: 'block_actions', action_id: INPUT_ACTION, block_id: blockId })).toBe('approvePermissionToggled');
+    }
     const toggles = new Set<string>(
-      [...Object.values(INVITE_GRANT_BLOCK), ...Object.values(INVITATION_EDIT_BLOCK)].filter(
+      [...Object.values(INVITE_GRANT_BLOCK), ...Object.values(INVITATION_EDIT_BLOCK), ...Object.values(APPROVE_FORM_BLOCK)].filter(
         (id) => id.endsWith('_admin') || id.endsWith('_access'),
       ),
     );
-    expect(toggles.size).toBe(4);
+    expect(toggles.size).toBe(6);
     for (const blockId of EVERY_BLOCK_ID.filter((id) => !toggles.has(id))) {
       expect(router.routesFor({ type: 'block_actions', action_id: INPUT_ACTION, block_id: blockId }), blockId).toEqual([]);
     }
   });
 
   it('has patterns that claim only whole block ids, so no two forms share one', () => {
-    for (const toggle of [INVITE_GRANT_PERMISSION_TOGGLE, INVITATION_EDIT_PERMISSION_TOGGLE]) {
+    for (const toggle of [INVITE_GRANT_PERMISSION_TOGGLE, INVITATION_EDIT_PERMISSION_TOGGLE, APPROVE_PERMISSION_TOGGLE]) {
       for (const blockId of EVERY_BLOCK_ID) {
         for (const variant of [`${blockId}_1`, `x${blockId}`, `${blockId}\n`]) expect(toggle.block_id.test(variant), variant).toBe(false);
       }
     }
-    const claimedByBoth = EVERY_BLOCK_ID.filter(
-      (id) => INVITE_GRANT_PERMISSION_TOGGLE.block_id.test(id) && INVITATION_EDIT_PERMISSION_TOGGLE.block_id.test(id),
-    );
+    const toggles = [INVITE_GRANT_PERMISSION_TOGGLE, INVITATION_EDIT_PERMISSION_TOGGLE, APPROVE_PERMISSION_TOGGLE];
+    const claimedByBoth = EVERY_BLOCK_ID.filter((id) => toggles.filter((toggle) => toggle.block_id.test(id)).length > 1);
     expect(claimedByBoth).toEqual([]);
   });
 

@@ -282,7 +282,7 @@ describe.each(DATABASE_KINDS)("limited admins, plain approvals, bound codes and 
       actions: [{ action_id: ACTION.removeEndDate, value: `remove:${connectionId}` }],
       channel,
     });
-    await waitUntil(() => toldTo(app, ADA).includes('Nobody changes their own access'), 'the refusal');
+    await waitUntil(() => toldTo(app, ADA).includes('Nobody raises their own access'), 'the refusal');
     const { prisma } = app.db.database;
     expect((await prisma.connection.findUniqueOrThrow({ where: { id: connectionId } })).endsOn).toBe('2099-01-31');
     expect(await prisma.permissionLogEntry.count({ where: { action: LOG_ACTION.endDateChanged } })).toBe(0);

@@ -231,7 +231,9 @@ describe.each(DATABASE_KINDS)('time-limit messages on %s', (kind) => {
       message: digest,
     });
     const refusal = await app.emulator.waitForCalls('chat.postEphemeral', toldBefore + 2, 10_000);
-    expect(JSON.stringify(refusal.at(-1)!.args)).toContain('Only Administrators of City of Redlands can change end dates there.');
+    expect(JSON.stringify(refusal.at(-1)!.args)).toContain(
+      'Only Administrators of City of Redlands can change end dates there: ask Ada Admin.',
+    );
     expect((await prisma.connection.findUniqueOrThrow({ where: { id: connections[0]!.id } })).endsOn).toBe('2031-06-30');
   });
 });

@@ -9,6 +9,9 @@ import type { CallerSettings } from '../../domain/read-models.js';
 import { stringList, callerOf } from './stored-invitation.js';
 import { managedInvitation } from './acting-admin.js';
 import { checkTimeRange } from './grant-checks.js';
+import { enqueue } from '../outbox.js';
+import { administratorsOf, personSummary } from '../read-models.js';
+import { accessChangedNotices } from '../members/connection-change.js';
 
 /** Changes what a pending invitation grants; the person gets the invitation as it is when they accept. */
 export async function editInvitation(
@@ -52,7 +55,7 @@ export async function editInvitation(
       },
     });
     if (edited.count === 0) throw new DomainError('not_pending', 'This invitation is no longer pending.');
-    await appendLogEntry(tx, {
+    const logEntryId = await appendLogEntry(tx, {
       organizationId: invitation.organizationId,
       actorId: admin.member.id,
       subjectEmail: invitation.email,
@@ -69,5 +72,8 @@ export async function editInvitation(
       note: input.note?.trim() || null,
       createdAt: now,
     });
+    // The invitee is told by the invitation itself when they accept; every other Administrator now.
+    const administrators = (await administratorsOf(tx, invitation.organizationId, now)).map(personSummary);
+    await enqueue(tx, accessChangedNotices(logEntryId, { administrators, member: admin.member }, null, false), now);
   }, TRANSACTION_OPTIONS);
 }

@@ -26,6 +26,10 @@ import { decisionFormMetadata, decodeMetadata, requestFormMetadata, type Decisio
 import { alreadyDecidedText } from '../views/notices.js';
 import { requestFormView } from '../views/request-form.js';
 import { tellPrivately } from '../tell-privately.js';
+import { isAuthorizedCallerInvitation } from '../../domain/invitations.js';
+import type { CallerSettings } from '../../domain/read-models.js';
+import { APPROVE_PERMISSION_TOGGLE } from '../routes.js';
+import { blockIdsOf } from './invite-form-input.js';
 import { escapeMrkdwn } from '../views/mrkdwn.js';
 import type { FieldPlacement } from '../refusals.js';
 import { dateOf, selectedValueOf, selectedValuesOf, stateOf, textOf, type ViewStateValues } from '../view-state.js';
@@ -59,6 +63,21 @@ const REQUEST_FORM_FIELDS: FieldPlacement = {
   fallback: REQUEST_FORM_BLOCK.purpose,
 };
 
+function approvedPermissions(state: ViewStateValues): string[] {
+  return [
+    ...selectedValuesOf(state, APPROVE_FORM_BLOCK.adminPermissions, INPUT_ACTION),
+    ...selectedValuesOf(state, APPROVE_FORM_BLOCK.accessPermissions, INPUT_ACTION),
+  ];
+}
+
+/** The caller settings of the Approve form, when it shows them. */
+function approvedCaller(state: ViewStateValues): CallerSettings | null {
+  const supportLevel = selectedValueOf(state, APPROVE_FORM_BLOCK.supportLevel, INPUT_ACTION);
+  return supportLevel === 'STANDARD' || supportLevel === 'PREMIUM'
+    ? { supportLevel, callerLevel: selectedValueOf(state, APPROVE_FORM_BLOCK.callerLevel, INPUT_ACTION) }
+    : null;
+}
+
 /** A refusal of the decision itself closes its form, and is told where the admin pressed Approve or Deny. */
 function decisionChannelOf(view: ViewOutput): string | null {
   return decodeMetadata(decisionFormMetadata, view.private_metadata)?.channelId ?? null;
@@ -72,6 +91,8 @@ const APPROVE_FORM_FIELDS: FieldPlacement = {
     endsOn: APPROVE_FORM_BLOCK.endsOn,
     tags: APPROVE_FORM_BLOCK.tags,
     note: APPROVE_FORM_BLOCK.note,
+    supportLevel: APPROVE_FORM_BLOCK.supportLevel,
+    callerLevel: APPROVE_FORM_BLOCK.callerLevel,
   },
   fallback: APPROVE_FORM_BLOCK.note,
   closeIn: decisionChannelOf,
@@ -318,6 +339,31 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
       });
     };
   router.action(ACTION.approve, openDecisionForm('approve', false));
+  // Ticking both support permissions (or unticking one) redraws the form with or without the caller settings.
+  router.action(APPROVE_PERMISSION_TOGGLE, async function approvePermissionToggled({ body, ack, client }) {
+    await ack();
+    const view = (body as BlockAction).view;
+    const metadata = decodeMetadata(decisionFormMetadata, view?.private_metadata);
+    if (!view || !metadata) return;
+    const state = stateOf(view);
+    const permissions = approvedPermissions(state);
+    if (isAuthorizedCallerInvitation(permissions) === blockIdsOf(view).has(APPROVE_FORM_BLOCK.supportLevel)) return;
+    const form = await decisionForm(
+      context.sql,
+      { requestId: metadata.requestId, actor: { slackUserId: body.user.id }, inTriage: false },
+      context.settings,
+      context.now(),
+    );
+    if (!form.ok) return;
+    const redrawn = approveFormView({ request: form.card, catalog: form.catalog }, metadata, {
+      permissions,
+      caller: approvedCaller(state),
+    });
+    await client.views
+      .update({ view_id: view.id, hash: view.hash, view: redrawn })
+      // hash_conflict: a newer version of the form is already showing.
+      .catch((error: unknown) => context.logger.debug({ err: error }, 'approve form was not redrawn'));
+  });
   router.action(ACTION.deny, openDecisionForm('deny', false));
   router.action(ACTION.triageDeny, openDecisionForm('deny', true));
 
@@ -338,15 +384,13 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
       const metadata = decodeMetadata(decisionFormMetadata, view.private_metadata);
       if (!metadata || metadata.inTriage) throw DomainError.ofFields({ note: UNREADABLE }, 'unreadable');
       const state = stateOf(view);
-      const granted = [
-        ...selectedValuesOf(state, APPROVE_FORM_BLOCK.adminPermissions, INPUT_ACTION),
-        ...selectedValuesOf(state, APPROVE_FORM_BLOCK.accessPermissions, INPUT_ACTION),
-      ];
+      const granted = approvedPermissions(state);
       const startsOn = dateOf(state, APPROVE_FORM_BLOCK.startsOn, INPUT_ACTION);
       const endsOn = dateOf(state, APPROVE_FORM_BLOCK.endsOn, INPUT_ACTION);
       const note = textOf(state, APPROVE_FORM_BLOCK.note, INPUT_ACTION);
       const tagsText = textOf(state, APPROVE_FORM_BLOCK.tags, INPUT_ACTION);
       const tags = parseTags(tagsText);
+      const caller = approvedCaller(state);
       refuseFields({
         permissions: granted.length === 0 ? 'Choose at least one permission to grant, or deny the request instead.' : undefined,
         endsOn: endsOn && !isCalendarDate(endsOn) ? 'Choose a date from the calendar.' : undefined,
@@ -363,6 +407,7 @@ function registerDecisions(router: ListenerRouter, context: GatehouseContext): v
           startsOn,
           endsOn,
           tags,
+          caller,
           note,
           notify: selectedValuesOf(state, APPROVE_FORM_BLOCK.notify, INPUT_ACTION).includes('notify'),
         },

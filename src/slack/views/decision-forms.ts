@@ -3,7 +3,9 @@
  * Both open with a short summary of the request so the decision is made looking at it.
  */
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import type { ApproveFormModel, PermissionInfo, RequestCardModel } from '../../domain/read-models.js';
+import type { ApproveFormModel, CallerSettings, PermissionInfo, RequestCardModel } from '../../domain/read-models.js';
+import { isAuthorizedCallerInvitation } from '../../domain/invitations.js';
+import { callerInputs } from './invite-form-parts.js';
 import {
   context,
   DIVIDER,
@@ -93,13 +95,24 @@ function currentTerms(request: RequestCardModel): { startsOn: string | null; end
   };
 }
 
-function grantChoices(model: ApproveFormModel): KnownBlock[] {
+/** What the approving admin has ticked and chosen so far, when the form is redrawn. */
+export interface ApproveChoices {
+  permissions: readonly string[];
+  caller: CallerSettings | null;
+}
+
+/** Approving replaces what they hold, so what they hold starts ticked: a plain Approve only adds. */
+function initialGrant(model: ApproveFormModel): string[] {
+  const held = model.request.currentConnection?.permissions ?? [];
+  return [...held, ...model.request.requested].map((permission) => permission.key);
+}
+
+function grantChoices(model: ApproveFormModel, ticked: readonly string[], callerChoice: CallerSettings | null): KnownBlock[] {
   const { adminRoles, access } = splitPermissions(model.catalog);
   const requested = model.request.requested;
   const heldKeys = new Set(model.request.currentConnection?.permissions.map((permission) => permission.key) ?? []);
   const requestedKeys = new Set(requested.map((permission) => permission.key));
-  // Approving replaces what they hold, so what they hold starts ticked: a plain Approve only adds.
-  const initial = model.catalog.filter((permission) => heldKeys.has(permission.key) || requestedKeys.has(permission.key));
+  const initial = model.catalog.filter((permission) => ticked.includes(permission.key));
   const describe = (permission: PermissionInfo) =>
     heldKeys.has(permission.key) && !requestedKeys.has(permission.key)
       ? 'They hold this now. Untick it and approving takes it away.'
@@ -107,15 +120,25 @@ function grantChoices(model: ApproveFormModel): KnownBlock[] {
   const heading = heldKeys.size > 0 ? 'Ticked: what they hold now and what they asked for.' : 'Ticked: what they asked for.';
   const blocks: KnownBlock[] = [section(mrkdwn(`*Grant*  ${heading} Change it as you see fit.`))];
   if (adminRoles.length > 0) {
-    blocks.push(
-      permissionGroup({ blockId: APPROVE_FORM_BLOCK.adminPermissions, label: 'Admin roles', permissions: adminRoles, initial, describe }),
-    );
+    blocks.push({
+      ...permissionGroup({
+        blockId: APPROVE_FORM_BLOCK.adminPermissions,
+        label: 'Admin roles',
+        permissions: adminRoles,
+        initial,
+        describe,
+      }),
+      // Ticking redraws the form, to ask for caller settings once both support permissions are ticked.
+      dispatch_action: true,
+    });
   }
   if (access.length > 0) {
-    blocks.push(
-      permissionGroup({ blockId: APPROVE_FORM_BLOCK.accessPermissions, label: 'Access', permissions: access, initial, describe }),
-    );
+    blocks.push({
+      ...permissionGroup({ blockId: APPROVE_FORM_BLOCK.accessPermissions, label: 'Access', permissions: access, initial, describe }),
+      dispatch_action: true,
+    });
   }
+  if (isAuthorizedCallerInvitation(ticked)) blocks.push(...callerInputs(APPROVE_FORM_BLOCK, callerChoice));
   return blocks;
 }
 
@@ -175,7 +198,8 @@ function approvalDetails(request: RequestCardModel): InputBlock[] {
   ];
 }
 
-export function approveFormView(model: ApproveFormModel, metadata: DecisionFormMetadata): ModalView {
+/** The Approve form; `choices` redraws it with what the admin has ticked and chosen so far. */
+export function approveFormView(model: ApproveFormModel, metadata: DecisionFormMetadata, choices?: ApproveChoices): ModalView {
   return {
     type: 'modal',
     callback_id: CALLBACK.approveForm,
@@ -187,7 +211,7 @@ export function approveFormView(model: ApproveFormModel, metadata: DecisionFormM
       ...summaryBlocks(model.request),
       ...replacementWarning(model.request),
       DIVIDER,
-      ...grantChoices(model),
+      ...grantChoices(model, choices?.permissions ?? initialGrant(model), choices?.caller ?? null),
       ...approvalDetails(model.request),
       notifyInput(APPROVE_FORM_BLOCK.notify, 'A direct message with what you granted and your note.'),
     ],
