@@ -36,6 +36,8 @@ export const LOCK = {
   codeAttempts: (slackUserId: string) => `code-attempts:${slackUserId}`,
   /** A person's requests, of which one per organization may wait at a time. */
   requestsOf: (slackUserId: string) => `requests:${slackUserId}`,
+  /** One admin's selection of rows in one organization's members list, which holds at most SELECTION_LIMIT. */
+  selection: (adminId: number, organizationId: number) => `selection:${adminId}:${organizationId}`,
 } as const;
 
 /**

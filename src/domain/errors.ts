@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'not_restorable',
   'nothing_granted',
   'own_access',
+  /** An admin's selection holds SELECTION_LIMIT rows already. */
+  'selection_full',
   'too_long',
   /** A form or button came back in a shape Gatehouse did not write: forged, or from an older version. */
   'unreadable',

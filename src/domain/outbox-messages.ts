@@ -3,6 +3,8 @@
  * transaction as the change; the dispatcher draws and delivers them, so a message always shows
  * the state at delivery time.
  */
+import type { BulkAction } from './member-management.js';
+
 /**
  * Where a new request went: to an organization's Administrators, to the operators' triage (for an
  * unlisted organization or one with no Administrator), or, with no triage channel and no
@@ -60,6 +62,16 @@ export type OutboxItem =
   /** Tell a requester their request expired undecided. */
   | { kind: 'request.expired'; requestId: number; userId: string }
   /** Tell the person (`member`) or an Administrator what an admin changed about someone's access (from a permissions-log entry). */
-  | { kind: 'access.changed'; logEntryId: number; userId: string; audience: 'member' | 'administrator' };
+  | { kind: 'access.changed'; logEntryId: number; userId: string; audience: 'member' | 'administrator' }
+  /** Tell an Administrator (or the admin who acted, as a receipt) what one bulk action changed: one summary each, not one per person. */
+  | {
+      kind: 'bulk.summary';
+      organizationId: number;
+      actorSlackUserId: string;
+      action: BulkAction;
+      logEntryIds: number[];
+      skipped: number;
+      userId: string;
+    };
 
 export type ConnectionEndEvent = 'expired' | 'removed';

@@ -2,6 +2,7 @@
  * Plain data that services hand to the Slack views. Nothing here knows about Prisma or Block Kit,
  * so views stay pure functions of these shapes and services never build messages.
  */
+import type { BulkAction } from './member-management.js';
 import type { AdminScope } from './permission-catalog.js';
 
 export type RequestStatus = 'PENDING' | 'APPROVED' | 'DENIED' | 'WITHDRAWN' | 'EXPIRED';
@@ -298,4 +299,19 @@ export interface AccessChangeNotice {
   after: AccessSnapshot | null;
   note: string | null;
   at: Date;
+}
+
+/** One admin's summary of a bulk action: who acted, what they did, and to whom. */
+export interface BulkSummaryModel {
+  organization: OrganizationSummary;
+  actor: PersonSummary;
+  action: BulkAction;
+  /** The permission an add or remove acted on; null for other actions. */
+  permission: PermissionInfo | null;
+  /** The people changed, one per log entry, in the order changed; person is null for an invitation to someone unknown. */
+  changed: Array<{ person: PersonSummary | null; email: string | null }>;
+  /** Selected rows the action was not allowed on, left as they were. */
+  skipped: number;
+  /** The copy for the admin who acted: their receipt. */
+  forActor: boolean;
 }

@@ -49,6 +49,8 @@ import { myAccessHome } from './views/my-access.js';
 import { auditLineMessage, permissionsChangedMessage, requestOutcomeMessage } from './views/notices.js';
 import { requestCardMessage, requesterReceiptMessage } from './views/request-card.js';
 import { webApiTransport } from './web-api-transport.js';
+import { bulkSummary } from '../services/members/bulk-action.js';
+import { bulkSummaryMessage } from './views/bulk-summary.js';
 import type { SqlDatabase } from '../db/sql.js';
 import { accessChangeNotice } from '../services/members/access-change-notice.js';
 import { accessChangedMessage } from './views/access-change-messages.js';
@@ -584,6 +586,11 @@ export class OutboxDispatcher {
         const notice = await accessChangeNotice(sql, item.logEntryId);
         if (!notice) throw new NothingToSend();
         return this.post(message, item.userId, accessChangedMessage(notice, item.audience));
+      }
+      case 'bulk.summary': {
+        const summary = await bulkSummary(sql, item);
+        if (!summary) throw new NothingToSend();
+        return this.post(message, item.userId, bulkSummaryMessage(summary));
       }
     }
   }

@@ -1,4 +1,4 @@
-import { TRANSACTION_OPTIONS, type Db } from '../../db/client.js';
+import { TRANSACTION_OPTIONS, type Db, type Tx } from '../../db/client.js';
 import { appendLogEntry } from '../../db/permission-log.js';
 import { DomainError } from '../../domain/errors.js';
 import { requireInvitationTextsFit } from '../../domain/invitations.js';
@@ -8,6 +8,75 @@ import type { InvitationLanguage } from '../../domain/read-models.js';
 import { enqueue } from '../outbox.js';
 import type { InvitationSettings } from './settings.js';
 import { managedInvitation } from './acting-admin.js';
+
+/** The invitation as a resend finds it, read under its lock. */
+export interface InvitationToReissue {
+  id: number;
+  organizationId: number;
+  email: string;
+  expiresAt: Date;
+  resendCount: number;
+}
+
+/**
+ * Issues a new code for a pending invitation inside the caller's transaction, logs it and queues
+ * its delivery; the old code stops working at once. Refuses an invitation no longer pending.
+ * Returns the log entry's id.
+ */
+export async function reissueInvitation(
+  tx: Tx,
+  invitation: InvitationToReissue,
+  resend: {
+    actorId: number;
+    timeZone: string;
+    language: InvitationLanguage;
+    personalMessage: string | null;
+    note: string | null;
+    /** Part of a bulk action: the log entry says so. */
+    bulk?: boolean;
+  },
+  settings: InvitationSettings,
+  now: Date,
+): Promise<{ expiresAt: Date; logEntryId: number }> {
+  const code = newInvitationToken();
+  const expiresAt = invitationExpiresAt(now, resend.timeZone);
+  // Conditional: the invitee may be accepting it at this moment, without the admins' lock.
+  const resent = await tx.invitation.updateMany({
+    where: { id: invitation.id, status: 'PENDING' },
+    data: {
+      tokenHash: hashInvitationToken(code),
+      issuedAt: now,
+      expiresAt,
+      resendCount: { increment: 1 },
+      language: resend.language,
+      personalMessage: resend.personalMessage?.trim() || null,
+      updatedAt: now,
+    },
+  });
+  if (resent.count === 0) throw new DomainError('not_pending', 'This invitation is no longer pending.');
+  const logEntryId = await appendLogEntry(tx, {
+    organizationId: invitation.organizationId,
+    actorId: resend.actorId,
+    subjectEmail: invitation.email,
+    action: LOG_ACTION.invitationResent,
+    before: { invitationId: invitation.id, expiresAt: invitation.expiresAt.toISOString(), resendCount: invitation.resendCount },
+    after: {
+      invitationId: invitation.id,
+      expiresAt: expiresAt.toISOString(),
+      resendCount: invitation.resendCount + 1,
+      language: resend.language,
+      ...(resend.bulk ? { bulk: true } : {}),
+    },
+    note: resend.note?.trim() || null,
+    createdAt: now,
+  });
+  await enqueue(
+    tx,
+    [{ kind: 'invitation.deliver', invitationId: invitation.id, sealedCode: sealInvitationCode(code, settings.sealingKey) }],
+    now,
+  );
+  return { expiresAt, logEntryId };
+}
 
 /** Issues a new code for a pending invitation; the old one stops working at once. */
 export async function resendInvitation(
@@ -25,40 +94,17 @@ export async function resendInvitation(
   return prisma.$transaction(async (tx) => {
     const { invitation, admin } = await managedInvitation(tx, input.actorSlackUserId, input.invitationId, now);
     requireInvitationTextsFit({ personalMessage: input.personalMessage, note: input.note });
-    const code = newInvitationToken();
-    const expiresAt = invitationExpiresAt(now, admin.organization.timeZone);
-    // Conditional: the invitee may be accepting it at this moment, without the admins' lock.
-    const resent = await tx.invitation.updateMany({
-      where: { id: invitation.id, status: 'PENDING' },
-      data: {
-        tokenHash: hashInvitationToken(code),
-        issuedAt: now,
-        expiresAt,
-        resendCount: { increment: 1 },
-        language: input.language,
-        personalMessage: input.personalMessage?.trim() || null,
-        updatedAt: now,
-      },
-    });
-    if (resent.count === 0) throw new DomainError('not_pending', 'This invitation is no longer pending.');
-    await appendLogEntry(tx, {
-      organizationId: invitation.organizationId,
-      actorId: admin.member.id,
-      subjectEmail: invitation.email,
-      action: LOG_ACTION.invitationResent,
-      before: { invitationId: invitation.id, expiresAt: invitation.expiresAt.toISOString(), resendCount: invitation.resendCount },
-      after: {
-        invitationId: invitation.id,
-        expiresAt: expiresAt.toISOString(),
-        resendCount: invitation.resendCount + 1,
-        language: input.language,
-      },
-      note: input.note?.trim() || null,
-      createdAt: now,
-    });
-    await enqueue(
+    const { expiresAt } = await reissueInvitation(
       tx,
-      [{ kind: 'invitation.deliver', invitationId: invitation.id, sealedCode: sealInvitationCode(code, settings.sealingKey) }],
+      invitation,
+      {
+        actorId: admin.member.id,
+        timeZone: admin.organization.timeZone,
+        language: input.language,
+        personalMessage: input.personalMessage,
+        note: input.note,
+      },
+      settings,
       now,
     );
     return { email: invitation.email, expiresAt };
