@@ -6,7 +6,8 @@ import { ACTION, CALLBACK, USERS_LIST_BLOCK } from '../../../src/slack/views/ids
 import { parseRowKeyValue, parseRowValue, rowKeyValue, rowValue } from '../../../src/slack/views/member-values.js';
 import { decodeMetadata, memberListMetadata } from '../../../src/slack/views/metadata.js';
 import { ANY, usersListHome, usersListModal } from '../../../src/slack/views/users-list.js';
-import { allText, blockById, buttons, CATALOG, EVIL, expectInert, findAll, organization, permissions } from './fixtures.js';
+import { myAccessHome } from '../../../src/slack/views/my-access.js';
+import { allText, blockById, buttons, CATALOG, EVIL, expectInert, findAll, myAccessModel, organization, permissions } from './fixtures.js';
 
 const NONE_CAN = { edit: false, disconnect: false, restore: false, resend: false, revoke: false, select: false };
 const ALL_CAN = { edit: true, disconnect: true, restore: false, resend: false, revoke: false, select: true };
@@ -182,6 +183,18 @@ describe('the members list', () => {
     expect(allText(view)).toContain('No one matches');
     expect(allText(view)).toContain('choose *Any* in each filter');
     expect(checkView(view, 'modal')).toEqual([]);
+  });
+
+  it('offers the members section above their own access only to people who manage members', () => {
+    const own = myAccessModel();
+    expect(buttons(myAccessHome(own)).map((found) => found.action_id)).not.toContain(ACTION.homeShowMembers);
+    const managing = myAccessHome(own, 7);
+    expect(managing.blocks.slice(1)).toEqual(myAccessHome(own).blocks);
+    expect(buttons({ blocks: [managing.blocks[0]] }).map((found) => [found.action_id, found.value, found.style])).toEqual([
+      [ACTION.homeShowAccess, 'access', 'primary'],
+      [ACTION.homeShowMembers, '7', undefined],
+    ]);
+    expect(checkView(managing, 'home')).toEqual([]);
   });
 
   it('puts the section buttons on top in App Home', () => {
