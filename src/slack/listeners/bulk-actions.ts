@@ -6,7 +6,7 @@ import { WebAPIPlatformError, type View, type WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import { mayGrant } from '../../domain/invitations.js';
-import { BULK_ACTIONS, type BulkAction } from '../../domain/member-management.js';
+import { BULK_ACTIONS, SELECTION_LIMIT, type BulkAction } from '../../domain/member-management.js';
 import { TEXT_LIMIT, tooLongMessage } from '../../domain/text-limits.js';
 import { applyBulkAction, previewBulkAction } from '../../services/members/bulk-action.js';
 import { managingAdmin } from '../../services/members/managing-admin.js';
@@ -42,6 +42,9 @@ const CONFIRM_FIELDS: FieldPlacement = {
   fallback: BULK_CONFIRM_BLOCK.note,
   elsewhere: 'Go back to change the action.',
 };
+
+/** The take-out menu: the people chosen in it, at most a selection's worth. */
+const unselectAction = z.object({ selected_options: z.array(z.object({ value: z.string() })).max(SELECTION_LIMIT) });
 
 const pressedView = z.object({ id: z.string().min(1), type: z.enum(['modal', 'home']), hash: z.string().optional() });
 
@@ -123,12 +126,14 @@ export function bulkActionListeners(context: GatehouseContext) {
     },
 
     /** People taken out in the review: the review and the list under it are drawn again. */
-    async peopleUnselected({ ack, body, client }: ActionArgs) {
+    async peopleUnselected({ ack, body, action, client }: ActionArgs) {
       await ack();
       const pressed = pressedView.safeParse(body.view);
       if (!pressed.success || !body.view) throw new DomainError('unreadable', UNREADABLE_SELECTION);
       const metadata = formMetadata(body.view.private_metadata);
-      const rows = selectedValuesOf(stateOf(body.view), BULK_REVIEW_BLOCK.unselect, ACTION.bulkUnselect).map(parseRowKeyValue);
+      const chosen = unselectAction.safeParse(action);
+      if (!chosen.success) throw new DomainError('unreadable', UNREADABLE_SELECTION);
+      const rows = chosen.data.selected_options.map((option) => parseRowKeyValue(option.value));
       if (rows.length === 0) return;
       const userId = body.user.id;
       await unselectRows(context.prisma, { actorSlackUserId: userId, organizationId: metadata.list.organizationId, rows }, context.now());

@@ -36,9 +36,12 @@ import {
   utcDateTime,
 } from './format.js';
 import { ACTION, CALLBACK, USERS_LIST_BLOCK } from './ids.js';
-import { rowValue, type RowVerb } from './member-values.js';
+import { rowKeyValue, rowValue, type RowVerb } from './member-values.js';
 import { encodeMetadata, memberListMetadata, type MemberListMetadata } from './metadata.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
+
+/** Each row's section is `users_row:m:<connection id>` or `users_row:i:<invitation id>`. */
+export const ROW_BLOCK_PREFIX = 'users_row:';
 
 /** The value of each filter's first option, "Any …", which means no filter. */
 export const ANY = 'any';
@@ -144,7 +147,8 @@ function rowMenu(row: MemberRow): Overflow | null {
 
 function rowBlock(row: MemberRow): KnownBlock {
   const menu = rowMenu(row);
-  return section(mrkdwn(rowText(row)), menu ? { accessory: menu } : {});
+  // The row's own block id, so its ⋯ menu can be told apart from the others'.
+  return section(mrkdwn(rowText(row)), { block_id: `${ROW_BLOCK_PREFIX}${rowKeyValue(row.key)}`, ...(menu ? { accessory: menu } : {}) });
 }
 
 function option(text: string, value: string): PlainTextOption {
@@ -320,6 +324,12 @@ export function usersListModal(model: MemberListModel): ModalView {
   };
 }
 
+/**
+ * App Home's callback id. Slack sends an empty one for a home view without it, which Gatehouse's
+ * payload check refuses, so the tabs with the members list's controls always name one.
+ */
+export const HOME_CALLBACK = 'app_home';
+
 /** The actions block of App Home's section buttons. */
 export const HOME_SECTIONS_BLOCK = 'home_sections';
 
@@ -345,6 +355,7 @@ export function homeSectionsBlock(current: 'access' | 'members', organizationId:
 export function usersListHome(model: MemberListModel): HomeView {
   return {
     type: 'home',
+    callback_id: HOME_CALLBACK,
     private_metadata: encodeMetadata(memberListMetadata, listMetadataOf(model.query)),
     blocks: [homeSectionsBlock('members', model.organization.id), ...usersListBlocks(model)],
   };

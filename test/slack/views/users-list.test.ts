@@ -190,6 +190,7 @@ describe('the members list', () => {
     expect(buttons(myAccessHome(own)).map((found) => found.action_id)).not.toContain(ACTION.homeShowMembers);
     const managing = myAccessHome(own, 7);
     expect(managing.blocks.slice(1)).toEqual(myAccessHome(own).blocks);
+    expect(myAccessHome(own).callback_id).toBeUndefined();
     expect(buttons({ blocks: [managing.blocks[0]] }).map((found) => [found.action_id, found.value, found.style])).toEqual([
       [ACTION.homeShowAccess, 'access', 'primary'],
       [ACTION.homeShowMembers, '7', undefined],
