@@ -160,13 +160,14 @@ export async function openUsersList(
 
 export function usersListListeners(context: GatehouseContext) {
   /** The list again, with the query changed as `change` says. */
-  const redrawWith =
-    (change: (pressed: PressedList, action: unknown) => MemberListMetadata) =>
-    async ({ ack, body, action, client }: ActionArgs) => {
-      await ack();
-      const pressed = pressedList(body);
-      await drawList(client, context, body.user.id, { listViewId: pressed.listViewId, list: change(pressed, action) }, pressed.hash);
-    };
+  const redrawWith = async (
+    { ack, body, action, client }: ActionArgs,
+    change: (pressed: PressedList, action: unknown) => MemberListMetadata,
+  ) => {
+    await ack();
+    const pressed = pressedList(body);
+    await drawList(client, context, body.user.id, { listViewId: pressed.listViewId, list: change(pressed, action) }, pressed.hash);
+  };
   /** A search or filter change starts again at the first page. */
   const refiltered = (pressed: PressedList, changes: Partial<MemberListMetadata>): MemberListMetadata => ({
     ...pressed.list,
@@ -176,29 +177,36 @@ export function usersListListeners(context: GatehouseContext) {
   });
 
   return {
-    organizationPicked: redrawWith((_pressed, action) => {
-      const organizationId = z.coerce.number().int().positive().safeParse(selectedValue(action));
-      if (!organizationId.success) throw new DomainError('unreadable', UNREADABLE_LIST);
-      return defaultMemberQuery(organizationId.data);
-    }),
-    searched: redrawWith((pressed, action) => {
-      const parsed = textAction.safeParse(action);
-      return refiltered(pressed, { search: typed(parsed.success ? parsed.data.value : null, LIST_TEXT_LIMIT.search) });
-    }),
-    tagFiltered: redrawWith((pressed, action) => {
-      const parsed = textAction.safeParse(action);
-      return refiltered(pressed, { tag: typed(parsed.success ? parsed.data.value : null, LIST_TEXT_LIMIT.tag) });
-    }),
-    statusFiltered: redrawWith((pressed, action) => refiltered(pressed, { status: filterChoice(action, statusOf) })),
-    permissionFiltered: redrawWith((pressed, action) => refiltered(pressed, { permission: filterChoice(action, permissionOf) })),
-    endsWithinFiltered: redrawWith((pressed, action) => refiltered(pressed, { endsWithinDays: filterChoice(action, endsWithinOf) })),
-    sorted: redrawWith((pressed, action) => {
-      const sort = sortOf(selectedValue(action));
-      if (!sort) throw new DomainError('unreadable', UNREADABLE_LIST);
-      return { ...pressed.list, sort, page: 0 };
-    }),
-    previousPage: redrawWith((pressed) => ({ ...pressed.list, page: Math.max(0, pressed.list.page - 1) })),
-    nextPage: redrawWith((pressed) => ({ ...pressed.list, page: pressed.list.page + 1 })),
+    organizationPicked: (args: ActionArgs) =>
+      redrawWith(args, (_pressed, action) => {
+        const organizationId = z.coerce.number().int().positive().safeParse(selectedValue(action));
+        if (!organizationId.success) throw new DomainError('unreadable', UNREADABLE_LIST);
+        return defaultMemberQuery(organizationId.data);
+      }),
+    searched: (args: ActionArgs) =>
+      redrawWith(args, (pressed, action) => {
+        const parsed = textAction.safeParse(action);
+        return refiltered(pressed, { search: typed(parsed.success ? parsed.data.value : null, LIST_TEXT_LIMIT.search) });
+      }),
+    tagFiltered: (args: ActionArgs) =>
+      redrawWith(args, (pressed, action) => {
+        const parsed = textAction.safeParse(action);
+        return refiltered(pressed, { tag: typed(parsed.success ? parsed.data.value : null, LIST_TEXT_LIMIT.tag) });
+      }),
+    statusFiltered: (args: ActionArgs) =>
+      redrawWith(args, (pressed, action) => refiltered(pressed, { status: filterChoice(action, statusOf) })),
+    permissionFiltered: (args: ActionArgs) =>
+      redrawWith(args, (pressed, action) => refiltered(pressed, { permission: filterChoice(action, permissionOf) })),
+    endsWithinFiltered: (args: ActionArgs) =>
+      redrawWith(args, (pressed, action) => refiltered(pressed, { endsWithinDays: filterChoice(action, endsWithinOf) })),
+    sorted: (args: ActionArgs) =>
+      redrawWith(args, (pressed, action) => {
+        const sort = sortOf(selectedValue(action));
+        if (!sort) throw new DomainError('unreadable', UNREADABLE_LIST);
+        return { ...pressed.list, sort, page: 0 };
+      }),
+    previousPage: (args: ActionArgs) => redrawWith(args, (pressed) => ({ ...pressed.list, page: Math.max(0, pressed.list.page - 1) })),
+    nextPage: (args: ActionArgs) => redrawWith(args, (pressed) => ({ ...pressed.list, page: pressed.list.page + 1 })),
 
     /** The ⋯ menu of a row: Select toggles it in the selection; the rest open their form. */
     async rowChosen({ ack, body, action, client }: ActionArgs) {
