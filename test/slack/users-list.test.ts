@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
+import { enqueue } from '../../src/services/outbox.js';
 import type { EmulatedView } from '../../src/sandbox/slack-emulator.js';
-import { ACTION, BULK_CONFIRM_BLOCK, BULK_REVIEW_BLOCK, CALLBACK, INPUT_ACTION } from '../../src/slack/views/ids.js';
+import { ACTION, BULK_CONFIRM_BLOCK, BULK_REVIEW_BLOCK, CALLBACK, INPUT_ACTION, USERS_LIST_BLOCK } from '../../src/slack/views/ids.js';
 import { rowKeyValue, rowValue } from '../../src/slack/views/member-values.js';
 import { decodeMetadata, memberListMetadata } from '../../src/slack/views/metadata.js';
 import { ROW_BLOCK_PREFIX } from '../../src/slack/views/users-list.js';
@@ -28,7 +29,10 @@ describe.each(DATABASE_KINDS)('/access users on %s', (kind) => {
     await app.stop();
   });
 
-  /** Ada administers City of Redlands, which has 45 members (Member 01…45, every third tagged "field") and one pending invitation. */
+  /**
+   * Ada administers City of Redlands, which has 45 members (Member 01…45, every third tagged "field";
+   * every fifth holds Access e-Learning alone, the others Esri access) and one pending invitation.
+   */
   async function seed() {
     app = await startTestApp(kind);
     app.emulator.addUser(RITA);
@@ -45,7 +49,7 @@ describe.each(DATABASE_KINDS)('/access users on %s', (kind) => {
           organizationId: organization.id,
           memberId: member.id,
           tags: JSON.stringify(index % 3 === 0 ? ['field'] : []),
-          permissions: { create: [{ permissionKey: PERMISSION.esriAccess }] },
+          permissions: { create: [{ permissionKey: index % 5 === 0 ? PERMISSION.eLearning : PERMISSION.esriAccess }] },
         },
       });
       connectionIds.push(connection.id);
@@ -62,6 +66,14 @@ describe.each(DATABASE_KINDS)('/access users on %s', (kind) => {
       },
     });
     return { organization, connectionIds, invitationId: invitation.id, prisma };
+  }
+
+  /** A member of the organization holding only `role`, an admin role short of Administrator. */
+  async function limitedAdmin(organizationId: number, slackUserId: string, role: string) {
+    const { prisma } = app.db.database;
+    app.emulator.addUser(person(slackUserId, `Limited ${role}`));
+    const member = await prisma.member.create({ data: { slackUserId, displayName: `Limited ${role}` } });
+    await prisma.connection.create({ data: { organizationId, memberId: member.id, permissions: { create: [{ permissionKey: role }] } } });
   }
 
   async function openList(text: string): Promise<EmulatedView> {
@@ -222,10 +234,56 @@ describe.each(DATABASE_KINDS)('/access users on %s', (kind) => {
     await app.driver.event({ event: { type: 'app_home_opened', user: ADA.id, tab: 'home' } });
     await app.emulator.waitForCalls('views.publish', reopened + 1, 10_000);
     expect(queryOf(app.emulator.homeView(ADA.id)!)).toMatchObject({ page: 1 });
+    // A refresh from the outbox (after a change to Ada's access, say) draws the same section.
+    const refreshed = app.emulator.callsTo('views.publish').length;
+    await enqueue(app.db.database.prisma, [{ kind: 'home.refresh', userId: ADA.id }], new Date());
+    await settle(app);
+    await app.emulator.waitForCalls('views.publish', refreshed + 1, 10_000);
+    expect(queryOf(app.emulator.homeView(ADA.id)!)).toMatchObject({ page: 1 });
 
     const back = await press(app.emulator.homeView(ADA.id)!, ACTION.homeShowAccess, undefined, 'views.publish');
     expect(JSON.stringify(back.definition)).not.toContain('Members of City of Redlands');
     expect(JSON.stringify(back.definition)).toContain(ACTION.homeShowMembers);
+  });
+
+  it('offers a training admin the menu only on people whose access is e-Learning alone', async () => {
+    const { organization, connectionIds } = await seed();
+    await limitedAdmin(organization.id, 'U0TINA', PERMISSION.assignTraining);
+    const opened = app.emulator.callsTo('views.open').length;
+    await app.driver.slashCommand({ userId: 'U0TINA', text: 'users member' });
+    await app.emulator.waitForCalls('views.open', opened + 1, 10_000);
+    const list = app.emulator.currentModal('U0TINA')!;
+    const menus = (list.definition.blocks as Array<{ block_id?: string; accessory?: { options: Array<{ value: string }> } }>)
+      .filter((block) => block.accessory)
+      .map((block) => [block.block_id, block.accessory!.options.map((option) => option.value)]);
+    const eLearningOnly = [4, 9, 14, 19].map((index) => ({ kind: 'member' as const, connectionId: connectionIds[index]! }));
+    expect(menus).toEqual(
+      eLearningOnly.map((key) => [
+        `${ROW_BLOCK_PREFIX}${rowKeyValue(key)}`,
+        ['select', 'edit', 'disconnect'].map((verb) => rowValue(verb as 'edit', key)),
+      ]),
+    );
+  });
+
+  it('tells an authorized-caller admin to use /access callers, privately, and opens nothing', async () => {
+    const { organization, prisma } = await seed();
+    await limitedAdmin(organization.id, 'U0CARL', PERMISSION.assignAuthorizedCallers);
+    const opened = app.emulator.callsTo('views.open').length;
+    const answers = app.emulator.callsTo('response_url').length;
+    await app.driver.slashCommand({ userId: 'U0CARL', text: 'users' });
+    const told = (await app.emulator.waitForResponses(answers + 1, 10_000)).at(-1)!;
+    expect(told.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/access callers') });
+    expect(app.emulator.callsTo('views.open').length).toBe(opened);
+    expect(await prisma.memberSelection.count()).toBe(0);
+  });
+
+  it('applies the search box with the Search button too', async () => {
+    await seed();
+    const list = await openList('users');
+    const answer = await app.driver.submitView(list, { [USERS_LIST_BLOCK.search]: { [ACTION.usersSearch]: 'member 4' } }, ADA.id);
+    expect(answer.json).toMatchObject({ response_action: 'update' });
+    const searched = app.emulator.getView(list.id)!;
+    expect(queryOf(searched)).toMatchObject({ search: 'member 4', page: 0 });
   });
 
   it('tells someone who manages no organization who to ask, privately, and opens nothing', async () => {
