@@ -133,7 +133,9 @@ export function bulkReviewModal(model: BulkReviewModel, metadata: BulkFormMetada
   if (people > 0) {
     blocks.push({
       type: 'actions',
-      block_id: BULK_REVIEW_BLOCK.unselect,
+      // Slack keeps a menu's choices across a redraw while its block id stays the same; a new id per
+      // selection size shows the menu empty once the chosen people are out.
+      block_id: `${BULK_REVIEW_BLOCK.unselect}:${people}`,
       elements: [
         {
           type: 'multi_static_select',
