@@ -277,6 +277,21 @@ describe.each(DATABASE_KINDS)('/access users on %s', (kind) => {
     expect(await prisma.memberSelection.count()).toBe(0);
   });
 
+  it('offers a picker to an admin of several organizations, and switching starts the other list afresh', async () => {
+    const { organization } = await seed();
+    const other = await seedOrganization(app, { name: 'Aardvark County', customerNumber: '100300' }, [ADA]);
+    const list = await openList('users member');
+    // Organizations come by name, so Aardvark County is listed first, and it has only Ada.
+    expect(queryOf(list)?.organizationId).toBe(other.id);
+    const picker = (list.definition.blocks as Array<{ block_id?: string; elements?: Array<{ options: Array<{ value: string }> }> }>).find(
+      (block) => block.block_id === USERS_LIST_BLOCK.organization,
+    );
+    expect(picker?.elements?.[0]?.options.map((option) => option.value)).toEqual([String(other.id), String(organization.id)]);
+    const switched = await press(list, ACTION.usersPickOrganization, String(organization.id));
+    expect(queryOf(switched)).toMatchObject({ organizationId: organization.id, search: null, page: 0 });
+    expect(textOf(switched)).toContain('Showing 1–20 of 47');
+  });
+
   it('applies the search box with the Search button too', async () => {
     await seed();
     const list = await openList('users');
