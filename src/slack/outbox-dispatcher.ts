@@ -18,13 +18,7 @@ import {
   PARKED_REPORT_KIND,
   type ClaimedMessage,
 } from '../services/outbox.js';
-import {
-  auditLine,
-  organizationChoices,
-  permissionsChangedNotice,
-  requestCard,
-  requestOutcome,
-} from '../services/read-models.js';
+import { auditLine, organizationChoices, permissionsChangedNotice, requestCard, requestOutcome } from '../services/read-models.js';
 import { hashInvitationToken, openInvitationCode } from '../domain/invitation-tokens.js';
 import type { InvitationMessageModel } from '../domain/read-models.js';
 import { daysLeftUntil, lastDayOfAccess } from '../domain/time-limits.js';
