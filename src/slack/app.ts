@@ -10,10 +10,12 @@ import { checkSocketModeBody } from './inbound-payloads.js';
 import { ListenerRouter } from './listener-router.js';
 import { registerAccessCommand } from './listeners/access-command.js';
 import { registerAccessRequests } from './listeners/access-requests.js';
-import { registerAppHome } from './listeners/app-home.js';
+import { registerAppHome, registerHomeSections } from './listeners/app-home.js';
+import { registerBulkActions } from './listeners/bulk-actions.js';
 import { registerInvitations } from './listeners/invitations.js';
 import { registerInviteFlow } from './listeners/invite-flow.js';
 import { registerEndDates } from './listeners/end-dates.js';
+import { registerUsersList } from './listeners/users-list.js';
 import { webApiTransport } from './web-api-transport.js';
 
 export const EVENTS_PATH = '/slack/events';
@@ -60,6 +62,9 @@ export function registerListeners(router: ListenerRouter, context: GatehouseCont
   registerInvitations(router, context);
   registerInviteFlow(router, context);
   registerEndDates(router, context);
+  registerUsersList(router, context);
+  registerBulkActions(router, context);
+  registerHomeSections(router, context);
 }
 
 type SlackSettings = Pick<AppConfig, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;

@@ -15,7 +15,16 @@ export const SUBCOMMANDS: SubcommandHelp[] = [
   { name: 'me', usage: '/access me', summary: 'See your organizations, permissions and pending requests.' },
   { name: 'accept', usage: '/access accept CODE', summary: 'Accept an invitation with the code from it.' },
   { name: 'invite', usage: '/access invite', summary: 'Administrators: invite up to 1000 people by email.' },
-  { name: 'invitations', usage: '/access invitations', summary: 'Administrators: resend, edit or revoke pending invitations.' },
+  {
+    name: 'users',
+    usage: '/access users [search]',
+    summary: 'Administrators: list, search and filter members and invitations; edit, disconnect, restore, or act on up to 100 at once.',
+  },
+  {
+    name: 'invitations',
+    usage: '/access invitations',
+    summary: 'Administrators: the pending invitations in /access users, to resend, edit or revoke.',
+  },
   { name: 'help', usage: '/access help', summary: 'Show this list of commands.' },
 ];
 

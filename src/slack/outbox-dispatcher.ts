@@ -18,14 +18,7 @@ import {
   PARKED_REPORT_KIND,
   type ClaimedMessage,
 } from '../services/outbox.js';
-import {
-  auditLine,
-  myAccess,
-  organizationChoices,
-  permissionsChangedNotice,
-  requestCard,
-  requestOutcome,
-} from '../services/read-models.js';
+import { auditLine, organizationChoices, permissionsChangedNotice, requestCard, requestOutcome } from '../services/read-models.js';
 import { hashInvitationToken, openInvitationCode } from '../domain/invitation-tokens.js';
 import type { InvitationMessageModel } from '../domain/read-models.js';
 import { daysLeftUntil, lastDayOfAccess } from '../domain/time-limits.js';
@@ -45,7 +38,7 @@ import {
   requestExpiredMessage,
   requestReminderMessage,
 } from './views/time-limit-notices.js';
-import { myAccessHome } from './views/my-access.js';
+import { homeViewFor } from './listeners/app-home.js';
 import { auditLineMessage, permissionsChangedMessage, requestOutcomeMessage } from './views/notices.js';
 import { requestCardMessage, requesterReceiptMessage } from './views/request-card.js';
 import { webApiTransport } from './web-api-transport.js';
@@ -514,8 +507,8 @@ export class OutboxDispatcher {
         return this.post(message, item.channel, auditLineMessage(line));
       }
       case 'home.refresh': {
-        const model = await myAccess(sql, item.userId, this.now());
-        await this.client.views.publish({ user_id: item.userId, view: myAccessHome(model) });
+        // The section the person last chose: their own access, or a members list they manage.
+        await this.client.views.publish({ user_id: item.userId, view: await homeViewFor(sql, item.userId, this.now()) });
         return {};
       }
       case 'invitation.deliver':

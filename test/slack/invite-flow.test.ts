@@ -5,6 +5,7 @@ import { checkAddresses, chooseGrant, inviteSteps } from '../../src/services/inv
 import { sendInvitations } from '../../src/services/invitations/send-invitations.js';
 import { invitationSealingKey } from '../../src/domain/invitation-tokens.js';
 import { addressesBlockId } from '../../src/slack/views/invite-addresses-form.js';
+import { rowValue } from '../../src/slack/views/member-values.js';
 import { ACTION, CALLBACK, INPUT_ACTION, INVITE_GRANT_BLOCK, INVITE_SENDING_BLOCK } from '../../src/slack/views/ids.js';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
@@ -271,13 +272,25 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     const rita = await prisma.invitation.findFirstOrThrow({ where: { email: 'rita@example.org' } });
     const sam = await prisma.invitation.findFirstOrThrow({ where: { email: 'sam@example.org' } });
 
-    const listed = await app.driver.slashCommand({ userId: ADA.id, text: 'invitations' });
-    expect(bodyText(listed.body)).toContain('rita@example.org');
-    expect(bodyText(listed.body)).toContain(ACTION.manageInvitation);
-    // Someone who administers nothing sees none of it.
-    const stranger = await app.driver.slashCommand({ userId: 'U0NOBODY', text: 'invitations' });
-    expect(bodyText(stranger.body)).toContain('Only administrators');
-    expect(bodyText(stranger.body)).not.toContain('rita@example.org');
+    // `/access invitations` is the members list on its Pending filter, where each invitation has its ⋯ menu.
+    const pendingList = async () => {
+      const opened = app.emulator.callsTo('views.open').length;
+      await app.driver.slashCommand({ userId: ADA.id, text: 'invitations' });
+      await app.emulator.waitForCalls('views.open', opened + 1, 10_000);
+      return bodyText(modalOf(app).definition);
+    };
+    const listed = await pendingList();
+    expect(listed).toContain('rita@example.org');
+    expect(listed).toContain(rowValue('resend', { kind: 'invitation', invitationId: rita.id }));
+    expect(listed).toContain(rowValue('revoke', { kind: 'invitation', invitationId: sam.id }));
+    // Someone who administers nothing sees none of it, and is told so privately.
+    const opensBefore = app.emulator.callsTo('views.open').length;
+    const answersBefore = app.emulator.callsTo('response_url').length;
+    await app.driver.slashCommand({ userId: 'U0NOBODY', text: 'invitations' });
+    const told = (await app.emulator.waitForResponses(answersBefore + 1, 10_000)).at(-1);
+    expect(bodyText(told?.body)).toContain('manage its members');
+    expect(bodyText(told?.body)).not.toContain('rita@example.org');
+    expect(app.emulator.callsTo('views.open').length).toBe(opensBefore);
 
     const choose = async (verb: 'edit' | 'resend' | 'revoke', invitationId: number) => {
       const opened = app.emulator.callsTo('views.open').length;
@@ -318,10 +331,10 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     const grants = await prisma.connectionPermission.findMany({ where: { connection: { memberId: ritaMember.id } } });
     expect(grants.map((grant) => grant.permissionKey).sort()).toEqual([PERMISSION.downloadSoftware, PERMISSION.esriAccess]);
     expect(await prisma.connection.findFirstOrThrow({ where: { memberId: ritaMember.id } })).toMatchObject({ tags: ['field'] });
-    // The admins' list shows it accepted, and by whom.
-    const relisted = bodyText((await app.driver.slashCommand({ userId: ADA.id, text: 'invitations' })).body);
-    expect(relisted).toContain('Recently accepted');
-    expect(relisted).toMatch(/rita@example\.org\* \(City of Redlands\): accepted by <@U0RITA>/);
+    // Accepted, it leaves the Pending filter; Rita is now a member in the list.
+    const relisted = await pendingList();
+    expect(relisted).not.toContain('rita@example.org');
+    expect(relisted).toContain('sam@example.org');
 
     const resend = await choose('resend', sam.id);
     await app.driver.submitView(resend, { invitation_language: { [INPUT_ACTION]: 'es' } }, ADA.id);

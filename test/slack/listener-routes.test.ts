@@ -95,6 +95,31 @@ describe('the listener router', () => {
     expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.invitationRevoke })).toBe('revokeSubmitted');
   });
 
+  it('sends each control of the members list, the selection forms and App Home sections to its own handler', () => {
+    const byAction: Array<[string, string]> = [
+      [ACTION.usersPickOrganization, 'organizationPicked'],
+      [ACTION.usersSearch, 'searched'],
+      [ACTION.usersFilterTag, 'tagFiltered'],
+      [ACTION.usersFilterStatus, 'statusFiltered'],
+      [ACTION.usersFilterPermission, 'permissionFiltered'],
+      [ACTION.usersFilterEndsWithin, 'endsWithinFiltered'],
+      [ACTION.usersSort, 'sorted'],
+      [ACTION.usersPreviousPage, 'previousPage'],
+      [ACTION.usersNextPage, 'nextPage'],
+      [ACTION.usersManageRow, 'rowChosen'],
+      [ACTION.usersSelectPage, 'pageSelected'],
+      [ACTION.usersClearSelection, 'selectionCleared'],
+      [ACTION.usersReviewSelection, 'reviewRequested'],
+      [ACTION.bulkUnselect, 'peopleUnselected'],
+      [ACTION.homeShowAccess, 'accessShown'],
+      [ACTION.homeShowMembers, 'membersShown'],
+    ];
+    for (const [actionId, handler] of byAction) expect(handlerFor({ type: 'block_actions', action_id: actionId }), actionId).toBe(handler);
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.usersList })).toBe('searchSubmitted');
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.bulkReview })).toBe('reviewSubmitted');
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.bulkConfirm })).toBe('confirmSubmitted');
+  });
+
   it('sends a ticked permission to the handler of the form it is in, and nothing else an input does anywhere', () => {
     for (const blockId of [INVITE_GRANT_BLOCK.adminPermissions, INVITE_GRANT_BLOCK.accessPermissions]) {
       expect(handlerFor({ type: 'block_actions', action_id: INPUT_ACTION, block_id: blockId })).toBe('grantPermissionToggled');

@@ -149,8 +149,8 @@ describe.each(DATABASE_KINDS)('refusals and failures in Slack, on %s', (kind) =>
     app.emulator.addUser(RITA);
     const organization = await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200' }, [ADA, BOB]);
     // A slash command: the refusal is the command's own reply.
-    const command = await app.driver.slashCommand({ userId: RITA.id, text: 'invitations' });
-    expect(command.json).toEqual({ response_type: 'ephemeral', text: 'Only administrators can see invitations.' });
+    const command = await app.driver.slashCommand({ userId: RITA.id, text: 'invite' });
+    expect(command.json).toEqual({ response_type: 'ephemeral', text: 'Only administrators of an organization can invite people to it.' });
 
     // A button: Ada asks for access herself, then presses Approve on the card Bob got.
     const requestId = await requestAccess(app, ADA, { organizationId: organization.id, accessPermissions: [PERMISSION.esriAccess] });

@@ -6,6 +6,10 @@ export const COMMAND_USAGE: readonly { usage: string; summary: string }[] = [
   { usage: '/access me', summary: 'See your organizations, permissions and pending requests.' },
   { usage: '/access accept CODE', summary: 'Accept an invitation with the code from it.' },
   { usage: '/access invite', summary: 'Administrators: invite up to 1000 people by email.' },
-  { usage: '/access invitations', summary: 'Administrators: resend, edit or revoke pending invitations.' },
+  {
+    usage: '/access users [search]',
+    summary: 'Administrators: list, search and filter members and invitations; edit, disconnect, restore, or act on up to 100 at once.',
+  },
+  { usage: '/access invitations', summary: 'Administrators: the pending invitations in /access users, to resend, edit or revoke.' },
   { usage: '/access help', summary: 'Show this list of commands.' },
 ];

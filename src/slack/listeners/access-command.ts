@@ -11,7 +11,8 @@ import { helpReply, unknownSubcommandReply } from '../views/help.js';
 import { myAccessMessage } from '../views/my-access.js';
 import { openRequestForm, refreshProfileLater } from './access-requests.js';
 import { acceptFromCommand } from './invitations.js';
-import { invitationList, openInviteForm } from './invite-commands.js';
+import { openInviteForm } from './invite-commands.js';
+import { openUsersList } from './users-list.js';
 
 /** The fields of a slash command payload that Gatehouse relies on. */
 export const slashCommandPayload = z.object({
@@ -68,8 +69,15 @@ export function subcommandHandlers(context: GatehouseContext): Record<string, Su
       await ack();
       await openInviteForm(client, organizations, triggerId, { logger: context.logger, tell: tellByResponseUrl });
     },
-    async invitations({ ack, userId }) {
-      await ack(await invitationList(context, userId));
+    async users({ ack, client, userId, triggerId, args, tellByResponseUrl }) {
+      // The trigger is good for three seconds, so the list opens right after the ack.
+      await ack();
+      await openUsersList(client, context, { userId, triggerId, search: args.join(' '), status: null, tell: tellByResponseUrl });
+    },
+    /** A shortcut: the members list with the Pending filter on, where every invitation can be found. */
+    async invitations({ ack, client, userId, triggerId, tellByResponseUrl }) {
+      await ack();
+      await openUsersList(client, context, { userId, triggerId, search: null, status: 'pending', tell: tellByResponseUrl });
     },
     async me({ ack, userId }) {
       await ack(myAccessMessage(await myAccess(context.sql, userId, context.now())));

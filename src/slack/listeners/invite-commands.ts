@@ -1,11 +1,8 @@
-/** `/access invite` and `/access invitations`, as the slash command answers them. */
+/** `/access invite`, as the slash command answers it. */
 import type { WebClient } from '@slack/web-api';
 import type { OrganizationSummary } from '../../domain/read-models.js';
-import { pendingInvitations } from '../../services/invitations/pending-invitations.js';
-import type { GatehouseContext } from '../context.js';
 import { openModalOnTrigger, type TriggerBoundCall } from '../trigger-bound.js';
 import { inviteAddressesView } from '../views/invite-addresses-form.js';
-import { invitationListMessage } from '../views/invitation-list.js';
 
 /** `/access invite`: step 1, for the organizations this admin can invite people to. */
 export async function openInviteForm(
@@ -24,9 +21,4 @@ export async function openInviteForm(
     ),
     ...notice,
   });
-}
-
-/** `/access invitations`: the pending invitations of the organizations this person administers. */
-export async function invitationList(context: GatehouseContext, userId: string) {
-  return { response_type: 'ephemeral' as const, ...invitationListMessage(await pendingInvitations(context.prisma, userId, context.now())) };
 }

@@ -25,6 +25,7 @@ import {
   requestedOrganizationLabel,
   section,
 } from './format.js';
+import { HOME_CALLBACK, homeSectionsBlock } from './users-list.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
 import { decisionButtons, withdrawButton } from './request-card.js';
 
@@ -208,13 +209,22 @@ function homeLimits(model: MyAccessModel): ListLimits {
   return { ...HOME_LIMITS, connections: Math.max(1, Math.min(HOME_LIMITS.connections, HOME_BLOCKS - usedByOthers)) };
 }
 
-export function myAccessHome(model: MyAccessModel): HomeView {
+/**
+ * App Home's own-access section. `managedOrganizationId` is an organization whose members this
+ * person manages: the section buttons go on top, to switch to its members list (one block, which
+ * the spare blocks cover). Everyone else sees the tab as it always was.
+ */
+export function myAccessHome(model: MyAccessModel, managedOrganizationId: number | null = null): HomeView {
+  const sections = managedOrganizationId === null ? [] : [homeSectionsBlock('access', managedOrganizationId)];
+  const callback = managedOrganizationId === null ? {} : { callback_id: HOME_CALLBACK };
   if (hasNothing(model)) {
-    return { type: 'home', blocks: [...welcomeBlocks(), DIVIDER, context(mrkdwn(COMMANDS_LINE))] };
+    return { type: 'home', ...callback, blocks: [...sections, ...welcomeBlocks(), DIVIDER, context(mrkdwn(COMMANDS_LINE))] };
   }
   return {
     type: 'home',
+    ...callback,
     blocks: [
+      ...sections,
       header('Your access'),
       section(mrkdwn(`Hi ${mention(model.person)}. Here is where you're connected, what you can do there, and what's waiting.`)),
       DIVIDER,
