@@ -14,6 +14,8 @@ import { registerAppHome } from './listeners/app-home.js';
 import { registerInvitations } from './listeners/invitations.js';
 import { registerInviteFlow } from './listeners/invite-flow.js';
 import { registerEndDates } from './listeners/end-dates.js';
+import { registerCallers } from './listeners/callers.js';
+import { registerMemberForms } from './listeners/member-forms.js';
 import { webApiTransport } from './web-api-transport.js';
 
 export const EVENTS_PATH = '/slack/events';
@@ -60,6 +62,8 @@ export function registerListeners(router: ListenerRouter, context: GatehouseCont
   registerInvitations(router, context);
   registerInviteFlow(router, context);
   registerEndDates(router, context);
+  registerMemberForms(router, context);
+  registerCallers(router, context);
 }
 
 type SlackSettings = Pick<AppConfig, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;

@@ -16,6 +16,7 @@ export const SUBCOMMANDS: SubcommandHelp[] = [
   { name: 'accept', usage: '/access accept CODE', summary: 'Accept an invitation with the code from it.' },
   { name: 'invite', usage: '/access invite', summary: 'Administrators: invite up to 1000 people by email.' },
   { name: 'invitations', usage: '/access invitations', summary: 'Administrators: resend, edit or revoke pending invitations.' },
+  { name: 'callers', usage: '/access callers', summary: 'Administrators: list, add, edit and remove authorized callers.' },
   { name: 'help', usage: '/access help', summary: 'Show this list of commands.' },
 ];
 

@@ -1,4 +1,4 @@
-import { INPUT_ACTION, INVITATION_EDIT_BLOCK, INVITE_GRANT_BLOCK } from './views/ids.js';
+import { INPUT_ACTION, INVITATION_EDIT_BLOCK, INVITE_GRANT_BLOCK, MEMBER_EDIT_BLOCK } from './views/ids.js';
 
 /**
  * Routes that match on more than one id. Every input element shares INPUT_ACTION, so the block
@@ -14,3 +14,6 @@ export const INVITE_GRANT_PERMISSION_TOGGLE = permissionToggle(INVITE_GRANT_BLOC
 
 /** A permission ticked in the Edit form of a pending invitation. */
 export const INVITATION_EDIT_PERMISSION_TOGGLE = permissionToggle(INVITATION_EDIT_BLOCK);
+
+/** A permission ticked in the Edit form of a member. */
+export const MEMBER_EDIT_PERMISSION_TOGGLE = permissionToggle(MEMBER_EDIT_BLOCK);

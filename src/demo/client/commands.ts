@@ -7,5 +7,6 @@ export const COMMAND_USAGE: readonly { usage: string; summary: string }[] = [
   { usage: '/access accept CODE', summary: 'Accept an invitation with the code from it.' },
   { usage: '/access invite', summary: 'Administrators: invite up to 1000 people by email.' },
   { usage: '/access invitations', summary: 'Administrators: resend, edit or revoke pending invitations.' },
+  { usage: '/access callers', summary: 'Administrators: list, add, edit and remove authorized callers.' },
   { usage: '/access help', summary: 'Show this list of commands.' },
 ];

@@ -53,6 +53,9 @@ export interface MemberEditDraft {
   notifyMember: boolean;
 }
 
+/** The block that starts the preview: the form is redrawn with it while it shows. */
+export const PREVIEW_SHOWN_BLOCK = 'member_edit_preview_shown';
+
 /** The value of the notify checkbox's only option. */
 export const NOTIFY_VALUE = 'notify';
 
@@ -183,7 +186,7 @@ function previewBlocks(notice: AccessChangeNotice, row: MemberRow, notify: boole
     ? `*What ${escapeMrkdwn(memberWords(row))} would be sent:*`
     : `*What ${escapeMrkdwn(memberWords(row))} would be sent with the box above ticked* (it is not ticked: they are told nothing, ` +
       `unless the end date changes):`;
-  return [DIVIDER, section(mrkdwn(intro)), ...message.blocks];
+  return [DIVIDER, section(mrkdwn(intro), { block_id: PREVIEW_SHOWN_BLOCK }), ...message.blocks];
 }
 
 export interface MemberEditViewOptions {
