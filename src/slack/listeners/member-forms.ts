@@ -210,7 +210,7 @@ export function memberFormListeners(context: GatehouseContext) {
 
   return {
     /** Ticking both support permissions shows the caller settings; an open preview follows the form. */
-    async editPermissionToggled(args: ActionArgs) {
+    async memberPermissionToggled(args: ActionArgs) {
       await args.ack();
       await redrawEdit(args, 'if_shown');
     },
@@ -287,7 +287,7 @@ export function memberFormListeners(context: GatehouseContext) {
 
 export function registerMemberForms(router: ListenerRouter, context: GatehouseContext): void {
   const forms = memberFormListeners(context);
-  router.action(MEMBER_EDIT_PERMISSION_TOGGLE, forms.editPermissionToggled);
+  router.action(MEMBER_EDIT_PERMISSION_TOGGLE, forms.memberPermissionToggled);
   router.action(ACTION.memberEditPreview, forms.previewRequested);
   router.view(CALLBACK.memberEdit, forms.editSubmitted, MEMBER_EDIT_FIELDS);
   router.view(CALLBACK.memberDisconnect, forms.disconnectSubmitted, MEMBER_DISCONNECT_FIELDS);
