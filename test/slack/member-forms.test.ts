@@ -12,10 +12,13 @@ import {
   ACTION,
   CALLBACK,
   INPUT_ACTION,
+  INVITATION_EDIT_BLOCK,
+  INVITATION_REVOKE_BLOCK,
   MEMBER_DISCONNECT_BLOCK,
   MEMBER_EDIT_BLOCK,
   MEMBER_RESTORE_BLOCK,
 } from '../../src/slack/views/ids.js';
+import { decodeMetadata, invitationFormMetadata } from '../../src/slack/views/metadata.js';
 import { NOTIFY_VALUE } from '../../src/slack/views/member-edit-form.js';
 import { BOT_TOKEN, startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
@@ -234,5 +237,44 @@ describe.each(DATABASE_KINDS)('the member forms on %s', (kind) => {
       startsOn: null,
     });
     expect(await app.db.database.prisma.permissionLogEntry.count({ where: { organizationId, action: LOG_ACTION.memberEdited } })).toBe(0);
+  });
+
+  it('opens a pending invitation’s Edit and Revoke forms from its row, carrying the list to redraw', async () => {
+    await start();
+    const { prisma } = app.db.database;
+    const ada = await prisma.member.findUniqueOrThrow({ where: { slackUserId: ADA.id } });
+    const invitation = await prisma.invitation.create({
+      data: {
+        organizationId,
+        email: 'newcomer@example.com',
+        permissions: [PERMISSION.downloadSoftware],
+        tokenHash: 'a'.repeat(64),
+        invitedById: ada.id,
+        issuedAt: NOW,
+        expiresAt: new Date(NOW.getTime() + 42 * 24 * 60 * 60 * 1000),
+      },
+    });
+    const row = { kind: 'invitation' as const, invitationId: invitation.id };
+    await expect(openForm(ADA.id, 'disconnect', row)).rejects.toBeInstanceOf(DomainError);
+
+    const edit = await openForm(ADA.id, 'edit', row);
+    expect(edit.definition).toMatchObject({ callback_id: CALLBACK.invitationEdit });
+    expect(decodeMetadata(invitationFormMetadata, edit.definition.private_metadata)).toEqual({
+      invitationId: invitation.id,
+      surface: { listViewId: null, list: { ...LIST, organizationId } },
+    });
+    await app.driver.submitView(
+      edit.id,
+      { [INVITATION_EDIT_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.downloadSoftware, PERMISSION.esriAccess] } },
+      ADA.id,
+    );
+    expect(await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).toMatchObject({
+      permissions: [PERMISSION.downloadSoftware, PERMISSION.esriAccess],
+    });
+
+    const revoke = await openForm(ADA.id, 'revoke', row);
+    expect(revoke.definition).toMatchObject({ callback_id: CALLBACK.invitationRevoke });
+    await app.driver.submitView(revoke.id, { [INVITATION_REVOKE_BLOCK.note]: { [INPUT_ACTION]: 'Wrong address' } }, ADA.id);
+    expect(await prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).toMatchObject({ status: 'REVOKED' });
   });
 });
