@@ -85,25 +85,33 @@ describe.each(DATABASE_KINDS)('the member forms on %s', (kind) => {
     return connection.id;
   }
 
-  /** What the row menu does: open one row's form, here from App Home (no list modal under it). */
-  async function openForm(userId: string, verb: RowFormVerb, row: MemberRowKey) {
+  function slackClient(): WebClient {
+    return new WebClient(BOT_TOKEN, { slackApiUrl: app.emulator.url, retryConfig: { retries: 0 }, logger: silentWebApiLogger });
+  }
+
+  /**
+   * What the row menu does: open one row's form, from App Home (no list modal under it), or pushed
+   * on the list modal `listViewId`.
+   */
+  async function openForm(userId: string, verb: RowFormVerb, row: MemberRowKey, listViewId: string | null = null) {
     const context = {
       prisma: app.db.database.prisma,
       logger: createLogger('silent'),
       now: () => NOW,
       wakeOutbox: () => app.gatehouse.dispatcher.wake(),
     } as Pick<GatehouseContext, 'prisma' | 'logger' | 'now' | 'wakeOutbox'> as GatehouseContext;
-    const opened = app.emulator.callsTo('views.open').length;
+    const method = listViewId ? 'views.push' : 'views.open';
+    const opened = app.emulator.callsTo(method).length;
     await openRowForm({
-      client: new WebClient(BOT_TOKEN, { slackApiUrl: app.emulator.url, retryConfig: { retries: 0 }, logger: silentWebApiLogger }),
+      client: slackClient(),
       context,
       userId,
-      triggerId: app.emulator.issueTriggerId(userId),
+      triggerId: app.emulator.issueTriggerId(userId, listViewId ? { viewId: listViewId } : {}),
       verb,
       row,
-      surface: { listViewId: null, list: { ...LIST, organizationId } },
+      surface: { listViewId, list: { ...LIST, organizationId } },
     });
-    await app.emulator.waitForCalls('views.open', opened + 1, 10_000);
+    await app.emulator.waitForCalls(method, opened + 1, 10_000);
     return app.emulator.currentModal(userId)!;
   }
 
@@ -177,9 +185,21 @@ describe.each(DATABASE_KINDS)('the member forms on %s', (kind) => {
   it('disconnects after confirming, and restores expired access with a new end date', async () => {
     await start();
     const rita = await connect(RITA, [PERMISSION.downloadSoftware]);
-    const confirm = await openForm(ADA.id, 'disconnect', { kind: 'member', connectionId: rita });
+    // From the list modal, the confirmation is pushed on top of it, and saving goes back to the list.
+    const listed = await slackClient().views.open({
+      trigger_id: app.emulator.issueTriggerId(ADA.id),
+      view: {
+        type: 'modal',
+        title: { type: 'plain_text', text: 'Users' },
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'list' } }],
+      },
+    });
+    const listViewId = listed.view!.id!;
+    const confirm = await openForm(ADA.id, 'disconnect', { kind: 'member', connectionId: rita }, listViewId);
+    expect(app.emulator.modalStackOf(ADA.id).map((view) => view.id)).toEqual([listViewId, confirm.id]);
     expect(JSON.stringify(confirm.definition)).toContain('Every permission they hold there is removed; their record and history stay.');
     await app.driver.submitView(confirm.id, { [MEMBER_DISCONNECT_BLOCK.note]: { [INPUT_ACTION]: 'Left the city' } }, ADA.id);
+    expect(app.emulator.modalStackOf(ADA.id).map((view) => view.id)).toEqual([listViewId]);
     expect(await app.db.database.prisma.connection.findUniqueOrThrow({ where: { id: rita } })).toMatchObject({ status: 'REMOVED' });
     await settle(app);
     expect(textsTo(BOB)).toContain('<@U0ADA> disconnected <@U0RITA> from *City of Redlands*');
