@@ -138,11 +138,26 @@ describe.each(DATABASE_KINDS)('the member forms on %s', (kind) => {
       [MEMBER_EDIT_BLOCK.note]: { [INPUT_ACTION]: 'Moved to training' },
     };
 
+    // Ticking both support permissions brings up the caller settings.
+    const toggled = app.emulator.callsTo('views.update').length;
+    await app.driver.interact({
+      userId: ADA.id,
+      view: form.id,
+      actionId: INPUT_ACTION,
+      blockId: MEMBER_EDIT_BLOCK.accessPermissions,
+      value: [PERMISSION.viewSupport, PERMISSION.authorizedCallerActions],
+      // Slack sends the whole form's state with the click, the ticked boxes included.
+      values: { [MEMBER_EDIT_BLOCK.accessPermissions]: { [INPUT_ACTION]: [PERMISSION.viewSupport, PERMISSION.authorizedCallerActions] } },
+    });
+    await app.emulator.waitForCalls('views.update', toggled + 1, 10_000);
+    expect(JSON.stringify(app.emulator.getView(form.id)!.definition)).toContain(`"block_id":"${MEMBER_EDIT_BLOCK.supportLevel}"`);
+
     // Preview draws the member's message from what the form says now, under the form.
     const updates = app.emulator.callsTo('views.update').length;
     await app.driver.interact({ userId: ADA.id, view: form.id, actionId: ACTION.memberEditPreview, values: edit });
     await app.emulator.waitForCalls('views.update', updates + 1, 10_000);
     const previewed = JSON.stringify(app.emulator.getView(form.id)!.definition);
+    expect(previewed).not.toContain(`"block_id":"${MEMBER_EDIT_BLOCK.supportLevel}"`);
     expect(previewed).toContain('What Rita Member would be sent');
     expect(previewed).toContain('You now have:* Access e-Learning');
     expect(previewed).toContain('You no longer have:* Esri access');
