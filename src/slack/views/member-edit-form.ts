@@ -215,10 +215,10 @@ export function memberEditView(model: MemberEditFormModel, draft: MemberEditDraf
         ]
       : []),
     ...permissionInputs(MEMBER_EDIT_BLOCK, grantable, draft.permissions),
-    startsOnInput(MEMBER_EDIT_BLOCK.startsOn, draft.startsOn),
+    startsOnInput(MEMBER_EDIT_BLOCK.startsOn, draft.startsOn, 'member'),
     endsOnInput(MEMBER_EDIT_BLOCK.endsOn, draft.endsOn),
     ...(showCallerFields ? callerInputs(MEMBER_EDIT_BLOCK, draft.caller) : []),
-    tagsInput(MEMBER_EDIT_BLOCK.tags, draft.tags),
+    tagsInput(MEMBER_EDIT_BLOCK.tags, draft.tags, 'Admins filter the members list by them.'),
     noteInput(
       MEMBER_EDIT_BLOCK.note,
       draft.note,

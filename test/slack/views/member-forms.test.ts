@@ -255,6 +255,7 @@ describe('memberEditView', () => {
     expect(input(view, MEMBER_EDIT_BLOCK.endsOn)?.element.initial_date).toBe('2099-12-31');
     expect(input(view, MEMBER_EDIT_BLOCK.tags)?.element.initial_value).toBe('planning');
     expect(input(view, MEMBER_EDIT_BLOCK.supportLevel)).toBeUndefined();
+    expect(allText(view)).not.toContain('accept');
     const notify = input(view, MEMBER_EDIT_BLOCK.notify)!;
     expect(values(notify.element.options)).toEqual([NOTIFY_VALUE]);
     expect(notify.element.initial_options).toBeUndefined();
