@@ -189,6 +189,16 @@ function previewBlocks(notice: AccessChangeNotice, row: MemberRow, notify: boole
   return [DIVIDER, section(mrkdwn(intro), { block_id: PREVIEW_SHOWN_BLOCK }), ...message.blocks];
 }
 
+/** The caller settings, said of a member rather than of an invitation. */
+function memberCallerInputs(caller: CallerSettings | null): KnownBlock[] {
+  return [
+    context(
+      mrkdwn(':telephone_receiver: Both support permissions are ticked, so they are an *authorized caller*: choose their support level.'),
+    ),
+    ...callerInputs(MEMBER_EDIT_BLOCK, caller).filter((block) => block.type === 'input'),
+  ];
+}
+
 export interface MemberEditViewOptions {
   metadata: MemberFormMetadata;
   /** Who is editing, as the preview names them. */
@@ -217,7 +227,7 @@ export function memberEditView(model: MemberEditFormModel, draft: MemberEditDraf
     ...permissionInputs(MEMBER_EDIT_BLOCK, grantable, draft.permissions),
     startsOnInput(MEMBER_EDIT_BLOCK.startsOn, draft.startsOn, 'member'),
     endsOnInput(MEMBER_EDIT_BLOCK.endsOn, draft.endsOn),
-    ...(showCallerFields ? callerInputs(MEMBER_EDIT_BLOCK, draft.caller) : []),
+    ...(showCallerFields ? memberCallerInputs(draft.caller) : []),
     tagsInput(MEMBER_EDIT_BLOCK.tags, draft.tags, 'Admins filter the members list by them.'),
     noteInput(
       MEMBER_EDIT_BLOCK.note,

@@ -288,6 +288,8 @@ describe('memberEditView', () => {
     const view = memberEditView(editModel({ row }), draft, { metadata: METADATA, actor, preview: true, now: NOW });
     expectValidModal(view);
     expect((input(view, MEMBER_EDIT_BLOCK.supportLevel)?.element.initial_option as { value: string }).value).toBe('PREMIUM');
+    expect(allText(view)).toContain('so they are an *authorized caller*');
+    expect(allText(view)).not.toContain('invitation');
     expect(values(input(view, MEMBER_EDIT_BLOCK.notify)?.element.initial_options)).toEqual([NOTIFY_VALUE]);
     expect(blockById(view, PREVIEW_SHOWN_BLOCK)).toBeDefined();
     const expected = accessChangedMessage(editNotice(editModel({ row }), draft, actor, NOW), 'member');
