@@ -16,6 +16,8 @@ import { registerInvitations } from './listeners/invitations.js';
 import { registerInviteFlow } from './listeners/invite-flow.js';
 import { registerEndDates } from './listeners/end-dates.js';
 import { registerUsersList } from './listeners/users-list.js';
+import { registerCallers } from './listeners/callers.js';
+import { registerMemberForms } from './listeners/member-forms.js';
 import { webApiTransport } from './web-api-transport.js';
 
 export const EVENTS_PATH = '/slack/events';
@@ -65,6 +67,8 @@ export function registerListeners(router: ListenerRouter, context: GatehouseCont
   registerUsersList(router, context);
   registerBulkActions(router, context);
   registerHomeSections(router, context);
+  registerMemberForms(router, context);
+  registerCallers(router, context);
 }
 
 type SlackSettings = Pick<AppConfig, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;

@@ -25,6 +25,7 @@ export const SUBCOMMANDS: SubcommandHelp[] = [
     usage: '/access invitations',
     summary: 'Administrators: the pending invitations in /access users, to resend, edit or revoke.',
   },
+  { name: 'callers', usage: '/access callers', summary: 'Administrators: list, add, edit and remove authorized callers.' },
   { name: 'help', usage: '/access help', summary: 'Show this list of commands.' },
 ];
 

@@ -1,4 +1,4 @@
-import { APPROVE_FORM_BLOCK, INPUT_ACTION, INVITATION_EDIT_BLOCK, INVITE_GRANT_BLOCK } from './views/ids.js';
+import { APPROVE_FORM_BLOCK, INPUT_ACTION, INVITATION_EDIT_BLOCK, INVITE_GRANT_BLOCK, MEMBER_EDIT_BLOCK } from './views/ids.js';
 
 /**
  * Routes that match on more than one id. Every input element shares INPUT_ACTION, so the block
@@ -17,3 +17,5 @@ export const INVITATION_EDIT_PERMISSION_TOGGLE = permissionToggle(INVITATION_EDI
 
 /** A permission ticked in the Approve form of a request. */
 export const APPROVE_PERMISSION_TOGGLE = permissionToggle(APPROVE_FORM_BLOCK);
+/** A permission ticked in the Edit form of a member. */
+export const MEMBER_EDIT_PERMISSION_TOGGLE = permissionToggle(MEMBER_EDIT_BLOCK);

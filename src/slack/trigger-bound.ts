@@ -41,6 +41,8 @@ export interface TriggerBoundCall {
   logger: Logger;
   /** Tells the person privately (ephemeral message, response_url or DM) that the form did not open. */
   tell(text: string): Promise<unknown>;
+  /** Push the form on top of the modal the trigger came from, instead of opening a new one. */
+  push?: boolean;
 }
 
 /** Slack's answers that mean the trigger was too old or used, not that the view was wrong. */
@@ -50,15 +52,18 @@ const TRIGGER_ERRORS = new Set(['expired_trigger_id', 'exchanged_trigger_id', 'i
  * Opens a modal on a trigger, asking Slack once. When Slack refuses or fails, the person is told
  * to try again, which gives them a fresh trigger; returns whether the form opened. (Gatehouse
  * pushes its later steps through `response_action: 'push'` in the ack, which needs no trigger; a
- * views.push on a trigger would belong here too.)
+ * form pushed from a button inside a modal uses `push`.)
  */
 export async function openModalOnTrigger(call: TriggerBoundCall): Promise<boolean> {
   try {
-    await triggerClientLike(call.client, call.logger).views.open({ trigger_id: call.triggerId, view: call.view });
+    const views = triggerClientLike(call.client, call.logger).views;
+    const request = { trigger_id: call.triggerId, view: call.view };
+    await (call.push ? views.push(request) : views.open(request));
     return true;
   } catch (error) {
     const expected = !(error instanceof WebAPIPlatformError) || TRIGGER_ERRORS.has(error.data.error);
-    call.logger[expected ? 'warn' : 'error']({ err: error, method: 'views.open' }, 'Slack did not open the form');
+    const method = call.push ? 'views.push' : 'views.open';
+    call.logger[expected ? 'warn' : 'error']({ err: error, method }, 'Slack did not open the form');
     await call.tell(FORM_DID_NOT_OPEN);
     return false;
   }

@@ -5,11 +5,17 @@ import { SUBCOMMANDS } from '../../src/slack/commands.js';
 import type { GatehouseContext } from '../../src/slack/context.js';
 import { ListenerRouter, type RoutedPayload } from '../../src/slack/listener-router.js';
 import { subcommandHandler, subcommandHandlers } from '../../src/slack/listeners/access-command.js';
-import { APPROVE_PERMISSION_TOGGLE, INVITATION_EDIT_PERMISSION_TOGGLE, INVITE_GRANT_PERMISSION_TOGGLE } from '../../src/slack/routes.js';
+import {
+  APPROVE_PERMISSION_TOGGLE,
+  INVITATION_EDIT_PERMISSION_TOGGLE,
+  INVITE_GRANT_PERMISSION_TOGGLE,
+  MEMBER_EDIT_PERMISSION_TOGGLE,
+} from '../../src/slack/routes.js';
 import {
   ACTION,
   APPROVE_FORM_BLOCK,
   CALLBACK,
+  CALLER_FORM_BLOCK,
   DENY_FORM_BLOCK,
   EXTEND_FORM_BLOCK,
   INPUT_ACTION,
@@ -19,6 +25,9 @@ import {
   INVITE_ADDRESSES_BLOCK,
   INVITE_GRANT_BLOCK,
   INVITE_SENDING_BLOCK,
+  MEMBER_DISCONNECT_BLOCK,
+  MEMBER_EDIT_BLOCK,
+  MEMBER_RESTORE_BLOCK,
   REQUEST_FORM_BLOCK,
 } from '../../src/slack/views/ids.js';
 import { addressesBlockId } from '../../src/slack/views/invite-addresses-form.js';
@@ -66,6 +75,7 @@ const EVERY_BLOCK_ID = [
     INVITE_SENDING_BLOCK,
   ].flatMap(Object.values),
   ...[INVITATION_EDIT_BLOCK, INVITATION_RESEND_BLOCK, INVITATION_REVOKE_BLOCK].flatMap(Object.values),
+  ...[MEMBER_EDIT_BLOCK, MEMBER_DISCONNECT_BLOCK, MEMBER_RESTORE_BLOCK, CALLER_FORM_BLOCK].flatMap(Object.values),
   addressesBlockId(0),
   addressesBlockId(7),
   'triage_12',
@@ -120,6 +130,21 @@ describe('the listener router', () => {
     expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.bulkConfirm })).toBe('confirmSubmitted');
   });
 
+  it('sends each member form and each part of `/access callers` to its own handler', () => {
+    expect(handlerFor({ type: 'block_actions', action_id: ACTION.memberEditPreview, block_id: MEMBER_EDIT_BLOCK.preview })).toBe(
+      'previewRequested',
+    );
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.memberEdit })).toBe('editSubmitted');
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.memberDisconnect })).toBe('disconnectSubmitted');
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.memberRestore })).toBe('restoreSubmitted');
+    expect(handlerFor({ type: 'block_actions', action_id: ACTION.callersPickOrganization })).toBe('organizationPicked');
+    expect(handlerFor({ type: 'block_actions', action_id: ACTION.callersAdd })).toBe('addRequested');
+    expect(handlerFor({ type: 'block_actions', action_id: ACTION.callersManageRow })).toBe('rowChosen');
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.callerAdd })).toBe('addSubmitted');
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.callerEdit })).toBe('editSubmitted');
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.callerRemove })).toBe('removeSubmitted');
+  });
+
   it('sends a ticked permission to the handler of the form it is in, and nothing else an input does anywhere', () => {
     for (const blockId of [INVITE_GRANT_BLOCK.adminPermissions, INVITE_GRANT_BLOCK.accessPermissions]) {
       expect(handlerFor({ type: 'block_actions', action_id: INPUT_ACTION, block_id: blockId })).toBe('grantPermissionToggled');
@@ -130,19 +155,30 @@ describe('the listener router', () => {
     for (const blockId of [APPROVE_FORM_BLOCK.adminPermissions, APPROVE_FORM_BLOCK.accessPermissions]) {
       expect(handlerFor({ type: 'block_actions', action_id: INPUT_ACTION, block_id: blockId })).toBe('approvePermissionToggled');
     }
+    for (const blockId of [MEMBER_EDIT_BLOCK.adminPermissions, MEMBER_EDIT_BLOCK.accessPermissions]) {
+      expect(handlerFor({ type: 'block_actions', action_id: INPUT_ACTION, block_id: blockId })).toBe('memberPermissionToggled');
+    }
     const toggles = new Set<string>(
-      [...Object.values(INVITE_GRANT_BLOCK), ...Object.values(INVITATION_EDIT_BLOCK), ...Object.values(APPROVE_FORM_BLOCK)].filter(
-        (id) => id.endsWith('_admin') || id.endsWith('_access'),
-      ),
+      [
+        ...Object.values(INVITE_GRANT_BLOCK),
+        ...Object.values(INVITATION_EDIT_BLOCK),
+        ...Object.values(APPROVE_FORM_BLOCK),
+        ...Object.values(MEMBER_EDIT_BLOCK),
+      ].filter((id) => id.endsWith('_admin') || id.endsWith('_access')),
     );
-    expect(toggles.size).toBe(6);
+    expect(toggles.size).toBe(8);
     for (const blockId of EVERY_BLOCK_ID.filter((id) => !toggles.has(id))) {
       expect(router.routesFor({ type: 'block_actions', action_id: INPUT_ACTION, block_id: blockId }), blockId).toEqual([]);
     }
   });
 
   it('has patterns that claim only whole block ids, so no two forms share one', () => {
-    for (const toggle of [INVITE_GRANT_PERMISSION_TOGGLE, INVITATION_EDIT_PERMISSION_TOGGLE, APPROVE_PERMISSION_TOGGLE]) {
+    for (const toggle of [
+      INVITE_GRANT_PERMISSION_TOGGLE,
+      INVITATION_EDIT_PERMISSION_TOGGLE,
+      APPROVE_PERMISSION_TOGGLE,
+      MEMBER_EDIT_PERMISSION_TOGGLE,
+    ]) {
       for (const blockId of EVERY_BLOCK_ID) {
         for (const variant of [`${blockId}_1`, `x${blockId}`, `${blockId}\n`]) expect(toggle.block_id.test(variant), variant).toBe(false);
       }

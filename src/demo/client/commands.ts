@@ -11,5 +11,6 @@ export const COMMAND_USAGE: readonly { usage: string; summary: string }[] = [
     summary: 'Administrators: list, search and filter members and invitations; edit, disconnect, restore, or act on up to 100 at once.',
   },
   { usage: '/access invitations', summary: 'Administrators: the pending invitations in /access users, to resend, edit or revoke.' },
+  { usage: '/access callers', summary: 'Administrators: list, add, edit and remove authorized callers.' },
   { usage: '/access help', summary: 'Show this list of commands.' },
 ];

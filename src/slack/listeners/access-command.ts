@@ -10,6 +10,7 @@ import { answeringRefusals, trackAck } from '../refusals.js';
 import { helpReply, unknownSubcommandReply } from '../views/help.js';
 import { myAccessMessage } from '../views/my-access.js';
 import { openRequestForm, refreshProfileLater } from './access-requests.js';
+import { openCallersList } from './callers.js';
 import { acceptFromCommand } from './invitations.js';
 import { openInviteForm } from './invite-commands.js';
 import { openUsersList } from './users-list.js';
@@ -78,6 +79,9 @@ export function subcommandHandlers(context: GatehouseContext): Record<string, Su
     async invitations({ ack, client, userId, triggerId, tellByResponseUrl }) {
       await ack();
       await openUsersList(client, context, { userId, triggerId, search: null, status: 'pending', tell: tellByResponseUrl });
+    },
+    async callers(request) {
+      await openCallersList(context, { ...request, ack: () => request.ack() });
     },
     async me({ ack, userId }) {
       await ack(myAccessMessage(await myAccess(context.sql, userId, context.now())));

@@ -14,17 +14,18 @@ import { invitationEditView } from '../views/invitation-edit-form.js';
 import { invitationResendView } from '../views/invitation-resend-form.js';
 import { invitationRevokeView } from '../views/invitation-revoke-form.js';
 import { parseManageValue } from '../views/invitation-values.js';
-import { decodeMetadata, invitationFormMetadata } from '../views/metadata.js';
+import { decodeMetadata, invitationFormMetadata, type InvitationFormMetadata } from '../views/metadata.js';
 import { escapeMrkdwn } from '../views/mrkdwn.js';
 import { selectedValueOf, stateOf, textOf } from '../view-state.js';
 import { tellPrivately } from '../tell-privately.js';
 import { blockIdsOf, languageFrom, readGrant, tagsFrom, unreadableInvitation } from './invite-form-input.js';
+import { redrawListAfter } from './member-forms.js';
 
-/** The invitation id the Edit, Resend and Revoke forms carry. */
-function invitationIdOf(view: ViewSubmissionArgs['view']): number {
+/** The invitation the Edit, Resend and Revoke forms carry, and the members list they were opened from, if any. */
+function metadataOf(view: ViewSubmissionArgs['view']): InvitationFormMetadata {
   const metadata = decodeMetadata(invitationFormMetadata, view.private_metadata);
   if (!metadata) throw unreadableInvitation();
-  return metadata.invitationId;
+  return metadata;
 }
 
 export function invitationManagementListeners(context: GatehouseContext) {
@@ -87,7 +88,7 @@ export function invitationManagementListeners(context: GatehouseContext) {
     },
 
     async editSubmitted({ body, view, ack, client }: ViewSubmissionArgs) {
-      const invitationId = invitationIdOf(view);
+      const { invitationId, surface } = metadataOf(view);
       const state = stateOf(view);
       const tagsText = textOf(state, INVITATION_EDIT_BLOCK.tags, INPUT_ACTION);
       const note = textOf(state, INVITATION_EDIT_BLOCK.note, INPUT_ACTION);
@@ -100,10 +101,11 @@ export function invitationManagementListeners(context: GatehouseContext) {
       );
       await ack();
       await tellPrivately(client, body.user.id, null, 'Invitation updated. The person gets it as it is now when they accept.');
+      if (surface) await redrawListAfter(client, context, body.user.id, surface);
     },
 
     async resendSubmitted({ body, view, ack, client }: ViewSubmissionArgs) {
-      const invitationId = invitationIdOf(view);
+      const { invitationId, surface } = metadataOf(view);
       const state = stateOf(view);
       const resent = await resendInvitation(
         context.prisma,
@@ -125,10 +127,11 @@ export function invitationManagementListeners(context: GatehouseContext) {
         null,
         `Resent the invitation to ${escapeMrkdwn(resent.email)}. The earlier code no longer works.`,
       );
+      if (surface) await redrawListAfter(client, context, body.user.id, surface);
     },
 
     async revokeSubmitted({ body, view, ack, client }: ViewSubmissionArgs) {
-      const invitationId = invitationIdOf(view);
+      const { invitationId, surface } = metadataOf(view);
       const revoked = await revokeInvitation(
         context.prisma,
         { actorSlackUserId: body.user.id, invitationId, note: textOf(stateOf(view), INVITATION_REVOKE_BLOCK.note, INPUT_ACTION) },
@@ -141,6 +144,7 @@ export function invitationManagementListeners(context: GatehouseContext) {
         null,
         `Revoked the invitation to ${escapeMrkdwn(revoked.email)}; its code no longer works.`,
       );
+      if (surface) await redrawListAfter(client, context, body.user.id, surface);
     },
   };
 }

@@ -141,7 +141,7 @@ export function noteInput(blockId: string, initial: string | null, hint: string)
   });
 }
 
-export function tagsInput(blockId: string, tags: readonly string[]): InputBlock {
+export function tagsInput(blockId: string, tags: readonly string[], whenApplied = 'People get them when they accept.'): InputBlock {
   return textInput({
     blockId,
     label: 'Tags',
@@ -149,7 +149,7 @@ export function tagsInput(blockId: string, tags: readonly string[]): InputBlock 
     maxLength: tagsTextLimit(INVITATION_TEXT_LIMIT),
     initial: tags.join(', '),
     placeholder: 'e.g. planning, contractor',
-    hint: `Separate tags with commas (up to ${INVITATION_TEXT_LIMIT.tags}). People get them when they accept.`,
+    hint: `Separate tags with commas (up to ${INVITATION_TEXT_LIMIT.tags}). ${whenApplied}`,
   });
 }
 
@@ -181,7 +181,23 @@ export function personalMessageInput(blockId: string, initial: string | null, hi
   });
 }
 
-export function startsOnInput(blockId: string, startsOn: string | null): InputBlock {
+/** How the start date reads: for an invitation it is about accepting; for a member, about the access they already have. */
+const STARTS_ON_WORDING = {
+  invitation: {
+    placeholder: 'When they accept',
+    hint: 'Optional. Before this day (in the organization’s time zone) they look not connected, even once they accept.',
+  },
+  member: {
+    placeholder: 'No start date',
+    hint: 'Optional. Before this day (in the organization’s time zone) they look not connected.',
+  },
+} as const;
+
+export function startsOnInput(
+  blockId: string,
+  startsOn: string | null,
+  wording: keyof typeof STARTS_ON_WORDING = 'invitation',
+): InputBlock {
   return {
     type: 'input',
     block_id: blockId,
@@ -190,10 +206,10 @@ export function startsOnInput(blockId: string, startsOn: string | null): InputBl
     element: {
       type: 'datepicker',
       action_id: INPUT_ACTION,
-      placeholder: plain('When they accept', LIMIT.placeholder),
+      placeholder: plain(STARTS_ON_WORDING[wording].placeholder, LIMIT.placeholder),
       ...(startsOn && CALENDAR_DATE.test(startsOn) ? { initial_date: startsOn } : {}),
     },
-    hint: plain('Optional. Before this day (in the organization’s time zone) they look not connected, even once they accept.'),
+    hint: plain(STARTS_ON_WORDING[wording].hint),
   };
 }
 

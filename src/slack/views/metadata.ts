@@ -31,6 +31,8 @@ export const inviteMetadata = z.object({
 /** Edit, Resend and Revoke of one pending invitation. */
 export const invitationFormMetadata = z.object({
   invitationId: z.number().int().positive(),
+  /** Opened from a row of `/access users`: the list to redraw once the form is done (declared below, with the list's query). */
+  surface: z.lazy(() => memberListSurface).optional(),
 });
 
 export type RequestFormMetadata = z.infer<typeof requestFormMetadata>;
@@ -110,3 +112,8 @@ export const callerFormMetadata = z.object({
 });
 
 export type CallerFormMetadata = z.infer<typeof callerFormMetadata>;
+
+/** Where a form opened from a row of `/access users` came from: the list modal (null: App Home) and its query. */
+export const memberListSurface = memberFormMetadata.pick({ listViewId: true, list: true });
+
+export type MemberListSurface = z.infer<typeof memberListSurface>;
