@@ -302,8 +302,16 @@ export function rowVerbs(view: EmulatedView, key: ShownRowKey): string[] {
 /** How many rows the list says match: "Showing 21–40 of 1,234" or "1,234 match". */
 export function matchCountShown(view: EmulatedView): number | null {
   const text = JSON.stringify(view.definition.blocks ?? []);
-  const match = /\bof ([\d,]+)\b/.exec(text) ?? /\b([\d,]+) (?:match|matches|people|members)\b/.exec(text);
-  return match ? Number(match[1]!.replaceAll(',', '')) : null;
+  const patterns = [
+    /Showing [\d,]+\s*[–-]\s*[\d,]+ of ([\d,]+)/,
+    /\b([\d,]+) (?:match|matches)\b/,
+    /\bof ([\d,]+) (?:match|people|members|rows)/,
+  ];
+  for (const pattern of patterns) {
+    const match = pattern.exec(text);
+    if (match) return Number(match[1]!.replaceAll(',', ''));
+  }
+  return null;
 }
 
 /** Whether the view has an interactive element with this action id (a button shown only when it applies). */
