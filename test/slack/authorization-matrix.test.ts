@@ -320,16 +320,19 @@ function rowValue(verb: string, subject: Subject): string {
   return subject.invitationId ? `${verb}:i:${subject.invitationId}` : `${verb}:m:${subject.connectionId}`;
 }
 
-/** Chooses a verb in a row's ⋯ menu, whether or not the menu offers it; the form it opens. */
-function rowForm(
-  world: World,
-  actor: Person,
-  list: EmulatedView,
-  verb: string,
-  subject: Subject,
-  actionId: string = ACTION.usersManageRow,
-) {
-  return toNewView(world, actor, () => world.app.driver.blockActions(pick(actor, list, actionId, rowValue(verb, subject), 'overflow')));
+/** The callers list's row menu value: `<verb>:<connection id>` (src/slack/views/callers-list.ts callerRowValue). */
+function callerRowValue(verb: 'edit' | 'remove', subject: Subject): string {
+  return `${verb}:${subject.connectionId}`;
+}
+
+/** Chooses a value in a ⋯ menu on a list, whether or not the menu offers it; the form it opens. */
+function chooseInMenu(world: World, actor: Person, list: EmulatedView, actionId: string, value: string) {
+  return toNewView(world, actor, () => world.app.driver.blockActions(pick(actor, list, actionId, value, 'overflow')));
+}
+
+/** Chooses a verb in a member row's ⋯ menu. */
+function rowForm(world: World, actor: Person, list: EmulatedView, verb: string, subject: Subject) {
+  return chooseInMenu(world, actor, list, ACTION.usersManageRow, rowValue(verb, subject));
 }
 
 /** Submits the action's last form; done when the subject's rows changed. */
@@ -689,7 +692,7 @@ const ROWS: MatrixRow[] = [
     allowed: WITH_CALLERS_ADMIN,
     perform: async (world, actor, subject) => {
       const list = await callersList(world, actor);
-      const form = await rowForm(world, actor, list, 'edit', subject, ACTION.callersManageRow);
+      const form = await chooseInMenu(world, actor, list, ACTION.callersManageRow, callerRowValue('edit', subject));
       await finalSubmission(world, actor, subject, form, {
         ...note(CALLER_FORM_BLOCK.note),
         [CALLER_FORM_BLOCK.supportLevel]: { [INPUT_ACTION]: choice('PREMIUM') },
@@ -707,7 +710,7 @@ const ROWS: MatrixRow[] = [
     allowed: WITH_CALLERS_ADMIN,
     perform: async (world, actor, subject) => {
       const list = await callersList(world, actor);
-      const form = await rowForm(world, actor, list, 'remove', subject, ACTION.callersManageRow);
+      const form = await chooseInMenu(world, actor, list, ACTION.callersManageRow, callerRowValue('remove', subject));
       await finalSubmission(world, actor, subject, form, note(CALLER_FORM_BLOCK.note));
     },
     outcome: (after, before) => {
