@@ -797,33 +797,36 @@ describe.each(DATABASE_KINDS)('the authorization matrix on %s', (kind) => {
     await world.app.stop();
   });
 
-  it.each(CELLS)(
-    '$name',
-    async ({ row, actor, allowed }) => {
-      // Notices of earlier cells' changes are delivered first, so none lands in this cell's wait for a refusal.
-      await settle(world.app);
-      const subject = await freshSubject(world, row.subject);
-      const who = ACTORS[actor];
-      const before = await snapshot(world, subject);
-      let refusal: string | null = null;
-      try {
-        await row.perform(world, who, subject);
-      } catch (error) {
-        if (!(error instanceof Refused)) throw error;
-        refusal = error.message;
-      } finally {
-        for (const modal of world.app.emulator.openModals(who.id)) world.app.emulator.closeView(modal.id);
-      }
-      const after = await snapshot(world, subject);
-      if (allowed) {
-        expect(refusal).toBeNull();
-        row.outcome(after, before);
-      } else {
-        // "Refusals name who to ask": the organization's Administrators.
-        expect(refusal, 'the refusal is shown, naming who to ask').toContain(ACTORS.administrator.realName);
-        expect(after, 'a refused action changes nothing').toEqual(before);
-      }
-    },
-    60_000,
-  );
+  // One test per cell, named in full: it.each would cut the names short.
+  for (const { name, row, actor, allowed } of CELLS) {
+    it(
+      name,
+      async () => {
+        // Notices of earlier cells' changes are delivered first, so none lands in this cell's wait for a refusal.
+        await settle(world.app);
+        const subject = await freshSubject(world, row.subject);
+        const who = ACTORS[actor];
+        const before = await snapshot(world, subject);
+        let refusal: string | null = null;
+        try {
+          await row.perform(world, who, subject);
+        } catch (error) {
+          if (!(error instanceof Refused)) throw error;
+          refusal = error.message;
+        } finally {
+          for (const modal of world.app.emulator.openModals(who.id)) world.app.emulator.closeView(modal.id);
+        }
+        const after = await snapshot(world, subject);
+        if (allowed) {
+          expect(refusal).toBeNull();
+          row.outcome(after, before);
+        } else {
+          // "Refusals name who to ask": the organization's Administrators.
+          expect(refusal, 'the refusal is shown, naming who to ask').toContain(ACTORS.administrator.realName);
+          expect(after, 'a refused action changes nothing').toEqual(before);
+        }
+      },
+      60_000,
+    );
+  }
 });
