@@ -39,7 +39,7 @@ import { callerFormMetadata, decodeMetadata, memberListMetadata } from '../../sr
 import { startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { person, seedOrganization, settle, type Person } from '../support/flows.js';
-import { hasControl, textsShownTo, waitUntil } from '../support/members.js';
+import { hasControl, privateTexts, shownSince, waitUntil } from '../support/members.js';
 
 // ---------------------------------------------------------------------------------------------
 // The actors
@@ -231,7 +231,7 @@ async function step(
   effect: (response: AppResponse) => boolean | Promise<boolean>,
 ): Promise<AppResponse> {
   const { app } = world;
-  const before = new Set(textsShownTo(app, actor.id));
+  const before = privateTexts(app, actor.id);
   const response = await send();
   expect(response.status).toBe(200);
   const answer = response.json as { response_action?: string; errors?: Record<string, string> } | undefined;
@@ -239,7 +239,7 @@ async function step(
   let shown: string[] = [];
   await waitUntil(async () => {
     if (await effect(response)) return true;
-    shown = textsShownTo(app, actor.id).filter((message) => !before.has(message));
+    shown = shownSince(app, actor.id, before);
     return shown.length > 0;
   });
   if (shown.length > 0) {

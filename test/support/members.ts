@@ -341,22 +341,28 @@ export async function onList(app: TestApp, view: EmulatedView, send: () => Promi
   return app.emulator.getView(view.id)!;
 }
 
-/** Ephemerals, command replies, response_url posts and DMs that reached one person: where refusals and confirmations land. */
-export function shownTo(app: TestApp, userId: string): number {
-  const responses = app.emulator.responses.filter((post) => post.context.userId === userId).length;
-  return app.emulator.ephemeralsFor(userId).length + responses + app.emulator.messagesIn(app.emulator.dmChannelFor(userId)).length;
+/**
+ * What reached one person privately, where refusals and confirmations land: their ephemerals and
+ * command replies, response_url posts for them, and their DMs. Each list only grows, so the texts
+ * since an earlier call are what lies past that call's lengths (see `shownSince`).
+ */
+export function privateTexts(app: TestApp, userId: string): string[][] {
+  const text = (message: { text?: string; blocks?: unknown }) => `${message.text ?? ''} ${JSON.stringify(message.blocks ?? [])}`;
+  return [
+    app.emulator.ephemeralsFor(userId).map(text),
+    app.emulator.responses.filter((post) => post.context.userId === userId).map((post) => JSON.stringify(post.body)),
+    app.emulator.messagesIn(app.emulator.dmChannelFor(userId)).map(text),
+  ];
 }
 
-/** What reached one person privately since `since` (a `shownTo` count): the texts of their ephemerals, replies and DMs. */
-export function textsShownTo(app: TestApp, userId: string): string[] {
-  const responses = app.emulator.responses.filter((post) => post.context.userId === userId).map((post) => JSON.stringify(post.body));
-  return [
-    ...app.emulator.ephemeralsFor(userId).map((message) => `${message.text} ${JSON.stringify(message.blocks ?? [])}`),
-    ...responses,
-    ...app.emulator
-      .messagesIn(app.emulator.dmChannelFor(userId))
-      .map((message) => `${message.text} ${JSON.stringify(message.blocks ?? [])}`),
-  ];
+/** The private texts that reached the person after `earlier` (a `privateTexts` result) was taken. */
+export function shownSince(app: TestApp, userId: string, earlier: string[][]): string[] {
+  return privateTexts(app, userId).flatMap((texts, index) => texts.slice(earlier[index]?.length ?? 0));
+}
+
+/** How many private texts reached one person so far. */
+export function shownTo(app: TestApp, userId: string): number {
+  return privateTexts(app, userId).reduce((total, texts) => total + texts.length, 0);
 }
 
 /** Polls until `ready` holds; the app answers Slack first and does the rest a moment later. */
