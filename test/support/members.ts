@@ -10,6 +10,9 @@ import { addCalendarDays, calendarDateIn, endOfDayIn } from '../../src/domain/da
 import { hashInvitationToken, invitationExpiresAt, newInvitationToken } from '../../src/domain/invitation-tokens.js';
 import { AUTHORIZED_CALLER_PERMISSIONS, INVITATION_TEXT_LIMIT } from '../../src/domain/invitations.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
+import type { AppResponse, EmulatedView } from '../../src/sandbox/index.js';
+import { ACTION } from '../../src/slack/views/ids.js';
+import type { TestApp } from './app.js';
 
 const FIRST_NAMES = ['Ada', 'Ben', 'Cora', 'Dev', 'Elif', 'Finn', 'Greta', 'Hugo', 'Ines', 'Jon', 'Kira', 'Liam', 'Mona', 'Nils'];
 const LAST_NAMES = ['Alvarez', 'Brooks', 'Chen', 'Duarte', 'Eriksen', 'Fischer', 'Garcia', 'Haddad', 'Ito', 'Jensen', 'Kowalski'];
@@ -257,4 +260,116 @@ export async function seedMembers(database: SqlDatabase, options: MemberSeedOpti
     const invitations = planned.map((row) => ({ ...row, invitationId: invitationIds.get(row.email)! }));
     return { members, invitations };
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The members list in Slack, as a person sees it: the helpers tests share to open, read and page it
+// ---------------------------------------------------------------------------------------------
+
+/** A row of `/access users` as the list shows it: `m:<connection id>` or `i:<invitation id>`. */
+export type ShownRowKey = `m:${number}` | `i:${number}`;
+
+const ROW_VALUE = /^[a-z_]+:(m|i):([1-9]\d*)$/;
+
+function sectionsWithRowMenus(view: EmulatedView): Array<Record<string, unknown>> {
+  const blocks = (view.definition.blocks ?? []) as Array<Record<string, unknown>>;
+  return blocks.filter((block) => {
+    const accessory = block.accessory as Record<string, unknown> | undefined;
+    return block.type === 'section' && accessory?.action_id === ACTION.usersManageRow;
+  });
+}
+
+/** The rows on the list's current page, in order, read from each row's ⋯ menu (its values name the row). */
+export function rowsShown(view: EmulatedView): ShownRowKey[] {
+  return sectionsWithRowMenus(view).map((block) => {
+    const options = ((block.accessory as { options?: Array<{ value?: string }> }).options ?? []).map((option) => option.value ?? '');
+    const keys = new Set(options.map((value) => ROW_VALUE.exec(value)).map((match) => (match ? `${match[1]}:${match[2]}` : 'unreadable')));
+    if (keys.size !== 1 || keys.has('unreadable'))
+      throw new Error(`A row's menu names ${[...keys].join(', ')}: ${JSON.stringify(options)}`);
+    return [...keys][0] as ShownRowKey;
+  });
+}
+
+/** The row menu's choices on one row, as verbs (`edit`, `disconnect`, …). */
+export function rowVerbs(view: EmulatedView, key: ShownRowKey): string[] {
+  const block = sectionsWithRowMenus(view).find((candidate) => JSON.stringify(candidate.accessory).includes(`:${key}"`));
+  const options = ((block?.accessory as { options?: Array<{ value?: string }> } | undefined)?.options ?? []).map(
+    (option) => option.value ?? '',
+  );
+  return options.map((value) => value.split(':')[0]!);
+}
+
+/** How many rows the list says match: "Showing 21–40 of 1,234" or "1,234 match". */
+export function matchCountShown(view: EmulatedView): number | null {
+  const text = JSON.stringify(view.definition.blocks ?? []);
+  const patterns = [
+    /Showing [\d,]+\s*[–-]\s*[\d,]+ of ([\d,]+)/,
+    /\b([\d,]+) (?:match|matches)\b/,
+    /\bof ([\d,]+) (?:match|people|members|rows)/,
+  ];
+  for (const pattern of patterns) {
+    const match = pattern.exec(text);
+    if (match) return Number(match[1]!.replaceAll(',', ''));
+  }
+  return null;
+}
+
+/** Whether the view has an interactive element with this action id (a button shown only when it applies). */
+export function hasControl(view: EmulatedView, actionId: string): boolean {
+  return JSON.stringify(view.definition.blocks ?? []).includes(`"action_id":"${actionId}"`);
+}
+
+/** `/access users [search]`; the list modal Slack was asked to open, or null when the app answered something else. */
+export async function openMembersList(app: TestApp, userId: string, search = ''): Promise<EmulatedView | null> {
+  const before = app.emulator.callsTo('views.open').length;
+  const shown = shownTo(app, userId);
+  const response = await app.driver.slashCommand({ userId, text: `users ${search}`.trim() });
+  if (response.status !== 200) throw new Error(`/access users answered ${response.status}`);
+  await waitUntil(() => app.emulator.callsTo('views.open').length > before || shownTo(app, userId) > shown);
+  const opened = app.emulator.callsTo('views.open')[before];
+  if (!opened) return null;
+  const view = (opened.response as { view?: { id?: string } }).view;
+  return view?.id ? (app.emulator.getView(view.id) ?? null) : null;
+}
+
+/** A click or choice on an open list, once its redraw (views.update) reached Slack; returns the list as redrawn. */
+export async function onList(app: TestApp, view: EmulatedView, send: () => Promise<AppResponse>): Promise<EmulatedView> {
+  const before = app.emulator.callsTo('views.update').length;
+  const response = await send();
+  if (response.status !== 200) throw new Error(`The app answered ${response.status}: ${response.body.slice(0, 200)}`);
+  await app.emulator.waitForCalls('views.update', before + 1, 15_000);
+  return app.emulator.getView(view.id)!;
+}
+
+/**
+ * What reached one person privately, where refusals and confirmations land: their ephemerals and
+ * command replies, response_url posts for them, and their DMs. Each list only grows, so the texts
+ * since an earlier call are what lies past that call's lengths (see `shownSince`).
+ */
+export function privateTexts(app: TestApp, userId: string): string[][] {
+  const text = (message: { text?: string; blocks?: unknown }) => `${message.text ?? ''} ${JSON.stringify(message.blocks ?? [])}`;
+  return [
+    app.emulator.ephemeralsFor(userId).map(text),
+    app.emulator.responses.filter((post) => post.context.userId === userId).map((post) => JSON.stringify(post.body)),
+    app.emulator.messagesIn(app.emulator.dmChannelFor(userId)).map(text),
+  ];
+}
+
+/** The private texts that reached the person after `earlier` (a `privateTexts` result) was taken. */
+export function shownSince(app: TestApp, userId: string, earlier: string[][]): string[] {
+  return privateTexts(app, userId).flatMap((texts, index) => texts.slice(earlier[index]?.length ?? 0));
+}
+
+/** How many private texts reached one person so far. */
+export function shownTo(app: TestApp, userId: string): number {
+  return privateTexts(app, userId).reduce((total, texts) => total + texts.length, 0);
+}
+
+/** Polls until `ready` holds; the app answers Slack first and does the rest a moment later. */
+export async function waitUntil(ready: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(`Still waiting after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
