@@ -35,7 +35,8 @@ const MARK_LABEL: Record<MemberMark, string> = {
 };
 
 function rowBlock(row: CallerRow): KnownBlock {
-  const who = row.person ? mention(row.person) : row.email ? shownEntry(row.email) : 'someone';
+  // The name beside the mention, as in /access users: a mention alone may not resolve for everyone.
+  const who = row.person ? `${mention(row.person)} *${shownEntry(row.person.displayName)}*` : row.email ? shownEntry(row.email) : 'someone';
   const email = row.person && row.email ? `  ·  ${shownEntry(row.email)}` : '';
   const ends = endDate(null, row.endsOn);
   const details = [
