@@ -49,6 +49,9 @@ describe.each(DATABASE_KINDS)('access.changed notices on %s', (kind) => {
     expect(toBob).toHaveLength(1);
     expect(toRita).toHaveLength(1);
     expect(JSON.stringify(toBob[0])).toContain(`<@${RITA.id}>`);
-    expect(JSON.stringify(toRita[0])).toContain('Needs Esri Access');
+    // The note is for the log and the admins; the member is told what changed, not why it was noted.
+    expect(JSON.stringify(toBob[0])).toContain('Needs Esri Access');
+    expect(JSON.stringify(toRita[0])).toContain('Esri access');
+    expect(JSON.stringify(toRita[0])).not.toContain('Needs Esri Access');
   });
 });
