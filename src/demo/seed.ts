@@ -16,6 +16,7 @@ import { addAdministrator } from '../services/administrators.js';
 import { checkAddresses, chooseGrant } from '../services/invitations/invite-drafts.js';
 import { sendInvitations } from '../services/invitations/send-invitations.js';
 import { createOrganization } from '../services/organizations.js';
+import type { CallerSettings } from '../domain/read-models.js';
 import type { DemoConversation, DemoPerson } from './protocol.js';
 
 export const DEMO_TEAM = { id: 'T0DEMO', name: 'Redlands Demo', domain: 'redlands-demo' };
@@ -86,7 +87,14 @@ export const DEMO_PEOPLE: readonly SeededPerson[] = [
 export const INVITEE_EMAIL = 'radia.perlman@example.com';
 
 /** What each connected person holds, and when their access ends (days from the demo's start; negative = past). */
-const GRANTS: ReadonlyArray<{ id: string; permissions: string[]; endsInDays?: number; tags?: string[]; purpose: string }> = [
+const GRANTS: ReadonlyArray<{
+  id: string;
+  permissions: string[];
+  endsInDays?: number;
+  tags?: string[];
+  caller?: CallerSettings;
+  purpose: string;
+}> = [
   { id: 'U0DEMOGRACE', permissions: [PERMISSION.assignTraining, PERMISSION.eLearning], purpose: 'I run our staff training.' },
   {
     id: 'U0DEMOALAN',
@@ -117,6 +125,7 @@ const GRANTS: ReadonlyArray<{ id: string; permissions: string[]; endsInDays?: nu
   {
     id: 'U0DEMOMARG',
     permissions: [PERMISSION.authorizedCallerActions, PERMISSION.viewSupport],
+    caller: { supportLevel: 'PREMIUM', callerLevel: 'Primary' },
     purpose: 'I open support cases for the city.',
   },
   {
@@ -216,6 +225,7 @@ export async function seedStory(options: SeedOptions): Promise<void> {
         granted: grant.permissions,
         endsOn,
         tags: grant.tags ?? [],
+        caller: grant.caller ?? null,
         note: null,
         notify: true,
       },
