@@ -266,15 +266,6 @@ export interface InvitationSummary {
   resendCount: number;
 }
 
-/** An invitation someone accepted lately, so admins see it leave the pending list for a reason. */
-export interface AcceptedInvitation {
-  invitationId: number;
-  organization: OrganizationSummary;
-  email: string;
-  acceptedBy: PersonSummary;
-  acceptedAt: Date;
-}
-
 /** Someone's access as a change notice shows it, before or after the change. */
 export interface AccessSnapshot {
   /** ACTIVE, EXPIRED, SUSPENDED or REMOVED; PENDING for an invitation not accepted yet. */

@@ -6,17 +6,18 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DemoSnapshot, DemoView } from '../../src/demo/protocol.js';
+import { MEMBER_PAGE_SIZE, type MemberRow } from '../../src/domain/member-management.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { approveFormView, denyFormView } from '../../src/slack/views/decision-forms.js';
-import { APPROVE_FORM_BLOCK, DENY_FORM_BLOCK, INPUT_ACTION, REQUEST_FORM_BLOCK } from '../../src/slack/views/ids.js';
-import { invitationListMessage } from '../../src/slack/views/invitation-list.js';
+import { ACTION, APPROVE_FORM_BLOCK, DENY_FORM_BLOCK, INPUT_ACTION, REQUEST_FORM_BLOCK } from '../../src/slack/views/ids.js';
 import { myAccessHome } from '../../src/slack/views/my-access.js';
+import { usersListBlocks } from '../../src/slack/views/users-list.js';
 import { requestCardMessage, requesterReceiptMessage } from '../../src/slack/views/request-card.js';
 import { requestFormView } from '../../src/slack/views/request-form.js';
 import { organizationOption } from '../../src/slack/views/format.js';
 import { launchBrowser } from '../support/browser.js';
 import { startStaticClient, type StaticClient } from '../support/static-client.js';
-import { ADA, CATALOG, myAccessModel, organization, permissions, requestCard } from '../slack/views/fixtures.js';
+import { CATALOG, myAccessModel, organization, permissions, requestCard } from '../slack/views/fixtures.js';
 
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -47,21 +48,67 @@ function modal(id: string, definition: object, errors: Record<string, string> = 
   return { id, type: 'modal', definition: json(definition) as Record<string, unknown>, errors };
 }
 
-const invitation = {
-  invitationId: 90,
-  organization: organization(),
-  email: 'radia.perlman@example.com',
-  permissions: permissions(PERMISSION.downloadSoftware),
-  tags: [],
-  startsOn: null,
-  endsOn: null,
-  caller: null,
-  language: 'en' as const,
-  invitedBy: ADA,
-  issuedAt: new Date('2026-11-20T16:30:00Z'),
-  expiresAt: new Date('2027-01-01T16:30:00Z'),
-  resendCount: 0,
-};
+/** Two rows of the members list: a pending invitation with its ⋯ menu, and expired access with no menu. */
+const memberRows: MemberRow[] = [
+  {
+    key: { kind: 'invitation', invitationId: 90 },
+    person: null,
+    email: 'radia.perlman@example.com',
+    mark: 'PENDING_INVITATION',
+    restorableUntil: null,
+    permissions: permissions(PERMISSION.downloadSoftware),
+    tags: [],
+    startsOn: null,
+    endsOn: null,
+    endsAt: null,
+    since: new Date('2026-11-20T16:30:00Z'),
+    caller: null,
+    selected: false,
+    can: { select: false, edit: true, disconnect: false, restore: false, resend: true, revoke: true },
+  },
+  {
+    key: { kind: 'member', connectionId: 91 },
+    person: { slackUserId: 'U0DEMOHEDY', displayName: 'Hedy Lamarr', email: 'hedy@example.com' },
+    email: 'hedy@example.com',
+    mark: 'EXPIRED',
+    // Already January 1 in UTC, still December 31 in Los Angeles, where Ada is.
+    restorableUntil: new Date('2027-01-01T05:00:00Z'),
+    permissions: permissions(PERMISSION.downloadSoftware),
+    tags: [],
+    startsOn: null,
+    endsOn: null,
+    endsAt: null,
+    since: new Date('2026-01-05T10:00:00Z'),
+    caller: null,
+    selected: false,
+    can: { select: false, edit: false, disconnect: false, restore: false, resend: false, revoke: false },
+  },
+];
+
+/** The members list's heading, rows and closing line, as a message: a message with an overflow menu. */
+function membersMessage(): { text: string; blocks: unknown[] } {
+  const model = {
+    organization: organization(),
+    organizations: [organization()],
+    query: {
+      organizationId: organization().id,
+      search: null,
+      tag: null,
+      permission: null,
+      status: 'pending' as const,
+      endsWithinDays: null,
+      sort: 'name' as const,
+      page: 0,
+    },
+    rows: memberRows,
+    total: memberRows.length,
+    pageSize: MEMBER_PAGE_SIZE,
+    selectedCount: 0,
+    viewerRoles: { administrator: true, trainingAdmin: false, authorizedCallerAdmin: false },
+  };
+  const blocks = usersListBlocks(model).filter((block) => block.type === 'header' || block.type === 'section' || block.type === 'context');
+  return { text: 'Members of City of Redlands', blocks };
+}
 
 function baseSnapshot(): DemoSnapshot {
   return {
@@ -73,7 +120,7 @@ function baseSnapshot(): DemoSnapshot {
         conversation: { id: 'D0ADA', kind: 'im', name: 'Gatehouse', purpose: '' },
         messages: [
           message('D0ADA', '1764600000.000100', requesterReceiptMessage(requestCard(), 'admins'), { edited: true }),
-          message('D0ADA', '1764600001.000100', invitationListMessage({ invitations: [invitation], total: 1 }), { ephemeral: true }),
+          message('D0ADA', '1764600001.000100', membersMessage(), { ephemeral: true }),
           message('D0ADA', '1764600002.000100', { text: 'Hello <@U0RITA>, &lt;script&gt;alert(1)&lt;/script&gt; *stays* text' }),
         ],
       },
@@ -199,8 +246,8 @@ describe('the page', () => {
     await expect(plain.textContent()).resolves.toContain('Hello @Rita Requester, <script>alert(1)</script> stays text');
     await expect(plain.locator('.mrkdwn strong').textContent()).resolves.toBe('stays');
     await expect(page.locator('script:not([src])').count()).resolves.toBe(0);
-    // Gatehouse's date tokens show in the viewer's time zone (the invitation expires 2027-01-01 16:30 UTC).
-    await expect(messages.nth(1).textContent()).resolves.toContain('Expires Jan 1, 2027 at 8:30 AM');
+    // Gatehouse's date tokens show in the viewer's time zone (Hedy's access is restorable until 2027-01-01 05:00 UTC).
+    await expect(messages.nth(1).textContent()).resolves.toContain('restorable until Dec 31, 2026');
   });
 
   it('sends a button action from a message, and switching the person keeps the choice in the URL', async () => {
@@ -248,16 +295,16 @@ describe('the page', () => {
     await open();
     await page.getByRole('button', { name: 'More actions' }).click();
     const menu = page.getByRole('menu');
-    await expect(menu.getByRole('menuitem').allTextContents()).resolves.toEqual(['Resend', 'Edit', 'Revoke']);
+    await expect(menu.getByRole('menuitem').allTextContents()).resolves.toEqual(['Edit', 'Resend invitation', 'Revoke invitation']);
     await menu.getByRole('menuitem', { name: 'Edit' }).click();
     await expect
       .poll(() => posted('/api/action'))
       .toEqual([
         expect.objectContaining({
           action: expect.objectContaining({
-            action_id: 'invitation_manage',
+            action_id: ACTION.usersManageRow,
             type: 'overflow',
-            selected_option: { text: { type: 'plain_text', text: 'Edit' }, value: 'edit:90' },
+            selected_option: { text: { type: 'plain_text', text: 'Edit' }, value: 'edit:i:90' },
           }),
         }),
       ]);
@@ -267,7 +314,7 @@ describe('the page', () => {
     await open();
     await page.getByRole('button', { name: 'More actions' }).focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Resend');
+    await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Edit');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
@@ -275,7 +322,9 @@ describe('the page', () => {
       .poll(() => posted('/api/action'))
       .toEqual([
         expect.objectContaining({
-          action: expect.objectContaining({ selected_option: { text: { type: 'plain_text', text: 'Revoke' }, value: 'revoke:90' } }),
+          action: expect.objectContaining({
+            selected_option: { text: { type: 'plain_text', text: 'Revoke invitation' }, value: 'revoke:i:90' },
+          }),
         }),
       ]);
     await expect(page.getByRole('menu').isVisible()).resolves.toBe(false);

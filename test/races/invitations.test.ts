@@ -3,6 +3,8 @@ import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { LOG_ACTION } from '../../src/domain/permissions-log.js';
 import type { AppResponse, EmulatedView } from '../../src/sandbox/index.js';
 import { addressesBlockId } from '../../src/slack/views/invite-addresses-form.js';
+import { rowKeyValue, rowValue } from '../../src/slack/views/member-values.js';
+import { ROW_BLOCK_PREFIX } from '../../src/slack/views/users-list.js';
 import {
   ACTION,
   APPROVE_FORM_BLOCK,
@@ -344,20 +346,22 @@ describe.each(DATABASE_KINDS)('invitation races on %s', (kind) => {
   });
 });
 
-/** Opens the Edit, Resend or Revoke form of an invitation from the overflow menu of `/access invitations`. */
+/**
+ * Opens the Edit, Resend or Revoke form of an invitation as an admin does: `/access invitations` opens the
+ * members list on its Pending filter, and the choice from the invitation's row menu pushes the form on it.
+ */
 async function openManagementForm(app: TestApp, invitationId: number, verb: 'edit' | 'resend' | 'revoke') {
   const opens = app.emulator.callsTo('views.open').length;
-  await app.driver.blockActions({
+  await app.driver.slashCommand({ userId: ADA.id, text: 'invitations' });
+  const list = (await app.emulator.waitForCalls('views.open', opens + 1, 10_000))[opens]!;
+  const row = { kind: 'invitation' as const, invitationId };
+  const pushes = app.emulator.callsTo('views.push').length;
+  await app.driver.interact({
     userId: ADA.id,
-    channel: app.emulator.dmChannelFor(ADA.id),
-    actions: [
-      {
-        action_id: ACTION.manageInvitation,
-        block_id: `invitation_${invitationId}`,
-        type: 'overflow',
-        selected_option: { value: `${verb}:${invitationId}`, text: { type: 'plain_text', text: verb } },
-      },
-    ],
+    view: list,
+    actionId: ACTION.usersManageRow,
+    blockId: `${ROW_BLOCK_PREFIX}${rowKeyValue(row)}`,
+    value: rowValue(verb, row),
   });
-  return (await app.emulator.waitForCalls('views.open', opens + 1, 10_000))[opens]!;
+  return (await app.emulator.waitForCalls('views.push', pushes + 1, 10_000))[pushes]!;
 }

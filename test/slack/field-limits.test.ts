@@ -18,7 +18,8 @@ import {
   INVITE_SENDING_BLOCK,
   REQUEST_FORM_BLOCK,
 } from '../../src/slack/views/ids.js';
-import { manageValue } from '../../src/slack/views/invitation-values.js';
+import { rowKeyValue, rowValue } from '../../src/slack/views/member-values.js';
+import { ROW_BLOCK_PREFIX } from '../../src/slack/views/users-list.js';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { openRequestForm, person, postsIn, seedOrganization, settle } from '../support/flows.js';
@@ -93,22 +94,21 @@ describe.each(DATABASE_KINDS)('limits on free text, checked on the server, on %s
     return prisma.invitation.findFirstOrThrow({ orderBy: { id: 'desc' } });
   }
 
-  /** Opens Edit, Resend or Revoke on an invitation from the `/access invitations` menu. */
+  /** Opens Edit, Resend or Revoke on an invitation from its row menu in `/access invitations`, pushed on the list. */
   async function openManageForm(verb: 'edit' | 'resend' | 'revoke', invitationId: number) {
     const opensBefore = app.emulator.callsTo('views.open').length;
-    await app.driver.blockActions({
-      userId: ADA.id,
-      channel: app.emulator.dmChannelFor(ADA.id),
-      actions: [
-        {
-          action_id: ACTION.manageInvitation,
-          block_id: 'manage',
-          type: 'overflow',
-          selected_option: { value: manageValue(verb, invitationId), text: { type: 'plain_text', text: verb } },
-        },
-      ],
-    });
+    await app.driver.slashCommand({ userId: ADA.id, text: 'invitations' });
     await app.emulator.waitForCalls('views.open', opensBefore + 1, 10_000);
+    const row = { kind: 'invitation' as const, invitationId };
+    const pushesBefore = app.emulator.callsTo('views.push').length;
+    await app.driver.interact({
+      userId: ADA.id,
+      view: modalOf(ADA.id),
+      actionId: ACTION.usersManageRow,
+      blockId: `${ROW_BLOCK_PREFIX}${rowKeyValue(row)}`,
+      value: rowValue(verb, row),
+    });
+    await app.emulator.waitForCalls('views.push', pushesBefore + 1, 10_000);
     return modalOf(ADA.id);
   }
 

@@ -5,7 +5,8 @@ import { checkAddresses, chooseGrant, inviteSteps } from '../../src/services/inv
 import { sendInvitations } from '../../src/services/invitations/send-invitations.js';
 import { invitationSealingKey } from '../../src/domain/invitation-tokens.js';
 import { addressesBlockId } from '../../src/slack/views/invite-addresses-form.js';
-import { rowValue } from '../../src/slack/views/member-values.js';
+import { rowKeyValue, rowValue } from '../../src/slack/views/member-values.js';
+import { ROW_BLOCK_PREFIX } from '../../src/slack/views/users-list.js';
 import { ACTION, CALLBACK, INPUT_ACTION, INVITE_GRANT_BLOCK, INVITE_SENDING_BLOCK } from '../../src/slack/views/ids.js';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
@@ -292,21 +293,19 @@ describe.each(DATABASE_KINDS)('/access invite on %s', (kind) => {
     expect(bodyText(told?.body)).not.toContain('rita@example.org');
     expect(app.emulator.callsTo('views.open').length).toBe(opensBefore);
 
+    // Each change starts from `/access invitations`: the choice from the invitation's row menu pushes its form on the list.
     const choose = async (verb: 'edit' | 'resend' | 'revoke', invitationId: number) => {
-      const opened = app.emulator.callsTo('views.open').length;
-      await app.driver.blockActions({
+      await pendingList();
+      const row = { kind: 'invitation' as const, invitationId };
+      const pushed = app.emulator.callsTo('views.push').length;
+      await app.driver.interact({
         userId: ADA.id,
-        channel: app.emulator.dmChannelFor(ADA.id),
-        actions: [
-          {
-            action_id: ACTION.manageInvitation,
-            block_id: `invitation_${invitationId}`,
-            type: 'overflow',
-            selected_option: { value: `${verb}:${invitationId}`, text: { type: 'plain_text', text: verb } },
-          },
-        ],
+        view: modalOf(app),
+        actionId: ACTION.usersManageRow,
+        blockId: `${ROW_BLOCK_PREFIX}${rowKeyValue(row)}`,
+        value: rowValue(verb, row),
       });
-      await app.emulator.waitForCalls('views.open', opened + 1, 10_000);
+      await app.emulator.waitForCalls('views.push', pushed + 1, 10_000);
       return modalOf(app);
     };
 

@@ -99,7 +99,8 @@ describe('the listener router', () => {
   });
 
   it('sends each way of managing a pending invitation to its own handler', () => {
-    expect(handlerFor({ type: 'block_actions', action_id: ACTION.manageInvitation })).toBe('manageChosen');
+    // The row menu of the members list opens the Edit, Resend and Revoke forms.
+    expect(handlerFor({ type: 'block_actions', action_id: ACTION.usersManageRow })).toBe('rowChosen');
     expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.invitationEdit })).toBe('editSubmitted');
     expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.invitationResend })).toBe('resendSubmitted');
     expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.invitationRevoke })).toBe('revokeSubmitted');

@@ -1,5 +1,4 @@
-/** Resend, Edit and Revoke, from the overflow menu of `/access invitations`. */
-import { DomainError } from '../../domain/errors.js';
+/** The Edit, Resend and Revoke forms of a pending invitation, opened from its row in the members list. */
 import { isAuthorizedCallerInvitation, requireInvitationTextsFit } from '../../domain/invitations.js';
 import { editInvitation } from '../../services/invitations/edit-invitation.js';
 import { invitationForManagement } from '../../services/invitations/invitation-for-management.js';
@@ -8,12 +7,8 @@ import { revokeInvitation } from '../../services/invitations/revoke-invitation.j
 import { permissionCatalog, permissionsFor } from '../../services/read-models.js';
 import type { GatehouseContext } from '../context.js';
 import type { ActionArgs, ViewSubmissionArgs } from '../listener-router.js';
-import { openModalOnTrigger } from '../trigger-bound.js';
 import { INPUT_ACTION, INVITATION_EDIT_BLOCK, INVITATION_RESEND_BLOCK, INVITATION_REVOKE_BLOCK } from '../views/ids.js';
 import { invitationEditView } from '../views/invitation-edit-form.js';
-import { invitationResendView } from '../views/invitation-resend-form.js';
-import { invitationRevokeView } from '../views/invitation-revoke-form.js';
-import { parseManageValue } from '../views/invitation-values.js';
 import { decodeMetadata, invitationFormMetadata, type InvitationFormMetadata } from '../views/metadata.js';
 import { escapeMrkdwn } from '../views/mrkdwn.js';
 import { selectedValueOf, stateOf, textOf } from '../view-state.js';
@@ -30,36 +25,6 @@ function metadataOf(view: ViewSubmissionArgs['view']): InvitationFormMetadata {
 
 export function invitationManagementListeners(context: GatehouseContext) {
   return {
-    /** A choice from an invitation's ⋯ menu opens its Resend, Edit or Revoke form. */
-    async manageChosen({ body, action, ack, client }: ActionArgs) {
-      await ack();
-      const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
-      const choice = 'selected_option' in action && action.selected_option ? parseManageValue(action.selected_option.value ?? '') : null;
-      if (!choice) throw new DomainError('unreadable', "Gatehouse couldn't read that choice. Run `/access invitations` again.");
-      const { invitation, grantable } = await invitationForManagement(context.prisma, body.user.id, choice.invitationId, context.now());
-      const metadata = { invitationId: invitation.invitationId };
-      const view =
-        choice.verb === 'edit'
-          ? invitationEditView(
-              {
-                invitation,
-                grantable,
-                showCallerFields: isAuthorizedCallerInvitation(invitation.permissions.map((permission) => permission.key)),
-              },
-              metadata,
-            )
-          : choice.verb === 'resend'
-            ? invitationResendView(invitation, metadata)
-            : invitationRevokeView(invitation, metadata);
-      await openModalOnTrigger({
-        client,
-        triggerId: body.trigger_id,
-        view,
-        logger: context.logger,
-        tell: (text) => tellPrivately(client, body.user.id, channelId, text),
-      });
-    },
-
     /** Ticking both support permissions in the Edit form shows the caller settings; unticking either hides them. */
     async editPermissionToggled({ body, ack, client }: ActionArgs) {
       await ack();

@@ -33,7 +33,6 @@ export function registerInviteFlow(router: ListenerRouter, context: GatehouseCon
   router.viewClosed(CALLBACK.inviteSending, sending.sendingClosed);
 
   const management = invitationManagementListeners(context);
-  router.action(ACTION.manageInvitation, management.manageChosen);
   router.action(INVITATION_EDIT_PERMISSION_TOGGLE, management.editPermissionToggled);
   router.view(CALLBACK.invitationEdit, management.editSubmitted, INVITATION_EDIT_FIELDS);
   router.view(CALLBACK.invitationResend, management.resendSubmitted, INVITATION_RESEND_FIELDS);

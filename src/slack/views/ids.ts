@@ -56,8 +56,6 @@ export const ACTION = {
   inviteRemoveAllInvalid: 'invite_remove_all_invalid',
   /** "Preview" in invite step 3; the value is the draft id. */
   invitePreview: 'invite_preview',
-  /** Overflow menu on each pending invitation; option values are `resend:<id>`, `edit:<id>`, `revoke:<id>`. */
-  manageInvitation: 'invitation_manage',
   /** Buttons on each person in the admins' expiry digest; values are `extend:<connection id>` and `remove:<connection id>`. */
   extendEndDate: 'digest_extend_end_date',
   removeEndDate: 'digest_remove_end_date',

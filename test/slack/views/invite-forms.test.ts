@@ -9,7 +9,7 @@ import type {
   InviteDraftModel,
   InviteStepModel,
 } from '../../../src/domain/read-models.js';
-import { checkMessage, checkView } from '../../../src/sandbox/index.js';
+import { checkView } from '../../../src/sandbox/index.js';
 import {
   ACTION,
   CALLBACK,
@@ -23,12 +23,10 @@ import {
 } from '../../../src/slack/views/ids.js';
 import { addressesBlockId, inviteAddressesView } from '../../../src/slack/views/invite-addresses-form.js';
 import { invitationEditView } from '../../../src/slack/views/invitation-edit-form.js';
-import { invitationListMessage } from '../../../src/slack/views/invitation-list.js';
 import { invitationResendView } from '../../../src/slack/views/invitation-resend-form.js';
 import { invitationRevokeView } from '../../../src/slack/views/invitation-revoke-form.js';
 import { inviteGrantView } from '../../../src/slack/views/invite-grant-form.js';
 import { inviteSendingView, inviteSentView } from '../../../src/slack/views/invite-sending-form.js';
-import { parseManageValue } from '../../../src/slack/views/invitation-values.js';
 import { INVITATION_EDIT_PERMISSION_TOGGLE, INVITE_GRANT_PERMISSION_TOGGLE } from '../../../src/slack/routes.js';
 import { decodeMetadata, invitationFormMetadata, inviteMetadata } from '../../../src/slack/views/metadata.js';
 import {
@@ -552,58 +550,6 @@ describe('inviteSentView', () => {
 // ---------------------------------------------------------------------------------------------
 // Managing invitations
 // ---------------------------------------------------------------------------------------------
-
-describe('invitationListMessage', () => {
-  it('lists 25 invitations, each with a menu to resend, edit or revoke it', () => {
-    const invitations = Array.from({ length: 25 }, (_, index) =>
-      invitation({ invitationId: 100 + index, email: `person${index}@redlands.example` }),
-    );
-    const message = invitationListMessage({ invitations, total: 40 });
-    expect(checkMessage(message)).toEqual([]);
-    expect(message.blocks.length).toBeLessThanOrEqual(50);
-    const menus = findAll(message.blocks, (node) => node.type === 'overflow');
-    expect(menus).toHaveLength(25);
-    expect(menus.every((menu) => menu.action_id === ACTION.manageInvitation)).toBe(true);
-    expect(optionValues(menus[0]?.options)).toEqual(['resend:100', 'edit:100', 'revoke:100']);
-    for (const menu of menus) {
-      for (const value of optionValues(menu.options)!) expect(parseManageValue(value)).not.toBeNull();
-    }
-    const text = allText(message);
-    expect(text).toContain('*person0@redlands.example*  ·  City of Redlands (COR)');
-    expect(text).toContain('Download software, Esri access  ·  access ends December 31, 2099');
-    expect(text).toContain('Expires <!date^1798821000^');
-    expect(text).toContain('resent 2 times');
-    expect(text).toContain('invited by <@U0ADA>');
-    expect(text).toContain('15 more are not listed');
-  });
-
-  it('stays within the limits for 25 invitations with every field at its longest', () => {
-    const invitations = Array.from({ length: 25 }, (_, index) =>
-      invitation({
-        invitationId: index + 1,
-        email: `${EVIL}${'e'.repeat(250)}${index}`,
-        organization: organization({ name: `${HOSTILE} ${'N'.repeat(200)}`, acronym: EVIL }),
-        permissions: CATALOG,
-        invitedBy: person({ slackUserId: 'not-an-id', displayName: `${HOSTILE}${'d'.repeat(100)}` }),
-      }),
-    );
-    const message = invitationListMessage({ invitations, total: 25 });
-    expect(checkMessage(message)).toEqual([]);
-    const listed = findAll(message.blocks, (node) => node.type === 'overflow').length;
-    expect(listed).toBeGreaterThan(0);
-    // Whatever did not fit is counted, not silently lost.
-    if (listed < 25) expect(allText(message)).toContain(`${25 - listed} more`);
-    expectHostileInert(message);
-  });
-
-  it('says so when nothing is pending', () => {
-    const message = invitationListMessage({ invitations: [], total: 0 });
-    expect(checkMessage(message)).toEqual([]);
-    expect(message.text).toBe('No pending invitations.');
-    expect(allText(message)).toContain('No pending invitations.');
-    expect(findAll(message.blocks, (node) => node.type === 'overflow')).toEqual([]);
-  });
-});
 
 describe('invitationEditView', () => {
   const view = invitationEditView({ invitation: invitation(), grantable: CATALOG, showCallerFields: false }, { invitationId: 90 });
