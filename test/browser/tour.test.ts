@@ -195,4 +195,51 @@ describe('the demo tour, in the browser', () => {
     // The end is the close of June 30 in Redlands; Katherine, three hours east, sees it as July 1.
     await expect.poll(() => answer.innerText()).toMatch(/City of Redlands \(COR\)\s+·\s+Active\s+·\s+access ends Thursday, July 1st, 2027/);
   });
+
+  it('5. manage members: filter, edit one with a message, and tag a whole page in one go', async () => {
+    await viewAs(page, 'U0DEMOADA');
+    await openConversation(page, 'Gatehouse');
+    await type(page, '/access users');
+    const list = dialog(page, 'Members');
+    await list.waitFor();
+    await list.getByLabel('Any permission').selectOption({ label: 'Access e-Learning' });
+    const knuth = list.locator('[data-block-id^="users_row:"]').filter({ hasText: 'Donald Knuth' });
+    await knuth.waitFor();
+    await expect.poll(() => list.innerText()).toMatch(/Showing 1–\d+ of \d+ \(filtered\)/);
+    await expect(list.innerText()).resolves.not.toContain('Barbara Liskov');
+    await shoot(page, 'tour-5-members');
+
+    // Edit Donald: a tag more, and he is told.
+    await knuth.getByRole('button', { name: 'More actions' }).click();
+    await knuth.getByRole('menuitem', { name: 'Edit' }).click();
+    const edit = dialog(page, 'Edit member');
+    await edit.waitFor();
+    await edit.getByLabel('Tags').fill('cartography, mentor');
+    await edit.getByLabel(/^Send Donald Knuth a message/).check();
+    await edit.getByRole('button', { name: 'Save', exact: true }).click();
+    await edit.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => list.locator('[data-block-id^="users_row:"]').filter({ hasText: 'Donald Knuth' }).innerText())
+      .toContain('mentor');
+
+    // Everyone on the page, tagged at once, with one note.
+    await list.getByRole('button', { name: 'Select this page' }).click();
+    await list.getByRole('button', { name: /^Review selection \(\d+\)$/ }).click();
+    const review = dialog(page, 'Selection');
+    await review.waitFor();
+    await review.getByLabel('What to do').selectOption({ label: 'Add a tag' });
+    await review.getByLabel(/^Tag/).fill('training-2027');
+    await review.getByRole('button', { name: 'Next', exact: true }).click();
+    const confirm = dialog(page, 'Confirm');
+    await confirm.waitFor();
+    await expect(confirm.innerText()).resolves.toMatch(/Add the tag “training-2027” to \d+ people/);
+    await shoot(page, 'tour-5-bulk-confirm');
+    await confirm.getByRole('button', { name: /^Apply to \d+$/ }).click();
+    await confirm.waitFor({ state: 'detached' });
+
+    await viewAs(page, 'U0DEMOKNUTH');
+    const inbox = await openConversation(page, 'Gatehouse');
+    await inbox.getByRole('article').filter({ hasText: 'Your access to City of Redlands (COR) changed' }).first().waitFor();
+    await shoot(page, 'tour-5-member-told');
+  });
 });

@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeEntities, formatSlackDate, parseInline, parseMrkdwn } from '../../src/demo/client/mrkdwn.js';
+import { decodeEntities, EMOJI, formatSlackDate, parseInline, parseMrkdwn } from '../../src/demo/client/mrkdwn.js';
 import { endDate, onDateTime, prettyDateTime } from '../../src/slack/views/format.js';
 import { escapeMrkdwn } from '../../src/slack/views/mrkdwn.js';
 
@@ -165,5 +167,20 @@ describe('formatSlackDate', () => {
       'Monday, December 7th, 2026 at 11:59 PM',
     );
     expect(ends?.type === 'date' && ends.fallback).toBe('December 7, 2026, end of day');
+  });
+});
+
+describe('the emoji the views use', () => {
+  it('are all drawn by the web client, so no shortcode shows as typed', () => {
+    const viewsDir = path.resolve(import.meta.dirname, '../../src/slack/views');
+    const used = new Set<string>();
+    for (const file of readdirSync(viewsDir).filter((name) => name.endsWith('.ts'))) {
+      // Shortcodes as the views write them: in string literals, after a quote, a space or a line start.
+      for (const match of readFileSync(path.join(viewsDir, file), 'utf8').matchAll(/(?<=['`\s(]):([a-z][a-z0-9_]{2,}):(?=[\s'`])/g)) {
+        used.add(match[1]!);
+      }
+    }
+    expect(used.size).toBeGreaterThan(10);
+    expect([...used].filter((name) => !(name in EMOJI)).sort()).toEqual([]);
   });
 });

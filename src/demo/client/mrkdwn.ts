@@ -50,6 +50,11 @@ export const EMOJI: Readonly<Record<string, string>> = {
   alarm_clock: '⏰',
   tada: '🎉',
   x: '❌',
+  calendar: '📆',
+  envelope: '✉️',
+  large_green_circle: '🟢',
+  no_entry: '⛔',
+  pencil2: '✏️',
 };
 
 const BULLET = /^\s*[•◦▪\-*]\s+(.*)$/;
