@@ -5,7 +5,9 @@ import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { LOG_ACTION } from '../../src/domain/permissions-log.js';
 import { addAdministrator } from '../../src/services/administrators.js';
 import { seedPermissionCatalog } from '../../src/services/catalog.js';
+import { applyBulkAction } from '../../src/services/members/bulk-action.js';
 import { editMember, type MemberEdit } from '../../src/services/members/member-edit.js';
+import { selectRows } from '../../src/services/members/selection.js';
 import { createOrganization } from '../../src/services/organizations.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 
@@ -113,5 +115,57 @@ describe('member edits racing on postgresql', () => {
     });
     expect(administrators).toBe(1);
     expect(await prisma.permissionLogEntry.count({ where: { action: LOG_ACTION.memberEdited } })).toBe(1);
+  });
+
+  it('runs a bulk action and an edit of someone in it side by side without a deadlock', async () => {
+    const { prisma } = db.database;
+    const member = await prisma.member.create({ data: { slackUserId: 'U0RITA', displayName: 'Rita' } });
+    const rita = await prisma.connection.create({ data: { organizationId, memberId: member.id } });
+    await prisma.connectionPermission.create({ data: { connectionId: rita.id, permissionKey: PERMISSION.eLearning } });
+    // Bob is an Administrator in the selection, so the bulk action needs the organization's lock as the edit does.
+    const bob = await connectionOf('U0BOB');
+    const settings = { sealingKey: Buffer.alloc(32, 7) };
+    for (let round = 0; round < ROUNDS; round += 1) {
+      await selectRows(
+        prisma,
+        {
+          actorSlackUserId: 'U0ADA',
+          organizationId,
+          rows: [
+            { kind: 'member', connectionId: rita.id },
+            { kind: 'member', connectionId: bob.id },
+          ],
+        },
+        NOW,
+      );
+      const outcomes = await Promise.allSettled([
+        applyBulkAction(
+          prisma,
+          {
+            actorSlackUserId: 'U0ADA',
+            organizationId,
+            action: { kind: 'add_tag', tag: `bulk-${round}` },
+            note: null,
+            notifyMembers: false,
+          },
+          settings,
+          NOW,
+        ),
+        editMember(second.prisma, change('U0BOB', rita.id, { tags: [`bob-${round}`] }), NOW),
+      ]);
+      expect(
+        outcomes.map((outcome) => (outcome.status === 'rejected' ? String(outcome.reason) : 'ok')),
+        `round ${round}`,
+      ).toEqual(['ok', 'ok']);
+    }
+    const entries = await prisma.permissionLogEntry.findMany({
+      where: { action: LOG_ACTION.memberEdited, subjectMemberId: member.id },
+      orderBy: { id: 'asc' },
+    });
+    expect(entries).toHaveLength(2 * ROUNDS);
+    for (let index = 1; index < entries.length; index += 1)
+      expect(entries[index]!.before).toMatchObject({
+        tags: (entries[index - 1]!.after as { tags: string[] }).tags,
+      });
   });
 });

@@ -274,15 +274,13 @@ async function applyRow(
   });
 }
 
-/** The locks of every selected row, and the organization's when an effective Administrator is among them. */
+/** The locks of every selected row. */
 function lockKeysOf(admin: ManagingAdmin, rows: readonly ReadRow[]): string[] {
-  const keys = rows.map((read) =>
+  return rows.map((read) =>
     read.stored.kind === 'member'
       ? LOCK.connection(admin.organization.id, read.stored.connection.memberId)
       : LOCK.invitation(read.stored.invitation.id),
   );
-  if (rows.some((read) => read.subject.isEffectiveAdministrator)) keys.push(LOCK.organization(admin.organization.customerNumber));
-  return keys;
 }
 
 const END_DATE_ACTIONS = new Set<BulkAction['kind']>(['set_end_date', 'clear_end_date']);
@@ -304,6 +302,10 @@ export async function applyBulkAction(
     const action = normalized(input.action);
     requireValidAction(action, calendarDateIn(now, actor.organization.timeZone));
     await lockKeys(tx, LOCK.selection(actor.member.id, actor.organization.id));
+    // The organization before any row, in the order every single change takes them (connection-change.ts,
+    // administrators.ts): taken together, sorted, the rows would come first and a bulk and an edit
+    // could each hold what the other waits for. Always taken, as who is an Administrator is known only once read.
+    await lockKeys(tx, LOCK.organization(actor.organization.customerNumber));
     const keys = await selectedKeys(tx, actor.member.id, actor.organization.id);
     await lockKeys(tx, ...lockKeysOf(actor, await memberRowsOf(tx, actor.organization, keys, now)));
     // Read again under the locks: the admins and the rows as they stand now.
