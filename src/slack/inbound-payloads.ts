@@ -58,11 +58,12 @@ const interactionFields = {
 const blockActions = z.looseObject({
   ...interactionFields,
   type: z.literal('block_actions'),
+  // A view drawn without a callback id (App Home tabs are) comes back with an empty one; nothing routes on it here.
+  view: view.extend({ callback_id: z.string().max(255) }).optional(),
   actions: z
     .array(z.looseObject({ type: z.string(), action_id: blockKitId, block_id: z.string().max(255).optional() }))
     .min(1)
     .max(25),
-  view: view.optional(),
   state: z.looseObject({ values: viewStateValues }).optional(),
 });
 
