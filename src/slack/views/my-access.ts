@@ -25,7 +25,7 @@ import {
   requestedOrganizationLabel,
   section,
 } from './format.js';
-import { HOME_CALLBACK, homeSectionsBlock } from './users-list.js';
+import { homeSectionsBlock } from './users-list.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
 import { decisionButtons, withdrawButton } from './request-card.js';
 
@@ -216,13 +216,11 @@ function homeLimits(model: MyAccessModel): ListLimits {
  */
 export function myAccessHome(model: MyAccessModel, managedOrganizationId: number | null = null): HomeView {
   const sections = managedOrganizationId === null ? [] : [homeSectionsBlock('access', managedOrganizationId)];
-  const callback = managedOrganizationId === null ? {} : { callback_id: HOME_CALLBACK };
   if (hasNothing(model)) {
-    return { type: 'home', ...callback, blocks: [...sections, ...welcomeBlocks(), DIVIDER, context(mrkdwn(COMMANDS_LINE))] };
+    return { type: 'home', blocks: [...sections, ...welcomeBlocks(), DIVIDER, context(mrkdwn(COMMANDS_LINE))] };
   }
   return {
     type: 'home',
-    ...callback,
     blocks: [
       ...sections,
       header('Your access'),

@@ -324,12 +324,6 @@ export function usersListModal(model: MemberListModel): ModalView {
   };
 }
 
-/**
- * App Home's callback id. Slack sends an empty one for a home view without it, which Gatehouse's
- * payload check refuses, so the tabs with the members list's controls always name one.
- */
-export const HOME_CALLBACK = 'app_home';
-
 /** The actions block of App Home's section buttons. */
 export const HOME_SECTIONS_BLOCK = 'home_sections';
 
@@ -355,7 +349,6 @@ export function homeSectionsBlock(current: 'access' | 'members', organizationId:
 export function usersListHome(model: MemberListModel): HomeView {
   return {
     type: 'home',
-    callback_id: HOME_CALLBACK,
     private_metadata: encodeMetadata(memberListMetadata, listMetadataOf(model.query)),
     blocks: [homeSectionsBlock('members', model.organization.id), ...usersListBlocks(model)],
   };
