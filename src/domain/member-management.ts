@@ -3,6 +3,7 @@
  * members is asked for, and the plain data the views draw. Nothing here does I/O; the rules about
  * who may take each action are in member-policy.ts.
  */
+import { z } from 'zod';
 import type { AdminRoles } from './policy.js';
 import type { CallerSettings, OrganizationSummary, PermissionInfo, PersonSummary } from './read-models.js';
 
@@ -93,6 +94,21 @@ export interface MemberListQuery {
   /** 0-based. */
   page: number;
 }
+
+/**
+ * A MemberListQuery as it travels outside the process (a view's private_metadata, App Home's stored
+ * section): parsed with this wherever it comes back, as a forged or older one can hold anything.
+ */
+export const memberListQuerySchema = z.object({
+  organizationId: z.number().int().positive(),
+  search: z.string().max(100).nullable(),
+  tag: z.string().max(50).nullable(),
+  permission: z.string().max(60).nullable(),
+  status: z.enum(MEMBER_STATUS_FILTERS).nullable(),
+  endsWithinDays: z.number().int().positive().max(3660).nullable(),
+  sort: z.enum(MEMBER_SORTS),
+  page: z.number().int().min(0).max(1_000_000),
+}) satisfies z.ZodType<MemberListQuery>;
 
 /** How a row stands: the mark the list shows next to the name. */
 export type MemberMark = 'ACTIVE' | 'PENDING_INVITATION' | 'EXPIRED' | 'DISABLED';

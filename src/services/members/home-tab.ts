@@ -4,30 +4,17 @@
  */
 import type { Db } from '../../db/client.js';
 import { sqlOf, type SqlTarget } from '../../db/sql.js';
-import { z } from 'zod';
-import { MEMBER_SORTS, MEMBER_STATUS_FILTERS, type MemberListQuery } from '../../domain/member-management.js';
+import { memberListQuerySchema, type MemberListQuery } from '../../domain/member-management.js';
 
 export type HomeSection = { section: 'access' } | { section: 'members'; query: MemberListQuery };
 
 const ACCESS: HomeSection = { section: 'access' };
 
-/** The members list's query as it is stored: the same shape the list's views carry. */
-const storedQuerySchema = z.object({
-  organizationId: z.number().int().positive(),
-  search: z.string().max(100).nullable(),
-  tag: z.string().max(50).nullable(),
-  permission: z.string().max(60).nullable(),
-  status: z.enum(MEMBER_STATUS_FILTERS).nullable(),
-  endsWithinDays: z.number().int().positive().max(3660).nullable(),
-  sort: z.enum(MEMBER_SORTS),
-  page: z.number().int().min(0).max(1_000_000),
-});
-
 /** The stored query, or null when it is missing or not one Gatehouse wrote. */
 function storedQuery(text: string | null): MemberListQuery | null {
   if (text === null) return null;
   try {
-    const parsed = storedQuerySchema.safeParse(JSON.parse(text));
+    const parsed = memberListQuerySchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
@@ -53,7 +40,7 @@ export async function homeSectionOf(reader: SqlTarget, slackUserId: string): Pro
 export async function chooseHomeSection(prisma: Db, slackUserId: string, section: HomeSection): Promise<void> {
   const member = await prisma.member.findUnique({ where: { slackUserId }, select: { id: true } });
   if (!member) return;
-  const query = section.section === 'members' ? JSON.stringify(storedQuerySchema.parse(section.query)) : null;
+  const query = section.section === 'members' ? JSON.stringify(memberListQuerySchema.parse(section.query)) : null;
   await prisma.homeTab.upsert({
     where: { memberId: member.id },
     create: { memberId: member.id, section: section.section, query },

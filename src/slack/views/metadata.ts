@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MEMBER_SORTS, MEMBER_STATUS_FILTERS } from '../../domain/member-management.js';
+import { memberListQuerySchema } from '../../domain/member-management.js';
 
 /**
  * private_metadata of Gatehouse's modals. Slack hands it back untouched, but a forged submission
@@ -62,16 +62,7 @@ export function decodeMetadata<T>(schema: z.ZodType<T>, raw: unknown): T | null 
 }
 
 /** The members list's query, carried by the list modal and App Home's members section. */
-export const memberListMetadata = z.object({
-  organizationId: z.number().int().positive(),
-  search: z.string().max(100).nullable(),
-  tag: z.string().max(50).nullable(),
-  permission: z.string().max(60).nullable(),
-  status: z.enum(MEMBER_STATUS_FILTERS).nullable(),
-  endsWithinDays: z.number().int().positive().max(3660).nullable(),
-  sort: z.enum(MEMBER_SORTS),
-  page: z.number().int().min(0).max(1_000_000),
-});
+export const memberListMetadata = memberListQuerySchema;
 
 export type MemberListMetadata = z.infer<typeof memberListMetadata>;
 
