@@ -38,6 +38,8 @@ export const LOCK = {
   requestsOf: (slackUserId: string) => `requests:${slackUserId}`,
   /** One admin's selection of rows in one organization's members list, which holds at most SELECTION_LIMIT. */
   selection: (adminId: number, organizationId: number) => `selection:${adminId}:${organizationId}`,
+  /** The permissions log's hash chain of an organization (0: entries about none), appended to one entry at a time. */
+  logChain: (chain: number) => `log-chain:${chain}`,
 } as const;
 
 /**

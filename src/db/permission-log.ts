@@ -1,5 +1,9 @@
+import { isAuthorizedCallerInvitation } from '../domain/invitations.js';
+import { chainOf, entryHash, GENESIS_HASH, type ChainHead } from '../domain/log-chain.js';
+import { LOG_ACTION } from '../domain/permissions-log.js';
 import { insertRows } from './bulk-insert.js';
-import { preparedStatement, sqlOf, type SqlTarget } from './sql.js';
+import { LOCK, lockKeys } from './locks.js';
+import { preparedStatement, sqlOf, type Sql, type SqlTarget } from './sql.js';
 
 export interface LogEntryInput {
   organizationId: number | null;
@@ -15,25 +19,80 @@ export interface LogEntryInput {
   createdAt: Date;
 }
 
+/** An appended entry: its id and where it sits in its organization's chain. */
+export interface AppendedEntry {
+  id: number;
+  sequence: number;
+}
+
 function jsonOrNull(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
 }
 
 /**
- * Appends one entry to the permissions log and returns its id. Written as SQL because it is on
- * every change's path and the ORM's JSON handling cost more than the insert itself; JSON goes in
- * as text, which both databases accept for their JSON columns.
+ * Appends one entry to the permissions log, chained after the last entry of its organization, and
+ * returns its id. Call it inside the change's transaction: the chain's lock is held until commit, so
+ * concurrent writers to one organization line up and the chain never forks (the unique index on
+ * chain and sequence refuses a fork all the same). Take the change's own locks before it.
+ *
+ * Written as SQL because it is on every change's path and the ORM's JSON handling cost more than
+ * the insert itself; JSON goes in as text, which both databases accept for their JSON columns.
  */
 export async function appendLogEntry(target: SqlTarget, entry: LogEntryInput): Promise<number> {
-  const sql = sqlOf(target);
-  const [row] = await sql.rows(appendStatement(sql, logRow(entry)));
-  return row!.id;
+  return (await appendChained(target, entry)).id;
 }
 
-const appendStatement = preparedStatement((build, row: ReturnType<typeof logRow>) =>
+/** `appendLogEntry`, also giving the entry's sequence number (for the audit channel's line). */
+export async function appendChained(target: SqlTarget, entry: LogEntryInput): Promise<AppendedEntry> {
+  const sql = sqlOf(target);
+  const chain = chainOf(entry.organizationId);
+  const head = await lockedChainHead(sql, chain);
+  const row = chainedRow(entry, chain, head);
+  const [inserted] = await sql.rows(appendStatement(sql, row));
+  return { id: inserted!.id, sequence: row.sequence };
+}
+
+/** Appends many entries at once, in order, for changes that touch many people (a 1000-person invitation). */
+export async function appendLogEntries(target: SqlTarget, entries: readonly LogEntryInput[]): Promise<void> {
+  const sql = sqlOf(target);
+  const heads = new Map<number, ChainHead | null>();
+  const rows = [];
+  for (const entry of entries) {
+    const chain = chainOf(entry.organizationId);
+    if (!heads.has(chain)) heads.set(chain, await lockedChainHead(sql, chain));
+    const row = chainedRow(entry, chain, heads.get(chain)!);
+    heads.set(chain, { sequence: row.sequence, hash: row.hash });
+    rows.push(row);
+  }
+  await insertRows(sql, 'PermissionLogEntry', rows);
+}
+
+/** Takes the chain's lock and reads its last entry (null for an empty chain). */
+async function lockedChainHead(sql: Sql, chain: number): Promise<ChainHead | null> {
+  await lockKeys(sql, LOCK.logChain(chain));
+  const [head] = await sql.rows(chainHeadStatement(sql, { chain }));
+  return head && head.sequence !== null && head.hash !== null ? { sequence: head.sequence, hash: head.hash } : null;
+}
+
+const chainHeadStatement = preparedStatement((build, args: { chain: number }) =>
+  build
+    .selectFrom('PermissionLogEntry')
+    .select(['sequence', 'hash'])
+    .where('chain', '=', args.chain)
+    .where('sequence', 'is not', null)
+    .orderBy('sequence', 'desc')
+    .limit(1),
+);
+
+const appendStatement = preparedStatement((build, row: ReturnType<typeof chainedRow>) =>
   build
     .insertInto('PermissionLogEntry')
+    // Named one by one: the prepared statement's arguments are placeholders, not an object to spread.
     .values({
+      chain: row.chain,
+      sequence: row.sequence,
+      previousHash: row.previousHash,
+      hash: row.hash,
       organizationId: row.organizationId,
       actorId: row.actorId,
       actorLabel: row.actorLabel,
@@ -44,26 +103,59 @@ const appendStatement = preparedStatement((build, row: ReturnType<typeof logRow>
       after: row.after,
       note: row.note,
       createdAt: row.createdAt,
+      permissionKeys: row.permissionKeys,
+      aboutCaller: row.aboutCaller,
     })
     .returning('id'),
 );
 
-function logRow(entry: LogEntryInput) {
-  return {
+function chainedRow(entry: LogEntryInput, chain: number, head: ChainHead | null) {
+  const content = {
+    chain,
+    sequence: (head?.sequence ?? 0) + 1,
+    previousHash: head?.hash ?? GENESIS_HASH,
     organizationId: entry.organizationId,
     actorId: entry.actorId ?? null,
     actorLabel: entry.actorLabel ?? null,
     subjectMemberId: entry.subjectMemberId ?? null,
     subjectEmail: entry.subjectEmail ?? null,
     action: entry.action,
-    before: jsonOrNull(entry.before),
-    after: jsonOrNull(entry.after),
+    // Hashed as it will read back: JSON, so `undefined` members and Dates take their JSON form.
+    before: jsonValue(entry.before),
+    after: jsonValue(entry.after),
     note: entry.note ?? null,
     createdAt: entry.createdAt,
   };
+  return {
+    ...content,
+    before: jsonOrNull(entry.before),
+    after: jsonOrNull(entry.after),
+    hash: entryHash(content),
+    ...derivedColumns(entry.action, content.before, content.after),
+  };
 }
 
-/** Appends many entries at once, for changes that touch many people (a 1000-person invitation). */
-export async function appendLogEntries(target: SqlTarget, entries: readonly LogEntryInput[]): Promise<void> {
-  await insertRows(target, 'PermissionLogEntry', entries.map(logRow));
+function jsonValue(value: unknown): unknown {
+  const text = jsonOrNull(value);
+  return text === null ? null : (JSON.parse(text) as unknown);
+}
+
+function permissionsIn(snapshot: unknown): string[] {
+  const permissions = (snapshot as { permissions?: unknown } | null)?.permissions;
+  return Array.isArray(permissions) ? permissions.filter((key): key is string => typeof key === 'string') : [];
+}
+
+/**
+ * What the log's filters and the limited admins' scopes read, worked out once when the entry is
+ * written (and by the chain backfill for older entries) rather than by parsing JSON in every query.
+ */
+export function derivedColumns(action: string, before: unknown, after: unknown): { permissionKeys: string; aboutCaller: boolean } {
+  const held = [...new Set([...permissionsIn(before), ...permissionsIn(after)])].sort();
+  return {
+    permissionKeys: held.length > 0 ? `|${held.join('|')}|` : '',
+    aboutCaller:
+      action === LOG_ACTION.callerChanged ||
+      isAuthorizedCallerInvitation(permissionsIn(before)) ||
+      isAuthorizedCallerInvitation(permissionsIn(after)),
+  };
 }

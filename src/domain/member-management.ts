@@ -38,6 +38,10 @@ export const MANAGEMENT_ACTIONS = [
   'role.revoke.assign_training',
   'role.grant.assign_authorized_callers',
   'role.revoke.assign_authorized_callers',
+  'log.view',
+  'log.export',
+  'report.view',
+  'report.export',
 ] as const;
 
 export type ManagementAction = (typeof MANAGEMENT_ACTIONS)[number];

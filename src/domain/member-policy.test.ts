@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MANAGEMENT_ACTIONS, type BulkAction, type ManagementAction } from './member-management.js';
 import {
   bulkOutcome,
+  logScopeOf,
   mayTake,
   raisesAccess,
   rowCapabilities,
@@ -109,6 +110,11 @@ const MATRIX: Record<
   'role.revoke.assign_training': { facts: role(PERMISSION.assignTraining, false), allowed: [true, false, false, false] },
   'role.grant.assign_authorized_callers': { facts: role(PERMISSION.assignAuthorizedCallers, true), allowed: [true, false, false, false] },
   'role.revoke.assign_authorized_callers': { facts: role(PERMISSION.assignAuthorizedCallers, false), allowed: [true, false, false, false] },
+  // Every admin reads and exports the log (logScopeOf narrows what they see); only Administrators see the report.
+  'log.view': { facts: {}, allowed: [true, true, true, false] },
+  'log.export': { facts: {}, allowed: [true, true, true, false] },
+  'report.view': { facts: {}, allowed: [true, false, false, false] },
+  'report.export': { facts: {}, allowed: [true, false, false, false] },
 };
 
 describe('mayTake', () => {
@@ -265,5 +271,19 @@ describe('rowCapabilities', () => {
     expect(rowCapabilities(ACTORS.training, CALLER, CONTEXT)).toEqual(none);
     expect(rowCapabilities(ACTORS.callers, LEARNER, CONTEXT)).toEqual(none);
     expect(rowCapabilities(ACTORS.member, LEARNER, CONTEXT)).toEqual(none);
+  });
+});
+
+describe('logScopeOf', () => {
+  it('gives Administrators the whole log and limited admins the entries of their kind of member', () => {
+    const roles = (administrator: boolean, trainingAdmin: boolean, authorizedCallerAdmin: boolean) => ({
+      administrator,
+      trainingAdmin,
+      authorizedCallerAdmin,
+    });
+    expect(logScopeOf(roles(true, true, false))).toEqual({ all: true });
+    expect(logScopeOf(roles(false, true, false))).toEqual({ all: false, eLearning: true, callers: false });
+    expect(logScopeOf(roles(false, false, true))).toEqual({ all: false, eLearning: false, callers: true });
+    expect(logScopeOf(roles(false, true, true))).toEqual({ all: false, eLearning: true, callers: true });
   });
 });

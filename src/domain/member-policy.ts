@@ -322,6 +322,15 @@ export function mayTake(action: ManagementAction, facts: ActionFacts): Managemen
         () => mayChangeAccess(actor, subject, outcome, context),
       );
     }
+    // Every admin reads the log; what each kind sees of it is `logScopeOf` their roles.
+    case 'log.view':
+    case 'log.export':
+      return ALLOWED;
+    case 'report.view':
+    case 'report.export':
+      return actor.roles.administrator
+        ? ALLOWED
+        : refuse('forbidden', onlyAdministrators(actor.organizationName, actor.administrators, 'see who holds each permission'));
     case 'role.grant.administrator':
     case 'role.revoke.administrator':
     case 'role.grant.assign_training':
@@ -356,4 +365,16 @@ export function rowCapabilities(actor: ManagerFacts, subject: SubjectFacts, cont
     revoke: invitation && may('invitation.revoke'),
     select: edit,
   };
+}
+
+/**
+ * Which entries of the permissions log an admin sees: Administrators all of them, training admins
+ * those about e-Learning users (entries whose permissions are e-Learning alone), callers admins
+ * those about authorized callers; someone with both limited roles sees both.
+ */
+export type LogScope = { all: true } | { all: false; eLearning: boolean; callers: boolean };
+
+export function logScopeOf(roles: AdminRoles): LogScope {
+  if (roles.administrator) return { all: true };
+  return { all: false, eLearning: roles.trainingAdmin, callers: roles.authorizedCallerAdmin };
 }

@@ -31,6 +31,10 @@ export const LOG_ACTION = {
   memberRestored: 'connection.restored',
   /** Authorized-caller status given, changed or taken away. */
   callerChanged: 'connection.caller_changed',
+  /** A member left an organization themselves (`/access leave`): every permission gone. */
+  memberLeft: 'connection.left',
+  /** An admin exported the permissions grid, the permissions report or the log (with its filters) as CSV. */
+  exported: 'log.exported',
 } as const;
 
 export type LogAction = (typeof LOG_ACTION)[keyof typeof LOG_ACTION];

@@ -32,9 +32,18 @@ export const CALLBACK = {
   callerAdd: 'caller_add',
   callerEdit: 'caller_edit',
   callerRemove: 'caller_remove',
+  /** `/access log`: the permissions log of one organization, filtered and paged. */
+  permissionsLog: 'permissions_log',
+  /** `/access report`: who holds each permission, and the grid's summary. */
+  permissionsReport: 'permissions_report',
 } as const;
 
 export const ACTION = {
+  /** "Export CSV" in `/access log`: the log with the filters the modal has on (its metadata is `logViewMetadata`). */
+  logExport: 'log_export',
+  /** "Export CSV" buttons of `/access report`; the value is the organization id. */
+  reportExport: 'report_export',
+  gridExport: 'grid_export',
   /** Organization picker in the request form (static or external select). */
   pickOrganization: 'request_pick_organization',
   /** "My organization is not listed" checkbox in the request form. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOG_PAGE_SIZE, logQuerySchema } from '../../domain/log-query.js';
 import { memberListQuerySchema } from '../../domain/member-management.js';
 
 /**
@@ -108,3 +109,11 @@ export type CallerFormMetadata = z.infer<typeof callerFormMetadata>;
 export const memberListSurface = memberFormMetadata.pick({ listViewId: true, list: true });
 
 export type MemberListSurface = z.infer<typeof memberListSurface>;
+
+/** `/access log`: the query it shows, and which entries of the page are expanded. */
+export const logViewMetadata = z.object({
+  query: logQuerySchema,
+  expanded: z.array(z.number().int().positive()).max(LOG_PAGE_SIZE).default([]),
+});
+
+export type LogViewMetadata = z.infer<typeof logViewMetadata>;
