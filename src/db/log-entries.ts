@@ -3,7 +3,7 @@
  * chain, newest first, narrowed by the admin's filters and by what their admin role lets them see.
  * One statement for both, so the export holds exactly what the view showed.
  */
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { endOfDayIn, startOfDayIn } from '../domain/dates.js';
 import { chainOf } from '../domain/log-chain.js';
 import type { LogFilters } from '../domain/log-query.js';
@@ -59,7 +59,9 @@ function conditions(selection: LogEntrySelection) {
     if (selection.actorId !== null) all.push(eb('e.actorId', '=', selection.actorId));
     if (selection.action !== null) all.push(eb('e.action', '=', selection.action));
     if (selection.permission !== null) {
-      all.push(eb('e.permissionKeys', 'like', `%${likePrefix(`|${selection.permission}|`)}`).$castTo<SqlBool>());
+      // ESCAPE is spelled out: SQLite has no default escape character, so `\_` would match nothing.
+      const pattern = `%${likePrefix(`|${selection.permission}|`)}`;
+      all.push(sql<SqlBool>`${sql.ref('e.permissionKeys')} like ${pattern} escape '\\'`);
     }
     if (selection.fromAt) all.push(eb('e.createdAt', '>=', selection.fromAt));
     if (selection.toAt) all.push(eb('e.createdAt', '<=', selection.toAt));
