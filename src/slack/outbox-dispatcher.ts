@@ -47,6 +47,8 @@ import { bulkSummaryMessage } from './views/bulk-summary.js';
 import type { SqlDatabase } from '../db/sql.js';
 import { accessChangeNotice } from '../services/members/access-change-notice.js';
 import { accessChangedMessage } from './views/access-change-messages.js';
+import { languageOf } from '../services/settings.js';
+import { wordsFor, type Words } from './views/words.js';
 
 interface Message {
   text: string;
@@ -195,6 +197,11 @@ export class OutboxDispatcher {
   private readonly now: () => Date;
   private readonly runner = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   private timer: NodeJS.Timeout | undefined;
+
+  /** The recipient's language, read as the message is drawn: a change of setting applies to what is still waiting. */
+  private async wordsOf(userId: string): Promise<Words> {
+    return wordsFor(await languageOf(this.options.sql, userId));
+  }
   private running: Promise<void> | undefined;
   private wakeRequested = false;
   private pausedUntil = 0;
@@ -494,7 +501,7 @@ export class OutboxDispatcher {
       case 'request.outcome': {
         const outcome = await requestOutcome(sql, item.requestId);
         if (!outcome) throw new NothingToSend();
-        return this.post(message, item.userId, requestOutcomeMessage(outcome));
+        return this.post(message, item.userId, requestOutcomeMessage(outcome, await this.wordsOf(item.userId)));
       }
       case 'permissions.changed': {
         const notice = await permissionsChangedNotice(prisma, item.logEntryId);
@@ -519,12 +526,12 @@ export class OutboxDispatcher {
         if (!notice?.endsAt || notice.status !== 'ACTIVE' || notice.endsAt.toISOString() !== item.endsAt) throw new NothingToSend();
         const timeZone = notice.organization.timeZone;
         const daysLeft = daysLeftUntil(lastDayOfAccess({ endsOn: notice.endsOn, endsAt: notice.endsAt }, timeZone), timeZone, this.now());
-        return this.post(message, item.userId, expiryWarningMessage(notice, daysLeft));
+        return this.post(message, item.userId, expiryWarningMessage(notice, daysLeft, await this.wordsOf(item.userId)));
       }
       case 'connection.ended': {
         const notice = await connectionNotice(prisma, item.connectionId);
         if (!notice) throw new NothingToSend();
-        return this.post(message, item.userId, connectionEndedMessage(notice, item.event));
+        return this.post(message, item.userId, connectionEndedMessage(notice, item.event, await this.wordsOf(item.userId)));
       }
       case 'connections.ended.summary': {
         const organization = await organizationOf(prisma, item.organizationId);
@@ -557,7 +564,7 @@ export class OutboxDispatcher {
       case 'request.expired': {
         const card = await requestCard(sql, item.requestId);
         if (!card || card.status !== 'EXPIRED') throw new NothingToSend();
-        return this.post(message, item.userId, requestExpiredMessage(card));
+        return this.post(message, item.userId, requestExpiredMessage(card, await this.wordsOf(item.userId)));
       }
       case 'invitations.expired': {
         const organization = await organizationOf(prisma, item.organizationId);

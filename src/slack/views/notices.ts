@@ -13,7 +13,6 @@ import type {
 } from '../../domain/read-models.js';
 import {
   context,
-  endDate,
   fallbackText,
   mention,
   mrkdwn,
@@ -28,6 +27,7 @@ import {
   section,
 } from './format.js';
 import { escapeMrkdwn } from './mrkdwn.js';
+import { ENGLISH, type Words } from './words.js';
 
 type Message = { text: string; blocks: KnownBlock[] };
 
@@ -37,51 +37,54 @@ function keysOf(permissions: readonly PermissionInfo[]): Set<string> {
   return new Set(permissions.map((permission) => permission.key));
 }
 
-function bulletsOrNone(permissions: readonly PermissionInfo[], note?: (permission: PermissionInfo) => string | null): string {
-  return permissions.length > 0 ? permissionBullets(permissions, note) : '_None_';
+function bulletsOrNone(permissions: readonly PermissionInfo[], none: string, note?: (permission: PermissionInfo) => string | null): string {
+  return permissions.length > 0 ? permissionBullets(permissions, note) : `_${none}_`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // The requester's outcome
 // ---------------------------------------------------------------------------------------------
 
-function approvedBlocks(model: RequestOutcomeModel, where: string): KnownBlock[] {
+function approvedBlocks(model: RequestOutcomeModel, where: string, words: Words): KnownBlock[] {
   const { decision, differences, request } = model;
+  const { say } = words;
   const added = keysOf(differences.added);
-  const granted = bulletsOrNone(decision.granted, (permission) => (added.has(permission.key) ? 'added by your administrator' : null));
+  const granted = bulletsOrNone(decision.granted, say.none, (permission) => (added.has(permission.key) ? say.addedByAdministrator : null));
   const ends = decision.endsOn
     ? request.organization
-      ? endDate(endOfDayIn(decision.endsOn, request.organization.timeZone), decision.endsOn)
-      : endDate(null, decision.endsOn)
+      ? words.endDate(endOfDayIn(decision.endsOn, request.organization.timeZone), decision.endsOn)
+      : words.endDate(null, decision.endsOn)
     : null;
   return [
-    section(mrkdwn(`:white_check_mark: *You're in.* ${mention(decision.by)} approved your request for access to *${where}*.`)),
-    context(mrkdwn(`Request #${request.requestId}  ·  approved ${onDateTime(decision.at)}`)),
-    section(mrkdwn(`*What you can do now*\n${granted}`)),
-    ...(differences.removed.length > 0 ? [section(mrkdwn(`*Asked for but not granted*\n${permissionBullets(differences.removed)}`))] : []),
-    ...(ends ? [section(mrkdwn(`Your access ends ${ends}.`))] : []),
-    ...(decision.note ? [section(mrkdwn(`*Note from ${mention(decision.by)}*`)), section(plain(decision.note, NOTE_SHOWN))] : []),
-    context(mrkdwn('See everything you hold with `/access me`.')),
+    section(mrkdwn(`:white_check_mark: ${say.approvedHeadline(mention(decision.by), where)}`)),
+    context(mrkdwn(say.approvedOn(request.requestId, words.onDateTime(decision.at)))),
+    section(mrkdwn(`*${say.whatYouCanDo}*\n${granted}`)),
+    ...(differences.removed.length > 0 ? [section(mrkdwn(`*${say.askedNotGranted}*\n${permissionBullets(differences.removed)}`))] : []),
+    ...(ends ? [section(mrkdwn(say.accessEnds(ends)))] : []),
+    ...(decision.note ? [section(mrkdwn(`*${say.noteFrom(mention(decision.by))}*`)), section(plain(decision.note, NOTE_SHOWN))] : []),
+    context(mrkdwn(say.seeEverything('`/access me`'))),
   ];
 }
 
-function deniedBlocks(model: RequestOutcomeModel, where: string): KnownBlock[] {
+function deniedBlocks(model: RequestOutcomeModel, where: string, words: Words): KnownBlock[] {
   const { decision, request } = model;
+  const { say } = words;
   return [
-    section(mrkdwn(`:no_entry_sign: Your request for access to *${where}* was denied by ${mention(decision.by)}.`)),
-    context(mrkdwn(`Request #${request.requestId}  ·  denied ${onDateTime(decision.at)}`)),
-    ...(decision.note ? [section(mrkdwn('*Reason*')), section(plain(decision.note, NOTE_SHOWN))] : []),
-    context(mrkdwn('If something changes, you can ask again with `/access request`.')),
+    section(mrkdwn(`:no_entry_sign: ${say.deniedHeadline(where, mention(decision.by))}`)),
+    context(mrkdwn(say.deniedOn(request.requestId, words.onDateTime(decision.at)))),
+    ...(decision.note ? [section(mrkdwn(`*${say.reason}*`)), section(plain(decision.note, NOTE_SHOWN))] : []),
+    context(mrkdwn(say.askAgain('`/access request`'))),
   ];
 }
 
-export function requestOutcomeMessage(model: RequestOutcomeModel): Message {
+/** The requester's DM with the decision, in their language. */
+export function requestOutcomeMessage(model: RequestOutcomeModel, words: Words = ENGLISH): Message {
   const where = escapeMrkdwn(requestedOrganizationLabel(model.request));
   const by = escapeMrkdwn(personName(model.decision.by));
   if (model.decision.outcome === 'APPROVED') {
-    return { text: fallbackText(`Your request for access to ${where} was approved by ${by}.`), blocks: approvedBlocks(model, where) };
+    return { text: fallbackText(words.say.approvedShort(where, by)), blocks: approvedBlocks(model, where, words) };
   }
-  return { text: fallbackText(`Your request for access to ${where} was denied by ${by}.`), blocks: deniedBlocks(model, where) };
+  return { text: fallbackText(words.say.deniedShort(where, by)), blocks: deniedBlocks(model, where, words) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -92,8 +95,8 @@ export function permissionsChangedMessage(notice: PermissionsChangedNotice): Mes
   const where = escapeMrkdwn(organizationLabel(notice.organization));
   const beforeKeys = keysOf(notice.before);
   const afterKeys = keysOf(notice.after);
-  const before = bulletsOrNone(notice.before, (permission) => (afterKeys.has(permission.key) ? null : 'removed'));
-  const after = bulletsOrNone(notice.after, (permission) => (beforeKeys.has(permission.key) ? null : 'new'));
+  const before = bulletsOrNone(notice.before, ENGLISH.say.none, (permission) => (afterKeys.has(permission.key) ? null : 'removed'));
+  const after = bulletsOrNone(notice.after, ENGLISH.say.none, (permission) => (beforeKeys.has(permission.key) ? null : 'new'));
   const about = [
     personDetails(notice.subject),
     ...(notice.requestId !== null ? [`request #${notice.requestId}`] : []),

@@ -25,6 +25,7 @@ import {
 import { ACTION, CALLBACK, EXTEND_FORM_BLOCK, INPUT_ACTION } from './ids.js';
 import { encodeMetadata, extendFormMetadata, type ExtendFormMetadata } from './metadata.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
+import { ENGLISH, type Words } from './words.js';
 
 type Message = { text: string; blocks: KnownBlock[] };
 
@@ -32,9 +33,9 @@ function where(organization: OrganizationSummary): string {
   return escapeMrkdwn(organizationLabel(organization));
 }
 
-function endLabel(notice: Pick<ConnectionNotice, 'endsOn' | 'endsAt'>): string {
-  if (notice.endsOn) return calendarDateLabel(notice.endsOn);
-  return notice.endsAt ? onDateTime(notice.endsAt) : 'its end date';
+function endLabel(notice: Pick<ConnectionNotice, 'endsOn' | 'endsAt'>, words: Words = ENGLISH): string {
+  if (notice.endsOn) return escapeMrkdwn(words.calendarDate(notice.endsOn));
+  return notice.endsAt ? words.onDateTime(notice.endsAt) : words.say.itsEndDate;
 }
 
 /** When something ends, from the days left until its last day: that day itself is "today". */
@@ -44,15 +45,13 @@ function endsWhen(daysLeft: number): string {
 }
 
 /** The person's warning, some days before their access ends; `daysLeft` counts to the last day of access. */
-export function expiryWarningMessage(notice: ConnectionNotice, daysLeft: number): Message {
-  const when = endsWhen(daysLeft);
-  const sentence = `Your access to *${where(notice.organization)}* ends ${when}, at the end of ${endLabel(notice)}.`;
+export function expiryWarningMessage(notice: ConnectionNotice, daysLeft: number, words: Words = ENGLISH): Message {
+  const when = words.within(daysLeft);
+  const day = endLabel(notice, words);
+  const sentence = words.say.expiryWarning(where(notice.organization), when, day);
   return {
-    text: fallbackText(`Your access to ${where(notice.organization)} ends ${when}.`),
-    blocks: [
-      section(mrkdwn(`:hourglass_flowing_sand: ${sentence}`)),
-      context(mrkdwn('If you still need it, ask one of its administrators to extend it. After the end you will look disconnected.')),
-    ],
+    text: fallbackText(words.say.expiryWarningShort(where(notice.organization), when)),
+    blocks: [section(mrkdwn(`:hourglass_flowing_sand: ${sentence}`)), context(mrkdwn(words.say.expiryWarningHelp))],
   };
 }
 
@@ -83,17 +82,20 @@ export function lastAdministratorsWarningMessage(
 }
 
 /** The person's notice that their access expired, or that they were removed after the grace period. */
-export function connectionEndedMessage(notice: ConnectionNotice, event: ConnectionEndEvent): Message {
+export function connectionEndedMessage(notice: ConnectionNotice, event: ConnectionEndEvent, words: Words = ENGLISH): Message {
   const organization = where(notice.organization);
+  const day = endLabel(notice, words);
   const text =
     event === 'expired'
-      ? `Your access to *${organization}* ended on ${endLabel(notice)}. An administrator can restore it until ${
-          notice.restorableUntil ? onDateTime(notice.restorableUntil) : '30 days after that'
-        }; after that you will be removed from the organization.`
-      : `You were removed from *${organization}*: your access ended on ${endLabel(notice)} and was not restored within 30 days.`;
+      ? words.say.accessExpired(
+          organization,
+          day,
+          notice.restorableUntil ? words.onDateTime(notice.restorableUntil) : words.say.thirtyDaysAfter,
+        )
+      : words.say.accessRemoved(organization, day);
   return {
     text: fallbackText(text.replace(/\*/g, '')),
-    blocks: [section(mrkdwn(text)), context(mrkdwn(`See what you can still access with \`${SLASH_COMMAND} me\`.`))],
+    blocks: [section(mrkdwn(text)), context(mrkdwn(words.say.seeWhatYouHold(`\`${SLASH_COMMAND} me\``)))],
   };
 }
 
@@ -163,11 +165,9 @@ export function requestReminderMessage(card: RequestCardModel): Message {
 }
 
 /** The requester's notice that their request expired without a decision. */
-export function requestExpiredMessage(card: RequestCardModel): Message {
-  const organization = card.organization ? where(card.organization) : 'your organization';
-  const sentence =
-    `Your request for access to *${organization}* (request #${card.requestId}), made ${onDateTime(card.createdAt)}, ` +
-    `expired without a decision. You can ask again with \`${SLASH_COMMAND} request\`.`;
+export function requestExpiredMessage(card: RequestCardModel, words: Words = ENGLISH): Message {
+  const organization = card.organization ? where(card.organization) : words.say.yourOrganization;
+  const sentence = words.say.requestExpired(organization, card.requestId, words.onDateTime(card.createdAt), `\`${SLASH_COMMAND} request\``);
   return { text: fallbackText(sentence.replace(/\*/g, '')), blocks: [section(mrkdwn(sentence))] };
 }
 

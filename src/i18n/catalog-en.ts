@@ -1,0 +1,62 @@
+/**
+ * Gatehouse's words in English: the catalog the others are checked against. A message is a string,
+ * or a function of the values it names, so a translation with a missing or misnamed value fails
+ * to compile. Values arrive already escaped for mrkdwn and already formatted (dates, mentions).
+ */
+export const en = {
+  locale: 'en-US',
+  /** A Slack date token's format for a day and a time, joined the way the language does. */
+  slackDateTime: '{date_short} at {time}',
+  slackLongDateTime: '{date_long} at {time}',
+  /** How the first day of a month is written (French says "1er"). */
+  firstOfMonth: '1',
+  endOfDay: (day: string) => `${day}, end of day`,
+  itsEndDate: 'its end date',
+  none: 'None',
+  today: 'today',
+  tomorrow: 'tomorrow',
+  inDays: (days: number) => `in ${days} days`,
+
+  expiryWarning: (organization: string, when: string, day: string) =>
+    `Your access to *${organization}* ends ${when}, at the end of ${day}.`,
+  expiryWarningShort: (organization: string, when: string) => `Your access to ${organization} ends ${when}.`,
+  expiryWarningHelp: 'If you still need it, ask one of its administrators to extend it. After the end you will look disconnected.',
+  accessExpired: (organization: string, day: string, until: string) =>
+    `Your access to *${organization}* ended on ${day}. An administrator can restore it until ${until}; after that you will be ` +
+    `removed from the organization.`,
+  thirtyDaysAfter: '30 days after that',
+  accessRemoved: (organization: string, day: string) =>
+    `You were removed from *${organization}*: your access ended on ${day} and was not restored within 30 days.`,
+  seeWhatYouHold: (command: string) => `See what you can still access with ${command}.`,
+
+  requestExpired: (organization: string, requestId: number, made: string, command: string) =>
+    `Your request for access to *${organization}* (request #${requestId}), made ${made}, expired without a decision. You can ask ` +
+    `again with ${command}.`,
+  yourOrganization: 'your organization',
+
+  approvedHeadline: (by: string, organization: string) => `*You're in.* ${by} approved your request for access to *${organization}*.`,
+  approvedShort: (organization: string, by: string) => `Your request for access to ${organization} was approved by ${by}.`,
+  approvedOn: (requestId: number, when: string) => `Request #${requestId}  ·  approved ${when}`,
+  whatYouCanDo: 'What you can do now',
+  addedByAdministrator: 'added by your administrator',
+  askedNotGranted: 'Asked for but not granted',
+  accessEnds: (when: string) => `Your access ends ${when}.`,
+  noteFrom: (by: string) => `Note from ${by}`,
+  seeEverything: (command: string) => `See everything you hold with ${command}.`,
+  deniedHeadline: (organization: string, by: string) => `Your request for access to *${organization}* was denied by ${by}.`,
+  deniedShort: (organization: string, by: string) => `Your request for access to ${organization} was denied by ${by}.`,
+  deniedOn: (requestId: number, when: string) => `Request #${requestId}  ·  denied ${when}`,
+  reason: 'Reason',
+  askAgain: (command: string) => `If something changes, you can ask again with ${command}.`,
+
+  settingsTitle: 'Settings',
+  settingsSave: 'Save',
+  settingsCancel: 'Cancel',
+  settingsLanguage: 'My language',
+  settingsLanguageHint: 'Gatehouse writes to you in this language: notices, warnings, replies and your Home tab.',
+  settingsSaved: (language: string) => `Saved. Gatehouse now writes to you in ${language}.`,
+  settingsUnchanged: 'Saved. Nothing changed.',
+};
+
+/** What every language has to say: the English catalog's keys, each with the same values. */
+export type Catalog = typeof en;
