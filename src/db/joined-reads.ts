@@ -25,6 +25,7 @@ const MEMBER_COLUMNS = allColumns<Member>()([
   'email',
   'displayName',
   'language',
+  'homeStart',
   'createdAt',
   'updatedAt',
 ]);

@@ -56,6 +56,13 @@ export const en = {
   settingsLanguageHint: 'Gatehouse writes to you in this language: notices, warnings, replies and your Home tab.',
   settingsSaved: (language: string) => `Saved. Gatehouse now writes to you in ${language}.`,
   settingsUnchanged: 'Saved. Nothing changed.',
+  settingsHomeStart: 'App Home opens on',
+  settingsHomeStartHint: 'The section you see first each time you open Gatehouse in Slack.',
+  homeStartLast: 'Where I left it',
+  homeStartAccess: 'My access and requests',
+  homeStartMembers: 'Users (the members I manage)',
+  settingsHomeStartOnlyAdmins: 'Only administrators of an organization have a users section.',
+  settingsSavedHome: (section: string) => `App Home now opens on: ${section}.`,
 };
 
 /** What every language has to say: the English catalog's keys, each with the same values. */

@@ -52,4 +52,11 @@ export const es: Catalog = {
   settingsLanguageHint: 'Gatehouse le escribe en este idioma: avisos, advertencias, respuestas y su pestaña Inicio.',
   settingsSaved: (language) => `Guardado. Gatehouse le escribe ahora en ${language}.`,
   settingsUnchanged: 'Guardado. No ha cambiado nada.',
+  settingsHomeStart: 'Inicio se abre en',
+  settingsHomeStartHint: 'La sección que ve primero cada vez que abre Gatehouse en Slack.',
+  homeStartLast: 'Donde lo dejé',
+  homeStartAccess: 'Mi acceso y mis solicitudes',
+  homeStartMembers: 'Usuarios (los miembros que administro)',
+  settingsHomeStartOnlyAdmins: 'Solo los administradores de una organización tienen una sección de usuarios.',
+  settingsSavedHome: (section) => `Inicio se abre ahora en: ${section}.`,
 };

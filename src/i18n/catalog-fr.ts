@@ -55,4 +55,11 @@ export const fr: Catalog = {
   settingsLanguageHint: `Gatehouse vous écrit dans cette langue${NBSP}: avis, alertes, réponses et votre onglet Accueil.`,
   settingsSaved: (language) => `Enregistré. Gatehouse vous écrit désormais en ${language}.`,
   settingsUnchanged: "Enregistré. Rien n'a changé.",
+  settingsHomeStart: "L'onglet Accueil s'ouvre sur",
+  settingsHomeStartHint: 'La section que vous voyez en premier chaque fois que vous ouvrez Gatehouse dans Slack.',
+  homeStartLast: "Là où je l'ai laissé",
+  homeStartAccess: 'Mon accès et mes demandes',
+  homeStartMembers: 'Utilisateurs (les membres que je gère)',
+  settingsHomeStartOnlyAdmins: "Seuls les administrateurs d'une organisation ont une section Utilisateurs.",
+  settingsSavedHome: (section) => `L'onglet Accueil s'ouvre désormais sur${NBSP}: ${section}.`,
 };

@@ -15,6 +15,7 @@ import { registerBulkActions } from './listeners/bulk-actions.js';
 import { registerInvitations } from './listeners/invitations.js';
 import { registerInviteFlow } from './listeners/invite-flow.js';
 import { registerEndDates } from './listeners/end-dates.js';
+import { registerSettings } from './listeners/settings.js';
 import { registerUsersList } from './listeners/users-list.js';
 import { registerCallers } from './listeners/callers.js';
 import { registerMemberForms } from './listeners/member-forms.js';
@@ -64,6 +65,7 @@ export function registerListeners(router: ListenerRouter, context: GatehouseCont
   registerInvitations(router, context);
   registerInviteFlow(router, context);
   registerEndDates(router, context);
+  registerSettings(router, context);
   registerUsersList(router, context);
   registerBulkActions(router, context);
   registerHomeSections(router, context);

@@ -26,6 +26,7 @@ export const SUBCOMMANDS: SubcommandHelp[] = [
     summary: 'Administrators: the pending invitations in /access users, to resend, edit or revoke.',
   },
   { name: 'callers', usage: '/access callers', summary: 'Administrators: list, add, edit and remove authorized callers.' },
+  { name: 'settings', usage: '/access settings', summary: 'Choose your language and where App Home opens.' },
   { name: 'help', usage: '/access help', summary: 'Show this list of commands.' },
 ];
 

@@ -12,5 +12,6 @@ export const COMMAND_USAGE: readonly { usage: string; summary: string }[] = [
   },
   { usage: '/access invitations', summary: 'Administrators: the pending invitations in /access users, to resend, edit or revoke.' },
   { usage: '/access callers', summary: 'Administrators: list, add, edit and remove authorized callers.' },
+  { usage: '/access settings', summary: 'Choose your language and where App Home opens.' },
   { usage: '/access help', summary: 'Show this list of commands.' },
 ];

@@ -13,6 +13,7 @@ import { openRequestForm, refreshProfileLater } from './access-requests.js';
 import { openCallersList } from './callers.js';
 import { acceptFromCommand } from './invitations.js';
 import { openInviteForm } from './invite-commands.js';
+import { openSettings } from './settings.js';
 import { openUsersList } from './users-list.js';
 
 /** The fields of a slash command payload that Gatehouse relies on. */
@@ -82,6 +83,11 @@ export function subcommandHandlers(context: GatehouseContext): Record<string, Su
     },
     async callers(request) {
       await openCallersList(context, { ...request, ack: () => request.ack() });
+    },
+    async settings({ ack, client, userId, triggerId, tellByResponseUrl }) {
+      // The trigger is good for three seconds, so the form opens right after the ack.
+      await ack();
+      await openSettings(context, client, { userId, triggerId, tell: tellByResponseUrl });
     },
     async me({ ack, userId }) {
       await ack(myAccessMessage(await myAccess(context.sql, userId, context.now())));

@@ -7,6 +7,7 @@ import { chooseHomeSection, homeSectionOf } from '../../services/members/home-ta
 import { managedOrganizations } from '../../services/members/managing-admin.js';
 import { defaultMemberQuery, memberList } from '../../services/members/member-list.js';
 import { myAccess } from '../../services/read-models.js';
+import { homeStartOf } from '../../services/settings.js';
 import type { GatehouseContext } from '../context.js';
 import type { ActionArgs, ListenerRouter } from '../listener-router.js';
 import { ACTION } from '../views/ids.js';
@@ -41,12 +42,29 @@ export async function homeViewFor(reader: SqlTarget, slackUserId: string, now: D
   return accessHome(reader, slackUserId, now);
 }
 
+/**
+ * App Home as it opens: on the start section the person chose in `/access settings`, remembered so
+ * redraws keep it; otherwise where they left it. A users section they can no longer see is not
+ * remembered, and they see their own access.
+ */
+async function openingHomeView(context: GatehouseContext, slackUserId: string, now: Date): Promise<HomeView> {
+  const start = await homeStartOf(context.sql, slackUserId);
+  if (start === 'access') {
+    await chooseHomeSection(context.prisma, slackUserId, { section: 'access' });
+  } else if (start === 'members') {
+    const managed = await managedOrganizations(context.sql, slackUserId, now);
+    const membersOf = managed.find(({ roles }) => roles.administrator || roles.trainingAdmin);
+    if (membersOf) await chooseHomeSection(context.prisma, slackUserId, { section: 'members', query: defaultMemberQuery(membersOf.id) });
+  }
+  return homeViewFor(context.sql, slackUserId, now);
+}
+
 export function registerAppHome(app: App, context: GatehouseContext): void {
   app.event('app_home_opened', async ({ event, client, logger }) => {
     const parsed = appHomeOpened.safeParse(event);
     if (!parsed.success || parsed.data.tab !== 'home') return;
     try {
-      await client.views.publish({ user_id: parsed.data.user, view: await homeViewFor(context.sql, parsed.data.user, context.now()) });
+      await client.views.publish({ user_id: parsed.data.user, view: await openingHomeView(context, parsed.data.user, context.now()) });
     } catch (error) {
       // The tab stays as it was; opening it again tries again.
       logger.warn('could not publish the App Home tab', error);

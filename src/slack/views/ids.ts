@@ -36,6 +36,8 @@ export const CALLBACK = {
   permissionsLog: 'permissions_log',
   /** `/access report`: who holds each permission, and the grid's summary. */
   permissionsReport: 'permissions_report',
+  /** `/access settings`: my language and where App Home opens. */
+  settings: 'my_settings',
 } as const;
 
 export const ACTION = {
@@ -94,6 +96,12 @@ export const ACTION = {
   callersPickOrganization: 'callers_pick_organization',
   callersManageRow: 'callers_manage_row',
   callersAdd: 'callers_add',
+} as const;
+
+/** `/access settings`' inputs. */
+export const SETTINGS_FORM_BLOCK = {
+  language: 'settings_language',
+  homeStart: 'settings_home_start',
 } as const;
 
 /** The Extend form's date input. */

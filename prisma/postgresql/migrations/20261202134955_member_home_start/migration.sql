@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Member" ADD COLUMN     "homeStart" TEXT NOT NULL DEFAULT 'last';
