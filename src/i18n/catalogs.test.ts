@@ -34,7 +34,10 @@ describe('the message catalogs', () => {
         if (typeof value !== 'function') continue;
         const marks = Array.from({ length: value.length }, (_, index) => `«${index}»`);
         const text = String((value as (...args: string[]) => string)(...marks));
-        expect(marks.filter((mark) => !text.includes(mark)), `${language}.${key}`).toEqual([]);
+        expect(
+          marks.filter((mark) => !text.includes(mark)),
+          `${language}.${key}`,
+        ).toEqual([]);
       }
     }
   });

@@ -585,7 +585,7 @@ export class OutboxDispatcher {
       case 'access.changed': {
         const notice = await accessChangeNotice(sql, item.logEntryId);
         if (!notice) throw new NothingToSend();
-        return this.post(message, item.userId, accessChangedMessage(notice, item.audience));
+        return this.post(message, item.userId, accessChangedMessage(notice, item.audience, await this.wordsOf(item.userId)));
       }
       case 'bulk.summary': {
         const summary = await bulkSummary(sql, item);

@@ -5,7 +5,7 @@ import { endOfDayIn } from '../../src/domain/dates.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { DEFAULT_WARNING_LEAD_DAYS } from '../../src/domain/time-limits.js';
 import { decideRequest } from '../../src/services/access-requests.js';
-import { sweepTimeLimits } from '../../src/services/lifecycle.js';
+import { changeEndDate, sweepTimeLimits } from '../../src/services/lifecycle.js';
 import { ACTION, CALLBACK, INPUT_ACTION, SETTINGS_FORM_BLOCK } from '../../src/slack/views/ids.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
@@ -73,7 +73,10 @@ describe.each(DATABASE_KINDS)('/access settings on %s', (kind) => {
     expect(saved.body).toBe('');
     await waitUntil(() => shownSince(app, RITA.id, earlier).length > 0);
     expect(shownSince(app, RITA.id, earlier).join('\n')).toContain('Gatehouse le escribe ahora en Español');
-    expect(await prisma.member.findUniqueOrThrow({ where: { slackUserId: RITA.id } })).toMatchObject({ language: 'es', homeStart: 'access' });
+    expect(await prisma.member.findUniqueOrThrow({ where: { slackUserId: RITA.id } })).toMatchObject({
+      language: 'es',
+      homeStart: 'access',
+    });
 
     // The form reopens in the chosen language.
     expect(JSON.stringify((await openSettings(RITA)).definition)).toContain('Mi idioma');
@@ -85,7 +88,6 @@ describe.each(DATABASE_KINDS)('/access settings on %s', (kind) => {
         actor: { slackUserId: ADA.id, displayName: ADA.realName },
         outcome: 'APPROVED',
         granted: [PERMISSION.esriAccess],
-        endsOn: '2031-01-31',
         note: null,
         notify: true,
       },
@@ -98,6 +100,14 @@ describe.each(DATABASE_KINDS)('/access settings on %s', (kind) => {
     const outcome = mrkdwnTexts(postsIn(app, RITA.id).at(-1)!).join('\n');
     expect(outcome).toContain('*Ya tiene acceso.*');
     expect(outcome).not.toContain("You're in");
+
+    const connection = await prisma.connection.findFirstOrThrow({ where: { member: { slackUserId: RITA.id } } });
+    await changeEndDate(prisma, { actorSlackUserId: ADA.id, connectionId: connection.id, endsOn: '2031-01-31', note: null }, clock);
+    app.gatehouse.dispatcher.wake();
+    await settle(app);
+    const changed = postsIn(app, RITA.id).at(-1)!;
+    expect(mrkdwnTexts(changed).join('\n')).toContain('Su acceso a *Ciudad de Redlands* termina ahora al final del 31 de enero de 2031.');
+    expect(changed.text).toBe('Su fecha de fin en Ciudad de Redlands cambió.');
 
     const endsAt = endOfDayIn('2031-01-31', 'UTC');
     clock = new Date(endsAt.getTime() - 7 * DAY);
@@ -113,7 +123,11 @@ describe.each(DATABASE_KINDS)('/access settings on %s', (kind) => {
     expect(mrkdwnTexts(postsIn(app, RITA.id).at(-1)!).join('\n')).toMatch(/Su acceso a \*Ciudad de Redlands\* terminó/);
 
     // The administrator, who chose nothing, still reads English.
-    expect(postsIn(app, ADA.id).map((message) => message.text ?? '').join('\n')).not.toMatch(/Su acceso|solicitud/);
+    expect(
+      postsIn(app, ADA.id)
+        .map((message) => message.text ?? '')
+        .join('\n'),
+    ).not.toMatch(/Su acceso|solicitud/);
   });
 
   it('opens App Home on the chosen section, and offers the users section only to those who manage members', async () => {
@@ -140,7 +154,10 @@ describe.each(DATABASE_KINDS)('/access settings on %s', (kind) => {
     expect(JSON.stringify((await openSettings(RITA)).definition)).not.toContain('"value":"members"');
     const forged = await forge(RITA, 'fr', 'members');
     expect(forged.status).toBe(200);
-    expect(JSON.parse(forged.body)).toMatchObject({ response_action: 'errors', errors: { [SETTINGS_FORM_BLOCK.homeStart]: expect.any(String) } });
+    expect(JSON.parse(forged.body)).toMatchObject({
+      response_action: 'errors',
+      errors: { [SETTINGS_FORM_BLOCK.homeStart]: expect.any(String) },
+    });
     expect(await app.db.database.prisma.member.findUniqueOrThrow({ where: { slackUserId: RITA.id } })).toMatchObject({
       language: 'en',
       homeStart: 'last',
@@ -151,7 +168,10 @@ describe.each(DATABASE_KINDS)('/access settings on %s', (kind) => {
     app = await startTestApp(kind);
     await seedOrganization(app, { name: 'City of Redlands', customerNumber: '100200' }, [ADA]);
     const forged = await forge(ADA, 'de', 'last');
-    expect(JSON.parse(forged.body)).toMatchObject({ response_action: 'errors', errors: { [SETTINGS_FORM_BLOCK.language]: 'Choose a language.' } });
+    expect(JSON.parse(forged.body)).toMatchObject({
+      response_action: 'errors',
+      errors: { [SETTINGS_FORM_BLOCK.language]: 'Choose a language.' },
+    });
     expect(await app.db.database.prisma.member.findUniqueOrThrow({ where: { slackUserId: ADA.id } })).toMatchObject({ language: 'en' });
   });
 });

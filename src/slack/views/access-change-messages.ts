@@ -5,9 +5,10 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { AccessChangeNotice, AccessSnapshot, PermissionInfo } from '../../domain/read-models.js';
-import { calendarDateLabel, context, fallbackText, mention, mrkdwn, oneLine, organizationLabel, personName, section } from './format.js';
+import { context, fallbackText, mention, mrkdwn, oneLine, organizationLabel, personName, section } from './format.js';
 import { callerDescription, shownEntry } from './invite-form-parts.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
+import { ENGLISH, type Words } from './words.js';
 
 export type AccessChangeAudience = 'member' | 'administrator';
 
@@ -16,16 +17,16 @@ type Message = { text: string; blocks: KnownBlock[] };
 /** How much of a note the Administrators' message shows; notes are capped at 1000 characters anyway. */
 const NOTE_SHOWN = 1000;
 
-const STATUS_LABEL: Record<string, string> = {
-  ACTIVE: 'Active',
-  EXPIRED: 'Expired',
-  SUSPENDED: 'Disabled',
-  REMOVED: 'Disconnected',
-  PENDING: 'Pending invitation',
-};
-
-function statusLabel(status: string): string {
-  return STATUS_LABEL[status] ?? oneLine(status);
+function statusLabel(status: string, words: Words): string {
+  const say = words.say;
+  const labels: Record<string, string> = {
+    ACTIVE: say.statusActive,
+    EXPIRED: say.statusExpired,
+    SUSPENDED: say.statusDisabled,
+    REMOVED: say.statusDisconnected,
+    PENDING: say.statusPending,
+  };
+  return labels[status] ?? oneLine(status);
 }
 
 function orgName(notice: AccessChangeNotice): string {
@@ -33,15 +34,15 @@ function orgName(notice: AccessChangeNotice): string {
 }
 
 /** The subject inside mrkdwn: a mention when they are a member, otherwise their escaped address. */
-function subjectShown(notice: AccessChangeNotice): string {
+function subjectShown(notice: AccessChangeNotice, words: Words): string {
   if (notice.subject) return mention(notice.subject);
-  return notice.subjectEmail ? shownEntry(notice.subjectEmail) : 'someone';
+  return notice.subjectEmail ? shownEntry(notice.subjectEmail) : words.say.someone;
 }
 
 /** The subject as plain words for the fallback text, escaped because Slack reads it as mrkdwn. */
-function subjectWords(notice: AccessChangeNotice): string {
+function subjectWords(notice: AccessChangeNotice, words: Words): string {
   if (notice.subject) return escapeMrkdwn(personName(notice.subject));
-  return notice.subjectEmail ? shownEntry(notice.subjectEmail) : 'someone';
+  return notice.subjectEmail ? shownEntry(notice.subjectEmail) : words.say.someone;
 }
 
 function keysOf(permissions: readonly PermissionInfo[]): Set<string> {
@@ -58,16 +59,16 @@ function names(permissions: readonly PermissionInfo[]): string {
   return permissions.map((permission) => escapeMrkdwn(oneLine(permission.name))).join(', ');
 }
 
-function tagsShown(tags: readonly string[]): string {
-  return tags.length > 0 ? tags.map((tag) => `\`${escapeMrkdwn(truncate(oneLine(tag), 50))}\``).join(' ') : '_none_';
+function tagsShown(tags: readonly string[], words: Words): string {
+  return tags.length > 0 ? tags.map((tag) => `\`${escapeMrkdwn(truncate(oneLine(tag), 50))}\``).join(' ') : `_${words.say.noTags}_`;
 }
 
-function dateShown(calendarDate: string | null, none: string): string {
-  return calendarDate ? escapeMrkdwn(calendarDateLabel(calendarDate)) : none;
+function dateShown(calendarDate: string | null, none: string, words: Words): string {
+  return calendarDate ? escapeMrkdwn(words.calendarDate(calendarDate)) : none;
 }
 
-function callerShown(snapshot: AccessSnapshot | null): string {
-  return snapshot?.caller ? escapeMrkdwn(callerDescription(snapshot.caller)) : 'not an authorized caller';
+function callerShown(snapshot: AccessSnapshot | null, words: Words): string {
+  return snapshot?.caller ? escapeMrkdwn(callerDescription(snapshot.caller)) : words.say.notACaller;
 }
 
 function sameTags(before: readonly string[], after: readonly string[]): boolean {
@@ -82,7 +83,8 @@ function sameCaller(before: AccessSnapshot | null, after: AccessSnapshot | null)
 }
 
 /** One line per thing that changed, in the reader's words; the member's lines speak to them. */
-function changeLines(notice: AccessChangeNotice, audience: AccessChangeAudience): string[] {
+function changeLines(notice: AccessChangeNotice, audience: AccessChangeAudience, words: Words): string[] {
+  const say = words.say;
   const { before, after } = notice;
   const was = heldPermissions(before);
   const is = heldPermissions(after);
@@ -92,82 +94,87 @@ function changeLines(notice: AccessChangeNotice, audience: AccessChangeAudience)
   const lost = was.filter((permission) => !isKeys.has(permission.key));
   const lines: string[] = [];
   if (before && after && before.status !== after.status) {
-    lines.push(`*Status:* ${statusLabel(before.status)} → ${statusLabel(after.status)}`);
+    lines.push(`*${say.changeStatus}:* ${statusLabel(before.status, words)} → ${statusLabel(after.status, words)}`);
   }
-  if (gained.length > 0) lines.push(`*${audience === 'member' ? 'You now have' : 'Gained'}:* ${names(gained)}`);
-  if (lost.length > 0) lines.push(`*${audience === 'member' ? 'You no longer have' : 'Lost'}:* ${names(lost)}`);
+  if (gained.length > 0) lines.push(`*${audience === 'member' ? say.changeYouNowHave : say.changeGained}:* ${names(gained)}`);
+  if (lost.length > 0) lines.push(`*${audience === 'member' ? say.changeYouNoLongerHave : say.changeLost}:* ${names(lost)}`);
   const kept = is.filter((permission) => wasKeys.has(permission.key));
-  if ((gained.length > 0 || lost.length > 0) && kept.length > 0) lines.push(`*Still held:* ${names(kept)}`);
+  if ((gained.length > 0 || lost.length > 0) && kept.length > 0) lines.push(`*${say.changeStillHeld}:* ${names(kept)}`);
+  const day = (calendarDate: string | null, none: string) => dateShown(calendarDate, none, words);
   if (after && (!before || before.startsOn !== after.startsOn)) {
-    lines.push(`*Starts:* ${dateShown(before?.startsOn ?? null, 'when connected')} → ${dateShown(after.startsOn, 'when connected')}`);
+    lines.push(`*${say.changeStarts}:* ${day(before?.startsOn ?? null, say.whenConnected)} → ${day(after.startsOn, say.whenConnected)}`);
   }
   if (after && (!before || before.endsOn !== after.endsOn)) {
-    lines.push(`*Ends:* ${dateShown(before?.endsOn ?? null, 'no end date')} → ${dateShown(after.endsOn, 'no end date')}`);
+    lines.push(`*${say.changeEnds}:* ${day(before?.endsOn ?? null, say.noEndDate)} → ${day(after.endsOn, say.noEndDate)}`);
   }
   if (after && (!before || !sameTags(before.tags, after.tags))) {
-    lines.push(`*Tags:* ${tagsShown(before?.tags ?? [])} → ${tagsShown(after.tags)}`);
+    lines.push(`*${say.changeTags}:* ${tagsShown(before?.tags ?? [], words)} → ${tagsShown(after.tags, words)}`);
   }
-  if (after && !sameCaller(before, after)) lines.push(`*Authorized caller:* ${callerShown(before)} → ${callerShown(after)}`);
+  if (after && !sameCaller(before, after)) {
+    lines.push(`*${say.changeCaller}:* ${callerShown(before, words)} → ${callerShown(after, words)}`);
+  }
   return lines;
 }
 
 /** "Your access to City of Redlands changed", in words that fit the action. */
-function memberHeadline(notice: AccessChangeNotice): string {
+function memberHeadline(notice: AccessChangeNotice, words: Words): string {
+  const say = words.say;
   const org = `*${orgName(notice)}*`;
+  const endsOn = notice.after?.endsOn ?? null;
   switch (notice.action) {
     case 'disconnected':
-      return `:no_entry: Your access to ${org} was disconnected. Every permission you held there was removed.`;
+      return say.memberDisconnected(org);
     case 'restored':
-      return notice.after?.endsOn
-        ? `:white_check_mark: Your access to ${org} was restored, until the end of ${dateShown(notice.after.endsOn, '')}.`
-        : `:white_check_mark: Your access to ${org} was restored, with no end date.`;
+      return endsOn ? say.memberRestoredUntil(org, dateShown(endsOn, '', words)) : say.memberRestored(org);
     case 'end_date_changed':
-      return notice.after?.endsOn
-        ? `:calendar: Your access to ${org} now ends at the end of ${dateShown(notice.after.endsOn, '')}.`
-        : `:calendar: Your access to ${org} no longer has an end date.`;
+      return endsOn ? say.memberEndsOn(org, dateShown(endsOn, '', words)) : say.memberNoEnd(org);
     case 'caller_changed':
-      return `:telephone_receiver: Your authorized-caller settings for ${org} changed.`;
+      return say.memberCallerChanged(org);
     case 'invitation_edited':
-      return `:envelope: Your invitation to ${org} changed: accepting it now gives you what is below.`;
+      return say.memberInvitationEdited(org);
     case 'edited':
-      return `:pencil2: Your access to ${org} changed.`;
+      return say.memberEdited(org);
   }
 }
 
-const ADMIN_VERB: Record<AccessChangeNotice['action'], string> = {
-  edited: 'changed the access of',
-  disconnected: 'disconnected',
-  restored: 'restored the access of',
-  end_date_changed: 'changed the end date of',
-  caller_changed: 'changed the authorized-caller settings of',
-  invitation_edited: 'edited the invitation of',
-};
-
-function adminHeadline(notice: AccessChangeNotice): string {
-  const where = notice.action === 'disconnected' ? 'from' : 'in';
-  return `${mention(notice.actor)} ${ADMIN_VERB[notice.action]} ${subjectShown(notice)} ${where} *${orgName(notice)}*.`;
+/** The Administrators' sentence for an action: who did it, to whom, where. */
+function adminSentence(notice: AccessChangeNotice, words: Words): (actor: string, subject: string, organization: string) => string {
+  const say = words.say;
+  const sentences: Record<AccessChangeNotice['action'], (actor: string, subject: string, organization: string) => string> = {
+    edited: say.adminChanged,
+    disconnected: say.adminDisconnected,
+    restored: say.adminRestored,
+    end_date_changed: say.adminEndDate,
+    caller_changed: say.adminCaller,
+    invitation_edited: say.adminInvitation,
+  };
+  return sentences[notice.action];
 }
 
-function adminFallback(notice: AccessChangeNotice): string {
-  const where = notice.action === 'disconnected' ? 'from' : 'in';
-  return `${escapeMrkdwn(personName(notice.actor))} ${ADMIN_VERB[notice.action]} ${subjectWords(notice)} ${where} ${orgName(notice)}.`;
+function adminHeadline(notice: AccessChangeNotice, words: Words): string {
+  return adminSentence(notice, words)(mention(notice.actor), subjectShown(notice, words), `*${orgName(notice)}*`);
 }
 
-function memberFallback(notice: AccessChangeNotice): string {
+function adminFallback(notice: AccessChangeNotice, words: Words): string {
+  return adminSentence(notice, words)(escapeMrkdwn(personName(notice.actor)), subjectWords(notice, words), orgName(notice));
+}
+
+function memberFallback(notice: AccessChangeNotice, words: Words): string {
+  const say = words.say;
   const org = orgName(notice);
   switch (notice.action) {
     case 'disconnected':
-      return `Your access to ${org} was disconnected.`;
+      return say.memberDisconnectedShort(org);
     case 'restored':
-      return `Your access to ${org} was restored.`;
+      return say.memberRestoredShort(org);
     case 'end_date_changed':
-      return `Your end date in ${org} changed.`;
+      return say.memberEndDateShort(org);
     case 'caller_changed':
-      return `Your authorized-caller settings for ${org} changed.`;
+      return say.memberCallerShort(org);
     case 'invitation_edited':
-      return `Your invitation to ${org} changed.`;
+      return say.memberInvitationShort(org);
     case 'edited':
-      return `Your access to ${org} changed.`;
+      return say.memberEditedShort(org);
   }
 }
 
@@ -176,20 +183,22 @@ function memberFallback(notice: AccessChangeNotice): string {
  * inside Block Kit's 3000 characters: the catalog is short, tags are ten of 50 characters at most,
  * and the note is cut to 1000.
  */
-export function accessChangedMessage(notice: AccessChangeNotice, audience: AccessChangeAudience): Message {
-  const lines = changeLines(notice, audience);
-  const blocks: KnownBlock[] = [section(mrkdwn(audience === 'member' ? memberHeadline(notice) : adminHeadline(notice)))];
+export function accessChangedMessage(notice: AccessChangeNotice, audience: AccessChangeAudience, words: Words = ENGLISH): Message {
+  const say = words.say;
+  const lines = changeLines(notice, audience, words);
+  const headline = audience === 'member' ? memberHeadline(notice, words) : adminHeadline(notice, words);
+  const blocks: KnownBlock[] = [section(mrkdwn(headline))];
   if (lines.length > 0) blocks.push(section(mrkdwn(lines.join('\n'))));
   if (audience === 'administrator' && notice.note) {
-    blocks.push(section(mrkdwn(`*Note for the log:* ${escapeMrkdwn(truncate(notice.note, NOTE_SHOWN))}`)));
+    blocks.push(section(mrkdwn(`*${say.noteForTheLog}:* ${escapeMrkdwn(truncate(notice.note, NOTE_SHOWN))}`)));
   }
-  const by = audience === 'member' ? `Changed by ${mention(notice.actor)}` : `Logged as entry #${notice.logEntryId}`;
+  const by = audience === 'member' ? say.changedBy(mention(notice.actor)) : say.loggedAs(notice.logEntryId);
   const follow =
     audience === 'member'
       ? notice.action === 'disconnected'
-        ? 'To get access again, ask one of its Administrators or use `/access request`.'
-        : 'See everything you hold with `/access me`.'
-      : 'See the organization’s members with `/access users`.';
+        ? say.askToReconnect('`/access request`')
+        : say.seeEverything('`/access me`')
+      : say.seeMembers('`/access users`');
   blocks.push(context(mrkdwn(`${by}  ·  ${follow}`)));
-  return { text: fallbackText(audience === 'member' ? memberFallback(notice) : adminFallback(notice)), blocks };
+  return { text: fallbackText(audience === 'member' ? memberFallback(notice, words) : adminFallback(notice, words)), blocks };
 }
