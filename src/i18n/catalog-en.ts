@@ -113,6 +113,56 @@ export const en = {
   loggedAs: (entry: number) => `Logged as entry #${entry}`,
   askToReconnect: (command: string) => `To get access again, ask one of its Administrators or use ${command}.`,
   seeMembers: (command: string) => `See the organization’s members with ${command}.`,
+  anOrganization: 'an organization',
+  receiptOnItsWay: (requestId: number) => `:outbox_tray: *Your request is on its way*  ·  request #${requestId}`,
+  receiptTitle: (requestId: number) => `*Your request*  ·  request #${requestId}`,
+  receiptOnItsWayShort: (organization: string, requestId: number) =>
+    `Your request for access to ${organization} is on its way (request #${requestId}).`,
+  receiptShort: (organization: string, requestId: number, status: string) =>
+    `Your request for access to ${organization} (request #${requestId}): ${status}.`,
+  requestStatusPending: 'waiting for a decision',
+  requestStatusApproved: 'approved',
+  requestStatusDenied: 'denied',
+  requestStatusWithdrawn: 'withdrawn',
+  requestStatusExpired: 'expired',
+  organizationHeading: 'Organization',
+  organizationUnlisted: 'not listed in Gatehouse; as the requester typed it',
+  organizationNotGiven: 'not given',
+  customerNumber: (number: string) => `Customer number ${number}`,
+  customerNumberNotGiven: 'Customer number not given',
+  department: (department: string) => `Department: ${department}`,
+  city: (city: string) => `City: ${city}`,
+  youAskedFor: 'You asked for',
+  noPermissionsNamed: 'No permissions named',
+  whatFor: 'What for',
+  routedToAdmins: (organization: string) =>
+    `The Administrators of ${organization} have it. You'll get a message here as soon as one of them decides.`,
+  routedToOperatorsNoAdmin: (organization: string) =>
+    `${organization} has no administrator in Gatehouse yet, so Gatehouse's operators will handle your request. You'll get a ` +
+    `message here once it's decided.`,
+  routedToOperatorsUnlisted:
+    "Your organization isn't listed in Gatehouse yet, so Gatehouse's operators will match your request to the right " +
+    'organization and pass it to its Administrators.',
+  unattendedNoAdmin: (organization: string) =>
+    `${organization} has no Administrator in Gatehouse yet, and nobody in Gatehouse can handle your request until it has one: ask ` +
+    `whoever runs Gatehouse in this workspace to add an Administrator for ${organization}. Your request waits here until then, or ` +
+    `until you withdraw it.`,
+  unattendedUnlisted:
+    "Your organization isn't listed in Gatehouse yet, and nobody in Gatehouse can handle your request until it is: ask " +
+    'whoever runs Gatehouse in this workspace to add your organization. Your request waits here until then, or until you withdraw it.',
+  withdraw: 'Withdraw',
+  withdrawTitle: 'Withdraw this request?',
+  withdrawText: (command: string) => `Nobody will be able to approve it any more. You can ask again anytime with ${command}.`,
+  keepIt: 'Keep it',
+  requesterApprovedBy: (by: string, when: string, command: string) =>
+    `:white_check_mark: Approved by ${by} on ${when}. See what you hold now with ${command}.`,
+  requesterApproved: (command: string) => `:white_check_mark: Approved. See what you hold now with ${command}.`,
+  requesterDeniedBy: (by: string, when: string) => `:no_entry_sign: Denied by ${by} on ${when}.`,
+  requesterDenied: ':no_entry_sign: Denied.',
+  requesterWithdrewOn: (when: string) => `:leftwards_arrow_with_hook: You withdrew this request on ${when}.`,
+  requesterWithdrew: ':leftwards_arrow_with_hook: You withdrew this request.',
+  requesterExpired: (command: string) => `:hourglass: This request expired without an answer. You can ask again with ${command}.`,
+  requesterWaiting: ':hourglass_flowing_sand: Waiting for a decision.',
 };
 
 /** What every language has to say: the English catalog's keys, each with the same values. */

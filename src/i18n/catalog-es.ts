@@ -107,4 +107,54 @@ export const es: Catalog = {
   loggedAs: (entry) => `Registrado como entrada n.º ${entry}`,
   askToReconnect: (command) => `Para recuperar el acceso, pida a uno de sus administradores o use ${command}.`,
   seeMembers: (command) => `Consulte los miembros de la organización con ${command}.`,
+  anOrganization: 'una organización',
+  receiptOnItsWay: (requestId) => `:outbox_tray: *Su solicitud está en camino*  ·  solicitud n.º ${requestId}`,
+  receiptTitle: (requestId) => `*Su solicitud*  ·  solicitud n.º ${requestId}`,
+  receiptOnItsWayShort: (organization, requestId) =>
+    `Su solicitud de acceso a ${organization} está en camino (solicitud n.º ${requestId}).`,
+  receiptShort: (organization, requestId, status) => `Su solicitud de acceso a ${organization} (solicitud n.º ${requestId}): ${status}.`,
+  requestStatusPending: 'pendiente de decisión',
+  requestStatusApproved: 'aprobada',
+  requestStatusDenied: 'denegada',
+  requestStatusWithdrawn: 'retirada',
+  requestStatusExpired: 'caducada',
+  organizationHeading: 'Organización',
+  organizationUnlisted: 'no figura en Gatehouse; tal como la escribió el solicitante',
+  organizationNotGiven: 'no indicada',
+  customerNumber: (number) => `Número de cliente ${number}`,
+  customerNumberNotGiven: 'Número de cliente no indicado',
+  department: (department) => `Departamento: ${department}`,
+  city: (city) => `Ciudad: ${city}`,
+  youAskedFor: 'Lo que pidió',
+  noPermissionsNamed: 'No se indicó ningún permiso',
+  whatFor: 'Para qué',
+  routedToAdmins: (organization) =>
+    `Los administradores de ${organization} la tienen. Recibirá un mensaje aquí en cuanto uno de ellos decida.`,
+  routedToOperatorsNoAdmin: (organization) =>
+    `${organization} aún no tiene administrador en Gatehouse, así que los operadores de Gatehouse se encargarán de su solicitud. ` +
+    `Recibirá un mensaje aquí cuando se decida.`,
+  routedToOperatorsUnlisted:
+    'Su organización aún no figura en Gatehouse, así que los operadores de Gatehouse asignarán su solicitud a la organización ' +
+    'correcta y la pasarán a sus administradores.',
+  unattendedNoAdmin: (organization) =>
+    `${organization} aún no tiene administrador en Gatehouse, y nadie en Gatehouse puede tramitar su solicitud hasta que lo tenga: ` +
+    `pida a quien gestiona Gatehouse en este espacio de trabajo que añada un administrador para ${organization}. Su solicitud ` +
+    `espera aquí hasta entonces, o hasta que la retire.`,
+  unattendedUnlisted:
+    'Su organización aún no figura en Gatehouse, y nadie en Gatehouse puede tramitar su solicitud hasta que figure: pida a quien ' +
+    'gestiona Gatehouse en este espacio de trabajo que añada su organización. Su solicitud espera aquí hasta entonces, o hasta ' +
+    'que la retire.',
+  withdraw: 'Retirar',
+  withdrawTitle: '¿Retirar esta solicitud?',
+  withdrawText: (command) => `Nadie podrá aprobarla. Puede volver a pedirlo cuando quiera con ${command}.`,
+  keepIt: 'Mantenerla',
+  requesterApprovedBy: (by, when, command) =>
+    `:white_check_mark: Aprobada por ${by} el ${when}. Consulte lo que tiene ahora con ${command}.`,
+  requesterApproved: (command) => `:white_check_mark: Aprobada. Consulte lo que tiene ahora con ${command}.`,
+  requesterDeniedBy: (by, when) => `:no_entry_sign: Denegada por ${by} el ${when}.`,
+  requesterDenied: ':no_entry_sign: Denegada.',
+  requesterWithdrewOn: (when) => `:leftwards_arrow_with_hook: Retiró esta solicitud el ${when}.`,
+  requesterWithdrew: ':leftwards_arrow_with_hook: Retiró esta solicitud.',
+  requesterExpired: (command) => `:hourglass: Esta solicitud caducó sin respuesta. Puede volver a pedirlo con ${command}.`,
+  requesterWaiting: ':hourglass_flowing_sand: Pendiente de una decisión.',
 };

@@ -110,4 +110,53 @@ export const fr: Catalog = {
   loggedAs: (entry) => `Enregistré comme entrée n° ${entry}`,
   askToReconnect: (command) => `Pour retrouver l'accès, demandez à l'un de ses administrateurs ou utilisez ${command}.`,
   seeMembers: (command) => `Consultez les membres de l'organisation avec ${command}.`,
+  anOrganization: 'une organisation',
+  receiptOnItsWay: (requestId) => `:outbox_tray: *Votre demande est en route*  ·  demande n° ${requestId}`,
+  receiptTitle: (requestId) => `*Votre demande*  ·  demande n° ${requestId}`,
+  receiptOnItsWayShort: (organization, requestId) => `Votre demande d'accès à ${organization} est en route (demande n° ${requestId}).`,
+  receiptShort: (organization, requestId, status) => `Votre demande d'accès à ${organization} (demande n° ${requestId})${NBSP}: ${status}.`,
+  requestStatusPending: 'en attente de décision',
+  requestStatusApproved: 'approuvée',
+  requestStatusDenied: 'refusée',
+  requestStatusWithdrawn: 'retirée',
+  requestStatusExpired: 'expirée',
+  organizationHeading: 'Organisation',
+  organizationUnlisted: `absente de Gatehouse${NBSP}; telle que saisie par le demandeur`,
+  organizationNotGiven: 'non indiquée',
+  customerNumber: (number) => `Numéro client ${number}`,
+  customerNumberNotGiven: 'Numéro client non indiqué',
+  department: (department) => `Service${NBSP}: ${department}`,
+  city: (city) => `Ville${NBSP}: ${city}`,
+  youAskedFor: 'Vous avez demandé',
+  noPermissionsNamed: 'Aucune autorisation indiquée',
+  whatFor: 'Pour quoi faire',
+  routedToAdmins: (organization) =>
+    `Les administrateurs de ${organization} l'ont reçue. Vous recevrez un message ici dès que l'un d'eux aura décidé.`,
+  routedToOperatorsNoAdmin: (organization) =>
+    `${organization} n'a pas encore d'administrateur dans Gatehouse${NBSP}; les opérateurs de Gatehouse traiteront donc votre ` +
+    `demande. Vous recevrez un message ici dès qu'elle sera décidée.`,
+  routedToOperatorsUnlisted:
+    `Votre organisation n'est pas encore dans Gatehouse${NBSP}; les opérateurs de Gatehouse rattacheront votre demande à la bonne ` +
+    'organisation et la transmettront à ses administrateurs.',
+  unattendedNoAdmin: (organization) =>
+    `${organization} n'a pas encore d'administrateur dans Gatehouse, et personne dans Gatehouse ne peut traiter votre demande ` +
+    `avant qu'il en ait un${NBSP}: demandez à la personne qui gère Gatehouse dans cet espace de travail d'ajouter un administrateur ` +
+    `pour ${organization}. Votre demande attend ici d'ici là, ou jusqu'à ce que vous la retiriez.`,
+  unattendedUnlisted:
+    "Votre organisation n'est pas encore dans Gatehouse, et personne dans Gatehouse ne peut traiter votre demande avant qu'elle " +
+    `y soit${NBSP}: demandez à la personne qui gère Gatehouse dans cet espace de travail d'ajouter votre organisation. Votre ` +
+    "demande attend ici d'ici là, ou jusqu'à ce que vous la retiriez.",
+  withdraw: 'Retirer',
+  withdrawTitle: `Retirer cette demande${NBSP}?`,
+  withdrawText: (command) => `Plus personne ne pourra l'approuver. Vous pouvez redemander à tout moment avec ${command}.`,
+  keepIt: 'La garder',
+  requesterApprovedBy: (by, when, command) =>
+    `:white_check_mark: Approuvée par ${by} le ${when}. Voyez ce que vous avez désormais avec ${command}.`,
+  requesterApproved: (command) => `:white_check_mark: Approuvée. Voyez ce que vous avez désormais avec ${command}.`,
+  requesterDeniedBy: (by, when) => `:no_entry_sign: Refusée par ${by} le ${when}.`,
+  requesterDenied: ':no_entry_sign: Refusée.',
+  requesterWithdrewOn: (when) => `:leftwards_arrow_with_hook: Vous avez retiré cette demande le ${when}.`,
+  requesterWithdrew: ':leftwards_arrow_with_hook: Vous avez retiré cette demande.',
+  requesterExpired: (command) => `:hourglass: Cette demande a expiré sans réponse. Vous pouvez redemander avec ${command}.`,
+  requesterWaiting: ':hourglass_flowing_sand: En attente de décision.',
 };

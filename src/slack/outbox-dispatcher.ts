@@ -491,8 +491,9 @@ export class OutboxDispatcher {
       case 'request.receipt': {
         const card = await requestCard(sql, item.requestId);
         if (!card) throw new NothingToSend();
+        const words = await this.wordsOf(item.userId);
         return this.postAboutRequest(message, item.userId, item.requestId, `requester:${item.routing}`, card.status, () =>
-          requesterReceiptMessage(card, item.routing),
+          requesterReceiptMessage(card, item.routing, words),
         );
       }
       case 'request.refresh':
@@ -634,9 +635,10 @@ export class OutboxDispatcher {
     if (!card) return;
     const postedMessages = await requestMessagesOf(prisma, requestId);
     const options = postedMessages.some((posted) => posted.audience === 'triage') ? await organizationChoices(prisma) : null;
+    const requesterWords = await this.wordsOf(card.requester.slackUserId);
     for (const posted of postedMessages) {
       const content = posted.audience.startsWith('requester:')
-        ? requesterReceiptMessage(card, posted.audience.slice('requester:'.length) as RequestRouting)
+        ? requesterReceiptMessage(card, posted.audience.slice('requester:'.length) as RequestRouting, requesterWords)
         : requestCardMessage(card, posted.audience === 'triage' ? 'triage' : 'admin', options);
       await this.client.chat.update({ channel: posted.channelId, ts: posted.ts, ...content });
     }

@@ -100,6 +100,8 @@ describe.each(DATABASE_KINDS)('/access settings on %s', (kind) => {
     const outcome = mrkdwnTexts(postsIn(app, RITA.id).at(-1)!).join('\n');
     expect(outcome).toContain('*Ya tiene acceso.*');
     expect(outcome).not.toContain("You're in");
+    // The receipt sent before she chose Spanish is redrawn in Spanish with the decision.
+    expect(mrkdwnTexts(postsIn(app, RITA.id)[0]!).join('\n')).toContain('Aprobada por');
 
     const connection = await prisma.connection.findFirstOrThrow({ where: { member: { slackUserId: RITA.id } } });
     await changeEndDate(prisma, { actorSlackUserId: ADA.id, connectionId: connection.id, endsOn: '2031-01-31', note: null }, clock);

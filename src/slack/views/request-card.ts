@@ -7,6 +7,7 @@ import type { ActionsBlock, Button, ExternalSelect, KnownBlock, StaticSelect } f
 import { endOfDayIn } from '../../domain/dates.js';
 import type { RequestRouting } from '../../domain/outbox-messages.js';
 import type { CardAudience, OrganizationSummary, RequestCardModel } from '../../domain/read-models.js';
+import { ENGLISH, type Words } from './words.js';
 import {
   actions,
   button,
@@ -50,34 +51,35 @@ export function requesterBlocks(model: RequestCardModel, lead: string): KnownBlo
 }
 
 /** The organization the request is for, or what the requester typed about an unlisted one. */
-export function organizationBlock(model: Pick<RequestCardModel, 'organization' | 'unlisted'>): KnownBlock {
+export function organizationBlock(model: Pick<RequestCardModel, 'organization' | 'unlisted'>, words: Words = ENGLISH): KnownBlock {
+  const say = words.say;
   if (model.organization) {
     const organization = model.organization;
     const place = placeLabel(organization);
-    return section(mrkdwn('*Organization*'), {
+    return section(mrkdwn(`*${say.organizationHeading}*`), {
       fields: [
         plain(organizationLabel(organization, 300), LIMIT.field),
-        plain(`Customer number ${organization.customerNumber}`, LIMIT.field),
+        plain(say.customerNumber(organization.customerNumber), LIMIT.field),
         ...(place ? [plain(place, LIMIT.field)] : []),
       ],
     });
   }
   if (model.unlisted) {
     const typed = model.unlisted;
-    return section(mrkdwn('*Organization*  ·  _not listed in Gatehouse; as the requester typed it_'), {
+    return section(mrkdwn(`*${say.organizationHeading}*  ·  _${say.organizationUnlisted}_`), {
       fields: [
         plain(organizationLabel(typed, 300), LIMIT.field),
-        plain(typed.customerNumber ? `Customer number ${typed.customerNumber}` : 'Customer number not given', LIMIT.field),
-        ...(typed.department ? [plain(`Department: ${typed.department}`, LIMIT.field)] : []),
-        ...(typed.city ? [plain(`City: ${typed.city}`, LIMIT.field)] : []),
+        plain(typed.customerNumber ? say.customerNumber(typed.customerNumber) : say.customerNumberNotGiven, LIMIT.field),
+        ...(typed.department ? [plain(say.department(typed.department), LIMIT.field)] : []),
+        ...(typed.city ? [plain(say.city(typed.city), LIMIT.field)] : []),
       ],
     });
   }
-  return section(mrkdwn('*Organization*  ·  _not given_'));
+  return section(mrkdwn(`*${say.organizationHeading}*  ·  _${say.organizationNotGiven}_`));
 }
 
-export function requestedBlock(model: RequestCardModel, label = 'Asking for'): KnownBlock {
-  const list = model.requested.length > 0 ? permissionBullets(model.requested) : '_No permissions named_';
+export function requestedBlock(model: RequestCardModel, label = 'Asking for', words: Words = ENGLISH): KnownBlock {
+  const list = model.requested.length > 0 ? permissionBullets(model.requested) : `_${words.say.noPermissionsNamed}_`;
   return section(mrkdwn(`*${label}*\n${list}`));
 }
 
@@ -239,91 +241,90 @@ export function requestCardMessage(
 // ---------------------------------------------------------------------------------------------
 
 /** Where the request went and what happens next, in the requester's terms. */
-function routingExplanation(model: RequestCardModel, routing: RequestRouting): string {
-  const where = requestedOrganizationLabel(model);
+function routingExplanation(model: RequestCardModel, routing: RequestRouting, words: Words): string {
+  const say = words.say;
+  const where = model.organization || model.unlisted ? requestedOrganizationLabel(model) : say.anOrganization;
   // An operator may have sent it on since the receipt was first drawn.
   switch (model.inTriage ? routing : 'admins') {
     case 'admins':
-      return `The Administrators of ${where} have it. You'll get a message here as soon as one of them decides.`;
+      return say.routedToAdmins(where);
     case 'triage-no-admin':
-      return (
-        `${where} has no administrator in Gatehouse yet, so Gatehouse's operators will handle your request. You'll get a ` +
-        `message here once it's decided.`
-      );
+      return say.routedToOperatorsNoAdmin(where);
     case 'triage-unlisted':
-      return (
-        "Your organization isn't listed in Gatehouse yet, so Gatehouse's operators will match your request to the right " +
-        'organization and pass it to its Administrators.'
-      );
+      return say.routedToOperatorsUnlisted;
     case 'unattended-no-admin':
-      return (
-        `${where} has no Administrator in Gatehouse yet, and nobody in Gatehouse can handle your request until it has one: ask ` +
-        `whoever runs Gatehouse in this workspace to add an Administrator for ${where}. Your request waits here until then, or ` +
-        `until you withdraw it.`
-      );
+      return say.unattendedNoAdmin(where);
     case 'unattended-unlisted':
-      return (
-        "Your organization isn't listed in Gatehouse yet, and nobody in Gatehouse can handle your request until it is: ask " +
-        'whoever runs Gatehouse in this workspace to add your organization. Your request waits here until then, or until you withdraw it.'
-      );
+      return say.unattendedUnlisted;
   }
 }
 
 /** Withdraw, after a confirmation; the value is the request id. */
-export function withdrawButton(requestId: number): Button {
+export function withdrawButton(requestId: number, words: Words = ENGLISH): Button {
+  const say = words.say;
   return button({
-    text: 'Withdraw',
+    text: say.withdraw,
     actionId: ACTION.withdraw,
     value: String(requestId),
     confirm: confirmDialog({
-      title: 'Withdraw this request?',
-      text: 'Nobody will be able to approve it any more. You can ask again anytime with /access request.',
-      confirm: 'Withdraw',
-      deny: 'Keep it',
+      title: say.withdrawTitle,
+      text: say.withdrawText('/access request'),
+      confirm: say.withdraw,
+      deny: say.keepIt,
       style: 'danger',
     }),
   });
 }
 
 /** Where the request stands, told to the requester; reasons and notes come in their own message. */
-function requesterStatus(model: RequestCardModel): string {
+function requesterStatus(model: RequestCardModel, words: Words): string {
+  const say = words.say;
   const decision = model.decision;
   switch (model.status) {
     case 'APPROVED':
       return decision
-        ? `:white_check_mark: Approved by ${mention(decision.by)} on ${onDateTime(decision.at)}. See what you hold now with \`/access me\`.`
-        : ':white_check_mark: Approved. See what you hold now with `/access me`.';
+        ? say.requesterApprovedBy(mention(decision.by), words.onDateTime(decision.at), '`/access me`')
+        : say.requesterApproved('`/access me`');
     case 'DENIED':
-      return decision ? `:no_entry_sign: Denied by ${mention(decision.by)} on ${onDateTime(decision.at)}.` : ':no_entry_sign: Denied.';
+      return decision ? say.requesterDeniedBy(mention(decision.by), words.onDateTime(decision.at)) : say.requesterDenied;
     case 'WITHDRAWN':
-      return `:leftwards_arrow_with_hook: You withdrew this request${model.withdrawnAt ? ` on ${onDateTime(model.withdrawnAt)}` : ''}.`;
+      return model.withdrawnAt ? say.requesterWithdrewOn(words.onDateTime(model.withdrawnAt)) : say.requesterWithdrew;
     case 'EXPIRED':
-      return ':hourglass: This request expired without an answer. You can ask again with `/access request`.';
+      return say.requesterExpired('`/access request`');
     case 'PENDING':
-      return ':hourglass_flowing_sand: Waiting for a decision.';
+      return say.requesterWaiting;
   }
 }
 
-export function requesterReceiptMessage(model: RequestCardModel, routing: RequestRouting): Message {
+function requestStatusWord(status: RequestCardModel['status'], words: Words): string {
+  const say = words.say;
+  const statusWords: Record<RequestCardModel['status'], string> = {
+    PENDING: say.requestStatusPending,
+    APPROVED: say.requestStatusApproved,
+    DENIED: say.requestStatusDenied,
+    WITHDRAWN: say.requestStatusWithdrawn,
+    EXPIRED: say.requestStatusExpired,
+  };
+  return statusWords[status];
+}
+
+export function requesterReceiptMessage(model: RequestCardModel, routing: RequestRouting, words: Words = ENGLISH): Message {
+  const say = words.say;
   const pending = model.status === 'PENDING';
   const blocks: KnownBlock[] = [
-    section(
-      mrkdwn(
-        pending
-          ? `:outbox_tray: *Your request is on its way*  ·  request #${model.requestId}`
-          : `*Your request*  ·  request #${model.requestId}`,
-      ),
-    ),
-    ...(pending ? [section(plain(routingExplanation(model, routing)))] : []),
-    organizationBlock(model),
-    requestedBlock(model, 'You asked for'),
-    ...purposeBlocks(model.purpose),
+    section(mrkdwn(pending ? say.receiptOnItsWay(model.requestId) : say.receiptTitle(model.requestId))),
+    ...(pending ? [section(plain(routingExplanation(model, routing, words)))] : []),
+    organizationBlock(model, words),
+    requestedBlock(model, say.youAskedFor, words),
+    ...purposeBlocks(model.purpose, say.whatFor),
     DIVIDER,
-    pending ? actions(`receipt_actions_${model.requestId}`, [withdrawButton(model.requestId)]) : section(mrkdwn(requesterStatus(model))),
+    pending
+      ? actions(`receipt_actions_${model.requestId}`, [withdrawButton(model.requestId, words)])
+      : section(mrkdwn(requesterStatus(model, words))),
   ];
-  const where = escapeMrkdwn(requestedOrganizationLabel(model));
+  const where = escapeMrkdwn(model.organization || model.unlisted ? requestedOrganizationLabel(model) : say.anOrganization);
   const text = pending
-    ? `Your request for access to ${where} is on its way (request #${model.requestId}).`
-    : `Your request for access to ${where} (request #${model.requestId}): ${STATUS_WORD[model.status]}.`;
+    ? say.receiptOnItsWayShort(where, model.requestId)
+    : say.receiptShort(where, model.requestId, requestStatusWord(model.status, words));
   return { text: fallbackText(text), blocks };
 }
