@@ -25,6 +25,10 @@ Outbox
   outbox failed [--json]          messages parked after repeated failed deliveries
   outbox retry ID… | outbox retry --all
 
+Permissions log
+  log verify [--org CUSTOMER_NUMBER] [--anchor SEQ:HASH]
+                     recompute the hash chain; exit 1 naming the first broken entry
+
 Database
   db migrate`;
 
