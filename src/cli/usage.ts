@@ -18,7 +18,7 @@ Permission catalog
   permissions list [--json]
 
 Jobs
-  jobs run NAME      run a job now, once (time-limits, requests)
+  jobs run NAME      run a job now, once (time-limits, requests, log-anchor)
   jobs status [--json]
 
 Outbox

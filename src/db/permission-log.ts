@@ -87,8 +87,12 @@ async function lockedChainHead(sql: Sql, chain: number): Promise<ChainHead | nul
   return chainHead(sql, chain);
 }
 
-/** The chain's last entry (null for an empty chain); read under the chain's lock. */
-async function chainHead(sql: Sql, chain: number): Promise<ChainHead | null> {
+/**
+ * The chain's last entry (null for an empty chain). Read under the chain's lock to append after it;
+ * read without, it is the head as last committed.
+ */
+export async function chainHead(target: SqlTarget, chain: number): Promise<ChainHead | null> {
+  const sql = sqlOf(target);
   const [head] = await sql.rows(chainHeadStatement(sql, { chain }));
   return head && head.sequence !== null && head.hash !== null ? { sequence: head.sequence, hash: head.hash } : null;
 }

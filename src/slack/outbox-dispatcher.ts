@@ -47,6 +47,8 @@ import { bulkSummaryMessage } from './views/bulk-summary.js';
 import type { SqlDatabase } from '../db/sql.js';
 import { accessChangeNotice } from '../services/members/access-change-notice.js';
 import { accessChangedMessage } from './views/access-change-messages.js';
+import { logAnchorModel } from '../services/log-anchor.js';
+import { logAnchorMessage } from './views/log-anchor.js';
 
 interface Message {
   text: string;
@@ -584,6 +586,11 @@ export class OutboxDispatcher {
         const summary = await bulkSummary(sql, item);
         if (!summary) throw new NothingToSend();
         return this.post(message, item.userId, bulkSummaryMessage(summary));
+      }
+      case 'log.anchor': {
+        const anchor = await logAnchorModel(prisma, item);
+        if (!anchor) throw new NothingToSend();
+        return this.post(message, item.channel, logAnchorMessage(anchor));
       }
     }
   }

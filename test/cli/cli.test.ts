@@ -85,11 +85,11 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
     expect(status.out.at(-1)).toBe('Outbox: 0 waiting, 1 parked as failed after repeated attempts.');
     expect(JSON.parse((await cli('jobs', 'status', '--json')).out.join('\n'))).toMatchObject({
       parkedMessages: 1,
-      jobs: [{ job: 'time-limits' }, { job: 'requests' }],
+      jobs: [{ job: 'time-limits' }, { job: 'requests' }, { job: 'log-anchor' }],
     });
     expect(await cli('jobs', 'run', 'nope')).toMatchObject({
       status: 1,
-      err: ['gatehouse: unknown job "nope"; jobs: time-limits, requests'],
+      err: ['gatehouse: unknown job "nope"; jobs: time-limits, requests, log-anchor'],
     });
 
     // An operator sees why a message was parked and sends it round again.
