@@ -1,16 +1,24 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadDatabaseConfig, loadJobConfig } from '../config/env.js';
-import { openDatabase, type Db } from '../db/client.js';
+import { openDatabase, type Database, type Db } from '../db/client.js';
 import { DatabaseUnavailableError, withDatabaseCause } from '../db/database-errors.js';
 import { parseDatabaseUrl } from '../db/database-url.js';
+import { verifyLogChains } from '../db/log-verify.js';
 import { applyPendingMigrations, assertMigrated } from '../db/migrations.js';
+import { formatAnchor, NO_ORGANIZATION_CHAIN, parseAnchor } from '../domain/log-chain.js';
+import { describeBreakReason, type ChainBreak } from '../domain/log-verify.js';
 import { DomainError } from '../domain/errors.js';
 import { ensurePermissionCatalog, seedPermissionCatalog, listPermissionCatalog } from '../services/catalog.js';
 import { addAdministrator, removeAdministrator } from '../services/administrators.js';
 import { JOBS, jobNamed, jobSettingsOf, jobsStatus, runJobForTick } from '../jobs/jobs.js';
 import { parkedMessages, retryParkedMessages } from '../services/outbox.js';
-import { createOrganization, listOrganizationsWithAdministrators, setOrganizationChannels } from '../services/organizations.js';
+import {
+  createOrganization,
+  findOrganizationByCustomerNumber,
+  listOrganizationsWithAdministrators,
+  setOrganizationChannels,
+} from '../services/organizations.js';
 import { USAGE, helpStatus } from './usage.js';
 
 export interface CliIo {
@@ -57,6 +65,26 @@ const administratorInput = z.object({
   email: z.email('--email must be an email address').optional(),
 });
 
+const anchorInput = z.string().transform((value, context) => {
+  const anchor = parseAnchor(value);
+  if (!anchor) context.addIssue({ code: 'custom', message: '--anchor must be SEQUENCE:HASH, as posted to the audit channel' });
+  return anchor ?? z.NEVER;
+});
+
+/** The first broken entry of a chain, for the operator: where (sequence and organization) and why. */
+async function describeBreak(prisma: Db, broken: ChainBreak): Promise<string> {
+  const organization =
+    broken.chain === NO_ORGANIZATION_CHAIN ? null : await prisma.organization.findUnique({ where: { id: broken.chain } });
+  const chain = organization
+    ? `${organization.name} (${organization.customerNumber})`
+    : broken.chain === NO_ORGANIZATION_CHAIN
+      ? 'the entries about no organization'
+      : `organization #${broken.chain}`;
+  const entry = broken.sequence === null ? `an entry (id ${broken.entryId}) with no sequence number` : `entry ${broken.sequence}`;
+  const id = broken.sequence !== null && broken.entryId !== null ? ` (id ${broken.entryId})` : '';
+  return `${entry}${id} of ${chain}: ${describeBreakReason(broken.reason)}.`;
+}
+
 const POSITIONAL_LABELS: Record<string, string> = {
   customerNumber: 'CUSTOMER_NUMBER',
   slackUserId: 'SLACK_USER_ID',
@@ -93,9 +121,12 @@ function parseCommandLine(args: string[], options: ParseArgsConfig['options'], p
   return parsed as { values: Record<string, string | boolean | undefined>; positionals: string[] };
 }
 
+/** A command's work; it may return an exit status other than 0 for an outcome that is not a mistake of input (a broken log). */
+type Work = (prisma: Db, io: CliIo, database: Database) => Promise<void | number>;
+
 interface Command {
   /** Validates the arguments before the database is opened, and returns the work to do. */
-  prepare(args: string[], env: Environment | undefined): (prisma: Db, io: CliIo) => Promise<void>;
+  prepare(args: string[], env: Environment | undefined): Work;
 }
 
 const stringOption = { type: 'string' } as const;
@@ -334,6 +365,35 @@ const COMMANDS: Record<string, Command> = {
       };
     },
   },
+  'log verify': {
+    prepare(args) {
+      const { values } = parseCommandLine(args, { org: stringOption, anchor: stringOption }, 0);
+      const number = values.org === undefined ? undefined : parse(customerNumber, values.org);
+      const anchor = values.anchor === undefined ? undefined : parse(anchorInput, values.anchor);
+      // An anchor is one organization's head, posted to its audit channel.
+      if (anchor && number === undefined) throw new UsageError('--anchor needs --org, the organization whose audit channel posted it');
+      return async (prisma, io, database) => {
+        const organization = number === undefined ? null : await findOrganizationByCustomerNumber(prisma, number);
+        const verification = await verifyLogChains(database.sql, {
+          chains: organization ? [organization.id] : undefined,
+          anchor: anchor ?? null,
+        });
+        if (verification.broken) {
+          io.err(`gatehouse: the permissions log is broken: ${await describeBreak(prisma, verification.broken)}`);
+          return 1;
+        }
+        if (!organization) {
+          io.out(`The permissions log is whole: ${verification.entries} entries in ${verification.chains} chain(s).`);
+          return;
+        }
+        const head = verification.heads.get(organization.id) ?? null;
+        io.out(
+          `The permissions log of ${organization.name} (${organization.customerNumber}) is whole: ${verification.entries} entries` +
+            `${head ? `, head ${formatAnchor(head)}` : ''}${anchor ? `; entry ${anchor.sequence} matches the anchor` : ''}.`,
+        );
+      };
+    },
+  },
   'db migrate': {
     prepare(args) {
       parseCommandLine(args, {}, 0);
@@ -356,7 +416,7 @@ export async function runCli(argv: string[], io: CliIo, env?: Environment): Prom
     io.err(`gatehouse: unknown command "${[group, action].filter(Boolean).join(' ')}"; run \`gatehouse help\` for the list`);
     return 1;
   }
-  let work: (prisma: Db, io: CliIo) => Promise<void>;
+  let work: Work;
   let databaseUrl: string;
   try {
     work = command.prepare(rest, env);
@@ -390,8 +450,7 @@ export async function runCli(argv: string[], io: CliIo, env?: Environment): Prom
         // Commands rely on the built-in catalog (`admin add` grants from it); `permissions seed`
         // stores it itself and reports what it changed.
         if (`${group} ${action}` !== 'permissions seed') await ensurePermissionCatalog(database.prisma);
-        await work(database.prisma, io);
-        return 0;
+        return (await work(database.prisma, io, database)) ?? 0;
       } catch (error) {
         if (error instanceof DomainError) {
           io.err(`gatehouse: ${error.message}`);

@@ -18,12 +18,16 @@ Permission catalog
   permissions list [--json]
 
 Jobs
-  jobs run NAME      run a job now, once (time-limits, requests)
+  jobs run NAME      run a job now, once (time-limits, requests, log-anchor)
   jobs status [--json]
 
 Outbox
   outbox failed [--json]          messages parked after repeated failed deliveries
   outbox retry ID… | outbox retry --all
+
+Permissions log
+  log verify [--org CUSTOMER_NUMBER] [--anchor SEQ:HASH]
+                     recompute the hash chain; exit 1 naming the first broken entry
 
 Database
   db migrate`;

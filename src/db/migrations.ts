@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { createAdapterFactory } from './adapters.js';
+import { backfillLogChain } from './log-chain-backfill.js';
 import { DatabaseUnavailableError, describeDatabaseError, notMigratedMessage, withDatabaseCause } from './database-errors.js';
 import type { DatabaseTarget } from './database-url.js';
 import { MIGRATION_DIRS } from './paths.js';
@@ -93,14 +94,21 @@ export async function assertMigrated(target: DatabaseTarget): Promise<void> {
 }
 
 /**
- * Applies the committed migrations that the database has not had yet and returns their names.
+ * Applies the committed migrations that the database has not had yet and returns their names,
+ * then chains any permissions log entries written before the hash chain (src/db/log-chain-backfill.ts).
  * When none are pending the engine is not started: it locks an SQLite database exclusively,
  * which would fail while the app holds it open.
  * The engine records them in `_prisma_migrations`, as `prisma migrate deploy` does, and takes
  * PostgreSQL's migration advisory lock, so replicas starting together apply each migration once.
  */
 export async function applyPendingMigrations(target: DatabaseTarget): Promise<string[]> {
-  if ((await pendingMigrations(target)).length === 0) return [];
+  const applied = (await pendingMigrations(target)).length === 0 ? [] : await applyWithEngine(target);
+  // Also when nothing was pending: a backfill cut short (a crash, a replica stopped) is finished here.
+  await chainOlderLogEntries(target);
+  return applied;
+}
+
+async function applyWithEngine(target: DatabaseTarget): Promise<string[]> {
   const { engine, logs, close } = await openSchemaEngine(createAdapterFactory(target, { poolSize: 1 }));
   try {
     const result = await engine.applyMigrations({
@@ -114,6 +122,16 @@ export async function applyPendingMigrations(target: DatabaseTarget): Promise<st
     });
   } finally {
     await close();
+  }
+}
+
+/** Runs the log chain's backfill on a connection of its own, once the schema has the chain's columns. */
+async function chainOlderLogEntries(target: DatabaseTarget): Promise<number> {
+  const adapter = await withDatabaseCause(target, () => createAdapterFactory(target, { poolSize: 1 }).connect());
+  try {
+    return await backfillLogChain(driverSqlDatabase(adapter));
+  } finally {
+    await adapter.dispose();
   }
 }
 

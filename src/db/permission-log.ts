@@ -1,7 +1,7 @@
 import { isAuthorizedCallerInvitation } from '../domain/invitations.js';
 import { chainOf, entryHash, GENESIS_HASH, type ChainHead } from '../domain/log-chain.js';
 import { LOG_ACTION } from '../domain/permissions-log.js';
-import { insertRows } from './bulk-insert.js';
+import { insertInChunks } from './bulk-insert.js';
 import { LOCK, lockKeys } from './locks.js';
 import { preparedStatement, sqlOf, type Sql, type SqlTarget } from './sql.js';
 
@@ -52,24 +52,47 @@ export async function appendChained(target: SqlTarget, entry: LogEntryInput): Pr
   return { id: inserted!.id, sequence: row.sequence };
 }
 
-/** Appends many entries at once, in order, for changes that touch many people (a 1000-person invitation). */
-export async function appendLogEntries(target: SqlTarget, entries: readonly LogEntryInput[]): Promise<void> {
+/**
+ * Appends many entries at once, in order, for changes that touch many people (a 1000-person
+ * invitation), and returns them in that order. Every chain's lock is taken up front, in one sorted
+ * call: taken one chain at a time as entries came, two batches naming the same chains in another
+ * order could each hold the lock the other waits for. Call it after the change's state rows are
+ * written, so that no row lock is waited for while a chain's lock is held.
+ */
+export async function appendLogEntries(target: SqlTarget, entries: readonly LogEntryInput[]): Promise<AppendedEntry[]> {
+  if (entries.length === 0) return [];
   const sql = sqlOf(target);
+  const chains = [...new Set(entries.map((entry) => chainOf(entry.organizationId)))];
+  await lockKeys(sql, ...chains.map((chain) => LOCK.logChain(chain)));
   const heads = new Map<number, ChainHead | null>();
+  for (const chain of chains) heads.set(chain, await chainHead(sql, chain));
   const rows = [];
   for (const entry of entries) {
     const chain = chainOf(entry.organizationId);
-    if (!heads.has(chain)) heads.set(chain, await lockedChainHead(sql, chain));
     const row = chainedRow(entry, chain, heads.get(chain)!);
     heads.set(chain, { sequence: row.sequence, hash: row.hash });
     rows.push(row);
   }
-  await insertRows(sql, 'PermissionLogEntry', rows);
+  // Neither database promises RETURNING in VALUES order; (chain, sequence) is unique, so match by it.
+  const inserted = await insertInChunks(rows, (chunk) =>
+    sql.rows(sql.build.insertInto('PermissionLogEntry').values(chunk).returning(['id', 'chain', 'sequence'])),
+  );
+  const idOf = new Map(inserted.map((row) => [`${row.chain}:${row.sequence}`, row.id]));
+  return rows.map((row) => ({ id: idOf.get(`${row.chain}:${row.sequence}`)!, sequence: row.sequence }));
 }
 
 /** Takes the chain's lock and reads its last entry (null for an empty chain). */
 async function lockedChainHead(sql: Sql, chain: number): Promise<ChainHead | null> {
   await lockKeys(sql, LOCK.logChain(chain));
+  return chainHead(sql, chain);
+}
+
+/**
+ * The chain's last entry (null for an empty chain). Read under the chain's lock to append after it;
+ * read without, it is the head as last committed.
+ */
+export async function chainHead(target: SqlTarget, chain: number): Promise<ChainHead | null> {
+  const sql = sqlOf(target);
   const [head] = await sql.rows(chainHeadStatement(sql, { chain }));
   return head && head.sequence !== null && head.hash !== null ? { sequence: head.sequence, hash: head.hash } : null;
 }

@@ -72,6 +72,11 @@ export type OutboxItem =
       logEntryIds: number[];
       skipped: number;
       userId: string;
-    };
+    }
+  /**
+   * Post an organization's log chain head (`sequence:hash`) to its audit channel, once a day, so a
+   * rewritten database can be told from the record outside it. The head is the one read at `at` (ISO), when queued.
+   */
+  | { kind: 'log.anchor'; organizationId: number; sequence: number; hash: string; at: string; channel: string };
 
 export type ConnectionEndEvent = 'expired' | 'removed';

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { JobConfig } from '../config/env.js';
 import type { Db } from '../db/client.js';
 import { sweepRequests, sweepTimeLimits } from '../services/lifecycle.js';
+import { queueLogAnchors } from '../services/log-anchor.js';
 
 /** What a job needs to run: the database, the clock and its settings. */
 export interface JobContext {
@@ -29,6 +30,8 @@ export function jobSettingsOf(config: JobConfig): JobSettings {
 export interface JobDefinition {
   name: string;
   summary: string;
+  /** Runs once a day (the first tick of each UTC day) rather than every tick. */
+  daily?: boolean;
   run(context: JobContext): Promise<Record<string, number>>;
 }
 
@@ -46,6 +49,12 @@ export const JOBS: readonly JobDefinition[] = [
     run: async ({ prisma, now, requestReminderDays, requestExpiryDays }) => ({
       ...(await sweepRequests(prisma, { reminderAfterDays: requestReminderDays, expiryAfterDays: requestExpiryDays }, now)),
     }),
+  },
+  {
+    name: 'log-anchor',
+    summary: "Posts each organization's permissions log head (sequence:hash) to its audit channel, once a day.",
+    daily: true,
+    run: async ({ prisma, now }) => ({ ...(await queueLogAnchors(prisma, now)) }),
   },
 ];
 
@@ -99,6 +108,14 @@ export async function runJobForTick(job: JobDefinition, tick: string, context: J
 export function tickOf(now: Date, intervalMinutes: number): string {
   const period = intervalMinutes * 60_000;
   return new Date(Math.floor(now.getTime() / period) * period).toISOString();
+}
+
+/**
+ * The tick a job claims at this moment: a daily job's is its UTC day, so that of every tick that
+ * day (and every replica) only the first runs it.
+ */
+export function jobTickOf(job: JobDefinition, now: Date, intervalMinutes: number): string {
+  return job.daily ? `day:${now.toISOString().slice(0, 10)}` : tickOf(now, intervalMinutes);
 }
 
 export interface JobStatus {

@@ -1,13 +1,13 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger.js';
-import { JOBS, runJobForTick, tickOf, type JobContext } from './jobs.js';
+import { JOBS, jobTickOf, runJobForTick, type JobContext } from './jobs.js';
 
-/** What the schedule does each time it fires: every job, for the tick this moment falls in. */
+/** What the schedule does each time it fires: every job, for the tick this moment falls in (its day, for a daily job). */
 export async function fireTick(options: SchedulerOptions): Promise<void> {
   const context = options.context();
-  const tick = tickOf(context.now, options.intervalMinutes);
   await Promise.all(
     JOBS.map(async (job) => {
+      const tick = jobTickOf(job, context.now, options.intervalMinutes);
       try {
         const outcome = await runJobForTick(job, tick, context);
         options.onRun?.(job.name, outcome);

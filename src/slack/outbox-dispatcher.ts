@@ -49,6 +49,8 @@ import { accessChangeNotice } from '../services/members/access-change-notice.js'
 import { accessChangedMessage } from './views/access-change-messages.js';
 import { languageOf } from '../services/settings.js';
 import { wordsFor, type Words } from './views/words.js';
+import { logAnchorModel } from '../services/log-anchor.js';
+import { logAnchorMessage } from './views/log-anchor.js';
 
 interface Message {
   text: string;
@@ -592,6 +594,11 @@ export class OutboxDispatcher {
         const summary = await bulkSummary(sql, item);
         if (!summary) throw new NothingToSend();
         return this.post(message, item.userId, bulkSummaryMessage(summary));
+      }
+      case 'log.anchor': {
+        const anchor = await logAnchorModel(prisma, item);
+        if (!anchor) throw new NothingToSend();
+        return this.post(message, item.channel, logAnchorMessage(anchor));
       }
     }
   }

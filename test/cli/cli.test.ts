@@ -85,11 +85,11 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
     expect(status.out.at(-1)).toBe('Outbox: 0 waiting, 1 parked as failed after repeated attempts.');
     expect(JSON.parse((await cli('jobs', 'status', '--json')).out.join('\n'))).toMatchObject({
       parkedMessages: 1,
-      jobs: [{ job: 'time-limits' }, { job: 'requests' }],
+      jobs: [{ job: 'time-limits' }, { job: 'requests' }, { job: 'log-anchor' }],
     });
     expect(await cli('jobs', 'run', 'nope')).toMatchObject({
       status: 1,
-      err: ['gatehouse: unknown job "nope"; jobs: time-limits, requests'],
+      err: ['gatehouse: unknown job "nope"; jobs: time-limits, requests, log-anchor'],
     });
 
     // An operator sees why a message was parked and sends it round again.
@@ -182,6 +182,10 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
     [['admin', 'add', '100200', 'U0BOB', '--email', 'bob-at-example'], '--email must be an email address'],
     [['admin', 'remove', '100200', 'U0NOBODY'], 'U0NOBODY is not an Administrator of City of Redlands'],
     [['org', 'frobnicate'], 'unknown command "org frobnicate"'],
+    [['log', 'verify', '--org', '100200', '--anchor', 'latest'], '--anchor must be SEQUENCE:HASH, as posted to the audit channel'],
+    [['log', 'verify', '--anchor', `1:${'a'.repeat(64)}`], '--anchor needs --org'],
+    [['log', 'verify', '--org', '424242'], 'no organization has customer number 424242'],
+    [['log', 'verify', 'everything'], 'unexpected argument everything'],
   ])('refuses %j with one line, exit status 1, and writes nothing', async (argv, reason) => {
     const before = await everyRowCount();
     const result = await cli(...argv);
@@ -200,6 +204,55 @@ describe.each(DATABASE_KINDS)('the gatehouse CLI on %s', (kind) => {
       err: ['gatehouse: U0BOB is already an Administrator of City of Redlands'],
     });
     expect(await everyRowCount()).toEqual(before);
+  });
+
+  it('verifies the permissions log, of every organization or one, against a posted anchor, and names a broken entry', async () => {
+    const entries = await db.prisma.permissionLogEntry.count();
+    const chains = (await db.prisma.permissionLogEntry.findMany({ distinct: ['chain'], select: { chain: true } })).length;
+    expect(await cli('log', 'verify')).toEqual({
+      status: 0,
+      out: [`The permissions log is whole: ${entries} entries in ${chains} chain(s).`],
+      err: [],
+    });
+    const organization = await db.prisma.organization.findUniqueOrThrow({ where: { customerNumber: '100200' } });
+    const own = await db.prisma.permissionLogEntry.findMany({ where: { chain: organization.id }, orderBy: { sequence: 'asc' } });
+    const head = own.at(-1)!;
+    const one = await cli('log', 'verify', '--org', '100200');
+    expect(one).toEqual({
+      status: 0,
+      out: [`The permissions log of City of Redlands (100200) is whole: ${own.length} entries, head ${head.sequence}:${head.hash}.`],
+      err: [],
+    });
+    expect((await cli('log', 'verify', '--org', '100200', '--anchor', `2:${own[1]!.hash}`)).out).toEqual([
+      `The permissions log of City of Redlands (100200) is whole: ${own.length} entries, head ${head.sequence}:${head.hash}; entry 2 matches the anchor.`,
+    ]);
+    expect(await cli('log', 'verify', '--org', '100200', '--anchor', `2:${own[0]!.hash}`)).toEqual({
+      status: 1,
+      out: [],
+      err: [
+        `gatehouse: the permissions log is broken: entry 2 (id ${own[1]!.id}) of City of Redlands (100200): its hash is not the posted anchor's.`,
+      ],
+    });
+    expect((await cli('log', 'verify', '--org', '100200', '--anchor', `${own.length + 1}:${head.hash}`)).err).toEqual([
+      `gatehouse: the permissions log is broken: entry ${own.length + 1} of City of Redlands (100200): the chain ends before the posted anchor (entries were removed from its end).`,
+    ]);
+
+    // Someone with the database's keys turns the triggers off and rewrites an entry: it stays changed.
+    if (kind === 'postgresql') await db.prisma.$executeRawUnsafe('ALTER TABLE "PermissionLogEntry" DISABLE TRIGGER USER');
+    else await db.prisma.$executeRawUnsafe('DROP TRIGGER "PermissionLogEntry_no_update"');
+    await db.prisma.$executeRawUnsafe(`UPDATE "PermissionLogEntry" SET "note" = 'rewritten' WHERE "id" = ${own[1]!.id}`);
+    for (const argv of [
+      ['log', 'verify'],
+      ['log', 'verify', '--org', '100200'],
+    ]) {
+      expect(await cli(...argv)).toEqual({
+        status: 1,
+        out: [],
+        err: [
+          `gatehouse: the permissions log is broken: entry 2 (id ${own[1]!.id}) of City of Redlands (100200): its content does not match its hash (changed after it was written).`,
+        ],
+      });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { TRANSACTION_OPTIONS, type Db, type Tx } from '../../db/client.js';
-import { appendLogEntry } from '../../db/permission-log.js';
+import { appendLogEntry, type LogEntryInput } from '../../db/permission-log.js';
 import { DomainError } from '../../domain/errors.js';
 import { requireInvitationTextsFit } from '../../domain/invitations.js';
 import { hashInvitationToken, invitationExpiresAt, newInvitationToken, sealInvitationCode } from '../../domain/invitation-tokens.js';
@@ -19,11 +19,12 @@ export interface InvitationToReissue {
 }
 
 /**
- * Issues a new code for a pending invitation inside the caller's transaction, logs it and queues
- * its delivery; the old code stops working at once. Refuses an invitation no longer pending.
- * Returns the log entry's id.
+ * Issues a new code for a pending invitation inside the caller's transaction and queues its
+ * delivery; the old code stops working at once. Refuses an invitation no longer pending. Returns
+ * the log entry for the caller to append: a bulk resend appends all of its entries at the end, in
+ * one call, so that it never waits for an invitation's row while holding the log chain's lock.
  */
-export async function reissueInvitation(
+export async function reissueInvitationUnlogged(
   tx: Tx,
   invitation: InvitationToReissue,
   resend: {
@@ -37,7 +38,7 @@ export async function reissueInvitation(
   },
   settings: InvitationSettings,
   now: Date,
-): Promise<{ expiresAt: Date; logEntryId: number }> {
+): Promise<{ expiresAt: Date; logEntry: LogEntryInput }> {
   const code = newInvitationToken();
   const expiresAt = invitationExpiresAt(now, resend.timeZone);
   // Conditional: the invitee may be accepting it at this moment, without the admins' lock.
@@ -54,7 +55,7 @@ export async function reissueInvitation(
     },
   });
   if (resent.count === 0) throw new DomainError('not_pending', 'This invitation is no longer pending.');
-  const logEntryId = await appendLogEntry(tx, {
+  const logEntry: LogEntryInput = {
     organizationId: invitation.organizationId,
     actorId: resend.actorId,
     subjectEmail: invitation.email,
@@ -69,13 +70,13 @@ export async function reissueInvitation(
     },
     note: resend.note?.trim() || null,
     createdAt: now,
-  });
+  };
   await enqueue(
     tx,
     [{ kind: 'invitation.deliver', invitationId: invitation.id, sealedCode: sealInvitationCode(code, settings.sealingKey) }],
     now,
   );
-  return { expiresAt, logEntryId };
+  return { expiresAt, logEntry };
 }
 
 /** Issues a new code for a pending invitation; the old one stops working at once. */
@@ -94,7 +95,7 @@ export async function resendInvitation(
   return prisma.$transaction(async (tx) => {
     const { invitation, admin } = await managedInvitation(tx, input.actorSlackUserId, input.invitationId, now);
     requireInvitationTextsFit({ personalMessage: input.personalMessage, note: input.note });
-    const { expiresAt } = await reissueInvitation(
+    const { expiresAt, logEntry } = await reissueInvitationUnlogged(
       tx,
       invitation,
       {
@@ -107,6 +108,7 @@ export async function resendInvitation(
       settings,
       now,
     );
+    await appendLogEntry(tx, logEntry);
     return { email: invitation.email, expiresAt };
   }, TRANSACTION_OPTIONS);
 }

@@ -7,7 +7,7 @@
 import { TRANSACTION_OPTIONS, type Db, type Tx } from '../../db/client.js';
 import { lockKeys, LOCK } from '../../db/locks.js';
 import { removeFromSelection, selectedKeys } from '../../db/member-list.js';
-import { appendLogEntry } from '../../db/permission-log.js';
+import { appendLogEntries, type LogEntryInput } from '../../db/permission-log.js';
 import { sqlOf, type SqlTarget } from '../../db/sql.js';
 import { calendarDateIn, endOfDayIn, isCalendarDate } from '../../domain/dates.js';
 import { DomainError } from '../../domain/errors.js';
@@ -19,7 +19,7 @@ import { PERMISSION, PERMISSION_CATALOG } from '../../domain/permission-catalog.
 import { connectionSnapshot, LOG_ACTION, type LogAction } from '../../domain/permissions-log.js';
 import type { BulkSummaryModel, CallerSettings, OrganizationSummary } from '../../domain/read-models.js';
 import { languageOf } from '../invitations/stored-invitation.js';
-import { reissueInvitation } from '../invitations/resend-invitation.js';
+import { reissueInvitationUnlogged } from '../invitations/resend-invitation.js';
 import type { InvitationSettings } from '../invitations/settings.js';
 import { enqueue } from '../outbox.js';
 import { organizationSummary, permissionCatalog, personSummary } from '../read-models.js';
@@ -221,7 +221,10 @@ function snapshotOf(
   return { ...id, ...connectionSnapshot({ ...terms, status }), caller, bulk: true };
 }
 
-/** Applies one decided row; returns its log entry id, or null when it changed under the lock. */
+/**
+ * Applies one decided row; returns its log entry, to be appended with the batch's others once every
+ * row is written, or null when it changed under the lock.
+ */
 async function applyRow(
   tx: Tx,
   admin: ManagingAdmin,
@@ -230,13 +233,13 @@ async function applyRow(
   note: string | null,
   settings: InvitationSettings,
   now: Date,
-): Promise<number | null> {
+): Promise<LogEntryInput | null> {
   const { read, after } = decided;
   const timeZone = admin.organization.timeZone;
   if (action.kind === 'resend') {
     if (read.stored.kind !== 'invitation') return null;
     const { invitation } = read.stored;
-    const { logEntryId } = await reissueInvitation(
+    const reissued = await reissueInvitationUnlogged(
       tx,
       invitation,
       {
@@ -250,10 +253,10 @@ async function applyRow(
       settings,
       now,
     ).catch((error: unknown) => {
-      if (error instanceof DomainError && error.code === 'not_pending') return { logEntryId: null };
+      if (error instanceof DomainError && error.code === 'not_pending') return null;
       throw error;
     });
-    return logEntryId;
+    return reissued?.logEntry ?? null;
   }
   const caller = callerAfter(read, after.status === 'REMOVED' ? [] : after.permissions);
   const written =
@@ -261,7 +264,7 @@ async function applyRow(
       ? await writeConnection(tx, { ...read, stored: read.stored }, after, caller, timeZone, now)
       : await writeInvitation(tx, { ...read, stored: read.stored }, after, caller, now);
   if (!written) return null;
-  return appendLogEntry(tx, {
+  return {
     organizationId: admin.organization.id,
     actorId: admin.member.id,
     subjectMemberId: read.subject.memberId,
@@ -271,7 +274,7 @@ async function applyRow(
     after: snapshotOf(read, after, caller),
     note,
     createdAt: now,
-  });
+  };
 }
 
 /** The locks of every selected row. */
@@ -312,12 +315,18 @@ export async function applyBulkAction(
     const admin = await listingAdmin(tx, input.actorSlackUserId, input.organizationId, now);
     const rows = await memberRowsOf(tx, admin.organization, keys, now);
     const decided = decideAll(admin, rows, action, now);
-    const changed: Array<{ read: ReadRow; logEntryId: number }> = [];
+    const written: Array<{ read: ReadRow; entry: LogEntryInput }> = [];
     for (const row of decided) {
       if (!row.decision.allowed) continue;
-      const logEntryId = await applyRow(tx, admin, row, action, note, settings, now);
-      if (logEntryId !== null) changed.push({ read: row.read, logEntryId });
+      const entry = await applyRow(tx, admin, row, action, note, settings, now);
+      if (entry !== null) written.push({ read: row.read, entry });
     }
+    // Logged after every row is written: see appendLogEntries.
+    const appended = await appendLogEntries(
+      tx,
+      written.map((row) => row.entry),
+    );
+    const changed = written.map((row, index) => ({ read: row.read, logEntryId: appended[index]!.id }));
     const skipped = decided.length - changed.length;
     const logEntryIds = changed.map((row) => row.logEntryId);
     const items: OutboxItem[] = [];
