@@ -59,6 +59,8 @@ export interface MemberLeftNotice {
   member: PersonSummary;
   /** What they held before leaving. */
   permissions: PermissionInfo[];
+  /** Why they left, if they said. */
+  note: string | null;
   at: Date;
 }
 

@@ -47,6 +47,9 @@ import { bulkSummaryMessage } from './views/bulk-summary.js';
 import type { SqlDatabase } from '../db/sql.js';
 import { accessChangeNotice } from '../services/members/access-change-notice.js';
 import { accessChangedMessage } from './views/access-change-messages.js';
+import { memberLeftNotice } from '../services/members/leave-organization.js';
+import { adminContactNotice } from '../services/members/contact-admins.js';
+import { adminContactMessage, memberLeftMessage } from './views/self-service.js';
 
 interface Message {
   text: string;
@@ -584,6 +587,16 @@ export class OutboxDispatcher {
         const summary = await bulkSummary(sql, item);
         if (!summary) throw new NothingToSend();
         return this.post(message, item.userId, bulkSummaryMessage(summary));
+      }
+      case 'member.left': {
+        const notice = await memberLeftNotice(sql, item.logEntryId);
+        if (!notice) throw new NothingToSend();
+        return this.post(message, item.userId, memberLeftMessage(notice));
+      }
+      case 'admins.contacted': {
+        const notice = await adminContactNotice(sql, item);
+        if (!notice) throw new NothingToSend();
+        return this.post(message, item.userId, adminContactMessage(notice));
       }
     }
   }
