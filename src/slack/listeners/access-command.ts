@@ -14,6 +14,7 @@ import { openCallersList } from './callers.js';
 import { acceptFromCommand } from './invitations.js';
 import { openInviteForm } from './invite-commands.js';
 import { openUsersList } from './users-list.js';
+import { openContactForm, openLeaveForm } from './self-service.js';
 
 /** The fields of a slash command payload that Gatehouse relies on. */
 export const slashCommandPayload = z.object({
@@ -85,6 +86,12 @@ export function subcommandHandlers(context: GatehouseContext): Record<string, Su
     },
     async me({ ack, userId }) {
       await ack(myAccessMessage(await myAccess(context.sql, userId, context.now())));
+    },
+    async leave(request) {
+      await openLeaveForm(context, request);
+    },
+    async contact(request) {
+      await openContactForm(context, request);
     },
   };
 }

@@ -201,3 +201,18 @@ export function adminContactMessage(notice: AdminContactNotice): Message {
     ],
   };
 }
+
+export function contactSentView(organization: OrganizationSummary, administratorsTold: number): ModalView {
+  return modal({
+    title: 'Message sent',
+    close: 'Done',
+    blocks: [
+      section(
+        mrkdwn(
+          `:white_check_mark: Sent to the ${plural(administratorsTold, 'Administrator', 'Administrators')} of *${organizationName(organization)}*. ` +
+            'They reply to you in Slack.',
+        ),
+      ),
+    ],
+  });
+}
