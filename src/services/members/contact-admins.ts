@@ -57,7 +57,9 @@ export async function contactAdministrators(
     );
     const overLimit = contactLimitReason(Number(counted?.sent ?? 0), organization.name);
     if (overLimit) throw DomainError.ofFields({ message: overLimit }, 'rate_limited');
-    await sql.execute(sql.build.insertInto('AdminContact').values({ memberId: member.id, organizationId: organization.id, createdAt: now }));
+    await sql.execute(
+      sql.build.insertInto('AdminContact').values({ memberId: member.id, organizationId: organization.id, createdAt: now }),
+    );
     const notices: OutboxItem[] = administrators.map((administrator) => ({
       kind: 'admins.contacted',
       organizationId: organization.id,

@@ -7,7 +7,14 @@ import type { SqlTarget } from '../../db/sql.js';
 import { adminRolesOf } from '../../domain/policy.js';
 import type { PersonSummary } from '../../domain/read-models.js';
 import type { HelpContacts, MyOrganization } from '../../domain/self-service.js';
-import { administratorsOf, connectionFacts, organizationSummary, permissionCatalog, permissionsFor, personSummary } from '../read-models.js';
+import {
+  administratorsOf,
+  connectionFacts,
+  organizationSummary,
+  permissionCatalog,
+  permissionsFor,
+  personSummary,
+} from '../read-models.js';
 
 /** Every organization the person is connected to (removed connections aside), by name. Empty for someone Gatehouse does not know. */
 export async function myOrganizations(reader: SqlTarget, slackUserId: string, now: Date): Promise<MyOrganization[]> {

@@ -22,7 +22,12 @@ const appHomeOpened = z.object({
  * The person's own access, with the section buttons when they manage an organization's members;
  * `expandedOrganizationId` shows that organization's details open.
  */
-async function accessHome(reader: SqlTarget, slackUserId: string, now: Date, expandedOrganizationId: number | null = null): Promise<HomeView> {
+async function accessHome(
+  reader: SqlTarget,
+  slackUserId: string,
+  now: Date,
+  expandedOrganizationId: number | null = null,
+): Promise<HomeView> {
   const [model, managed] = await Promise.all([
     myAccess(reader, slackUserId, now, expandedOrganizationId),
     managedOrganizations(reader, slackUserId, now),

@@ -138,11 +138,9 @@ function permissionDetails(permissions: ConnectionSummary['permissions']): strin
 function datesLine(connection: ConnectionSummary, expanded: ExpandedConnection): string {
   const starts = connection.startsOn ? `starts ${escapeMrkdwn(calendarDateLabel(connection.startsOn))}` : null;
   const ends = endDate(connection.endsAt, connection.endsOn);
-  return [
-    `Connected ${prettyDateTime(expanded.connectedAt)}`,
-    ...(starts ? [starts] : []),
-    ends ? `ends ${ends}` : 'no end date',
-  ].join('  ·  ');
+  return [`Connected ${prettyDateTime(expanded.connectedAt)}`, ...(starts ? [starts] : []), ends ? `ends ${ends}` : 'no end date'].join(
+    '  ·  ',
+  );
 }
 
 function administratorsLine(expanded: ExpandedConnection): string {

@@ -16,7 +16,18 @@ import {
   type MemberLeftNotice,
 } from '../../domain/self-service.js';
 import { SLASH_COMMAND } from '../commands.js';
-import { context, fallbackText, LIMIT, mention, mrkdwn, organizationOption, permissionBullets, plain, prettyDateTime, section } from './format.js';
+import {
+  context,
+  fallbackText,
+  LIMIT,
+  mention,
+  mrkdwn,
+  organizationOption,
+  permissionBullets,
+  plain,
+  prettyDateTime,
+  section,
+} from './format.js';
 import { CALLBACK, INPUT_ACTION, SELF_SERVICE_BLOCK } from './ids.js';
 import { modal, organizationName, plural, textInput } from './invite-form-parts.js';
 import { encodeMetadata, leaveFormMetadata } from './metadata.js';
@@ -133,13 +144,14 @@ export function leftView(organization: OrganizationSummary, administratorsTold: 
 
 export function memberLeftMessage(notice: MemberLeftNotice): Message {
   const where = organizationName(notice.organization);
-  const held =
-    notice.permissions.length > 0 ? `They held:\n${permissionBullets(notice.permissions)}` : 'They held no permissions there.';
+  const held = notice.permissions.length > 0 ? `They held:\n${permissionBullets(notice.permissions)}` : 'They held no permissions there.';
   const blocks: KnownBlock[] = [
     section(mrkdwn(`${mention(notice.member)} left *${where}* themselves, ${prettyDateTime(notice.at)}.`)),
     section(mrkdwn(held)),
     ...(notice.note ? [section(mrkdwn(`*Their reason:* ${escapeMrkdwn(truncate(notice.note, INVITATION_TEXT_LIMIT.note))}`))] : []),
-    context(mrkdwn(`Their record and history stay. \`${SLASH_COMMAND} users\` lists them as disconnected; invite them to bring them back.`)),
+    context(
+      mrkdwn(`Their record and history stay. \`${SLASH_COMMAND} users\` lists them as disconnected; invite them to bring them back.`),
+    ),
   ];
   return { text: fallbackText(`${mention(notice.member)} left ${where}.`), blocks };
 }
@@ -165,7 +177,11 @@ export function noAdministratorToContact(organizations: readonly MyOrganization[
   return helpLine(organizations, help);
 }
 
-export function contactFormView(reachable: readonly MyOrganization[], unreachable: readonly MyOrganization[], help: HelpContacts): ModalView {
+export function contactFormView(
+  reachable: readonly MyOrganization[],
+  unreachable: readonly MyOrganization[],
+  help: HelpContacts,
+): ModalView {
   return modal({
     callbackId: CALLBACK.selfContact,
     title: 'Contact your admins',
@@ -196,7 +212,9 @@ export function adminContactMessage(notice: AdminContactNotice): Message {
       // Shown as typed: plain text, so nothing in it is taken as markup or a mention.
       section(plain(notice.message, CONTACT_MESSAGE_LIMIT)),
       context(
-        mrkdwn(`Every Administrator of ${where} got this. To reply, write to ${mention(notice.from)} directly: Gatehouse does not pass replies on.`),
+        mrkdwn(
+          `Every Administrator of ${where} got this. To reply, write to ${mention(notice.from)} directly: Gatehouse does not pass replies on.`,
+        ),
       ),
     ],
   };
