@@ -391,7 +391,8 @@ export function mayLeaveOrganization(subject: SubjectFacts, context: PolicyConte
   if (losesAdministrator(subject, { ...subject, status: 'REMOVED', permissions: [] }, context.today) && context.otherAdministrators === 0) {
     return refuse(
       'last_administrator',
-      `You are the last Administrator of ${organizationName}, and it has to keep one: make someone else an Administrator first, then leave.`,
+      `You are the last Administrator of ${organizationName}, and it has to keep one: ` +
+        'make someone else an Administrator first, then leave.',
     );
   }
   return ALLOWED;

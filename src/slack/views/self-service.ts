@@ -70,7 +70,8 @@ function organizationSelect(blockId: string, label: string, organizations: reado
 // `/access leave`
 // ---------------------------------------------------------------------------------------------
 
-export const NOTHING_TO_LEAVE = `You're not connected to any organization, so there is nothing to leave. \`${SLASH_COMMAND} request\` asks to join one.`;
+export const NOTHING_TO_LEAVE =
+  "You're not connected to any organization, so there is nothing to leave. " + `\`${SLASH_COMMAND} request\` asks to join one.`;
 
 export function leaveFormView(organizations: readonly MyOrganization[]): ModalView {
   return modal({
@@ -83,7 +84,8 @@ export function leaveFormView(organizations: readonly MyOrganization[]): ModalVi
       organizationSelect(SELF_SERVICE_BLOCK.leaveOrganization, 'Organization', organizations),
       context(
         mrkdwn(
-          `Leaving removes every permission you hold there; your history stays in its permissions log. To come back, ask again with \`${SLASH_COMMAND} request\`.`,
+          'Leaving removes every permission you hold there; your history stays in its permissions log. ' +
+            `To come back, ask again with \`${SLASH_COMMAND} request\`.`,
         ),
       ),
     ],
@@ -172,7 +174,10 @@ function helpLine(organizations: readonly MyOrganization[], help: HelpContacts):
 
 export function noAdministratorToContact(organizations: readonly MyOrganization[], help: HelpContacts): string {
   if (organizations.length === 0) {
-    return `You're not connected to any organization, so there are no Administrators to write to. \`${SLASH_COMMAND} request\` asks to join one.`;
+    return (
+      "You're not connected to any organization, so there are no Administrators to write to. " +
+      `\`${SLASH_COMMAND} request\` asks to join one.`
+    );
   }
   return helpLine(organizations, help);
 }
@@ -213,7 +218,8 @@ export function adminContactMessage(notice: AdminContactNotice): Message {
       section(plain(notice.message, CONTACT_MESSAGE_LIMIT)),
       context(
         mrkdwn(
-          `Every Administrator of ${where} got this. To reply, write to ${mention(notice.from)} directly: Gatehouse does not pass replies on.`,
+          `Every Administrator of ${where} got this. To reply, write to ${mention(notice.from)} directly: ` +
+            'Gatehouse does not pass replies on.',
         ),
       ),
     ],
@@ -227,7 +233,8 @@ export function contactSentView(organization: OrganizationSummary, administrator
     blocks: [
       section(
         mrkdwn(
-          `:white_check_mark: Sent to the ${plural(administratorsTold, 'Administrator', 'Administrators')} of *${organizationName(organization)}*. ` +
+          `:white_check_mark: Sent to the ${plural(administratorsTold, 'Administrator', 'Administrators')} ` +
+            `of *${organizationName(organization)}*. ` +
             'They reply to you in Slack.',
         ),
       ),
