@@ -252,6 +252,11 @@ describe.each(DATABASE_KINDS)('self-service on %s', (kind) => {
     );
     expect(await app.db.database.prisma.adminContact.count()).toBe(0);
 
+    // Someone who is the only Administrator of an organization has nobody else to write to there.
+    const mentone = await anotherOrganization('Town of Mentone', '100500', []);
+    await connect(app.db.database.prisma, mentone, ADA, { permissions: [PERMISSION.administrator] });
+    expect(viewText(await openModal(ADA, 'contact'))).toContain('You are the only Administrator of *Town of Mentone*');
+
     // With no Administrator anywhere, there is no form: the reply says who can help.
     await app.db.database.prisma.connection.updateMany({
       where: { organizationId: redlands, member: { slackUserId: RITA.id } },

@@ -164,12 +164,18 @@ export function memberLeftMessage(notice: MemberLeftNotice): Message {
 
 /** Who to ask about organizations nobody else administers. */
 function helpLine(organizations: readonly MyOrganization[], help: HelpContacts): string {
-  const names = organizations.map(({ organization }) => `*${organizationName(organization)}*`).join(', ');
+  const named = (list: readonly MyOrganization[]) => list.map(({ organization }) => `*${organizationName(organization)}*`).join(', ');
+  // Someone who is the only Administrator has nobody to write to there, but the organization is administered.
+  const ownOnly = organizations.filter((organization) => organization.isAdministrator);
+  const orphans = organizations.filter((organization) => !organization.isAdministrator);
   const who =
     help.operators.length > 0
       ? `Gatehouse's operators (${administratorMentions(help.operators)}) can add one`
       : "ask your Slack workspace's admins who looks after Gatehouse";
-  return `${organizations.length === 1 ? 'No Administrator yet for' : 'No Administrators yet for'} ${names}: ${who}.`;
+  return [
+    ...(orphans.length > 0 ? [`No Administrator yet for ${named(orphans)}: ${who}.`] : []),
+    ...(ownOnly.length > 0 ? [`You are the only Administrator of ${named(ownOnly)}, so there is nobody else to write to there.`] : []),
+  ].join(' ');
 }
 
 export function noAdministratorToContact(organizations: readonly MyOrganization[], help: HelpContacts): string {
