@@ -251,8 +251,8 @@ function listBlocks(model: MyAccessModel, surface: Surface, limits: ListLimits):
 // ---------------------------------------------------------------------------------------------
 
 const COMMANDS_LINE =
-  '`/access request` to ask for access or more permissions  ·  `/access me` for this overview in any conversation  ·  `/access ' +
-  'help` for every command';
+  '`/access request` to ask for access or more permissions  ·  `/access me` for this overview in any conversation  ·  ' +
+  '`/access contact` to write to your Administrators  ·  `/access leave` to leave an organization  ·  `/access help` for every command';
 
 function hasNothing(model: MyAccessModel): boolean {
   return model.connections.length === 0 && model.pendingRequests.length === 0 && !model.isAdmin;
