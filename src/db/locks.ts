@@ -40,6 +40,8 @@ export const LOCK = {
   selection: (adminId: number, organizationId: number) => `selection:${adminId}:${organizationId}`,
   /** The permissions log's hash chain of an organization (0: entries about none), appended to one entry at a time. */
   logChain: (chain: number) => `log-chain:${chain}`,
+  /** A person's messages to one organization's Administrators, counted against the daily limit before the next is sent. */
+  adminContacts: (memberId: number, organizationId: number) => `admin-contacts:${memberId}:${organizationId}`,
 } as const;
 
 /**

@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'not_restorable',
   'nothing_granted',
   'own_access',
+  /** Someone sent as many of something as Gatehouse allows in a while (`/access contact`'s daily limit). */
+  'rate_limited',
   /** An admin's selection holds SELECTION_LIMIT rows already. */
   'selection_full',
   'too_long',

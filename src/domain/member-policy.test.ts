@@ -3,6 +3,7 @@ import { MANAGEMENT_ACTIONS, type BulkAction, type ManagementAction } from './me
 import {
   bulkOutcome,
   logScopeOf,
+  mayLeaveOrganization,
   mayTake,
   raisesAccess,
   rowCapabilities,
@@ -285,5 +286,31 @@ describe('logScopeOf', () => {
     expect(logScopeOf(roles(false, true, false))).toEqual({ all: false, eLearning: true, callers: false });
     expect(logScopeOf(roles(false, false, true))).toEqual({ all: false, eLearning: false, callers: true });
     expect(logScopeOf(roles(false, true, true))).toEqual({ all: false, eLearning: true, callers: true });
+  });
+});
+
+describe('mayLeaveOrganization', () => {
+  const ADMINISTRATOR = subject({ isEffectiveAdministrator: true, permissions: [PERMISSION.administrator] });
+
+  it('lets anyone connected leave, whatever they hold, and refuses only the last Administrator', () => {
+    expect(mayLeaveOrganization(LEARNER, CONTEXT, 'City of Redlands')).toEqual({ allowed: true });
+    expect(mayLeaveOrganization(subject({ status: 'EXPIRED' }), { ...CONTEXT, otherAdministrators: 0 }, 'X')).toEqual({ allowed: true });
+    expect(mayLeaveOrganization(ADMINISTRATOR, CONTEXT, 'City of Redlands')).toEqual({ allowed: true });
+    expect(mayLeaveOrganization(ADMINISTRATOR, { ...CONTEXT, otherAdministrators: 0 }, 'City of Redlands')).toMatchObject({
+      allowed: false,
+      code: 'last_administrator',
+      reason: expect.stringContaining('You are the last Administrator of City of Redlands') as unknown,
+    });
+    // An Administrator whose own access is no longer in effect is not the one keeping the organization administered.
+    const lapsed = subject({ status: 'EXPIRED', isEffectiveAdministrator: false, permissions: [PERMISSION.administrator] });
+    expect(mayLeaveOrganization(lapsed, { ...CONTEXT, otherAdministrators: 0 }, 'City of Redlands')).toEqual({ allowed: true });
+  });
+
+  it('has nothing to leave for someone no longer connected', () => {
+    expect(mayLeaveOrganization(subject({ status: 'REMOVED' }), CONTEXT, 'City of Redlands')).toMatchObject({
+      allowed: false,
+      code: 'forbidden',
+    });
+    expect(mayLeaveOrganization(INVITATION, CONTEXT, 'City of Redlands')).toMatchObject({ allowed: false });
   });
 });

@@ -378,3 +378,22 @@ export function logScopeOf(roles: AdminRoles): LogScope {
   if (roles.administrator) return { all: true };
   return { all: false, eLearning: roles.trainingAdmin, callers: roles.authorizedCallerAdmin };
 }
+
+/**
+ * May members leave an organization themselves (`/access leave`)? Anyone still connected may,
+ * whatever they hold, except the one whose leaving would take its last Administrator: the same
+ * rule that stops an admin from removing them.
+ */
+export function mayLeaveOrganization(subject: SubjectFacts, context: PolicyContext, organizationName: string): ManagementDecision {
+  if (subject.status === 'REMOVED' || subject.status === 'INVITATION') {
+    return refuse('forbidden', `You are not connected to ${organizationName}, so there is nothing to leave.`);
+  }
+  if (losesAdministrator(subject, { ...subject, status: 'REMOVED', permissions: [] }, context.today) && context.otherAdministrators === 0) {
+    return refuse(
+      'last_administrator',
+      `You are the last Administrator of ${organizationName}, and it has to keep one: ` +
+        'make someone else an Administrator first, then leave.',
+    );
+  }
+  return ALLOWED;
+}

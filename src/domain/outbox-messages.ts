@@ -63,6 +63,13 @@ export type OutboxItem =
   | { kind: 'request.expired'; requestId: number; userId: string }
   /** Tell the person (`member`) or an Administrator what an admin changed about someone's access (from a permissions-log entry). */
   | { kind: 'access.changed'; logEntryId: number; userId: string; audience: 'member' | 'administrator' }
+  /** Tell an Administrator that a member left the organization themselves (from the permissions-log entry). */
+  | { kind: 'member.left'; logEntryId: number; userId: string }
+  /**
+   * A member's message to one of an organization's Administrators (`/access contact`). The text
+   * travels in the row: nothing else keeps it.
+   */
+  | { kind: 'admins.contacted'; organizationId: number; fromSlackUserId: string; message: string; sentAt: string; userId: string }
   /** Tell an Administrator (or the admin who acted, as a receipt) what one bulk action changed: one summary each, not one per person. */
   | {
       kind: 'bulk.summary';

@@ -157,6 +157,15 @@ export interface MyAccessModel {
   /** All requests awaiting this person, which may be more than are listed. */
   awaitingCount: number;
   isAdmin: boolean;
+  /** The one organization whose details are open, if any: who administers it and since when the person is connected. */
+  expanded?: ExpandedConnection | null;
+}
+
+/** What opening one organization in `/access me` or App Home adds to its summary. */
+export interface ExpandedConnection {
+  organizationId: number;
+  connectedAt: Date;
+  administrators: PersonSummary[];
 }
 
 /** Languages an invitation can be written in. */

@@ -19,6 +19,7 @@ import { adminRolesOf, isConnectionEffective, type ConnectionFacts } from '../do
 import type {
   AuditLineModel,
   ConnectionSummary,
+  ExpandedConnection,
   MyAccessModel,
   OrganizationSummary,
   PermissionInfo,
@@ -249,8 +250,16 @@ export async function administratorsOf(reader: SqlTarget, organizationId: number
     .map(({ member }) => member);
 }
 
-/** `/access me` and App Home for one person. */
-export async function myAccess(reader: SqlTarget, slackUserId: string, now: Date): Promise<MyAccessModel> {
+/**
+ * `/access me` and App Home for one person; `expandedOrganizationId` opens that organization's
+ * details (ignored when the person is not connected to it).
+ */
+export async function myAccess(
+  reader: SqlTarget,
+  slackUserId: string,
+  now: Date,
+  expandedOrganizationId: number | null = null,
+): Promise<MyAccessModel> {
   const catalog = permissionCatalog();
   const member = await memberBySlackId(reader, slackUserId);
   const person = member ? personSummary(member) : { slackUserId, displayName: slackUserId, email: null };
@@ -279,7 +288,20 @@ export async function myAccess(reader: SqlTarget, slackUserId: string, now: Date
     awaitingDecision: await cardModelsOf(reader, awaitingRows, catalog),
     awaitingCount,
     isAdmin: administered.length > 0,
+    expanded: await expandedConnection(reader, connections, expandedOrganizationId, now),
   };
+}
+
+async function expandedConnection(
+  reader: SqlTarget,
+  connections: ReadonlyArray<{ organizationId: number; connectedAt: Date }>,
+  organizationId: number | null,
+  now: Date,
+): Promise<ExpandedConnection | null> {
+  const connection = organizationId === null ? undefined : connections.find((candidate) => candidate.organizationId === organizationId);
+  if (!connection) return null;
+  const administrators = (await administratorsOf(reader, connection.organizationId, now)).map(personSummary);
+  return { organizationId: connection.organizationId, connectedAt: connection.connectedAt, administrators };
 }
 
 /** The requester's outcome DM, or null when the request is not decided. */

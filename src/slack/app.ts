@@ -19,6 +19,7 @@ import { registerSettings } from './listeners/settings.js';
 import { registerUsersList } from './listeners/users-list.js';
 import { registerCallers } from './listeners/callers.js';
 import { registerMemberForms } from './listeners/member-forms.js';
+import { registerSelfService } from './listeners/self-service.js';
 import { webApiTransport } from './web-api-transport.js';
 
 export const EVENTS_PATH = '/slack/events';
@@ -71,6 +72,7 @@ export function registerListeners(router: ListenerRouter, context: GatehouseCont
   registerHomeSections(router, context);
   registerMemberForms(router, context);
   registerCallers(router, context);
+  registerSelfService(router, context);
 }
 
 type SlackSettings = Pick<AppConfig, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;

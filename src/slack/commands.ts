@@ -13,6 +13,8 @@ export const SLASH_COMMAND = '/access';
 export const SUBCOMMANDS: SubcommandHelp[] = [
   { name: 'request', usage: '/access request', summary: 'Ask to be connected to an organization, or for more permissions.' },
   { name: 'me', usage: '/access me', summary: 'See your organizations, permissions and pending requests.' },
+  { name: 'leave', usage: '/access leave', summary: 'Leave one of your organizations: every permission you hold there is removed.' },
+  { name: 'contact', usage: '/access contact', summary: "Write to an organization's Administrators (a few messages a day)." },
   { name: 'accept', usage: '/access accept CODE', summary: 'Accept an invitation with the code from it.' },
   { name: 'invite', usage: '/access invite', summary: 'Administrators: invite up to 1000 people by email.' },
   {

@@ -51,6 +51,9 @@ import { languageOf } from '../services/settings.js';
 import { wordsFor, type Words } from './views/words.js';
 import { logAnchorModel } from '../services/log-anchor.js';
 import { logAnchorMessage } from './views/log-anchor.js';
+import { memberLeftNotice } from '../services/members/leave-organization.js';
+import { adminContactNotice } from '../services/members/contact-admins.js';
+import { adminContactMessage, memberLeftMessage } from './views/self-service.js';
 
 interface Message {
   text: string;
@@ -599,6 +602,16 @@ export class OutboxDispatcher {
         const anchor = await logAnchorModel(prisma, item);
         if (!anchor) throw new NothingToSend();
         return this.post(message, item.channel, logAnchorMessage(anchor));
+      }
+      case 'member.left': {
+        const notice = await memberLeftNotice(sql, item.logEntryId);
+        if (!notice) throw new NothingToSend();
+        return this.post(message, item.userId, memberLeftMessage(notice));
+      }
+      case 'admins.contacted': {
+        const notice = await adminContactNotice(sql, item);
+        if (!notice) throw new NothingToSend();
+        return this.post(message, item.userId, adminContactMessage(notice));
       }
     }
   }

@@ -29,6 +29,7 @@ import {
   MEMBER_EDIT_BLOCK,
   MEMBER_RESTORE_BLOCK,
   REQUEST_FORM_BLOCK,
+  SELF_SERVICE_BLOCK,
 } from '../../src/slack/views/ids.js';
 import { addressesBlockId } from '../../src/slack/views/invite-addresses-form.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -76,6 +77,7 @@ const EVERY_BLOCK_ID = [
   ].flatMap(Object.values),
   ...[INVITATION_EDIT_BLOCK, INVITATION_RESEND_BLOCK, INVITATION_REVOKE_BLOCK].flatMap(Object.values),
   ...[MEMBER_EDIT_BLOCK, MEMBER_DISCONNECT_BLOCK, MEMBER_RESTORE_BLOCK, CALLER_FORM_BLOCK].flatMap(Object.values),
+  ...Object.values(SELF_SERVICE_BLOCK),
   addressesBlockId(0),
   addressesBlockId(7),
   'triage_12',
@@ -144,6 +146,14 @@ describe('the listener router', () => {
     expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.callerAdd })).toBe('addSubmitted');
     expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.callerEdit })).toBe('editSubmitted');
     expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.callerRemove })).toBe('removeSubmitted');
+  });
+
+  it('sends each self-service form and the details of my access to their own handlers', () => {
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.selfLeave })).toBe('leaveChosen');
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.selfLeaveConfirm })).toBe('leaveConfirmed');
+    expect(handlerFor({ type: 'view_submission', callback_id: CALLBACK.selfContact })).toBe('contactSubmitted');
+    expect(handlerFor({ type: 'block_actions', action_id: ACTION.myAccessExpand })).toBe('detailsOpened');
+    expect(handlerFor({ type: 'block_actions', action_id: ACTION.myAccessCollapse })).toBe('detailsClosed');
   });
 
   it('sends a ticked permission to the handler of the form it is in, and nothing else an input does anywhere', () => {

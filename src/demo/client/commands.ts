@@ -4,6 +4,8 @@
 export const COMMAND_USAGE: readonly { usage: string; summary: string }[] = [
   { usage: '/access request', summary: 'Ask to be connected to an organization, or for more permissions.' },
   { usage: '/access me', summary: 'See your organizations, permissions and pending requests.' },
+  { usage: '/access leave', summary: 'Leave one of your organizations: every permission you hold there is removed.' },
+  { usage: '/access contact', summary: "Write to an organization's Administrators (a few messages a day)." },
   { usage: '/access accept CODE', summary: 'Accept an invitation with the code from it.' },
   { usage: '/access invite', summary: 'Administrators: invite up to 1000 people by email.' },
   {

@@ -142,7 +142,13 @@ export function snapshotOf(connectionId: number, terms: ConnectionTerms) {
  * Writes the new terms, only if the connection's status is still the one read: the time-limit job
  * moves connections on without taking their lock.
  */
-export async function writeTerms(tx: Tx, locked: LockedConnection, terms: ConnectionTerms, now: Date): Promise<void> {
+export async function writeTerms(
+  tx: Tx,
+  // Only the connection and its organization's time zone: a member leaving writes their own terms, with no admin acting.
+  locked: Pick<LockedConnection, 'connection'> & { admin: { organization: { timeZone: string } } },
+  terms: ConnectionTerms,
+  now: Date,
+): Promise<void> {
   const { connection } = locked;
   const timeZone = locked.admin.organization.timeZone;
   // SQL rather than the ORM: digest buttons and bulk actions run this many times in a row.

@@ -15,6 +15,7 @@ import { acceptFromCommand } from './invitations.js';
 import { openInviteForm } from './invite-commands.js';
 import { openSettings } from './settings.js';
 import { openUsersList } from './users-list.js';
+import { openContactForm, openLeaveForm } from './self-service.js';
 
 /** The fields of a slash command payload that Gatehouse relies on. */
 export const slashCommandPayload = z.object({
@@ -91,6 +92,12 @@ export function subcommandHandlers(context: GatehouseContext): Record<string, Su
     },
     async me({ ack, userId }) {
       await ack(myAccessMessage(await myAccess(context.sql, userId, context.now())));
+    },
+    async leave(request) {
+      await openLeaveForm(context, request);
+    },
+    async contact(request) {
+      await openContactForm(context, request);
     },
   };
 }

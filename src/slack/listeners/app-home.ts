@@ -11,7 +11,7 @@ import { homeStartOf } from '../../services/settings.js';
 import type { GatehouseContext } from '../context.js';
 import type { ActionArgs, ListenerRouter } from '../listener-router.js';
 import { ACTION } from '../views/ids.js';
-import { myAccessHome } from '../views/my-access.js';
+import { myAccessHome, myAccessMessage } from '../views/my-access.js';
 import { usersListHome } from '../views/users-list.js';
 
 const appHomeOpened = z.object({
@@ -19,9 +19,20 @@ const appHomeOpened = z.object({
   tab: z.string(),
 });
 
-/** The person's own access, with the section buttons when they manage an organization's members. */
-async function accessHome(reader: SqlTarget, slackUserId: string, now: Date): Promise<HomeView> {
-  const [model, managed] = await Promise.all([myAccess(reader, slackUserId, now), managedOrganizations(reader, slackUserId, now)]);
+/**
+ * The person's own access, with the section buttons when they manage an organization's members;
+ * `expandedOrganizationId` shows that organization's details open.
+ */
+async function accessHome(
+  reader: SqlTarget,
+  slackUserId: string,
+  now: Date,
+  expandedOrganizationId: number | null = null,
+): Promise<HomeView> {
+  const [model, managed] = await Promise.all([
+    myAccess(reader, slackUserId, now, expandedOrganizationId),
+    managedOrganizations(reader, slackUserId, now),
+  ]);
   const membersOf = managed.find(({ roles }) => roles.administrator || roles.trainingAdmin);
   return myAccessHome(model, membersOf?.id ?? null);
 }
@@ -98,8 +109,43 @@ export function homeSectionListeners(context: GatehouseContext) {
   };
 }
 
+/**
+ * Opening and closing one organization's details in the person's own access: App Home is
+ * published again, and `/access me` (an ephemeral message) is replaced through its response_url.
+ */
+export function myAccessDetailListeners(context: GatehouseContext) {
+  async function redraw({ body, client, respond }: ActionArgs, expandedOrganizationId: number | null): Promise<void> {
+    const userId = body.user.id;
+    const now = context.now();
+    if (body.view?.type === 'home') {
+      // Opening details is a look, not a choice of section: the section stored stays as it is.
+      await client.views.publish({ user_id: userId, view: await accessHome(context.sql, userId, now, expandedOrganizationId) });
+      return;
+    }
+    const model = await myAccess(context.sql, userId, now, expandedOrganizationId);
+    await respond({ replace_original: true, ...myAccessMessage(model) });
+  }
+
+  return {
+    async detailsOpened(args: ActionArgs) {
+      await args.ack();
+      const chosen = organizationValue.safeParse(args.action);
+      if (!chosen.success) throw new DomainError('unreadable', "Gatehouse couldn't read that button. Run `/access me` again.");
+      await redraw(args, chosen.data.value);
+    },
+
+    async detailsClosed(args: ActionArgs) {
+      await args.ack();
+      await redraw(args, null);
+    },
+  };
+}
+
 export function registerHomeSections(router: ListenerRouter, context: GatehouseContext): void {
   const sections = homeSectionListeners(context);
   router.action(ACTION.homeShowAccess, sections.accessShown);
   router.action(ACTION.homeShowMembers, sections.membersShown);
+  const details = myAccessDetailListeners(context);
+  router.action(ACTION.myAccessExpand, details.detailsOpened);
+  router.action(ACTION.myAccessCollapse, details.detailsClosed);
 }

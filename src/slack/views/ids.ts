@@ -38,6 +38,11 @@ export const CALLBACK = {
   permissionsReport: 'permissions_report',
   /** `/access settings`: my language and where App Home opens. */
   settings: 'my_settings',
+  /** `/access leave`: pick an organization, then confirm (the same modal, updated). */
+  selfLeave: 'self_leave',
+  selfLeaveConfirm: 'self_leave_confirm',
+  /** `/access contact`: a message to an organization's Administrators. */
+  selfContact: 'self_contact',
 } as const;
 
 export const ACTION = {
@@ -96,6 +101,17 @@ export const ACTION = {
   callersPickOrganization: 'callers_pick_organization',
   callersManageRow: 'callers_manage_row',
   callersAdd: 'callers_add',
+  /** `/access me` and App Home's own access: open one organization's details (value: its id), or close them. */
+  myAccessExpand: 'my_access_expand',
+  myAccessCollapse: 'my_access_collapse',
+} as const;
+
+/** `/access leave` and `/access contact`. */
+export const SELF_SERVICE_BLOCK = {
+  leaveOrganization: 'self_leave_organization',
+  leaveNote: 'self_leave_note',
+  contactOrganization: 'self_contact_organization',
+  contactMessage: 'self_contact_message',
 } as const;
 
 /** `/access settings`' inputs. */

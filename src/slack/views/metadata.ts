@@ -117,3 +117,10 @@ export const logViewMetadata = z.object({
 });
 
 export type LogViewMetadata = z.infer<typeof logViewMetadata>;
+
+/** The confirmation step of `/access leave`: the organization chosen. */
+export const leaveFormMetadata = z.object({
+  organizationId: z.number().int().positive(),
+});
+
+export type LeaveFormMetadata = z.infer<typeof leaveFormMetadata>;

@@ -5,10 +5,18 @@
  * limits (100 blocks in a view; 50 blocks and about 13,200 characters in a message).
  */
 import type { HomeView, KnownBlock } from '@slack/types';
-import type { ConnectionSummary, MyAccessModel, PendingRequestSummary, RequestCardModel } from '../../domain/read-models.js';
+import type {
+  ConnectionSummary,
+  ExpandedConnection,
+  MyAccessModel,
+  PendingRequestSummary,
+  RequestCardModel,
+} from '../../domain/read-models.js';
 import { graceEndsAt } from '../../domain/time-limits.js';
 import {
   blockTextLength,
+  button,
+  calendarDateLabel,
   connectionStatusLabel,
   context,
   onDateTime,
@@ -25,6 +33,7 @@ import {
   requestedOrganizationLabel,
   section,
 } from './format.js';
+import { ACTION } from './ids.js';
 import { homeSectionsBlock } from './users-list.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
 import { decisionButtons, withdrawButton } from './request-card.js';
@@ -52,6 +61,8 @@ const MESSAGE_TEXT_BUDGET = 10_000;
 const MESSAGE_LIMITS: ListLimits = { connections: 8, pending: 4, awaiting: 4, purpose: 150 };
 
 const ORGANIZATION_SHOWN = 100;
+/** Administrators an open organization names before "and N more". */
+const ADMINISTRATORS_SHOWN = 10;
 const PERMISSIONS_SHOWN = 500;
 
 function plural(count: number, one: string, many: string): string {
@@ -81,7 +92,16 @@ function moreLine(surface: Surface, more: number, what: string): KnownBlock[] {
 // The lists
 // ---------------------------------------------------------------------------------------------
 
-function connectionBlock(connection: ConnectionSummary): KnownBlock {
+/** Opens or closes one organization's details; the listener redraws the surface it is on. */
+function detailsButton(connection: ConnectionSummary, open: boolean) {
+  const value = String(connection.organization.id);
+  return open
+    ? button({ text: 'Hide details', actionId: ACTION.myAccessCollapse, value })
+    : button({ text: 'Details', actionId: ACTION.myAccessExpand, value });
+}
+
+function connectionBlock(connection: ConnectionSummary, open: boolean): KnownBlock {
+  const accessory = detailsButton(connection, open);
   const ends = endDate(connection.endsAt, connection.endsOn);
   if (connection.status === 'EXPIRED' && connection.endsAt) {
     // Expired access counts for nothing, but an admin can still bring it back for a while.
@@ -92,12 +112,60 @@ function connectionBlock(connection: ConnectionSummary): KnownBlock {
         `*${where}*  ·  Expired on ${ends ?? 'its end date'}; your admin can restore it until ${until}\nNot in effect: ` +
           `${permissionsLine(connection.permissions)}`,
       ),
+      { accessory },
     );
   }
   const endsWord = connection.status === 'ACTIVE' || connection.status === 'SUSPENDED' ? 'access ends' : 'access ended';
   const facts = [connectionStatusLabel(connection.status), ...(ends ? [`${endsWord} ${ends}`] : [])].join('  ·  ');
   const where = escapeMrkdwn(organizationLabel(connection.organization, ORGANIZATION_SHOWN));
-  return section(mrkdwn(`*${where}*  ·  ${facts}\n${permissionsLine(connection.permissions)}`));
+  return section(mrkdwn(`*${where}*  ·  ${facts}\n${permissionsLine(connection.permissions)}`), { accessory });
+}
+
+/** How much of one permission's description the details show; the section's 3,000 characters hold the whole catalog. */
+const DESCRIPTION_SHOWN = 160;
+/** Blocks an open organization adds under its summary. */
+const DETAIL_BLOCKS = 3;
+
+function permissionDetails(permissions: ConnectionSummary['permissions']): string {
+  if (permissions.length === 0) return '*Your permissions:* none';
+  const lines = permissions.map(
+    (permission) =>
+      `• *${escapeMrkdwn(oneLine(permission.name))}*: ${escapeMrkdwn(truncate(oneLine(permission.description), DESCRIPTION_SHOWN))}`,
+  );
+  return `*Your permissions:*\n${lines.join('\n')}`;
+}
+
+function datesLine(connection: ConnectionSummary, expanded: ExpandedConnection): string {
+  const starts = connection.startsOn ? `starts ${escapeMrkdwn(calendarDateLabel(connection.startsOn))}` : null;
+  const ends = endDate(connection.endsAt, connection.endsOn);
+  return [`Connected ${prettyDateTime(expanded.connectedAt)}`, ...(starts ? [starts] : []), ends ? `ends ${ends}` : 'no end date'].join(
+    '  ·  ',
+  );
+}
+
+function administratorsLine(expanded: ExpandedConnection): string {
+  const named = expanded.administrators.slice(0, ADMINISTRATORS_SHOWN).map(mention);
+  if (named.length === 0) return "*Administrators:* none yet. Gatehouse's operators can add one.";
+  const more = expanded.administrators.length - named.length;
+  return `*Administrators:* ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}  ·  \`/access contact\` writes to them`;
+}
+
+/** The open organization: what each permission is for, its dates, and who administers it. */
+function detailBlocks(connection: ConnectionSummary, expanded: ExpandedConnection): KnownBlock[] {
+  return [
+    section(mrkdwn(permissionDetails(connection.permissions))),
+    context(mrkdwn(datesLine(connection, expanded))),
+    section(mrkdwn(administratorsLine(expanded))),
+  ];
+}
+
+/** The connections a surface lists: the first `shown`, and the open one even when it comes later. */
+function shownConnections(model: MyAccessModel, shown: number): ConnectionSummary[] {
+  const first = model.connections.slice(0, shown);
+  const openId = model.expanded?.organizationId;
+  const open = model.connections.find((connection) => connection.organization.id === openId);
+  if (!open || first.includes(open)) return first;
+  return [...first.slice(0, Math.max(0, shown - 1)), open];
 }
 
 function connectionBlocks(model: MyAccessModel, surface: Surface, shown: number): KnownBlock[] {
@@ -108,10 +176,15 @@ function connectionBlocks(model: MyAccessModel, surface: Surface, shown: number)
       section(mrkdwn("You're not connected to any organization yet. Ask to join one with `/access request`.")),
     ];
   }
+  const expanded = model.expanded ?? null;
+  const listed = shownConnections(model, shown);
   return [
     heading(surface, `Your organizations (${connections.length})`),
-    ...connections.slice(0, shown).map(connectionBlock),
-    ...moreLine(surface, connections.length - shown, 'organization'),
+    ...listed.flatMap((connection) => {
+      const open = expanded !== null && expanded.organizationId === connection.organization.id;
+      return open ? [connectionBlock(connection, true), ...detailBlocks(connection, expanded)] : [connectionBlock(connection, false)];
+    }),
+    ...moreLine(surface, connections.length - listed.length, 'organization'),
   ];
 }
 
@@ -178,8 +251,8 @@ function listBlocks(model: MyAccessModel, surface: Surface, limits: ListLimits):
 // ---------------------------------------------------------------------------------------------
 
 const COMMANDS_LINE =
-  '`/access request` to ask for access or more permissions  ·  `/access me` for this overview in any conversation  ·  `/access ' +
-  'help` for every command';
+  '`/access request` to ask for access or more permissions  ·  `/access me` for this overview in any conversation  ·  ' +
+  '`/access contact` to write to your Administrators  ·  `/access leave` to leave an organization  ·  `/access help` for every command';
 
 function hasNothing(model: MyAccessModel): boolean {
   return model.connections.length === 0 && model.pendingRequests.length === 0 && !model.isAdmin;
@@ -205,7 +278,8 @@ function welcomeBlocks(): KnownBlock[] {
 function homeLimits(model: MyAccessModel): ListLimits {
   const awaitingShown = model.isAdmin ? Math.min(model.awaitingDecision.length, HOME_LIMITS.awaiting) : 0;
   const pendingShown = Math.min(model.pendingRequests.length, HOME_LIMITS.pending);
-  const usedByOthers = 2 * awaitingShown + pendingShown + HOME_FIXED_BLOCKS + HOME_SPARE_BLOCKS;
+  const details = model.expanded ? DETAIL_BLOCKS : 0;
+  const usedByOthers = 2 * awaitingShown + pendingShown + details + HOME_FIXED_BLOCKS + HOME_SPARE_BLOCKS;
   return { ...HOME_LIMITS, connections: Math.max(1, Math.min(HOME_LIMITS.connections, HOME_BLOCKS - usedByOthers)) };
 }
 

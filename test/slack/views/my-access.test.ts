@@ -67,7 +67,7 @@ describe('myAccessHome', () => {
   it('lists pending requests, each with a Withdraw button', () => {
     const home = myAccessHome(myAccessModel({ pendingRequests: [pendingRequest(), pendingRequest({ requestId: 32 })] }));
     expect(checkView(home, 'home')).toEqual([]);
-    expect(buttons(home)).toEqual([
+    expect(buttons(home).filter((button) => button.action_id !== ACTION.myAccessExpand)).toEqual([
       expect.objectContaining({ action_id: ACTION.withdraw, value: '31', confirm: expect.anything() }),
       expect.objectContaining({ action_id: ACTION.withdraw, value: '32', confirm: expect.anything() }),
     ]);
@@ -79,7 +79,7 @@ describe('myAccessHome', () => {
     const home = myAccessHome(adminModel());
     expect(checkView(home, 'home')).toEqual([]);
     expect(allText(home)).toContain('Waiting for your decision (2)');
-    const decisions = buttons(home).filter((button) => button.action_id !== ACTION.withdraw);
+    const decisions = buttons(home).filter((button) => button.action_id === ACTION.approve || button.action_id === ACTION.deny);
     expect(decisions.map((button) => [button.action_id, button.value])).toEqual([
       [ACTION.approve, '40'],
       [ACTION.deny, '40'],
@@ -143,6 +143,7 @@ describe('myAccessMessage', () => {
       ACTION.approve,
       ACTION.deny,
       ACTION.withdraw,
+      ACTION.myAccessExpand,
     ]);
     expect(message.text).toBe(
       'Your access in Gatehouse: connected to 1 organization, 1 request waiting for an answer, 2 requests waiting for your decision.',
@@ -191,6 +192,53 @@ describe('user text in my access', () => {
     const message = myAccessMessage(hostile);
     expect(checkMessage(message)).toEqual([]);
     expectInert(message);
+  });
+});
+
+describe("one organization's details in /access me and App Home", () => {
+  const ADMINISTRATORS = [person({ slackUserId: 'U0ADA', displayName: 'Ada' }), person({ slackUserId: 'U0BOB', displayName: 'Bob' })];
+  const expanded = { organizationId: organization().id, connectedAt: new Date('2026-01-05T17:00:00Z'), administrators: ADMINISTRATORS };
+
+  it('shows each permission with what it is for, the dates and the Administrators, with a button to close them', () => {
+    for (const surface of [myAccessHome(myAccessModel({ expanded })), myAccessMessage(myAccessModel({ expanded }))]) {
+      const text = allText(surface);
+      expect(text).toContain('*Download software*: Download the software and updates your organization is licensed for.');
+      expect(text).toContain('starts January 1, 2026');
+      expect(text).toContain('ends <!date^4102473599^{date_long} at {time}|December 31, 2099, end of day>');
+      expect(text).toContain('*Administrators:* <@U0ADA>, <@U0BOB>');
+      expect(buttons(surface).map((button) => [button.action_id, button.value])).toContainEqual([
+        ACTION.myAccessCollapse,
+        String(organization().id),
+      ]);
+    }
+    const closed = allText(myAccessHome(myAccessModel()));
+    expect(closed).not.toContain('Download the software and updates');
+  });
+
+  it('stays within the limits with the most to show, and keeps the open organization even when it is far down the list', () => {
+    const model = maximalModel();
+    const last = model.connections.at(-1)!.organization.id;
+    const many = Array.from({ length: 40 }, (_, index) => person({ slackUserId: `U0A${index}`, displayName: 'A'.repeat(300) }));
+    const open = { ...model, expanded: { ...expanded, organizationId: last, administrators: many } };
+    const home = myAccessHome(open);
+    expect(checkView(home, 'home')).toEqual([]);
+    expect(home.blocks.length).toBeLessThanOrEqual(95);
+    expect(allText(home)).toContain('and 30 more  ·');
+    const message = myAccessMessage(open);
+    expect(checkMessage(message)).toEqual([]);
+    expect(countBlockTextCharacters(message.blocks)).toBeLessThanOrEqual(11_000);
+    for (const surface of [home, message]) {
+      expect(buttons(surface).map((button) => [button.action_id, button.value])).toContainEqual([ACTION.myAccessCollapse, String(last)]);
+    }
+  });
+
+  it('renders user text inert', () => {
+    const hostile = myAccessModel({
+      connections: [connection({ organization: organization({ name: EVIL }) })],
+      expanded: { ...expanded, administrators: [person({ slackUserId: 'x', displayName: EVIL })] },
+    });
+    expectInert(myAccessHome(hostile));
+    expectInert(myAccessMessage(hostile));
   });
 });
 
