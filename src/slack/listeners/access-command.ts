@@ -13,6 +13,7 @@ import { openRequestForm, refreshProfileLater } from './access-requests.js';
 import { openCallersList } from './callers.js';
 import { acceptFromCommand } from './invitations.js';
 import { openInviteForm } from './invite-commands.js';
+import { openPermissionsLog } from './permissions-log.js';
 import { openUsersList } from './users-list.js';
 
 /** The fields of a slash command payload that Gatehouse relies on. */
@@ -82,6 +83,9 @@ export function subcommandHandlers(context: GatehouseContext): Record<string, Su
     },
     async callers(request) {
       await openCallersList(context, { ...request, ack: () => request.ack() });
+    },
+    async log(request) {
+      await openPermissionsLog(context, { ...request, text: request.args.join(' '), ack: () => request.ack() });
     },
     async me({ ack, userId }) {
       await ack(myAccessMessage(await myAccess(context.sql, userId, context.now())));
