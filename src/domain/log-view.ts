@@ -108,7 +108,7 @@ function parseWords(words: readonly string[]): LogCommandFilters {
     if (filters[key] !== null) throw new Unreadable(`\`${word}\` is a second ${key === 'from' ? 'since' : key === 'to' ? 'until' : key}`);
     filters[key] = value;
   };
-  for (let at = 0; at < words.length; ) {
+  for (let at = 0; at < words.length;) {
     const word = words[at]!;
     const lowered = word.toLowerCase();
     if (lowered === 'since' || lowered === 'until') {

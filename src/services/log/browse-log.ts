@@ -9,13 +9,7 @@ import { sqlOf, type SqlTarget } from '../../db/sql.js';
 import { calendarDateIn } from '../../domain/dates.js';
 import { DomainError } from '../../domain/errors.js';
 import { LOG_PAGE_SIZE, NO_LOG_FILTERS, type LogFilters, type LogQuery } from '../../domain/log-query.js';
-import {
-  parseLogCommand,
-  type LogEntryModel,
-  type LogPageModel,
-  type LoggedTerms,
-  type PersonReference,
-} from '../../domain/log-view.js';
+import { parseLogCommand, type LogEntryModel, type LogPageModel, type LoggedTerms, type PersonReference } from '../../domain/log-view.js';
 import { logScopeOf, mayTake } from '../../domain/member-policy.js';
 import type { PersonSummary } from '../../domain/read-models.js';
 import { organizationSummary, permissionCatalog, permissionsFor, personSummary } from '../read-models.js';
@@ -78,8 +72,14 @@ function entryModel(row: EntryRow): LogEntryModel {
     actorLabel: row.actorLabel,
     subject: person(row.subjectSlackUserId, row.subjectName, row.subjectMemberEmail),
     subjectEmail: row.subjectEmail,
-    added: permissionsFor([...is].filter((key) => !was.has(key)), catalog),
-    removed: permissionsFor([...was].filter((key) => !is.has(key)), catalog),
+    added: permissionsFor(
+      [...is].filter((key) => !was.has(key)),
+      catalog,
+    ),
+    removed: permissionsFor(
+      [...was].filter((key) => !is.has(key)),
+      catalog,
+    ),
     before: before?.terms ?? null,
     after: after?.terms ?? null,
     note: row.note,
@@ -90,7 +90,10 @@ async function membersByIds(reader: SqlTarget, ids: readonly number[]): Promise<
   if (ids.length === 0) return new Map();
   const sql = sqlOf(reader);
   const rows = await sql.rows(
-    sql.build.selectFrom('Member').select(['id', 'slackUserId', 'displayName', 'email']).where('id', 'in', [...ids]),
+    sql.build
+      .selectFrom('Member')
+      .select(['id', 'slackUserId', 'displayName', 'email'])
+      .where('id', 'in', [...ids]),
   );
   return new Map(rows.map((row) => [row.id, personSummary(row)]));
 }
@@ -114,7 +117,10 @@ export async function browseLog(reader: SqlTarget, actorSlackUserId: string, sta
   const entries = rows.map(entryModel);
   const onPage = new Set(entries.map((entry) => entry.id));
   const { memberId, actorId } = query.filters;
-  const people = await membersByIds(reader, [memberId, actorId].filter((id): id is number => id !== null));
+  const people = await membersByIds(
+    reader,
+    [memberId, actorId].filter((id): id is number => id !== null),
+  );
   const organizations = await managedOrganizations(reader, actorSlackUserId, now);
   return {
     organization: organizationSummary(admin.organization),

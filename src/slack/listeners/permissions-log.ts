@@ -67,7 +67,11 @@ const PERMISSION_KEYS = PERMISSION_CATALOG.map((permission) => permission.key);
 async function drawLog(client: WebClient, context: GatehouseContext, userId: string, pressed: PressedLog, state: LogViewState) {
   const model = await browseLog(context.sql, userId, state, context.now());
   try {
-    await client.views.update({ view_id: pressed.viewId, view: permissionsLogModal(model), ...(pressed.hash ? { hash: pressed.hash } : {}) });
+    await client.views.update({
+      view_id: pressed.viewId,
+      view: permissionsLogModal(model),
+      ...(pressed.hash ? { hash: pressed.hash } : {}),
+    });
   } catch (error) {
     // A newer version of the log is already showing: it is the one to keep.
     if (error instanceof WebAPIPlatformError && error.data.error === 'hash_conflict') {

@@ -169,7 +169,13 @@ function option(text: string, value: string): PlainTextOption {
 function staticSelect(actionId: string, placeholder: string, choices: PlainTextOption[], current: string | null): StaticSelect {
   const options = [option(placeholder, ANY_ACTION), ...choices];
   const initial = options.find((candidate) => candidate.value === (current ?? ANY_ACTION)) ?? options[0]!;
-  return { type: 'static_select', action_id: actionId, placeholder: plain(placeholder, LIMIT.placeholder), options, initial_option: initial };
+  return {
+    type: 'static_select',
+    action_id: actionId,
+    placeholder: plain(placeholder, LIMIT.placeholder),
+    options,
+    initial_option: initial,
+  };
 }
 
 function userSelect(actionId: string, placeholder: string, current: PersonSummary | null): UsersSelect {
