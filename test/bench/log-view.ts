@@ -59,7 +59,7 @@ export interface LogViewBenchResult {
  * Administrator, a day apart in sequence order; the chain's hashes are stand-ins (the view reads
  * none of them, and `log verify` has a benchmark of its own).
  */
-async function buildDatabase(url: string, members: number, entries: number): Promise<number> {
+export async function buildLogDatabase(url: string, members: number, entries: number): Promise<number> {
   const target = parseDatabaseUrl(url);
   await applyPendingMigrations(target);
   const database = await openDatabase(target);
@@ -189,7 +189,7 @@ export async function measureLogView(options: { members: number; entries: number
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-log-'));
   const url = `file:${path.join(dataDir, 'gatehouse.db')}`;
   try {
-    const seedMilliseconds = await buildDatabase(url, options.members, options.entries);
+    const seedMilliseconds = await buildLogDatabase(url, options.members, options.entries);
     try {
       return { ...options, seedMilliseconds, failure: null, figures: await inChild(url) };
     } catch (error) {

@@ -173,8 +173,9 @@ async function resolvedPerson(reader: SqlTarget, organization: { id: number; nam
 /**
  * `/access log [text]`: the log of the first organization the actor administers, by name, with
  * the filters the text names. Refuses text it cannot read, and anyone who administers nothing.
+ * Only cheap reads: the command is answered after it, and the page is read once it is.
  */
-export async function openLog(reader: SqlTarget, actorSlackUserId: string, text: string, now: Date): Promise<LogPageModel> {
+export async function startLog(reader: SqlTarget, actorSlackUserId: string, text: string, now: Date): Promise<LogViewState> {
   const parsed = parseLogCommand(text);
   if (!parsed.ok) throw new DomainError('unreadable', parsed.message);
   const organizations = await managedOrganizations(reader, actorSlackUserId, now);
@@ -190,5 +191,5 @@ export async function openLog(reader: SqlTarget, actorSlackUserId: string, text:
     from: typed.from,
     to: typed.to,
   };
-  return browseLog(reader, actorSlackUserId, { query: { organizationId: first.id, filters, page: 0 }, expanded: [] }, now);
+  return { query: { organizationId: first.id, filters, page: 0 }, expanded: [] };
 }

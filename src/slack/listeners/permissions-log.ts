@@ -9,7 +9,7 @@ import { DomainError } from '../../domain/errors.js';
 import { LOG_PAGE_SIZE, logFiltersSchema, NO_LOG_FILTERS, type LogFilters } from '../../domain/log-query.js';
 import { PERMISSION_CATALOG } from '../../domain/permission-catalog.js';
 import { LOG_ACTION, type LogAction } from '../../domain/permissions-log.js';
-import { browseLog, logPersonOf, openLog, type LogViewState } from '../../services/log/browse-log.js';
+import { browseLog, logPersonOf, startLog, type LogViewState } from '../../services/log/browse-log.js';
 import type { GatehouseContext } from '../context.js';
 import type { ActionArgs, ListenerRouter } from '../listener-router.js';
 import { openModalOnTrigger } from '../trigger-bound.js';
@@ -82,7 +82,7 @@ async function drawLog(client: WebClient, context: GatehouseContext, userId: str
   }
 }
 
-/** `/access log [filters]`: text it cannot read is refused before anything opens. */
+/** `/access log [filters]`: text it cannot read, and anyone who administers nothing, is refused before anything opens. */
 export async function openPermissionsLog(
   context: GatehouseContext,
   request: {
@@ -94,9 +94,10 @@ export async function openPermissionsLog(
     tellByResponseUrl: (text: string) => Promise<unknown>;
   },
 ): Promise<void> {
-  const model = await openLog(context.sql, request.userId, request.text, context.now());
-  // The trigger is good for three seconds, so the modal opens right after the ack.
+  const state = await startLog(context.sql, request.userId, request.text, context.now());
+  // Slack waits three seconds for the ack; the trigger lasts as long, so the page is read right after it.
   await request.ack();
+  const model = await browseLog(context.sql, request.userId, state, context.now());
   await openModalOnTrigger({
     client: request.client,
     triggerId: request.triggerId,
