@@ -20,6 +20,7 @@ import { registerUsersList } from './listeners/users-list.js';
 import { registerCallers } from './listeners/callers.js';
 import { registerMemberForms } from './listeners/member-forms.js';
 import { registerSelfService } from './listeners/self-service.js';
+import { registerPermissionsLog } from './listeners/permissions-log.js';
 import { webApiTransport } from './web-api-transport.js';
 
 export const EVENTS_PATH = '/slack/events';
@@ -73,6 +74,7 @@ export function registerListeners(router: ListenerRouter, context: GatehouseCont
   registerMemberForms(router, context);
   registerCallers(router, context);
   registerSelfService(router, context);
+  registerPermissionsLog(router, context);
 }
 
 type SlackSettings = Pick<AppConfig, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;

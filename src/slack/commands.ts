@@ -28,6 +28,11 @@ export const SUBCOMMANDS: SubcommandHelp[] = [
     summary: 'Administrators: the pending invitations in /access users, to resend, edit or revoke.',
   },
   { name: 'callers', usage: '/access callers', summary: 'Administrators: list, add, edit and remove authorized callers.' },
+  {
+    name: 'log',
+    usage: '/access log [@member] [by @person] [permission] [action] [since YYYY-MM-DD] [until YYYY-MM-DD]',
+    summary: 'Administrators: the permissions log, newest first, filtered by member, actor, action, permission and dates.',
+  },
   { name: 'settings', usage: '/access settings', summary: 'Choose your language and where App Home opens.' },
   { name: 'help', usage: '/access help', summary: 'Show this list of commands.' },
 ];

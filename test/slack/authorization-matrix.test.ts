@@ -35,7 +35,7 @@ import {
   MEMBER_EDIT_BLOCK,
   MEMBER_RESTORE_BLOCK,
 } from '../../src/slack/views/ids.js';
-import { callerFormMetadata, decodeMetadata, memberListMetadata } from '../../src/slack/views/metadata.js';
+import { callerFormMetadata, decodeMetadata, logViewMetadata, memberListMetadata } from '../../src/slack/views/metadata.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { person, seedOrganization, settle, type Person } from '../support/flows.js';
@@ -751,6 +751,23 @@ const ROWS: MatrixRow[] = [
       },
     },
   ]),
+  {
+    action: 'log.view',
+    // Every admin reads the log; which entries each sees is test/slack/permissions-log.test.ts's concern.
+    subject: E_LEARNER,
+    allowed: ['administrator', 'training', 'callers'],
+    perform: async (world, actor) => {
+      let log = await toNewView(world, actor, () => world.app.driver.slashCommand({ userId: actor.id, text: 'log' }));
+      if (decodeMetadata(logViewMetadata, log.definition.private_metadata)?.query.organizationId !== world.organizationId) {
+        const opened = log;
+        log = await redrawn(world, actor, opened, () =>
+          world.app.driver.blockActions(pick(actor, opened, ACTION.logPickOrganization, String(world.organizationId))),
+        );
+      }
+      expect(JSON.stringify(log.definition.blocks)).toContain(`Log of ${REDLANDS.name}`);
+    },
+    outcome: nothingStored,
+  },
 ];
 
 const CELLS = ROWS.flatMap((row) =>

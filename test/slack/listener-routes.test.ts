@@ -156,6 +156,24 @@ describe('the listener router', () => {
     expect(handlerFor({ type: 'block_actions', action_id: ACTION.myAccessCollapse })).toBe('detailsClosed');
   });
 
+  it('sends each control of `/access log` to its own handler', () => {
+    for (const [actionId, handler] of [
+      [ACTION.logPickOrganization, 'organizationPicked'],
+      [ACTION.logFilterMember, 'memberFiltered'],
+      [ACTION.logFilterActor, 'actorFiltered'],
+      [ACTION.logFilterAction, 'actionFiltered'],
+      [ACTION.logFilterPermission, 'permissionFiltered'],
+      [ACTION.logFilterFrom, 'fromFiltered'],
+      [ACTION.logFilterTo, 'toFiltered'],
+      [ACTION.logClearFilters, 'filtersCleared'],
+      [ACTION.logPreviousPage, 'previousPage'],
+      [ACTION.logNextPage, 'nextPage'],
+      [ACTION.logDetails, 'detailsToggled'],
+    ] as const) {
+      expect(handlerFor({ type: 'block_actions', action_id: actionId }), actionId).toBe(handler);
+    }
+  });
+
   it('sends a ticked permission to the handler of the form it is in, and nothing else an input does anywhere', () => {
     for (const blockId of [INVITE_GRANT_BLOCK.adminPermissions, INVITE_GRANT_BLOCK.accessPermissions]) {
       expect(handlerFor({ type: 'block_actions', action_id: INPUT_ACTION, block_id: blockId })).toBe('grantPermissionToggled');
@@ -213,8 +231,8 @@ describe('the listener router', () => {
         ).toHaveLength(1);
       }
     }
-    // The callers list is a list with a Close button only: nothing submits it.
-    const unsubmitted: string[] = [CALLBACK.callersList];
+    // The callers list and the permissions log are views with a Close button only: nothing submits them.
+    const unsubmitted: string[] = [CALLBACK.callersList, CALLBACK.permissionsLog];
     for (const callbackId of Object.values(CALLBACK).filter((id) => !unsubmitted.includes(id))) {
       handlerFor({ type: 'view_submission', callback_id: callbackId });
     }

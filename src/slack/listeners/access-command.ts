@@ -14,6 +14,7 @@ import { openCallersList } from './callers.js';
 import { acceptFromCommand } from './invitations.js';
 import { openInviteForm } from './invite-commands.js';
 import { openSettings } from './settings.js';
+import { openPermissionsLog } from './permissions-log.js';
 import { openUsersList } from './users-list.js';
 import { openContactForm, openLeaveForm } from './self-service.js';
 
@@ -89,6 +90,9 @@ export function subcommandHandlers(context: GatehouseContext): Record<string, Su
       // The trigger is good for three seconds, so the form opens right after the ack.
       await ack();
       await openSettings(context, client, { userId, triggerId, tell: tellByResponseUrl });
+    },
+    async log(request) {
+      await openPermissionsLog(context, { ...request, text: request.args.join(' '), ack: () => request.ack() });
     },
     async me({ ack, userId }) {
       await ack(myAccessMessage(await myAccess(context.sql, userId, context.now())));

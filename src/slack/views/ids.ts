@@ -51,6 +51,19 @@ export const ACTION = {
   /** "Export CSV" buttons of `/access report`; the value is the organization id. */
   reportExport: 'report_export',
   gridExport: 'grid_export',
+  /** `/access log`'s controls; each redraws the log with the filter, page or expanded entry it names. */
+  logPickOrganization: 'log_pick_organization',
+  logFilterMember: 'log_filter_member',
+  logFilterActor: 'log_filter_actor',
+  logFilterAction: 'log_filter_action',
+  logFilterPermission: 'log_filter_permission',
+  logFilterFrom: 'log_filter_from',
+  logFilterTo: 'log_filter_to',
+  logClearFilters: 'log_clear_filters',
+  logPreviousPage: 'log_previous_page',
+  logNextPage: 'log_next_page',
+  /** "Details" on an entry; the value is the entry's id. */
+  logDetails: 'log_details',
   /** Organization picker in the request form (static or external select). */
   pickOrganization: 'request_pick_organization',
   /** "My organization is not listed" checkbox in the request form. */
@@ -220,6 +233,15 @@ export const USERS_LIST_BLOCK = {
   tag: 'users_tag',
   selection: 'users_selection',
   paging: 'users_paging',
+} as const;
+
+/** `/access log`: each entry's section is `log_entry:<entry id>`, its details `log_details:<entry id>`. */
+export const LOG_VIEW_BLOCK = {
+  organization: 'log_organization',
+  people: 'log_people',
+  filters: 'log_filters',
+  dates: 'log_dates',
+  paging: 'log_paging',
 } as const;
 
 /** The Edit form of a member: invitation step 2's fields, tags, a note, and whether to tell the member. */
