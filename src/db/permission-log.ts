@@ -1,7 +1,9 @@
 import { isAuthorizedCallerInvitation } from '../domain/invitations.js';
 import { chainOf, entryHash, GENESIS_HASH, type ChainHead } from '../domain/log-chain.js';
 import { LOG_ACTION } from '../domain/permissions-log.js';
+import type { OutboxItem } from '../domain/outbox-messages.js';
 import { insertInChunks } from './bulk-insert.js';
+import { insertOutboxItems } from './outbox-rows.js';
 import { LOCK, lockKeys } from './locks.js';
 import { preparedStatement, sqlOf, type Sql, type SqlTarget } from './sql.js';
 
@@ -49,6 +51,7 @@ export async function appendChained(target: SqlTarget, entry: LogEntryInput): Pr
   const head = await lockedChainHead(sql, chain);
   const row = chainedRow(entry, chain, head);
   const [inserted] = await sql.rows(appendStatement(sql, row));
+  await queueAuditLines(sql, [row]);
   return { id: inserted!.id, sequence: row.sequence };
 }
 
@@ -77,6 +80,7 @@ export async function appendLogEntries(target: SqlTarget, entries: readonly LogE
   const inserted = await insertInChunks(rows, (chunk) =>
     sql.rows(sql.build.insertInto('PermissionLogEntry').values(chunk).returning(['id', 'chain', 'sequence'])),
   );
+  await queueAuditLines(sql, rows);
   const idOf = new Map(inserted.map((row) => [`${row.chain}:${row.sequence}`, row.id]));
   return rows.map((row) => ({ id: idOf.get(`${row.chain}:${row.sequence}`)!, sequence: row.sequence }));
 }
@@ -181,4 +185,44 @@ export function derivedColumns(action: string, before: unknown, after: unknown):
       isAuthorizedCallerInvitation(permissionsIn(before)) ||
       isAuthorizedCallerInvitation(permissionsIn(after)),
   };
+}
+
+/**
+ * The audit channel's line for what one change appended, in the change's transaction: one line per
+ * organization with an audit channel, naming the entries' sequence numbers, so a batch of a
+ * thousand entries is one post rather than a thousand.
+ */
+async function queueAuditLines(
+  sql: Sql,
+  rows: ReadonlyArray<{ organizationId: number | null; sequence: number; createdAt: Date }>,
+): Promise<void> {
+  const ranges = new Map<number, { fromSequence: number; toSequence: number; at: Date }>();
+  for (const row of rows) {
+    if (row.organizationId === null) continue;
+    const range = ranges.get(row.organizationId);
+    if (!range) ranges.set(row.organizationId, { fromSequence: row.sequence, toSequence: row.sequence, at: row.createdAt });
+    else {
+      range.fromSequence = Math.min(range.fromSequence, row.sequence);
+      range.toSequence = Math.max(range.toSequence, row.sequence);
+    }
+  }
+  if (ranges.size === 0) return;
+  const channels = await sql.rows(
+    sql.build
+      .selectFrom('Organization')
+      .select(['id', 'auditChannelId'])
+      .where('id', 'in', [...ranges.keys()])
+      .where('auditChannelId', 'is not', null),
+  );
+  for (const { id, auditChannelId } of channels) {
+    const range = ranges.get(id)!;
+    const item: OutboxItem = {
+      kind: 'audit.entries',
+      organizationId: id,
+      fromSequence: range.fromSequence,
+      toSequence: range.toSequence,
+      channel: auditChannelId!,
+    };
+    await insertOutboxItems(sql, [item], range.at);
+  }
 }

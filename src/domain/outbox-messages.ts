@@ -24,7 +24,11 @@ export type OutboxItem =
   /** Tell an admin that someone's permissions changed (from a permissions-log entry). */
   | { kind: 'permissions.changed'; logEntryId: number; userId: string }
   /** One line in an organization's audit channel (from a permissions-log entry). */
-  | { kind: 'audit.line'; logEntryId: number; channel: string }
+  /**
+   * The audit channel's line for the entries one change appended to an organization's log: their
+   * sequence numbers, first to last (one entry, or a batch such as a 1000-person invitation).
+   */
+  | { kind: 'audit.entries'; organizationId: number; fromSequence: number; toSequence: number; channel: string }
   /** Redraw someone's App Home tab. */
   | { kind: 'home.refresh'; userId: string }
   /**
@@ -47,9 +51,8 @@ export type OutboxItem =
       organizationId: number;
       event: ConnectionEndEvent;
       connectionIds: number[];
+      /** The admin's DM: the summary carries the buttons to restore access. */
       channel: string;
-      /** An admin's copy carries the buttons to restore access; the audit channel's is the record only. */
-      forAdministrator?: boolean;
     }
   /** Tell an admin that invitations they sent expired unaccepted and were deleted. */
   | { kind: 'invitations.expired'; organizationId: number; emails: string[]; userId: string }

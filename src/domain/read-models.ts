@@ -130,15 +130,6 @@ export interface PermissionsChangedNotice {
   note: string | null;
 }
 
-/** The single audit-channel line for a change. */
-export type AuditLineModel = {
-  organization: OrganizationSummary;
-  actor: PersonSummary;
-  subject: PersonSummary;
-  permissions: PermissionInfo[];
-  at: Date;
-} & ({ action: 'approved' | 'denied' | 'withdrew'; requestId: number } | { action: 'accepted'; invitationId: number });
-
 export interface PendingRequestSummary {
   requestId: number;
   organizationLabel: string;

@@ -337,7 +337,6 @@ export async function decideRequest(database: SqlDatabase, input: DecisionInput,
         items.push({ kind: 'permissions.changed', logEntryId, userId: admin.slackUserId });
       }
     }
-    if (organization?.auditChannelId) items.push({ kind: 'audit.line', logEntryId, channel: organization.auditChannelId });
     const homes = new Set([request.requester.slackUserId, actor.slackUserId, ...admins.map((admin) => admin.slackUserId)]);
     items.push(...[...homes].map((userId): OutboxItem => ({ kind: 'home.refresh', userId })));
     await enqueue(tx, items, now);

@@ -115,10 +115,10 @@ async function endConnections(
   );
 }
 
-/** Who hears about an organization's ended connections: its Administrators and its audit channel. */
-type Audience = { admins: string[]; auditChannelId: string | null };
+/** Who hears about an organization's ended connections: its Administrators (the audit channel gets the log's line). */
+type Audience = { admins: string[] };
 
-/** The person, each admin of the organization and its audit channel hear of connections that ended. */
+/** The person and each admin of the organization hear of connections that ended. */
 async function endedMessages(
   tx: Tx,
   ended: EndedConnection[],
@@ -138,17 +138,11 @@ async function endedMessages(
   for (const [organizationId, connectionIds] of byOrganization) {
     let audience = audiences.get(organizationId);
     if (!audience) {
-      const organization = await tx.organization.findUnique({ where: { id: organizationId }, select: { auditChannelId: true } });
-      audience = {
-        admins: (await administratorsOf(tx, organizationId, now)).map((admin) => admin.slackUserId),
-        auditChannelId: organization?.auditChannelId ?? null,
-      };
+      audience = { admins: (await administratorsOf(tx, organizationId, now)).map((admin) => admin.slackUserId) };
       audiences.set(organizationId, audience);
     }
     for (const admin of audience.admins)
-      items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: admin, forAdministrator: true });
-    if (audience.auditChannelId)
-      items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: audience.auditChannelId });
+      items.push({ kind: 'connections.ended.summary', organizationId, event, connectionIds, channel: admin });
   }
   for (const userId of new Set(ended.map((connection) => connection.slackUserId))) items.push({ kind: 'home.refresh', userId });
   return items;

@@ -1,29 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/client.js';
-import { insertRows } from '../db/bulk-insert.js';
+import { insertOutboxItems } from '../db/outbox-rows.js';
 import type { DB } from '../db/query-builder.js';
 import { preparedStatement, sqlOf, type SqlDatabase, type SqlTarget } from '../db/sql.js';
 import type { OutboxItem } from '../domain/outbox-messages.js';
 
-/**
- * Queues messages inside the caller's transaction, so they exist exactly when the change does.
- * Written as multi-row INSERTs: every change writes several messages, and the ORM's createMany
- * cost a decision more than all its other writes together.
- */
+/** Queues messages inside the caller's transaction (see `insertOutboxItems`). */
 export async function enqueue(target: SqlTarget, items: readonly OutboxItem[], now: Date): Promise<void> {
-  await insertRows(
-    target,
-    'OutboxMessage',
-    items.map((item) => ({
-      kind: item.kind,
-      payload: JSON.stringify(item),
-      requestId: 'requestId' in item ? item.requestId : null,
-      audience: 'audience' in item ? item.audience : null,
-      availableAt: now,
-      createdAt: now,
-    })),
-  );
+  await insertOutboxItems(target, items, now);
 }
 
 /**

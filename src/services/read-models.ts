@@ -17,7 +17,6 @@ import {
 } from '../db/joined-reads.js';
 import { adminRolesOf, isConnectionEffective, type ConnectionFacts } from '../domain/policy.js';
 import type {
-  AuditLineModel,
   ConnectionSummary,
   ExpandedConnection,
   MyAccessModel,
@@ -376,13 +375,6 @@ export async function permissionsChangedNotice(reader: Reader, logEntryId: numbe
   };
 }
 
-const AUDITED_ACTIONS: Record<string, AuditLineModel['action']> = {
-  'request.approved': 'approved',
-  'request.denied': 'denied',
-  'request.withdrawn': 'withdrew',
-  'invitation.accepted': 'accepted',
-};
-
 function snapshotInvitationId(entry: { before: unknown; after: unknown }): number | null {
   for (const snapshot of [entry.after, entry.before]) {
     if (typeof snapshot === 'object' && snapshot !== null && 'invitationId' in snapshot) {
@@ -391,30 +383,6 @@ function snapshotInvitationId(entry: { before: unknown; after: unknown }): numbe
     }
   }
   return null;
-}
-
-/** The audit-channel line for a permissions-log entry. */
-export async function auditLine(reader: Reader, logEntryId: number): Promise<AuditLineModel | null> {
-  const entry = await reader.permissionLogEntry.findUnique({ where: { id: logEntryId }, include: logEntryInclude });
-  const action = entry ? AUDITED_ACTIONS[entry.action] : undefined;
-  if (!entry?.organization || !entry.actor || !entry.subjectMember || !action) return null;
-  const catalog = permissionCatalog();
-  const common = {
-    organization: organizationSummary(entry.organization),
-    actor: personSummary(entry.actor),
-    subject: personSummary(entry.subjectMember),
-    at: entry.createdAt,
-  };
-  if (action === 'accepted') {
-    const invitationId = snapshotInvitationId(entry);
-    if (invitationId === null) return null;
-    return { ...common, action, invitationId, permissions: permissionsFor(snapshotPermissions(entry.after), catalog) };
-  }
-  const requestId = snapshotRequestId(entry);
-  if (requestId === null) return null;
-  const request = await reader.accessRequest.findUnique({ where: { id: requestId } });
-  const permissions = action === 'approved' ? snapshotPermissions(entry.after) : stringList(request?.requestedPermissions);
-  return { ...common, action, requestId, permissions: permissionsFor(permissions, catalog) };
 }
 
 /** Organizations for a select on a triage card: all of them when few, else null (the select searches). */

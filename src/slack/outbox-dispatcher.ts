@@ -18,7 +18,7 @@ import {
   PARKED_REPORT_KIND,
   type ClaimedMessage,
 } from '../services/outbox.js';
-import { auditLine, organizationChoices, permissionsChangedNotice, requestCard, requestOutcome } from '../services/read-models.js';
+import { organizationChoices, permissionsChangedNotice, requestCard, requestOutcome } from '../services/read-models.js';
 import { hashInvitationToken, openInvitationCode } from '../domain/invitation-tokens.js';
 import type { InvitationMessageModel } from '../domain/read-models.js';
 import { daysLeftUntil, lastDayOfAccess } from '../domain/time-limits.js';
@@ -39,7 +39,7 @@ import {
   requestReminderMessage,
 } from './views/time-limit-notices.js';
 import { homeViewFor } from './listeners/app-home.js';
-import { auditLineMessage, permissionsChangedMessage, requestOutcomeMessage } from './views/notices.js';
+import { permissionsChangedMessage, requestOutcomeMessage } from './views/notices.js';
 import { requestCardMessage, requesterReceiptMessage } from './views/request-card.js';
 import { webApiTransport } from './web-api-transport.js';
 import { bulkSummary } from '../services/members/bulk-action.js';
@@ -48,6 +48,8 @@ import type { SqlDatabase } from '../db/sql.js';
 import { accessChangeNotice } from '../services/members/access-change-notice.js';
 import { accessChangedMessage } from './views/access-change-messages.js';
 import { languageOf } from '../services/settings.js';
+import { auditLines } from '../services/audit-entries.js';
+import { auditLinesMessage } from './views/audit-lines.js';
 import { wordsFor, type Words } from './views/words.js';
 import { logAnchorModel } from '../services/log-anchor.js';
 import { logAnchorMessage } from './views/log-anchor.js';
@@ -514,10 +516,10 @@ export class OutboxDispatcher {
         if (!notice) throw new NothingToSend();
         return this.post(message, item.userId, permissionsChangedMessage(notice));
       }
-      case 'audit.line': {
-        const line = await auditLine(prisma, item.logEntryId);
-        if (!line) throw new NothingToSend();
-        return this.post(message, item.channel, auditLineMessage(line));
+      case 'audit.entries': {
+        const lines = await auditLines(sql, item);
+        if (!lines || lines.entries.length === 0) throw new NothingToSend();
+        return this.post(message, item.channel, auditLinesMessage(lines));
       }
       case 'home.refresh': {
         // The section the person last chose: their own access, or a members list they manage.
@@ -543,11 +545,7 @@ export class OutboxDispatcher {
         const organization = await organizationOf(prisma, item.organizationId);
         const notices = await connectionNotices(prisma, item.connectionIds);
         if (!organization || notices.length === 0) throw new NothingToSend();
-        return this.post(
-          message,
-          item.channel,
-          connectionsEndedSummary(organization, item.event, notices, item.forAdministrator ? 'administrator' : 'audit'),
-        );
+        return this.post(message, item.channel, connectionsEndedSummary(organization, item.event, notices));
       }
       case 'expiry.digest': {
         const digest = await expiryDigest(prisma, item.organizationId, new Date(item.until), this.now());

@@ -26,7 +26,7 @@ describe.each(DATABASE_KINDS)('outbox bookkeeping on %s', (kind) => {
 
   const prisma = () => db.database.prisma;
   const claim = async (now: Date) => (await claimDeliverable(db.database.sql, { runner: 'test', limit: 10, now, leaseMs: 60_000 }))[0]!;
-  const item: OutboxItem = { kind: 'audit.line', logEntryId: 1, channel: 'C0AUDIT' };
+  const item: OutboxItem = { kind: 'audit.entries', organizationId: 1, fromSequence: 1, toSequence: 1, channel: 'C0AUDIT' };
 
   it('retries transient failures until the window after the first failure has passed, then parks', async () => {
     await enqueue(db.database.sql, [item], T0);

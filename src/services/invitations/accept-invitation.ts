@@ -220,7 +220,6 @@ async function acceptInOneTransaction(prisma: Db, input: Parameters<typeof accep
     const items: OutboxItem[] = admins
       .filter((admin) => admin.id !== acceptor.id)
       .map((admin) => ({ kind: 'permissions.changed', logEntryId, userId: admin.slackUserId }));
-    if (organization.auditChannelId) items.push({ kind: 'audit.line', logEntryId, channel: organization.auditChannelId });
     const homes = new Set([acceptor.slackUserId, ...admins.map((admin) => admin.slackUserId)]);
     items.push(...[...homes].map((userId): OutboxItem => ({ kind: 'home.refresh', userId })));
     await enqueue(tx, items, now);

@@ -4,13 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { endOfDayIn } from '../../domain/dates.js';
-import type {
-  AuditLineModel,
-  PermissionInfo,
-  PermissionsChangedNotice,
-  RequestDecision,
-  RequestOutcomeModel,
-} from '../../domain/read-models.js';
+import type { PermissionInfo, PermissionsChangedNotice, RequestDecision, RequestOutcomeModel } from '../../domain/read-models.js';
 import {
   context,
   fallbackText,
@@ -19,7 +13,6 @@ import {
   onDateTime,
   organizationLabel,
   permissionBullets,
-  permissionNames,
   personDetails,
   personName,
   plain,
@@ -115,33 +108,6 @@ export function permissionsChangedMessage(notice: PermissionsChangedNotice): Mes
     ? `${escapeMrkdwn(personName(notice.subject))} accepted the invitation to ${where}.`
     : `${escapeMrkdwn(personName(notice.actor))} changed ${escapeMrkdwn(personName(notice.subject))}'s permissions in ${where}.`;
   return { text: fallbackText(text), blocks };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The audit channel's line
-// ---------------------------------------------------------------------------------------------
-
-function auditSentence(model: AuditLineModel, name: (person: AuditLineModel['actor']) => string): string {
-  const where = escapeMrkdwn(organizationLabel(model.organization));
-  const what = escapeMrkdwn(permissionNames(model.permissions, 'no permissions'));
-  const actor = name(model.actor);
-  if (model.action === 'accepted') return `${actor} accepted the invitation to ${where}: ${what} (invitation #${model.invitationId})`;
-  const tail = `${where}: ${what} (request #${model.requestId})`;
-  switch (model.action) {
-    case 'approved':
-      return `${actor} approved ${name(model.subject)} for ${tail}`;
-    case 'denied':
-      return `${actor} denied ${name(model.subject)}'s request for ${tail}`;
-    case 'withdrew':
-      return `${actor} withdrew their request for ${tail}`;
-  }
-}
-
-export function auditLineMessage(model: AuditLineModel): Message {
-  return {
-    text: fallbackText(auditSentence(model, (person) => escapeMrkdwn(personName(person)))),
-    blocks: [section(mrkdwn(auditSentence(model, mention)))],
-  };
 }
 
 // ---------------------------------------------------------------------------------------------

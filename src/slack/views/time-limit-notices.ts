@@ -99,16 +99,11 @@ export function connectionEndedMessage(notice: ConnectionNotice, event: Connecti
   };
 }
 
-/** How many people an admin or audit summary names before saying how many more there are. */
+/** How many people an admin's summary names before saying how many more there are. */
 const NAMED = 40;
 
-/** An admin's or the audit channel's summary of whose access expired, or who was removed. */
-export function connectionsEndedSummary(
-  organization: OrganizationSummary,
-  event: ConnectionEndEvent,
-  notices: DigestEntry[],
-  reader: 'administrator' | 'audit',
-): Message {
+/** An admin's summary of whose access expired, or who was removed. */
+export function connectionsEndedSummary(organization: OrganizationSummary, event: ConnectionEndEvent, notices: DigestEntry[]): Message {
   const verb = event === 'expired' ? 'expired' : 'ended: removed after 30 days';
   const lines = notices.slice(0, NAMED).map((notice) => `• ${mention(notice.person)}  (end date ${endLabel(notice)})`);
   const more = notices.length > NAMED ? `\n…and ${notices.length - NAMED} more.` : '';
@@ -120,7 +115,7 @@ export function connectionsEndedSummary(
       : `:wave: ${notices.length === 1 ? 'One person was' : `${notices.length} people were`} removed from *${where(organization)}*: ` +
         `their access ${verb}.`;
   const text = fallbackText(heading.replace(/\*/g, ''));
-  if (event === 'expired' && reader === 'administrator') {
+  if (event === 'expired') {
     // The admin can act at once: each person with the digest's restore buttons, as many as fit.
     const shown = notices.slice(0, RESTORABLE_SHOWN);
     const blocks: KnownBlock[] = [section(mrkdwn(heading))];

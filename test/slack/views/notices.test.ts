@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PERMISSION } from '../../../src/domain/permission-catalog.js';
-import type { AuditLineModel, PermissionsChangedNotice, RequestOutcomeModel } from '../../../src/domain/read-models.js';
+import type { PermissionsChangedNotice, RequestOutcomeModel } from '../../../src/domain/read-models.js';
 import { checkMessage } from '../../../src/sandbox/index.js';
 import {
   alreadyDecidedText,
-  auditLineMessage,
   permissionsChangedMessage,
   requestOutcomeMessage,
 } from '../../../src/slack/views/notices.js';
@@ -133,54 +132,6 @@ describe('permissionsChangedMessage', () => {
       note: EVIL,
     });
     expect(checkMessage(message)).toEqual([]);
-    expectInert(message);
-  });
-});
-
-describe('auditLineMessage', () => {
-  const line: AuditLineModel = {
-    organization: organization({ acronym: null }),
-    actor: ADA,
-    subject: RITA,
-    action: 'approved',
-    permissions: permissions(PERMISSION.downloadSoftware, PERMISSION.esriAccess),
-    requestId: 12,
-    at: DECIDED_AT,
-  };
-
-  it('is exactly one line', () => {
-    const message = auditLineMessage(line);
-    expect(checkMessage(message)).toEqual([]);
-    expect(message.blocks).toEqual([
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          verbatim: true,
-          text: '<@U0ADA> approved <@U0RITA> for City of Redlands: Download software, Esri access (request #12)',
-        },
-      },
-    ]);
-    expect(message.text).toBe('Ada Admin approved Rita Requester for City of Redlands: Download software, Esri access (request #12)');
-  });
-
-  it('words denials and withdrawals', () => {
-    expect(allText(auditLineMessage({ ...line, action: 'denied' }))).toContain(
-      "<@U0ADA> denied <@U0RITA>'s request for City of Redlands: Download software, Esri access (request #12)",
-    );
-    expect(allText(auditLineMessage({ ...line, action: 'withdrew', actor: RITA }))).toContain(
-      '<@U0RITA> withdrew their request for City of Redlands',
-    );
-  });
-
-  it('keeps organization names inert', () => {
-    const message = auditLineMessage({
-      ...line,
-      organization: organization({ name: EVIL, acronym: EVIL }),
-      actor: person({ slackUserId: EVIL, displayName: EVIL }),
-    });
-    expect(checkMessage(message)).toEqual([]);
-    expect(message.blocks).toHaveLength(1);
     expectInert(message);
   });
 });

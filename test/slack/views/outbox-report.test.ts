@@ -8,7 +8,7 @@ const QUEUED_AT = new Date('2026-11-20T16:30:00Z');
 function parked(count: number, overrides: Partial<ParkedMessageLine> = {}): ParkedMessageLine[] {
   return Array.from({ length: count }, (_, index) => ({
     id: 100 + index,
-    kind: 'audit.line',
+    kind: 'audit.entries',
     attempts: 290,
     lastError: 'An HTTP protocol error occurred: statusCode = 503',
     createdAt: QUEUED_AT,
@@ -23,9 +23,9 @@ describe('parkedMessagesReport', () => {
     const text = allText(message);
     expect(text).toContain('2 outbox messages were parked as failed');
     expect(text).toContain(
-      '• #100 audit.line, queued <!date^1795192200^{date_short} at {time}|2026-11-20 16:30 UTC>, 290 attempts: An HTTP protocol error occurred: statusCode = 503',
+      '• #100 audit.entries, queued <!date^1795192200^{date_short} at {time}|2026-11-20 16:30 UTC>, 290 attempts: An HTTP protocol error occurred: statusCode = 503',
     );
-    expect(text).toContain('• #101 audit.line');
+    expect(text).toContain('• #101 audit.entries');
     expect(text).toContain('`npx gatehouse outbox retry ID…`');
     expect(message.text).toBe('2 outbox messages were parked as failed and will not be retried');
   });
