@@ -103,7 +103,7 @@ describe.each(DATABASE_KINDS)('invitations through Slack on %s', (kind) => {
       .map((message) => mrkdwnTexts(message).join('\n'))
       .filter((line) => line.includes('Accepted an invitation'));
     expect(acceptances).toHaveLength(1);
-    expect(acceptances[0]).toMatch(/`#\d+`  ·  <@\w+>  ·  Accepted an invitation/);
+    expect(acceptances[0]).toMatch(/`#\d+` {2}· {2}<@\w+> {2}· {2}Accepted an invitation/);
   });
 
   it('refuses the Accept button to a Slack account whose email is not the invited address', async () => {

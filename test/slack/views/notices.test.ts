@@ -2,11 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PERMISSION } from '../../../src/domain/permission-catalog.js';
 import type { PermissionsChangedNotice, RequestOutcomeModel } from '../../../src/domain/read-models.js';
 import { checkMessage } from '../../../src/sandbox/index.js';
-import {
-  alreadyDecidedText,
-  permissionsChangedMessage,
-  requestOutcomeMessage,
-} from '../../../src/slack/views/notices.js';
+import { alreadyDecidedText, permissionsChangedMessage, requestOutcomeMessage } from '../../../src/slack/views/notices.js';
 import {
   ADA,
   allText,
