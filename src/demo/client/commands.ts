@@ -12,5 +12,9 @@ export const COMMAND_USAGE: readonly { usage: string; summary: string }[] = [
   },
   { usage: '/access invitations', summary: 'Administrators: the pending invitations in /access users, to resend, edit or revoke.' },
   { usage: '/access callers', summary: 'Administrators: list, add, edit and remove authorized callers.' },
+  {
+    usage: '/access log [@member] [by @person] [permission] [action] [since YYYY-MM-DD] [until YYYY-MM-DD]',
+    summary: 'Administrators: the permissions log, newest first, filtered by member, actor, action, permission and dates.',
+  },
   { usage: '/access help', summary: 'Show this list of commands.' },
 ];
