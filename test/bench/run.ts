@@ -162,6 +162,7 @@ if (runs('log')) {
     console.log('| ---------------------------------------- | ----------------------- | ------ |');
     for (const figures of log.figures) {
       console.log(`| ${figures.label.padEnd(40)} | ${figures.p50Ms.toFixed(1).padStart(23)} | ${figures.p99Ms.toFixed(1).padStart(6)} |`);
+      if (figures.failure) console.log(`|   stopped after ${figures.runs} runs: ${figures.failure}`);
     }
     if (log.failure) console.log(`| Gatehouse failed: ${log.failure}`);
   }
