@@ -46,11 +46,19 @@ export interface LogPageModel {
   /** The people the member and actor filters name, for the selects to show. */
   filterPeople: { member: PersonSummary | null; actor: PersonSummary | null };
   entries: LogEntryModel[];
+  /** Entries that match, counted up to LOG_COUNT_LIMIT; `totalCapped` says there are more. */
   total: number;
+  totalCapped: boolean;
   pageSize: number;
   /** What of the log this viewer sees: a limited admin is told it is their part only. */
   scope: LogScope;
 }
+
+/**
+ * Matching entries are counted up to this many: past it the view says "more than", and a dense
+ * filter over a long log is not counted to its end on every redraw.
+ */
+export const LOG_COUNT_LIMIT = 10_000;
 
 /** Someone named after `/access log`: a Slack mention, or `@name` as typed. */
 export type PersonReference = { slackUserId: string } | { name: string };

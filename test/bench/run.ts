@@ -153,18 +153,21 @@ if (runs('members')) {
 }
 
 if (runs('log')) {
-  const log = await measureLogView({ members: 100_000, entries: 1_000_000 });
-  console.log(
-    `\n/access log with a filter: ${log.entries.toLocaleString('en-US')} log entries about ${log.members.toLocaleString('en-US')} members on SQLite (seeded in ${log.seedMilliseconds} ms)`,
-  );
-  console.log('| filter                                   | until views.open p50 ms | p99 ms |');
-  console.log('| ---------------------------------------- | ----------------------- | ------ |');
-  for (const figures of log.figures) {
-    console.log(`| ${figures.label.padEnd(40)} | ${figures.p50Ms.toFixed(1).padStart(23)} | ${figures.p99Ms.toFixed(1).padStart(6)} |`);
+  const logs = await measureLogView({ members: 100_000, entries: 1_000_000 });
+  for (const log of logs) {
+    console.log(
+      `\n/access log with a filter: ${log.entries.toLocaleString('en-US')} log entries about ${log.members.toLocaleString('en-US')} members on ${log.database} (seeded in ${log.seedMilliseconds} ms)`,
+    );
+    console.log('| filter                                   | until views.open p50 ms | p99 ms |');
+    console.log('| ---------------------------------------- | ----------------------- | ------ |');
+    for (const figures of log.figures) {
+      console.log(`| ${figures.label.padEnd(40)} | ${figures.p50Ms.toFixed(1).padStart(23)} | ${figures.p99Ms.toFixed(1).padStart(6)} |`);
+      if (figures.failure) console.log(`|   stopped after ${figures.runs} runs: ${figures.failure}`);
+    }
+    if (log.failure) console.log(`| Gatehouse failed: ${log.failure}`);
   }
-  if (log.failure) console.log(`| Gatehouse failed: ${log.failure}`);
   console.log('Target: the modal opened under 300 ms.');
-  report.logView = log;
+  report.logView = logs;
 }
 
 if (options.out) {

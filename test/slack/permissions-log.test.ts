@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { appendLogEntries, type LogEntryInput } from '../../src/db/permission-log.js';
 import { chainOf } from '../../src/domain/log-chain.js';
 import { exportRequestSchema, LOG_PAGE_SIZE } from '../../src/domain/log-query.js';
+import { LOG_COUNT_LIMIT } from '../../src/domain/log-view.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { LOG_ACTION } from '../../src/domain/permissions-log.js';
 import type { EmulatedView } from '../../src/sandbox/slack-emulator.js';
@@ -320,6 +321,22 @@ describe.each(DATABASE_KINDS)('/access log on %s', (kind) => {
       await prisma.permissionLogEntry.count({ where: { chain: chainOf(organization.id), subjectMemberId: { not: null } } }),
     ).toBeGreaterThan(40);
   });
+
+  it('counts matches up to 10,000 and says there are more past it', async () => {
+    const { organization, ids, prisma } = await seed();
+    const many: LogEntryInput[] = Array.from({ length: LOG_COUNT_LIMIT + 1 }, (_, index) => ({
+      organizationId: organization.id,
+      actorId: ids[ADA.id]!,
+      subjectMemberId: ids[LEO.id]!,
+      action: LOG_ACTION.endDateChanged,
+      createdAt: hour('2027-12-01T00:00:00Z', index / 60),
+    }));
+    await prisma.$transaction((tx) => appendLogEntries(tx, many), { timeout: 60_000 });
+    const log = await openLog(ADA, `log ${LOG_ACTION.endDateChanged}`);
+    expect(textOf(log)).toContain(`*More than 10,000 entries match* the filters, newest first  ·  page 1 of more than 667`);
+    const mine = await openLog(ADA, 'log <@U0RITA>');
+    expect(textOf(mine)).toContain('*3 entries match* the filters');
+  }, 60_000);
 
   it('refuses a plain member and another organization’s admin, naming who to ask, and shows them nothing', async () => {
     const { organization } = await seed();

@@ -4,12 +4,19 @@
  * which entries (logScopeOf): the database narrows to those, so nothing outside them is read.
  */
 import { z } from 'zod';
-import { countLogEntries, logEntrySelection, selectLogEntries } from '../../db/log-entries.js';
+import { logEntrySelection, selectLogEntries } from '../../db/log-entries.js';
 import { sqlOf, type SqlTarget } from '../../db/sql.js';
 import { calendarDateIn } from '../../domain/dates.js';
 import { DomainError } from '../../domain/errors.js';
 import { LOG_PAGE_SIZE, NO_LOG_FILTERS, type LogFilters, type LogQuery } from '../../domain/log-query.js';
-import { parseLogCommand, type LogEntryModel, type LogPageModel, type LoggedTerms, type PersonReference } from '../../domain/log-view.js';
+import {
+  LOG_COUNT_LIMIT,
+  parseLogCommand,
+  type LogEntryModel,
+  type LogPageModel,
+  type LoggedTerms,
+  type PersonReference,
+} from '../../domain/log-view.js';
 import { logScopeOf, mayTake } from '../../domain/member-policy.js';
 import type { PersonSummary } from '../../domain/read-models.js';
 import { organizationSummary, permissionCatalog, permissionsFor, personSummary } from '../read-models.js';
@@ -104,8 +111,15 @@ export async function browseLog(reader: SqlTarget, actorSlackUserId: string, sta
   const scope = logScopeOf(admin.roles);
   const selection = logEntrySelection(admin.organization.id, admin.organization.timeZone, scope, state.query.filters);
   const sql = sqlOf(reader);
-  const [counted] = await sql.rows(countLogEntries(sql.build, selection));
-  const total = Number(counted?.count ?? 0);
+  // Counted through the page's own statement, so the count and the pages can never disagree.
+  const matching = selectLogEntries(sql.build, selection)
+    .clearSelect()
+    .clearOrderBy()
+    .select('e.id')
+    .limit(LOG_COUNT_LIMIT + 1);
+  const [counted] = await sql.rows(sql.build.selectFrom(matching.as('matching')).select((eb) => eb.fn.countAll<number>().as('count')));
+  const totalCapped = Number(counted?.count ?? 0) > LOG_COUNT_LIMIT;
+  const total = Math.min(Number(counted?.count ?? 0), LOG_COUNT_LIMIT);
   // A page past the end (entries gone from a filter since) shows the last page instead.
   const lastPage = Math.max(0, Math.ceil(total / LOG_PAGE_SIZE) - 1);
   const query = { ...state.query, page: Math.min(state.query.page, lastPage) };
@@ -133,6 +147,7 @@ export async function browseLog(reader: SqlTarget, actorSlackUserId: string, sta
     },
     entries,
     total,
+    totalCapped,
     pageSize: LOG_PAGE_SIZE,
     scope,
   };

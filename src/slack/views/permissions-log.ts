@@ -242,9 +242,13 @@ function count(value: number): string {
 
 /** "42 entries match, newest first · page 2 of 3". */
 export function summaryText(model: LogPageModel): string {
-  const matched = model.total === 1 ? '1 entry matches' : `${count(model.total)} entries match`;
+  const matched = model.totalCapped
+    ? `More than ${count(model.total)} entries match`
+    : model.total === 1
+      ? '1 entry matches'
+      : `${count(model.total)} entries match`;
   const pages = Math.ceil(model.total / model.pageSize);
-  const page = pages > 1 ? `  ·  page ${count(model.query.page + 1)} of ${count(pages)}` : '';
+  const page = pages > 1 ? `  ·  page ${count(model.query.page + 1)} of ${model.totalCapped ? 'more than ' : ''}${count(pages)}` : '';
   return `*${matched}*${hasLogFilters(model.query.filters) ? ' the filters' : ''}, newest first${page}`;
 }
 
