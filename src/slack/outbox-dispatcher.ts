@@ -47,6 +47,7 @@ import { bulkSummaryMessage } from './views/bulk-summary.js';
 import type { SqlDatabase } from '../db/sql.js';
 import { accessChangeNotice } from '../services/members/access-change-notice.js';
 import { accessChangedMessage } from './views/access-change-messages.js';
+import { deliverExport } from './csv/export-delivery.js';
 
 interface Message {
   text: string;
@@ -584,6 +585,11 @@ export class OutboxDispatcher {
         const summary = await bulkSummary(sql, item);
         if (!summary) throw new NothingToSend();
         return this.post(message, item.userId, bulkSummaryMessage(summary));
+      }
+      case 'export.csv': {
+        const shared = await deliverExport(this.client, sql, item, this.now());
+        if (!shared) throw new NothingToSend();
+        return shared;
       }
     }
   }

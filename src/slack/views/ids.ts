@@ -44,6 +44,10 @@ export const ACTION = {
   /** "Export CSV" buttons of `/access report`; the value is the organization id. */
   reportExport: 'report_export',
   gridExport: 'grid_export',
+  /** A permission's holder count in `/access report`: opens `/access users` filtered to them; the value is `<organization id>:<permission key>`. */
+  reportHolders: 'report_holders',
+  /** Organization picker in `/access report`, for an Administrator of several. */
+  reportPickOrganization: 'report_pick_organization',
   /** Organization picker in the request form (static or external select). */
   pickOrganization: 'request_pick_organization',
   /** "My organization is not listed" checkbox in the request form. */
