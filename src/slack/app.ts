@@ -18,6 +18,7 @@ import { registerEndDates } from './listeners/end-dates.js';
 import { registerUsersList } from './listeners/users-list.js';
 import { registerCallers } from './listeners/callers.js';
 import { registerMemberForms } from './listeners/member-forms.js';
+import { registerPermissionsReport } from './listeners/permissions-report.js';
 import { webApiTransport } from './web-api-transport.js';
 
 export const EVENTS_PATH = '/slack/events';
@@ -69,6 +70,7 @@ export function registerListeners(router: ListenerRouter, context: GatehouseCont
   registerHomeSections(router, context);
   registerMemberForms(router, context);
   registerCallers(router, context);
+  registerPermissionsReport(router, context);
 }
 
 type SlackSettings = Pick<AppConfig, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;

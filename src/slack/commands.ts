@@ -26,6 +26,11 @@ export const SUBCOMMANDS: SubcommandHelp[] = [
     summary: 'Administrators: the pending invitations in /access users, to resend, edit or revoke.',
   },
   { name: 'callers', usage: '/access callers', summary: 'Administrators: list, add, edit and remove authorized callers.' },
+  {
+    name: 'report',
+    usage: '/access report',
+    summary: 'Administrators: who holds each permission, with counts; export the report and the grid as CSV.',
+  },
   { name: 'help', usage: '/access help', summary: 'Show this list of commands.' },
 ];
 

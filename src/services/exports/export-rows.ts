@@ -46,29 +46,31 @@ export function exportedStatus(status: string, endsAt: Date | null, now: Date): 
 }
 
 function memberColumns(build: QueryBuilder, organizationId: number, afterMemberId: number, limit: number) {
-  return build
-    .selectFrom('Connection as c')
-    .innerJoin('Member as m', 'm.id', 'c.memberId')
-    .select([
-      'c.id',
-      'c.memberId',
-      'c.status',
-      'c.startsOn',
-      'c.endsOn',
-      'c.endsAt',
-      'c.connectedAt',
-      'c.tags',
-      'c.callerSupportLevel',
-      'c.callerLevel',
-      'm.slackUserId',
-      'm.displayName',
-      'm.email',
-    ])
-    // The (organizationId, memberId) unique index gives this order and starts the batch at its key.
-    .where('c.organizationId', '=', organizationId)
-    .where('c.memberId', '>', afterMemberId)
-    .orderBy('c.memberId')
-    .limit(limit);
+  return (
+    build
+      .selectFrom('Connection as c')
+      .innerJoin('Member as m', 'm.id', 'c.memberId')
+      .select([
+        'c.id',
+        'c.memberId',
+        'c.status',
+        'c.startsOn',
+        'c.endsOn',
+        'c.endsAt',
+        'c.connectedAt',
+        'c.tags',
+        'c.callerSupportLevel',
+        'c.callerLevel',
+        'm.slackUserId',
+        'm.displayName',
+        'm.email',
+      ])
+      // The (organizationId, memberId) unique index gives this order and starts the batch at its key.
+      .where('c.organizationId', '=', organizationId)
+      .where('c.memberId', '>', afterMemberId)
+      .orderBy('c.memberId')
+      .limit(limit)
+  );
 }
 
 type MemberColumns = InferResult<ReturnType<typeof memberColumns>>[number];
@@ -89,7 +91,12 @@ function exportedMember(row: MemberColumns, now: Date): ExportedMember {
 }
 
 /** The permissions grid: every member of the organization (removed ones aside), by member id, with what each holds. */
-export async function* gridBatches(reader: SqlTarget, organizationId: number, now: Date, batchSize = EXPORT_BATCH): AsyncGenerator<GridRow[]> {
+export async function* gridBatches(
+  reader: SqlTarget,
+  organizationId: number,
+  now: Date,
+  batchSize = EXPORT_BATCH,
+): AsyncGenerator<GridRow[]> {
   const sql = sqlOf(reader);
   let after = 0;
   for (;;) {

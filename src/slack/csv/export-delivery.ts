@@ -31,7 +31,12 @@ export function exportComment(kind: ExportItem['request'], organization: { name:
 }
 
 /** Shares the export in the admin's DM; null when there is nothing to send (the admin may no longer make it). */
-export async function deliverExport(client: WebClient, reader: SqlTarget, item: ExportItem, now: Date): Promise<{ channel: string } | null> {
+export async function deliverExport(
+  client: WebClient,
+  reader: SqlTarget,
+  item: ExportItem,
+  now: Date,
+): Promise<{ channel: string } | null> {
   const source = await exportToDeliver(reader, item, now);
   if (!source) return null;
   const directory = await mkdtemp(path.join(os.tmpdir(), 'gatehouse-export-'));

@@ -91,7 +91,9 @@ export function logHeader(timeZone: string): string[] {
 function snapshotOf(value: unknown): { permissions: string; status: string; endsOn: string } {
   if (typeof value !== 'object' || value === null) return { permissions: '', status: '', endsOn: '' };
   const snapshot = value as { permissions?: unknown; status?: unknown; endsOn?: unknown };
-  const permissions = Array.isArray(snapshot.permissions) ? snapshot.permissions.filter((key): key is string => typeof key === 'string') : [];
+  const permissions = Array.isArray(snapshot.permissions)
+    ? snapshot.permissions.filter((key): key is string => typeof key === 'string')
+    : [];
   return {
     permissions: listCell(permissions),
     status: typeof snapshot.status === 'string' ? snapshot.status : '',

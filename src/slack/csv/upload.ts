@@ -34,7 +34,9 @@ function postBytes(uploadUrl: string, file: FileToShare): Promise<void> {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream', 'content-length': file.bytes },
     });
-    request.setTimeout(UPLOAD_TIMEOUT_MS, () => request.destroy(new UploadFailed(`The upload URL did not answer within ${UPLOAD_TIMEOUT_MS / 1000} s.`)));
+    request.setTimeout(UPLOAD_TIMEOUT_MS, () =>
+      request.destroy(new UploadFailed(`The upload URL did not answer within ${UPLOAD_TIMEOUT_MS / 1000} s.`)),
+    );
     request.on('error', reject);
     request.on('response', (response) => {
       response.resume();
@@ -51,7 +53,12 @@ function postBytes(uploadUrl: string, file: FileToShare): Promise<void> {
 }
 
 /** Shares the file in the person's DM with `comment`; the DM's channel id and the file's id. */
-export async function shareFileInDm(client: WebClient, userId: string, file: FileToShare, comment: string): Promise<{ channel: string; fileId: string }> {
+export async function shareFileInDm(
+  client: WebClient,
+  userId: string,
+  file: FileToShare,
+  comment: string,
+): Promise<{ channel: string; fileId: string }> {
   const opened = (await client.conversations.open({ users: userId })) as WebAPICallResult & { channel?: { id?: string } };
   const channel = opened.channel?.id;
   if (!channel) throw new UploadFailed('Slack opened no DM to share the file in.');

@@ -14,6 +14,7 @@ import { openCallersList } from './callers.js';
 import { acceptFromCommand } from './invitations.js';
 import { openInviteForm } from './invite-commands.js';
 import { openUsersList } from './users-list.js';
+import { openPermissionsReport } from './permissions-report.js';
 
 /** The fields of a slash command payload that Gatehouse relies on. */
 export const slashCommandPayload = z.object({
@@ -82,6 +83,11 @@ export function subcommandHandlers(context: GatehouseContext): Record<string, Su
     },
     async callers(request) {
       await openCallersList(context, { ...request, ack: () => request.ack() });
+    },
+    async report({ ack, client, userId, triggerId, tellByResponseUrl }) {
+      // The trigger is good for three seconds, so the report opens right after the ack.
+      await ack();
+      await openPermissionsReport(client, context, { userId, triggerId, tell: tellByResponseUrl });
     },
     async me({ ack, userId }) {
       await ack(myAccessMessage(await myAccess(context.sql, userId, context.now())));

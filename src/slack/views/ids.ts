@@ -44,7 +44,7 @@ export const ACTION = {
   /** "Export CSV" buttons of `/access report`; the value is the organization id. */
   reportExport: 'report_export',
   gridExport: 'grid_export',
-  /** A permission's holder count in `/access report`: opens `/access users` filtered to them; the value is `<organization id>:<permission key>`. */
+  /** A holder count in `/access report`: opens `/access users` on those holders; the value is `<organization id>:<permission key>`. */
   reportHolders: 'report_holders',
   /** Organization picker in `/access report`, for an Administrator of several. */
   reportPickOrganization: 'report_pick_organization',
