@@ -21,7 +21,7 @@ import { BOT_TOKEN, startTestApp, type TestApp } from '../support/app.js';
 import { csvObjects, parseCsv } from '../support/csv.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { person, seedOrganization, settle } from '../support/flows.js';
-import { seedMembers } from '../support/members.js';
+import { seedMembers, waitUntil } from '../support/members.js';
 
 const ADA = person('U0ADA', 'Ada Admin');
 const TESS = person('U0TESS', 'Tess Trainer');
@@ -100,6 +100,8 @@ describe.each(DATABASE_KINDS)('CSV exports on %s', (kind) => {
     const dm = app.emulator.dmChannelFor(userId);
     const before = app.emulator.sharedFiles(dm).length;
     await press();
+    // The press is acknowledged before the export is queued: the file is waited for, then the outbox's rest.
+    await waitUntil(() => app.emulator.sharedFiles(dm).length > before, 60_000);
     await settle(app, 60_000);
     const files = app.emulator.sharedFiles(dm);
     expect(files).toHaveLength(before + 1);
@@ -108,7 +110,10 @@ describe.each(DATABASE_KINDS)('CSV exports on %s', (kind) => {
   }
 
   function exportEntries() {
-    return app.db.database.prisma.permissionLogEntry.findMany({ where: { organizationId, action: LOG_ACTION.exported }, orderBy: { id: 'asc' } });
+    return app.db.database.prisma.permissionLogEntry.findMany({
+      where: { organizationId, action: LOG_ACTION.exported },
+      orderBy: { id: 'asc' },
+    });
   }
 
   function expectInstant(cell: string, instant: Date) {
