@@ -32,7 +32,7 @@ export interface ExportsBenchResult {
 
 const LOG_BATCH = 10_000;
 
-async function buildDatabase(url: string, members: number, logEntries: number): Promise<number> {
+export async function buildDatabase(url: string, members: number, logEntries: number): Promise<number> {
   const target = parseDatabaseUrl(url);
   await applyPendingMigrations(target);
   const database = await openDatabase(target);

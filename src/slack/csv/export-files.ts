@@ -12,7 +12,9 @@ import type { SqlTarget } from '../../db/sql.js';
 import { calendarDateIn } from '../../domain/dates.js';
 import type { ExportKind } from '../../domain/log-query.js';
 import { PERMISSION_CATALOG } from '../../domain/permission-catalog.js';
+import { stringList } from '../../services/invitations/stored-invitation.js';
 import {
+  exportedStatus,
   gridBatches,
   logBatches,
   logExportSelection,
@@ -40,26 +42,32 @@ function memberHeader(timeZone: string): string[] {
   return ['Name', 'Email', 'Slack user ID', 'Status', 'Starts on', 'Ends on', `Connected at (${timeZone})`, 'Tags', 'Caller support level'];
 }
 
-function memberCells(member: ExportedMember, instants: IsoInstants): Cell[] {
-  return [
+/** The member's cells, pushed onto `cells`: one array per record, however many parts it has. */
+function pushMemberCells(cells: Cell[], member: ExportedMember, now: Date, instants: IsoInstants): Cell[] {
+  cells.push(
     member.displayName,
     member.email ?? '',
     member.slackUserId,
-    member.status,
+    exportedStatus(member.status, member.endsAt, now),
     member.startsOn ?? '',
     member.endsOn ?? '',
     instants.text(member.connectedAt),
-    listCell(member.tags),
-    member.caller?.supportLevel.toLowerCase() ?? '',
-  ];
+    listCell(stringList(member.tags)),
+    member.callerSupportLevel?.toLowerCase() ?? '',
+  );
+  return cells;
 }
 
 export function gridHeader(timeZone: string): string[] {
   return [...memberHeader(timeZone), ...PERMISSION_CATALOG.map((permission) => permission.name)];
 }
 
-export function gridRecord(row: GridRow, instants: IsoInstants): Cell[] {
-  return [...memberCells(row, instants), ...PERMISSION_CATALOG.map((permission) => (row.permissions.has(permission.key) ? 'yes' : ''))];
+export function gridRecord(row: GridRow, now: Date, instants: IsoInstants): Cell[] {
+  const cells = pushMemberCells([], row, now, instants);
+  // `|key|` in `|a|b|`: a key is never a part of another key's text with its bars around it.
+  const held = row.permissionKeys ? `|${row.permissionKeys}|` : '';
+  for (const permission of PERMISSION_CATALOG) cells.push(held.includes(`|${permission.key}|`) ? 'yes' : '');
+  return cells;
 }
 
 export function reportHeader(timeZone: string): string[] {
@@ -136,11 +144,11 @@ async function* recordsOf(
   const timeZone = organization.timeZone;
   if (request.kind === 'grid') {
     yield [gridHeader(timeZone)];
-    for await (const batch of gridBatches(reader, organization.id, now)) yield batch.map((row) => gridRecord(row, instants));
+    for await (const batch of gridBatches(reader, organization.id, now)) yield batch.map((row) => gridRecord(row, now, instants));
   } else if (request.kind === 'report') {
     yield [reportHeader(timeZone)];
     for await (const { permission, holders } of reportBatches(reader, organization.id, now)) {
-      yield holders.map((holder) => [permission.name, permission.key, ...memberCells(holder, instants)]);
+      yield holders.map((holder) => pushMemberCells([permission.name, permission.key], holder, now, instants));
     }
   } else {
     yield [logHeader(timeZone)];
