@@ -12,5 +12,9 @@ export const COMMAND_USAGE: readonly { usage: string; summary: string }[] = [
   },
   { usage: '/access invitations', summary: 'Administrators: the pending invitations in /access users, to resend, edit or revoke.' },
   { usage: '/access callers', summary: 'Administrators: list, add, edit and remove authorized callers.' },
+  {
+    usage: '/access report',
+    summary: 'Administrators: who holds each permission, with counts; export the report and the grid as CSV.',
+  },
   { usage: '/access help', summary: 'Show this list of commands.' },
 ];
