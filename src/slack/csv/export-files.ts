@@ -37,6 +37,8 @@ export interface ExportFile {
 
 type Cell = string | number;
 
+const FILE_BUFFER = 1024 * 1024;
+
 /** The columns every member row starts with (grid and report). */
 function memberHeader(timeZone: string): string[] {
   return ['Name', 'Email', 'Slack user ID', 'Status', 'Starts on', 'Ends on', `Connected at (${timeZone})`, 'Tags', 'Caller support level'];
@@ -169,8 +171,14 @@ export async function writeExportFile(
   options: { path: string; upToSequence: number; now: Date },
 ): Promise<ExportFile> {
   const instants = new IsoInstants(source.organization.timeZone);
-  const stringifier = stringify({ bom: true, record_delimiter: 'windows' });
-  const written = pipeline(stringifier, createWriteStream(options.path));
+  // Larger buffers than the streams' defaults (16 records, 16 KB): a 25 MB file in fewer writes and waits.
+  const stringifier = stringify({
+    bom: true,
+    record_delimiter: 'windows',
+    writableHighWaterMark: 1_000,
+    readableHighWaterMark: FILE_BUFFER,
+  });
+  const written = pipeline(stringifier, createWriteStream(options.path, { highWaterMark: FILE_BUFFER }));
   let rows = -1;
   try {
     for await (const batch of recordsOf(reader, source, options.upToSequence, options.now, instants)) {
