@@ -23,6 +23,8 @@ export interface ExportFigures {
   /** CPU time the export took in this process: on a busy machine, steadier than the wall clock. */
   cpuMilliseconds: number;
   peakRssMb: number;
+  /** The process's peak RSS before the export began: Node, Prisma's client and the open database. */
+  baselineRssMb: number;
 }
 
 async function measure(url: string, kind: string): Promise<ExportFigures> {
@@ -31,6 +33,7 @@ async function measure(url: string, kind: string): Promise<ExportFigures> {
   try {
     const organization = await prisma.organization.findUniqueOrThrow({ where: { customerNumber: EXPORTS_BENCH_CUSTOMER_NUMBER } });
     const request = exportRequestSchema.parse(kind === 'log' ? { kind, filters: {} } : { kind });
+    const baselineRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const now = new Date();
@@ -50,6 +53,7 @@ async function measure(url: string, kind: string): Promise<ExportFigures> {
       milliseconds,
       cpuMilliseconds: Math.round((cpu.user + cpu.system) / 1000),
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      baselineRssMb,
     };
   } finally {
     rmSync(directory, { recursive: true, force: true });

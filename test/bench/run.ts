@@ -159,13 +159,15 @@ if (runs('exports')) {
       'en-US',
     )} log entries on SQLite (seeded in ${exports.seedMilliseconds} ms), each made in a fresh process`,
   );
-  console.log('| export | rows    | MB    | time ms | CPU ms  | peak RSS MB |');
-  console.log('| ------ | ------- | ----- | ------- | ------- | ----------- |');
+  console.log('| export | rows    | MB    | time ms | CPU ms  | peak RSS MB | RSS before MB |');
+  console.log('| ------ | ------- | ----- | ------- | ------- | ----------- | ------------- |');
   for (const figures of exports.exports) {
     console.log(
       `| ${figures.kind.padEnd(6)} | ${String(figures.rows).padStart(7)} | ${String(figures.megabytes).padStart(5)} | ${String(
         figures.milliseconds,
-      ).padStart(7)} | ${String(figures.cpuMilliseconds).padStart(7)} | ${String(figures.peakRssMb).padStart(11)} |`,
+      ).padStart(7)} | ${String(figures.cpuMilliseconds).padStart(7)} | ${String(figures.peakRssMb).padStart(11)} | ${String(
+        figures.baselineRssMb,
+      ).padStart(13)} |`,
     );
   }
   console.log('Target: a CSV export of 100,000 rows in under 1500 ms and under 150 MB peak RSS.');
