@@ -39,6 +39,15 @@ export interface DemoMessage {
   edited: boolean;
   /** Ephemerals are only ever sent to their one viewer. */
   ephemeral: boolean;
+  /** Files shared with the message (a CSV export), each with where the local Slack serves it. */
+  files?: DemoFile[];
+}
+
+export interface DemoFile {
+  name: string;
+  title: string;
+  size: number;
+  url: string;
 }
 
 export interface DemoView {

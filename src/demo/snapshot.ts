@@ -1,7 +1,7 @@
 /** What one person sees of the emulated Slack, in the shape of src/demo/protocol.ts. */
 import type { EmulatedView, SlackEmulator } from '../sandbox/slack-emulator.js';
 import type { DemoClock } from './demo.js';
-import type { DemoConversation, DemoMessage, DemoPerson, DemoSnapshot, DemoView } from './protocol.js';
+import type { DemoConversation, DemoFile, DemoMessage, DemoPerson, DemoSnapshot, DemoView } from './protocol.js';
 import { DEMO_CHANNELS, DEMO_PEOPLE, demoPerson } from './seed.js';
 
 export function demoPeople(): DemoPerson[] {
@@ -21,6 +21,13 @@ function viewOf(emulator: SlackEmulator, view: EmulatedView): DemoView {
   return { id: view.id, type: view.type, definition: view.definition, errors: emulator.viewErrors(view.id) };
 }
 
+/** A shared file as the page shows it; anything not shaped like one is left out. */
+function demoFile(file: unknown): DemoFile[] {
+  const { name, title, size, url_private_download: url } = (file ?? {}) as Record<string, unknown>;
+  if (typeof name !== 'string' || typeof url !== 'string') return [];
+  return [{ name, title: typeof title === 'string' ? title : name, size: typeof size === 'number' ? size : 0, url }];
+}
+
 function messagesFor(emulator: SlackEmulator, viewerId: string, channel: string): DemoMessage[] {
   const authorName = (userId: string) => (userId === emulator.botUserId ? 'Gatehouse' : (emulator.getUser(userId)?.realName ?? userId));
   const posted: DemoMessage[] = emulator.messagesIn(channel).map((message) => ({
@@ -32,6 +39,7 @@ function messagesFor(emulator: SlackEmulator, viewerId: string, channel: string)
     ...(Array.isArray(message.blocks) ? { blocks: message.blocks as unknown[] } : {}),
     edited: message.edited !== undefined,
     ephemeral: false,
+    ...(Array.isArray(message.files) ? { files: message.files.flatMap(demoFile) } : {}),
   }));
   const ephemeral: DemoMessage[] = emulator.ephemeralsFor(viewerId, channel).map((message) => ({
     channel,

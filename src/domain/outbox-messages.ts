@@ -3,6 +3,7 @@
  * transaction as the change; the dispatcher draws and delivers them, so a message always shows
  * the state at delivery time.
  */
+import type { ExportRequest } from './log-query.js';
 import type { BulkAction } from './member-management.js';
 
 /**
@@ -87,6 +88,11 @@ export type OutboxItem =
    * Post an organization's log chain head (`sequence:hash`) to its audit channel, once a day, so a
    * rewritten database can be told from the record outside it. The head is the one read at `at` (ISO), when queued.
    */
-  | { kind: 'log.anchor'; organizationId: number; sequence: number; hash: string; at: string; channel: string };
+  | { kind: 'log.anchor'; organizationId: number; sequence: number; hash: string; at: string; channel: string }
+  /**
+   * A CSV export into an admin's DM (`userId`), drawn at delivery; the log export holds the entries
+   * logged before its own entry (`upToSequence`), so a retry sends the same rows.
+   */
+  | { kind: 'export.csv'; organizationId: number; request: ExportRequest; logEntryId: number; upToSequence: number; userId: string };
 
 export type ConnectionEndEvent = 'expired' | 'removed';

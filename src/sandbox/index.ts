@@ -45,6 +45,7 @@ export {
   type RecordedCall,
   type RecordedResponseUrlPost,
   type RecordedUpload,
+  type SharedFile,
   type ResponseUrlBody,
   type ResponseUrlContext,
   type SlackApiBody,

@@ -92,6 +92,20 @@ export interface RecordedUpload {
   at: Date;
 }
 
+/** A file files.completeUploadExternal shared into a conversation, with the message that carries it. */
+export interface SharedFile {
+  fileId: string;
+  filename: string;
+  title: string;
+  channel: string;
+  /** The message's ts. */
+  ts: string;
+  /** The message's text: the upload's initial_comment. */
+  comment: string;
+  bytes: Buffer;
+  at: Date;
+}
+
 /**
  * A scripted failure: an HTTP status (429 gets `Retry-After`, default 1 s), or a Slack platform
  * error answered as HTTP 200 `{ ok: false, error }`.
@@ -220,6 +234,8 @@ interface PendingFile {
   length: number;
   title: string;
   upload: RecordedUpload | undefined;
+  /** Set once files.completeUploadExternal has completed it; Slack completes a file once. */
+  completed: boolean;
 }
 
 export interface SlackEmulatorOptions {
@@ -296,6 +312,8 @@ const RESPONSE_URL_LIFETIME_MS = 30 * 60_000;
 const RESPONSE_URL_MAX_USES = 5;
 const MODAL_STACK_LIMIT = 3;
 const MPIM_MAX_USERS = 8;
+/** files.completeUploadExternal completes at most this many files at once. */
+const MAX_FILES_PER_COMPLETION = 10;
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -465,6 +483,7 @@ export class SlackEmulator {
   readonly violations: Violation[] = [];
   readonly responses: RecordedResponseUrlPost[] = [];
   readonly uploads: RecordedUpload[] = [];
+  private readonly shared: SharedFile[] = [];
   readonly ephemeralMessages: EphemeralMessage[] = [];
 
   private readonly now: () => number;
@@ -552,6 +571,11 @@ export class SlackEmulator {
    * Forgets recorded calls, violations, response_url posts, uploads and scripted faults. State
    * (users, channels, messages, views) stays.
    */
+  /** Files shared into conversations, oldest first; in one conversation when `channelId` is given. */
+  sharedFiles(channelId?: string): SharedFile[] {
+    return this.shared.filter((file) => channelId === undefined || file.channel === channelId);
+  }
+
   clear(): void {
     this.calls.length = 0;
     this.violations.length = 0;
@@ -889,6 +913,8 @@ export class SlackEmulator {
       this.answerResponseUrl(url.pathname.slice('/response/'.length), contentType, body, response);
     } else if (url.pathname.startsWith('/upload/') && request.method === 'POST') {
       await this.answerUpload(url.pathname.slice('/upload/'.length), contentType, body, response);
+    } else if (url.pathname.startsWith('/files/') && request.method === 'GET') {
+      this.answerDownload(url.pathname.slice('/files/'.length).split('/')[0] ?? '', response);
     } else {
       sendText(response, 404, 'not_found');
     }
@@ -1241,18 +1267,25 @@ export class SlackEmulator {
     if (!Number.isInteger(length) || length <= 0) return invalidArguments('length must be a positive integer');
     const id = this.newId('F');
     const filename = String(args.filename);
-    this.files.set(id, { id, filename, length, title: filename, upload: undefined });
+    this.files.set(id, { id, filename, length, title: filename, upload: undefined, completed: false });
     return { ok: true, upload_url: `${this.origin}/upload/${id}`, file_id: id };
   }
 
   private completeUpload(args: SlackArgs): SlackApiBody {
     if (!Array.isArray(args.files) || args.files.length === 0) return invalidArguments('files must be a non-empty JSON array');
+    if (args.files.length > MAX_FILES_PER_COMPLETION) return invalidArguments(`files holds at most ${MAX_FILES_PER_COMPLETION} files`);
+    if (!isBlank(args.channel_id) && !isBlank(args.channels)) return invalidArguments('give channel_id or channels, not both');
     const completed: PendingFile[] = [];
     for (const entry of args.files as unknown[]) {
-      const file = isRecord(entry) ? this.files.get(String(entry.id)) : undefined;
-      if (file === undefined || file.upload === undefined) return fail('file_not_found');
-      if (isRecord(entry) && typeof entry.title === 'string') file.title = entry.title;
+      if (!isRecord(entry) || typeof entry.id !== 'string') return invalidArguments('each file needs an id');
+      const file = this.files.get(entry.id);
+      // A file whose bytes never arrived, or one already completed, is not there to complete.
+      if (file === undefined || file.upload === undefined || file.completed) return fail('file_not_found');
       completed.push(file);
+    }
+    for (const [index, file] of completed.entries()) {
+      const entry = (args.files as Array<Record<string, unknown>>)[index]!;
+      if (typeof entry.title === 'string') file.title = entry.title;
     }
     const filePayloads = completed.map((file) => ({
       id: file.id,
@@ -1261,16 +1294,31 @@ export class SlackEmulator {
       size: file.upload?.bytes.length ?? 0,
       created: Math.floor(this.now() / 1000),
       user: this.botUserId,
+      url_private_download: `${this.origin}/files/${file.id}/${encodeURIComponent(file.filename)}`,
     }));
     if (!isBlank(args.channel_id)) {
       const blocksReport = this.inspectMessageIfChecking({ text: args.initial_comment, blocks: args.blocks });
       if (blocksReport.error) return rejectionFor(blocksReport);
       const channel = this.resolvePostingChannel(String(args.channel_id));
       if ('error' in channel) return fail(channel.error);
+      const ts = this.nextTs();
+      const comment = optionalString(args.initial_comment) ?? '';
+      for (const file of completed) {
+        this.shared.push({
+          fileId: file.id,
+          filename: file.filename,
+          title: file.title,
+          channel: channel.id,
+          ts,
+          comment,
+          bytes: file.upload!.bytes,
+          at: new Date(this.now()),
+        });
+      }
       this.storeMessage({
         type: 'message',
         channel: channel.id,
-        ts: this.nextTs(),
+        ts,
         text: optionalString(args.initial_comment) ?? '',
         files: filePayloads,
         user: this.botUserId,
@@ -1280,6 +1328,7 @@ export class SlackEmulator {
         ...(optionalString(args.thread_ts) ? { thread_ts: String(args.thread_ts) } : {}),
       });
     }
+    for (const file of completed) file.completed = true;
     return { ok: true, files: filePayloads.map(({ id, title }) => ({ id, title })) };
   }
 
@@ -1398,17 +1447,29 @@ export class SlackEmulator {
 
   private async answerUpload(fileId: string, contentType: string, body: Buffer, response: ServerResponse): Promise<void> {
     const file = this.files.get(fileId);
-    if (file === undefined) return sendText(response, 404, 'file_not_found');
-    const upload: RecordedUpload = {
-      fileId,
-      filename: file.filename,
-      bytes: await uploadedBytes(contentType, body),
-      at: new Date(this.now()),
-    };
+    if (file === undefined || file.completed) return sendText(response, 404, 'file_not_found');
+    const bytes = await uploadedBytes(contentType, body);
+    // Slack takes the bytes files.getUploadURLExternal was told of, no more and no fewer.
+    if (bytes.length !== file.length) {
+      this.recordViolation('upload', 'invalid_length', [`${bytes.length} bytes uploaded for a file of declared length ${file.length}`]);
+      return sendText(response, 400, 'invalid_length');
+    }
+    const upload: RecordedUpload = { fileId, filename: file.filename, bytes, at: new Date(this.now()) };
     file.upload = upload;
     this.uploads.push(upload);
     this.changed({ kind: 'file.uploaded' });
     sendText(response, 200, `OK - ${upload.bytes.length}`);
+  }
+
+  /** A shared file's bytes, as its url_private_download gives them (the demo's file card links there). */
+  private answerDownload(fileId: string, response: ServerResponse): void {
+    const file = this.shared.find((candidate) => candidate.fileId === fileId);
+    if (file === undefined) return sendText(response, 404, 'file_not_found');
+    response.writeHead(200, {
+      'content-type': file.filename.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/octet-stream',
+      'content-disposition': `attachment; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`,
+    });
+    response.end(file.bytes);
   }
 
   // ---- internals ----------------------------------------------------------------------------

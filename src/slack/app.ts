@@ -21,6 +21,7 @@ import { registerCallers } from './listeners/callers.js';
 import { registerMemberForms } from './listeners/member-forms.js';
 import { registerSelfService } from './listeners/self-service.js';
 import { registerPermissionsLog } from './listeners/permissions-log.js';
+import { registerPermissionsReport } from './listeners/permissions-report.js';
 import { webApiTransport } from './web-api-transport.js';
 
 export const EVENTS_PATH = '/slack/events';
@@ -75,6 +76,7 @@ export function registerListeners(router: ListenerRouter, context: GatehouseCont
   registerCallers(router, context);
   registerSelfService(router, context);
   registerPermissionsLog(router, context);
+  registerPermissionsReport(router, context);
 }
 
 type SlackSettings = Pick<AppConfig, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;

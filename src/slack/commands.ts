@@ -33,6 +33,11 @@ export const SUBCOMMANDS: SubcommandHelp[] = [
     usage: '/access log [@member] [by @person] [permission] [action] [since YYYY-MM-DD] [until YYYY-MM-DD]',
     summary: 'Administrators: the permissions log, newest first, filtered by member, actor, action, permission and dates.',
   },
+  {
+    name: 'report',
+    usage: '/access report',
+    summary: 'Administrators: who holds each permission, with counts; export the report and the grid as CSV.',
+  },
   { name: 'settings', usage: '/access settings', summary: 'Choose your language and where App Home opens.' },
   { name: 'help', usage: '/access help', summary: 'Show this list of commands.' },
 ];

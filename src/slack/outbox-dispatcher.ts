@@ -56,6 +56,7 @@ import { logAnchorMessage } from './views/log-anchor.js';
 import { memberLeftNotice } from '../services/members/leave-organization.js';
 import { adminContactNotice } from '../services/members/contact-admins.js';
 import { adminContactMessage, memberLeftMessage } from './views/self-service.js';
+import { deliverExport } from './csv/export-delivery.js';
 
 interface Message {
   text: string;
@@ -610,6 +611,11 @@ export class OutboxDispatcher {
         const notice = await adminContactNotice(sql, item);
         if (!notice) throw new NothingToSend();
         return this.post(message, item.userId, adminContactMessage(notice));
+      }
+      case 'export.csv': {
+        const shared = await deliverExport(this.client, sql, item, this.now());
+        if (!shared) throw new NothingToSend();
+        return shared;
       }
     }
   }

@@ -1,4 +1,4 @@
-// `npm run bench [-- --out FILE] [--duration SECONDS] [--connections N] [--only ack,approve,invitation,sweep,members,log]`
+// `npm run bench [-- --out FILE] [--duration SECONDS] [--connections N] [--only ack,approve,invitation,sweep,members,log,exports]`
 // Measures Gatehouse under load and prints a table; with --out, writes every figure as JSON.
 // --only runs some of the benchmarks (all by default).
 import { writeFileSync } from 'node:fs';
@@ -7,13 +7,14 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { measureAckLatency } from './ack-latency.js';
 import { measureApprovePath } from './approve-path.js';
+import { measureExports } from './exports.js';
 import { measureInvitations } from './invitation.js';
 import { measureLogView } from './log-view.js';
 import { measureMembers } from './members.js';
 import type { LatencyFigures, StepFigures } from './members-child.js';
 import { measureSweep } from './sweep.js';
 
-const BENCHMARKS = ['ack', 'approve', 'invitation', 'sweep', 'members', 'log'] as const;
+const BENCHMARKS = ['ack', 'approve', 'invitation', 'sweep', 'members', 'log', 'exports'] as const;
 
 const options = z
   .object({
@@ -168,6 +169,28 @@ if (runs('log')) {
   }
   console.log('Target: the modal opened under 300 ms.');
   report.logView = logs;
+}
+
+if (runs('exports')) {
+  const exports = await measureExports({ members: 100_000, logEntries: 100_000 });
+  console.log(
+    `\nExports: CSV files of one organization of ${exports.members.toLocaleString('en-US')} members and ${exports.logEntries.toLocaleString(
+      'en-US',
+    )} log entries on SQLite (seeded in ${exports.seedMilliseconds} ms), each made in a fresh process`,
+  );
+  console.log('| export | rows    | MB    | time ms | CPU ms  | peak RSS MB | RSS before MB |');
+  console.log('| ------ | ------- | ----- | ------- | ------- | ----------- | ------------- |');
+  for (const figures of exports.exports) {
+    console.log(
+      `| ${figures.kind.padEnd(6)} | ${String(figures.rows).padStart(7)} | ${String(figures.megabytes).padStart(5)} | ${String(
+        figures.milliseconds,
+      ).padStart(7)} | ${String(figures.cpuMilliseconds).padStart(7)} | ${String(figures.peakRssMb).padStart(11)} | ${String(
+        figures.baselineRssMb,
+      ).padStart(13)} |`,
+    );
+  }
+  console.log('Target: a CSV export of 100,000 rows in under 1500 ms and under 150 MB peak RSS.');
+  report.exports = exports;
 }
 
 if (options.out) {

@@ -44,7 +44,18 @@ function webApiMethodsUsed(): string[] {
 /** Slack's OpenAPI spec predates granular bot scopes; these are their current names. */
 const CURRENT_SCOPE_NAME: Record<string, string> = { 'chat:write:bot': 'chat:write', 'chat:write:user': 'chat:write' };
 
+/**
+ * Methods newer than that spec, with the scopes Slack's method pages give them: the upload
+ * methods behind files.uploadV2 (docs.slack.dev/reference/methods/files.getUploadURLExternal).
+ */
+const SCOPES_OF_NEWER_METHODS: Record<string, string[]> = {
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
+};
+
 function scopesAcceptedFor(method: string): string[] {
+  const newer = SCOPES_OF_NEWER_METHODS[method];
+  if (newer) return newer;
   const spec = JSON.parse(readFileSync(path.join(SLACK_FIXTURES, 'web-api.openapi.json'), 'utf8')) as {
     paths: Record<string, Record<string, { security?: Array<{ slackAuth?: string[] }> }>>;
   };

@@ -13,9 +13,11 @@
  * a form's block ids touches one function.
  */
 import { randomBytes } from 'node:crypto';
+import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, calendarDateIn, endOfDayIn } from '../../src/domain/dates.js';
 import { hashInvitationToken, invitationExpiresAt } from '../../src/domain/invitation-tokens.js';
+import { NO_LOG_FILTERS } from '../../src/domain/log-query.js';
 import { MANAGEMENT_ACTIONS, type ManagementAction } from '../../src/domain/member-management.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { buildViewStateValues, type AppResponse, type EmulatedView, type StateValues, type ValuesInput } from '../../src/sandbox/index.js';
@@ -26,6 +28,7 @@ import {
   ACTION,
   BULK_CONFIRM_BLOCK,
   BULK_REVIEW_BLOCK,
+  CALLBACK,
   CALLER_FORM_BLOCK,
   INPUT_ACTION,
   INVITATION_EDIT_BLOCK,
@@ -35,8 +38,8 @@ import {
   MEMBER_EDIT_BLOCK,
   MEMBER_RESTORE_BLOCK,
 } from '../../src/slack/views/ids.js';
-import { callerFormMetadata, decodeMetadata, logViewMetadata, memberListMetadata } from '../../src/slack/views/metadata.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { callerFormMetadata, decodeMetadata, encodeMetadata, logViewMetadata, memberListMetadata } from '../../src/slack/views/metadata.js';
+import { BOT_TOKEN, startTestApp, type TestApp } from '../support/app.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { person, seedOrganization, settle, type Person } from '../support/flows.js';
 import { hasControl, privateTexts, shownSince, waitUntil } from '../support/members.js';
@@ -392,6 +395,57 @@ async function bulk(world: World, actor: Person, subject: Subject, action: strin
     if (error instanceof Refused) throw new Refused(`${error.message}\n${JSON.stringify(confirm.definition.blocks)}`);
     throw error;
   }
+}
+
+/** How many exports the organization's log records. */
+function exportsLogged(world: World): Promise<number> {
+  return world.app.db.database.prisma.permissionLogEntry.count({ where: { organizationId: world.organizationId, action: 'log.exported' } });
+}
+
+/** Presses an export button; done once the export is in the log (its file follows in the DM). */
+async function pressExport(world: World, actor: Person, send: () => Promise<AppResponse>): Promise<void> {
+  const before = await exportsLogged(world);
+  await step(world, actor, send, async () => (await exportsLogged(world)) > before);
+}
+
+/** `/access report`, then the organization picker (forged when the report offers none) when it opened on another organization. */
+async function permissionsReport(world: World, actor: Person): Promise<EmulatedView> {
+  const report = await toNewView(world, actor, () => world.app.driver.slashCommand({ userId: actor.id, text: 'report' }));
+  if (JSON.stringify(report.definition.blocks).includes(REDLANDS.name)) return report;
+  return redrawn(world, actor, report, () =>
+    world.app.driver.blockActions(pick(actor, report, ACTION.reportPickOrganization, String(world.organizationId))),
+  );
+}
+
+/** The `/access log` modal of the organization as the log view draws it: the query in its metadata, the filters on Export CSV. */
+async function logViewOf(world: World, actor: Person): Promise<EmulatedView> {
+  const client = new WebClient(BOT_TOKEN, { slackApiUrl: world.app.emulator.url });
+  const opened = await client.views.open({
+    trigger_id: world.app.emulator.issueTriggerId(actor.id),
+    view: {
+      type: 'modal',
+      callback_id: CALLBACK.permissionsLog,
+      title: { type: 'plain_text', text: 'Permissions log' },
+      private_metadata: encodeMetadata(logViewMetadata, {
+        query: { organizationId: world.organizationId, filters: NO_LOG_FILTERS, page: 0 },
+        expanded: [],
+      }),
+      blocks: [
+        {
+          type: 'actions',
+          elements: [
+            {
+              type: 'button',
+              action_id: ACTION.logExport,
+              text: { type: 'plain_text', text: 'Export CSV' },
+              value: JSON.stringify({ kind: 'log', filters: NO_LOG_FILTERS }),
+            },
+          ],
+        },
+      ],
+    },
+  });
+  return world.app.emulator.getView(opened.view!.id!)!;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -767,6 +821,50 @@ const ROWS: MatrixRow[] = [
       expect(JSON.stringify(log.definition.blocks)).toContain(`Log of ${REDLANDS.name}`);
     },
     outcome: nothingStored,
+  },
+  {
+    action: 'log.export',
+    subject: E_LEARNER,
+    // Every admin exports the log; what each sees of it is their part (test/slack/exports.test.ts).
+    allowed: ['administrator', 'training', 'callers'],
+    perform: async (world, actor) => {
+      const view = await logViewOf(world, actor);
+      await pressExport(world, actor, () => world.app.driver.clickButton({ userId: actor.id, view, actionId: ACTION.logExport }));
+    },
+    outcome: logged,
+  },
+  {
+    action: 'report.view',
+    subject: E_LEARNER,
+    allowed: ADMINISTRATORS_ONLY,
+    perform: async (world, actor, subject) => {
+      const report = await permissionsReport(world, actor);
+      expect(JSON.stringify(report.definition.blocks)).toContain(REDLANDS.name);
+      expect(JSON.stringify(report.definition.blocks)).not.toContain(subject.person.email);
+    },
+    outcome: nothingStored,
+  },
+  {
+    action: 'report.export',
+    on: 'the report and the grid',
+    subject: E_LEARNER,
+    allowed: ADMINISTRATORS_ONLY,
+    perform: async (world, actor) => {
+      // Only Administrators get the report's buttons; everyone else's presses are forged, from their DM.
+      const press = (actionId: string) =>
+        world.app.driver.blockActions({
+          userId: actor.id,
+          channel: world.app.emulator.dmChannelFor(actor.id),
+          actions: [{ action_id: actionId, type: 'button', value: String(world.organizationId) }],
+        });
+      if (actor.id !== ACTORS.administrator.id) return void (await pressExport(world, actor, () => press(ACTION.gridExport)));
+      const report = await permissionsReport(world, actor);
+      await pressExport(world, actor, () =>
+        world.app.driver.clickButton({ userId: actor.id, view: report, actionId: ACTION.reportExport }),
+      );
+      await pressExport(world, actor, () => world.app.driver.clickButton({ userId: actor.id, view: report, actionId: ACTION.gridExport }));
+    },
+    outcome: logged,
   },
 ];
 

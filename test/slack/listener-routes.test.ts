@@ -174,6 +174,18 @@ describe('the listener router', () => {
     }
   });
 
+  it('sends each control of `/access report` and each export button to its own handler', () => {
+    for (const [actionId, handler] of [
+      [ACTION.reportPickOrganization, 'organizationPicked'],
+      [ACTION.reportHolders, 'holdersChosen'],
+      [ACTION.reportExport, 'reportExportRequested'],
+      [ACTION.gridExport, 'gridExportRequested'],
+      [ACTION.logExport, 'logExportRequested'],
+    ] as const) {
+      expect(handlerFor({ type: 'block_actions', action_id: actionId }), actionId).toBe(handler);
+    }
+  });
+
   it('sends a ticked permission to the handler of the form it is in, and nothing else an input does anywhere', () => {
     for (const blockId of [INVITE_GRANT_BLOCK.adminPermissions, INVITE_GRANT_BLOCK.accessPermissions]) {
       expect(handlerFor({ type: 'block_actions', action_id: INPUT_ACTION, block_id: blockId })).toBe('grantPermissionToggled');
@@ -231,8 +243,8 @@ describe('the listener router', () => {
         ).toHaveLength(1);
       }
     }
-    // The callers list and the permissions log are views with a Close button only: nothing submits them.
-    const unsubmitted: string[] = [CALLBACK.callersList, CALLBACK.permissionsLog];
+    // The callers list, the permissions report and the permissions log have a Close button only: nothing submits them.
+    const unsubmitted: string[] = [CALLBACK.callersList, CALLBACK.permissionsReport, CALLBACK.permissionsLog];
     for (const callbackId of Object.values(CALLBACK).filter((id) => !unsubmitted.includes(id))) {
       handlerFor({ type: 'view_submission', callback_id: callbackId });
     }

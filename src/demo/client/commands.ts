@@ -18,6 +18,10 @@ export const COMMAND_USAGE: readonly { usage: string; summary: string }[] = [
     usage: '/access log [@member] [by @person] [permission] [action] [since YYYY-MM-DD] [until YYYY-MM-DD]',
     summary: 'Administrators: the permissions log, newest first, filtered by member, actor, action, permission and dates.',
   },
+  {
+    usage: '/access report',
+    summary: 'Administrators: who holds each permission, with counts; export the report and the grid as CSV.',
+  },
   { usage: '/access settings', summary: 'Choose your language and where App Home opens.' },
   { usage: '/access help', summary: 'Show this list of commands.' },
 ];

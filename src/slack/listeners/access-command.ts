@@ -17,6 +17,7 @@ import { openSettings } from './settings.js';
 import { openPermissionsLog } from './permissions-log.js';
 import { openUsersList } from './users-list.js';
 import { openContactForm, openLeaveForm } from './self-service.js';
+import { openPermissionsReport } from './permissions-report.js';
 
 /** The fields of a slash command payload that Gatehouse relies on. */
 export const slashCommandPayload = z.object({
@@ -93,6 +94,11 @@ export function subcommandHandlers(context: GatehouseContext): Record<string, Su
     },
     async log(request) {
       await openPermissionsLog(context, { ...request, text: request.args.join(' '), ack: () => request.ack() });
+    },
+    async report({ ack, client, userId, triggerId, tellByResponseUrl }) {
+      // The trigger is good for three seconds, so the report opens right after the ack.
+      await ack();
+      await openPermissionsReport(client, context, { userId, triggerId, tell: tellByResponseUrl });
     },
     async me({ ack, userId }) {
       await ack(myAccessMessage(await myAccess(context.sql, userId, context.now())));

@@ -64,6 +64,10 @@ export const ACTION = {
   logNextPage: 'log_next_page',
   /** "Details" on an entry; the value is the entry's id. */
   logDetails: 'log_details',
+  /** A holder count in `/access report`: opens `/access users` on those holders; the value is `<organization id>:<permission key>`. */
+  reportHolders: 'report_holders',
+  /** Organization picker in `/access report`, for an Administrator of several. */
+  reportPickOrganization: 'report_pick_organization',
   /** Organization picker in the request form (static or external select). */
   pickOrganization: 'request_pick_organization',
   /** "My organization is not listed" checkbox in the request form. */
