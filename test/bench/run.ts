@@ -1,4 +1,4 @@
-// `npm run bench [-- --out FILE] [--duration SECONDS] [--connections N] [--only ack,approve,invitation,sweep,members]`
+// `npm run bench [-- --out FILE] [--duration SECONDS] [--connections N] [--only ack,approve,invitation,sweep,members,log-verify]`
 // Measures Gatehouse under load and prints a table; with --out, writes every figure as JSON.
 // --only runs some of the benchmarks (all by default).
 import { writeFileSync } from 'node:fs';
@@ -8,11 +8,12 @@ import { z } from 'zod';
 import { measureAckLatency } from './ack-latency.js';
 import { measureApprovePath } from './approve-path.js';
 import { measureInvitations } from './invitation.js';
+import { measureLogVerify } from './log-verify.js';
 import { measureMembers } from './members.js';
 import type { LatencyFigures, StepFigures } from './members-child.js';
 import { measureSweep } from './sweep.js';
 
-const BENCHMARKS = ['ack', 'approve', 'invitation', 'sweep', 'members'] as const;
+const BENCHMARKS = ['ack', 'approve', 'invitation', 'sweep', 'members', 'log-verify'] as const;
 
 const options = z
   .object({
@@ -149,6 +150,21 @@ if (runs('members')) {
   console.log(floorRow('bare Bolt: a submission', members.bareBolt.viewSubmission));
   console.log('"done" is when views.open or views.update reached Slack, or when the bulk action\'s 100 log entries were committed.');
   report.members = members;
+}
+
+if (runs('log-verify')) {
+  const verify = await measureLogVerify({ entries: 1_000_000 });
+  console.log(
+    `\nLog verify: \`gatehouse log verify\` over ${verify.entries.toLocaleString('en-US')} chained log entries in 10 organizations on SQLite (seeded in ${verify.seedMilliseconds} ms)`,
+  );
+  console.log('| run                                   | time ms | peak RSS MB |');
+  console.log('| ------------------------------------- | ------- | ----------- |');
+  console.log(
+    `| the command, start to exit            | ${String(verify.commandMilliseconds).padStart(7)} | ${String(verify.commandPeakRssMb).padStart(11)} |`,
+  );
+  console.log(`| the verify alone, on an open database | ${String(verify.verifyMilliseconds).padStart(7)} | ${'–'.padStart(11)} |`);
+  console.log(`10^6 entries verified in ${verify.commandMilliseconds} ms (target < 5000 ms): ${verify.commandOutput}`);
+  report.logVerify = verify;
 }
 
 if (options.out) {
