@@ -3,6 +3,7 @@
  * pure verifier (src/domain/log-verify.ts). Chains are read in keyset batches on the (chain,
  * sequence) index, so memory stays flat however long the log is.
  */
+import { sql as raw } from 'kysely';
 import { chainOf, type ChainHead } from '../domain/log-chain.js';
 import { ChainVerifier, type ChainBreak, type ChainVerdict, type StoredEntry } from '../domain/log-verify.js';
 import { preparedStatement, sqlOf, type Sql, type SqlTarget } from './sql.js';
@@ -184,10 +185,20 @@ interface BatchRow {
   after: unknown;
   note: string | null;
   createdAt: Date;
+  /** On SQLite, the snapshots as stored, instead of before and after. */
+  beforeText?: string | null;
+  afterText?: string | null;
 }
 
+/** A row read with a sequence number is a stored entry as it is; narrowed rather than copied, a million times over. */
 function storedEntry(row: BatchRow): StoredEntry {
-  return { ...row, sequence: row.sequence!, before: row.before ?? null, after: row.after ?? null };
+  if (!isNumbered(row)) throw new Error(`Permissions log entry ${row.id} has no sequence number to verify at.`);
+  if (row.beforeText === undefined) return row;
+  return { ...row, before: null, after: null, snapshotText: { before: row.beforeText, after: row.afterText ?? null } };
+}
+
+function isNumbered(row: BatchRow): row is BatchRow & { sequence: number } {
+  return row.sequence !== null;
 }
 
 const VERIFIED_COLUMNS = [
@@ -208,19 +219,55 @@ const VERIFIED_COLUMNS = [
   'createdAt',
 ] as const;
 
-const chainBatchStatement = preparedStatement((build, args: { chain: number; from: number; limit: number }) =>
-  build
-    .selectFrom('PermissionLogEntry')
-    .select(VERIFIED_COLUMNS)
-    .where('chain', '=', args.chain)
-    .where('sequence', '>=', args.from)
-    .orderBy('sequence')
-    .limit(args.limit),
+/** The columns but the snapshots, which SQLite gives as their stored text (SNAPSHOT_TEXT) to be hashed as they are. */
+const TEXT_VERIFIED_COLUMNS = VERIFIED_COLUMNS.filter(
+  (column): column is Exclude<(typeof VERIFIED_COLUMNS)[number], 'before' | 'after'> => column !== 'before' && column !== 'after',
 );
 
-const tableBatchStatement = preparedStatement((build, args: { after: number; limit: number }) =>
-  build.selectFrom('PermissionLogEntry').select(VERIFIED_COLUMNS).where('id', '>', args.after).orderBy('id').limit(args.limit),
-);
+// A cast has no declared type, so the driver hands the text over as it is rather than parsing it as JSON.
+const SNAPSHOT_TEXT = [
+  raw<string | null>`cast("before" as text)`.as('beforeText'),
+  raw<string | null>`cast("after" as text)`.as('afterText'),
+] as const;
+
+const chainBatchStatements = {
+  postgres: preparedStatement((build, args: { chain: number; from: number; limit: number }) =>
+    build
+      .selectFrom('PermissionLogEntry')
+      .select(VERIFIED_COLUMNS)
+      .where('chain', '=', args.chain)
+      .where('sequence', '>=', args.from)
+      .orderBy('sequence')
+      .limit(args.limit),
+  ),
+  sqlite: preparedStatement((build, args: { chain: number; from: number; limit: number }) =>
+    build
+      .selectFrom('PermissionLogEntry')
+      .select([...TEXT_VERIFIED_COLUMNS, ...SNAPSHOT_TEXT])
+      .where('chain', '=', args.chain)
+      .where('sequence', '>=', args.from)
+      .orderBy('sequence')
+      .limit(args.limit),
+  ),
+};
+
+const tableBatchStatements = {
+  postgres: preparedStatement((build, args: { after: number; limit: number }) =>
+    build.selectFrom('PermissionLogEntry').select(VERIFIED_COLUMNS).where('id', '>', args.after).orderBy('id').limit(args.limit),
+  ),
+  sqlite: preparedStatement((build, args: { after: number; limit: number }) =>
+    build
+      .selectFrom('PermissionLogEntry')
+      .select([...TEXT_VERIFIED_COLUMNS, ...SNAPSHOT_TEXT])
+      .where('id', '>', args.after)
+      .orderBy('id')
+      .limit(args.limit),
+  ),
+};
+
+const chainBatchStatement = (sql: Sql, args: { chain: number; from: number; limit: number }) =>
+  chainBatchStatements[sql.provider](sql, args);
+const tableBatchStatement = (sql: Sql, args: { after: number; limit: number }) => tableBatchStatements[sql.provider](sql, args);
 
 /** An entry of the chain without a number: written around `appendLogEntry`, or never backfilled. */
 const unchainedStatement = preparedStatement((build, args: { chain: number }) =>

@@ -17,7 +17,7 @@ import { applyPendingMigrations } from '../../src/db/migrations.js';
 import { PROJECT_ROOT } from '../../src/db/paths.js';
 import type { DB } from '../../src/db/query-builder.js';
 import { derivedColumns } from '../../src/db/permission-log.js';
-import { entryHash, GENESIS_HASH } from '../../src/domain/log-chain.js';
+import { canonicalJson, entryHash, GENESIS_HASH } from '../../src/domain/log-chain.js';
 import { LOG_ACTION } from '../../src/domain/permissions-log.js';
 import { ensurePermissionCatalog } from '../../src/services/catalog.js';
 import { createOrganization } from '../../src/services/organizations.js';
@@ -39,7 +39,7 @@ export interface LogVerifyBenchResult {
 }
 
 /** `entries` entries, spread over the organizations' chains in turn, each chained as appendLogEntries chains it. */
-async function buildDatabase(url: string, entries: number): Promise<void> {
+export async function buildDatabase(url: string, entries: number): Promise<void> {
   const target = parseDatabaseUrl(url);
   await applyPendingMigrations(target);
   const { prisma, sql, close } = await openDatabase(target);
@@ -89,8 +89,9 @@ async function buildDatabase(url: string, entries: number): Promise<void> {
         const hash = entryHash(content);
         rows.push({
           ...content,
-          before: before === null ? null : JSON.stringify(before),
-          after: JSON.stringify(after),
+          // Stored as appendLogEntries stores snapshots: canonical JSON.
+          before: before === null ? null : canonicalJson(before),
+          after: canonicalJson(after),
           hash,
           ...derivedColumns(content.action, before, after),
         });
