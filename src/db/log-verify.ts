@@ -8,8 +8,8 @@ import { chainOf, type ChainHead } from '../domain/log-chain.js';
 import { ChainVerifier, type ChainBreak, type ChainVerdict, type StoredEntry } from '../domain/log-verify.js';
 import { preparedStatement, sqlOf, type Sql, type SqlTarget } from './sql.js';
 
-/** Entries per read: large enough that a round trip is cheap next to hashing them, small enough to stay flat. */
-const BATCH_SIZE = 5000;
+/** Entries per read: a round trip is cheap next to hashing them, and a small batch dies young, so the garbage collector keeps up. */
+const BATCH_SIZE = 1000;
 
 export interface LogVerification {
   /** Entries checked in whole chains (a broken chain's are not counted). */
@@ -188,13 +188,14 @@ interface BatchRow {
   /** On SQLite, the snapshots as stored, instead of before and after. */
   beforeText?: string | null;
   afterText?: string | null;
+  snapshotText?: StoredEntry['snapshotText'];
 }
 
 /** A row read with a sequence number is a stored entry as it is; narrowed rather than copied, a million times over. */
 function storedEntry(row: BatchRow): StoredEntry {
   if (!isNumbered(row)) throw new Error(`Permissions log entry ${row.id} has no sequence number to verify at.`);
-  if (row.beforeText === undefined) return row;
-  return { ...row, before: null, after: null, snapshotText: { before: row.beforeText, after: row.afterText ?? null } };
+  if (row.beforeText !== undefined) row.snapshotText = { before: row.beforeText, after: row.afterText ?? null };
+  return row;
 }
 
 function isNumbered(row: BatchRow): row is BatchRow & { sequence: number } {
