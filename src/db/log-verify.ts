@@ -1,7 +1,8 @@
 /**
- * `log verify`: reads each chain of the permissions log back in sequence order and hands it to the
- * pure verifier (src/domain/log-verify.ts). Chains are read in keyset batches on the (chain,
- * sequence) index, so memory stays flat however long the log is.
+ * `log verify`: reads the permissions log back and hands each chain, in sequence order, to the pure
+ * verifier (src/domain/log-verify.ts). One chain is read in keyset batches on the (chain, sequence)
+ * index; the whole log in keyset batches by id, front to back. Either way memory stays flat however
+ * long the log is.
  */
 import { sql as raw } from 'kysely';
 import { chainOf, type ChainHead } from '../domain/log-chain.js';
@@ -28,13 +29,19 @@ export interface LogVerification {
  */
 export async function verifyLogChains(
   target: SqlTarget,
-  options: { chains?: readonly number[]; anchor?: ChainHead | null; batchSize?: number } = {},
+  options: {
+    chains?: readonly number[];
+    anchor?: ChainHead | null;
+    batchSize?: number;
+    /** How many entries of a chain the whole-log walk holds back before walking that chain alone (for tests). */
+    heldBackLimit?: number;
+  } = {},
 ): Promise<LogVerification> {
   const sql = sqlOf(target);
   const batchSize = options.batchSize ?? BATCH_SIZE;
   if (!options.chains) {
     if (options.anchor) throw new Error('An anchor is the head of one chain; name the chain it belongs to.');
-    return verifyEveryChain(sql, batchSize);
+    return verifyEveryChain(sql, batchSize, options.heldBackLimit ?? HELD_BACK_LIMIT);
   }
   const result: LogVerification = { entries: 0, chains: 0, broken: null, heads: new Map() };
   for (const chain of options.chains) {
@@ -75,7 +82,7 @@ interface ChainWalk {
  * chain, ids follow sequence numbers (appends are serialized by the chain's lock); the few that do
  * not (entries chained by the backfill) are held back until their turn.
  */
-async function verifyEveryChain(sql: Sql, batchSize: number): Promise<LogVerification> {
+async function verifyEveryChain(sql: Sql, batchSize: number, heldBackLimit: number): Promise<LogVerification> {
   const walks = new Map<number, ChainWalk>();
   const unchained = new Map<number, number>();
   const walkOf = (chain: number): ChainWalk => {
@@ -105,7 +112,7 @@ async function verifyEveryChain(sql: Sql, batchSize: number): Promise<LogVerific
       if (row.sequence > walk.next) {
         walk.heldBack.set(row.sequence, [...(walk.heldBack.get(row.sequence) ?? []), row]);
         walk.heldBackCount += 1;
-        if (walk.heldBackCount > HELD_BACK_LIMIT) Object.assign(walk, { walkAlone: true, heldBack: new Map(), heldBackCount: 0 });
+        if (walk.heldBackCount > heldBackLimit) Object.assign(walk, { walkAlone: true, heldBack: new Map(), heldBackCount: 0 });
         continue;
       }
       check(walk, row);

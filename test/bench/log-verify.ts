@@ -32,6 +32,8 @@ export interface LogVerifyBenchResult {
   seedMilliseconds: number;
   /** `gatehouse log verify`, start to exit, in its own process. */
   commandMilliseconds: number;
+  /** The command's CPU time (user and system): what it costs on a machine it does not share. */
+  commandCpuMilliseconds: number;
   commandPeakRssMb: number;
   commandOutput: string;
   /** verifyLogChains alone, in this process, on an open database. */
@@ -117,7 +119,7 @@ async function verifyInProcess(url: string): Promise<number> {
 }
 
 /** Runs `gatehouse log verify` compiled, in a child, and reads its wall time and its peak RSS as the child reports it. */
-async function verifyCommand(url: string): Promise<{ milliseconds: number; peakRssMb: number; output: string }> {
+async function verifyCommand(url: string): Promise<{ milliseconds: number; cpuMilliseconds: number; peakRssMb: number; output: string }> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
@@ -126,7 +128,8 @@ async function verifyCommand(url: string): Promise<{ milliseconds: number; peakR
       '--eval',
       // The command runs in this process; the wrapper reports its peak RSS once it is done.
       `await import(${JSON.stringify(compiledEntry('src/cli/gatehouse.ts'))});` +
-        `process.on('exit', () => process.stderr.write('maxrss=' + process.resourceUsage().maxRSS + '\\n'));`,
+        `process.on('exit', () => { const usage = process.resourceUsage(); ` +
+        `process.stderr.write('maxrss=' + usage.maxRSS + ' cpu=' + Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000) + '\\n'); });`,
       // With --eval, the arguments start at argv[1]; this one stands where the script's path would.
       'gatehouse',
       'log',
@@ -142,7 +145,8 @@ async function verifyCommand(url: string): Promise<{ milliseconds: number; peakR
   const milliseconds = Math.round(performance.now() - started);
   if (code !== 0) throw new Error(`gatehouse log verify exited ${code}: ${err.trim()}`);
   const maxRssKb = Number(/maxrss=(\d+)/.exec(err)?.[1] ?? 0);
-  return { milliseconds, peakRssMb: Math.round(maxRssKb / 1024), output: out.trim() };
+  const cpuMilliseconds = Number(/cpu=(\d+)/.exec(err)?.[1] ?? 0);
+  return { milliseconds, cpuMilliseconds, peakRssMb: Math.round(maxRssKb / 1024), output: out.trim() };
 }
 
 export async function measureLogVerify(options: { entries: number }): Promise<LogVerifyBenchResult> {
@@ -158,6 +162,7 @@ export async function measureLogVerify(options: { entries: number }): Promise<Lo
       entries: options.entries,
       seedMilliseconds,
       commandMilliseconds: command.milliseconds,
+      commandCpuMilliseconds: command.cpuMilliseconds,
       commandPeakRssMb: command.peakRssMb,
       commandOutput: command.output,
       verifyMilliseconds,
