@@ -4,7 +4,16 @@
  * the entry before it, so changing, removing, reordering or inserting an entry breaks every hash
  * after it. Pure: the database code appends and verifies with these.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+/**
+ * SHA-256, hex, of a string's UTF-8. `crypto.hash` (Node 20.12 and later) makes no Hash object, which
+ * halves the cost of hashing every entry in `log verify`; older Nodes take the long way.
+ */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** The chain of entries about no organization (operators' triage, for instance). */
 export const NO_ORGANIZATION_CHAIN = 0;
@@ -81,14 +90,12 @@ export function canonicalEntryWithSnapshots(entry: Omit<ChainedContent, 'before'
 
 /** SHA-256, hex, of `canonicalEntryWithSnapshots`. */
 export function entryHashWithSnapshots(entry: Omit<ChainedContent, 'before' | 'after'>, before: string, after: string): string {
-  return createHash('sha256')
-    .update(canonicalEntryWithSnapshots(entry, before, after), 'utf8')
-    .digest('hex');
+  return sha256Hex(canonicalEntryWithSnapshots(entry, before, after));
 }
 
 /** SHA-256, hex, of the entry's canonical encoding. */
 export function entryHash(entry: ChainedContent): string {
-  return createHash('sha256').update(canonicalEntry(entry), 'utf8').digest('hex');
+  return sha256Hex(canonicalEntry(entry));
 }
 
 /** A chain's head as posted to the audit channel and given back to `log verify --anchor`. */
