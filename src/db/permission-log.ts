@@ -1,5 +1,5 @@
 import { isAuthorizedCallerInvitation } from '../domain/invitations.js';
-import { chainOf, entryHash, GENESIS_HASH, type ChainHead } from '../domain/log-chain.js';
+import { canonicalJson, chainOf, entryHash, GENESIS_HASH, type ChainHead } from '../domain/log-chain.js';
 import { LOG_ACTION } from '../domain/permissions-log.js';
 import type { OutboxItem } from '../domain/outbox-messages.js';
 import { insertInChunks } from './bulk-insert.js';
@@ -27,8 +27,14 @@ export interface AppendedEntry {
   sequence: number;
 }
 
+/**
+ * A snapshot as stored: its JSON form with keys sorted, which is also what the entry's hash covers,
+ * so `log verify` can hash the stored text as it is (PostgreSQL's jsonb keeps an order of its own,
+ * and is parsed there instead).
+ */
 function jsonOrNull(value: unknown): string | null {
-  return value === undefined || value === null ? null : JSON.stringify(value);
+  const text = value === undefined || value === null ? null : JSON.stringify(value);
+  return text === null ? null : canonicalJson(JSON.parse(text));
 }
 
 /**
@@ -163,7 +169,7 @@ function chainedRow(entry: LogEntryInput, chain: number, head: ChainHead | null)
 }
 
 function jsonValue(value: unknown): unknown {
-  const text = jsonOrNull(value);
+  const text = value === undefined || value === null ? null : JSON.stringify(value);
   return text === null ? null : (JSON.parse(text) as unknown);
 }
 

@@ -1,4 +1,4 @@
-// `npm run bench [-- --out FILE] [--duration SECONDS] [--connections N] [--only ack,approve,invitation,sweep,members,log,exports]`
+// `npm run bench [-- --out FILE] [--duration SECONDS] [--connections N] [--only ack,approve,invitation,sweep,members,log,exports,log-verify]`
 // Measures Gatehouse under load and prints a table; with --out, writes every figure as JSON.
 // --only runs some of the benchmarks (all by default).
 import { writeFileSync } from 'node:fs';
@@ -10,11 +10,12 @@ import { measureApprovePath } from './approve-path.js';
 import { measureExports } from './exports.js';
 import { measureInvitations } from './invitation.js';
 import { measureLogView } from './log-view.js';
+import { measureLogVerify } from './log-verify.js';
 import { measureMembers } from './members.js';
 import type { LatencyFigures, StepFigures } from './members-child.js';
 import { measureSweep } from './sweep.js';
 
-const BENCHMARKS = ['ack', 'approve', 'invitation', 'sweep', 'members', 'log', 'exports'] as const;
+const BENCHMARKS = ['ack', 'approve', 'invitation', 'sweep', 'members', 'log', 'exports', 'log-verify'] as const;
 
 const options = z
   .object({
@@ -191,6 +192,25 @@ if (runs('exports')) {
   }
   console.log('Target: a CSV export of 100,000 rows in under 1500 ms and under 150 MB peak RSS.');
   report.exports = exports;
+}
+
+if (runs('log-verify')) {
+  const verify = await measureLogVerify({ entries: 1_000_000 });
+  console.log(
+    `\nLog verify: \`gatehouse log verify\` over ${verify.entries.toLocaleString('en-US')} chained log entries in 10 organizations on SQLite (seeded in ${verify.seedMilliseconds} ms)`,
+  );
+  console.log('| run                                   | time ms | CPU ms  | peak RSS MB |');
+  console.log('| ------------------------------------- | ------- | ------- | ----------- |');
+  console.log(
+    `| the command, start to exit            | ${String(verify.commandMilliseconds).padStart(7)} | ${String(verify.commandCpuMilliseconds).padStart(7)} | ${String(verify.commandPeakRssMb).padStart(11)} |`,
+  );
+  console.log(
+    `| the verify alone, on an open database | ${String(verify.verifyMilliseconds).padStart(7)} | ${'–'.padStart(7)} | ${'–'.padStart(11)} |`,
+  );
+  console.log(
+    `10^6 entries verified in ${verify.commandMilliseconds} ms, ${verify.commandCpuMilliseconds} ms of CPU (target < 5000 ms): ${verify.commandOutput}`,
+  );
+  report.logVerify = verify;
 }
 
 if (options.out) {

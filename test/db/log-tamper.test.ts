@@ -33,13 +33,13 @@ describe.each(DATABASE_KINDS)('the permissions log under tampering on %s', (kind
   let chain: number;
 
   /** Tampers in a transaction, verifies inside it, and rolls it all back. */
-  const verdictAfter = async (tamper: (tx: Tx) => Promise<void>) => {
+  const verdictAfter = async (tamper: (tx: Tx) => Promise<void>, options: Parameters<typeof verifyLogChains>[1] = {}) => {
     let verification: Awaited<ReturnType<typeof verifyLogChains>> | undefined;
     await prisma
       .$transaction(async (tx) => {
         await disableTriggers(tx, kind);
         await tamper(tx);
-        verification = await verifyLogChains(tx);
+        verification = await verifyLogChains(tx, options);
         throw new RolledBack();
       })
       .catch((error: unknown) => {
@@ -104,6 +104,14 @@ describe.each(DATABASE_KINDS)('the permissions log under tampering on %s', (kind
       await tx.$executeRawUnsafe(`DELETE FROM "PermissionLogEntry" WHERE "chain" = ${chain} AND "sequence" = 4`);
     });
     expect(verification.broken).toEqual({ chain, sequence: 4, entryId: null, reason: BREAK_REASON.gap });
+    // The same when the entries after the gap are too many to hold back, and the chain is walked alone.
+    const alone = await verdictAfter(
+      async (tx) => {
+        await tx.$executeRawUnsafe(`DELETE FROM "PermissionLogEntry" WHERE "chain" = ${chain} AND "sequence" = 4`);
+      },
+      { heldBackLimit: 1, batchSize: 3 },
+    );
+    expect(alone.broken).toEqual({ chain, sequence: 4, entryId: null, reason: BREAK_REASON.gap });
   });
 
   it("names a swap of two rows' contents at the first of them", async () => {
