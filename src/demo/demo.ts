@@ -10,7 +10,7 @@ import { addDays } from 'date-fns';
 import pino from 'pino';
 import type { AppConfig } from '../config/env.js';
 import { PROJECT_ROOT } from '../db/paths.js';
-import { JOBS, jobSettingsOf, runJobForTick, tickOf, type JobContext } from '../jobs/jobs.js';
+import { JOBS, jobSettingsOf, jobTickOf, runJobForTick, type JobContext } from '../jobs/jobs.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createSlackDriver, type SlackDriver } from '../sandbox/slack-driver.js';
 import { startSlackEmulator, type SlackEmulator } from '../sandbox/slack-emulator.js';
@@ -173,9 +173,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         clock.offsetDays += days;
         web.announce();
         const context = jobContext();
-        const tick = tickOf(context.now, config.JOB_INTERVAL_MINUTES);
         const jobs: Record<string, Record<string, number>> = {};
         for (const job of JOBS) {
+          // Daily jobs (the log's anchor) run once per simulated day, as the scheduler runs them.
+          const tick = jobTickOf(job, context.now, config.JOB_INTERVAL_MINUTES);
           const outcome = await runJobForTick(job, tick, context);
           gatehouse.metrics.recordJobRun(
             job.name,
