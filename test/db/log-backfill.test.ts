@@ -98,7 +98,8 @@ describe.each(DATABASE_KINDS)('the log chain backfill on %s', (kind) => {
       await old.close();
     }
 
-    expect(await applyPendingMigrations(database.target)).toEqual([CHAIN_MIGRATION]);
+    // The chain's migration and those after it; the backfill runs once they are applied.
+    expect((await applyPendingMigrations(database.target))[0]).toBe(CHAIN_MIGRATION);
     const { prisma, sql, close } = await openDatabase(database.target);
     try {
       const chained = await prisma.permissionLogEntry.findMany({ orderBy: [{ chain: 'asc' }, { sequence: 'asc' }] });

@@ -290,7 +290,7 @@ describe('the demo', () => {
     expect(moved.status).toBe(200);
     expect(moved.body.clock.offsetDays).toBe(1);
     expect(moved.body.jobs['time-limits']).toMatchObject({ warned: 1 });
-    expect(Object.keys(moved.body.jobs).sort()).toEqual(['requests', 'time-limits']);
+    expect(Object.keys(moved.body.jobs).sort()).toEqual(['log-anchor', 'requests', 'time-limits']);
     const dm = conversation(await snapshot(KATH), 'Gatehouse')!;
     expect(dm.length).toBe(warningsBefore + 1);
     expect(dm.at(-1)!.text).toMatch(/Katherine|access|end/i);

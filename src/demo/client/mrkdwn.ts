@@ -40,6 +40,7 @@ export const EMOJI: Readonly<Record<string, string>> = {
   telephone_receiver: '📞',
   raising_hand: '🙋',
   outbox_tray: '📤',
+  lock: '🔒',
   mag: '🔍',
   key: '🔑',
   incoming_envelope: '📨',
