@@ -242,4 +242,42 @@ describe('the demo tour, in the browser', () => {
     await inbox.getByRole('article').filter({ hasText: 'Your access to City of Redlands (COR) changed' }).first().waitFor();
     await shoot(page, 'tour-5-member-told');
   });
+  it('6. see who did what in the log, get the grid as a file, and read Gatehouse in Spanish', async () => {
+    await viewAs(page, 'U0DEMOADA');
+    const inbox = await openConversation(page, 'Gatehouse');
+    await type(page, '/access log');
+    const log = dialog(page, 'Permissions log');
+    await log.waitFor();
+    await expect.poll(() => log.innerText()).toMatch(/\d+ entries match/);
+    await expect(log.innerText()).resolves.toContain('Edited access');
+    await shoot(page, 'tour-6-log');
+    await page.keyboard.press('Escape');
+    await log.waitFor({ state: 'detached' });
+
+    await type(page, '/access report');
+    const report = dialog(page, 'Permissions report');
+    await report.waitFor();
+    await report.getByRole('button', { name: 'Export grid CSV', exact: true }).click();
+    await inbox
+      .getByLabel(/^File .*\.csv$/)
+      .first()
+      .waitFor();
+    await page.keyboard.press('Escape');
+    await report.waitFor({ state: 'detached' });
+    await shoot(page, 'tour-6-grid-file');
+
+    await viewAs(page, 'U0DEMOKATH');
+    const katherine = await openConversation(page, 'Gatehouse');
+    await type(page, '/access settings');
+    const settings = dialog(page, 'Settings');
+    await settings.waitFor();
+    await settings.getByLabel('My language').selectOption({ label: 'Español' });
+    await settings.getByRole('button', { name: 'Save', exact: true }).click();
+    await settings.waitFor({ state: 'detached' });
+    await katherine
+      .getByText(/Gatehouse le escribe ahora en Español/)
+      .first()
+      .waitFor();
+    await shoot(page, 'tour-6-settings');
+  });
 });
