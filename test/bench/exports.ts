@@ -9,16 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { openDatabase } from '../../src/db/client.js';
-import { parseDatabaseUrl } from '../../src/db/database-url.js';
-import { applyPendingMigrations } from '../../src/db/migrations.js';
 import { PROJECT_ROOT } from '../../src/db/paths.js';
 import { appendLogEntries } from '../../src/db/permission-log.js';
 import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { LOG_ACTION } from '../../src/domain/permissions-log.js';
-import { addAdministrator } from '../../src/services/administrators.js';
-import { ensurePermissionCatalog } from '../../src/services/catalog.js';
-import { createOrganization } from '../../src/services/organizations.js';
+import { openBenchOrganization } from './bench-organization.js';
 import { seedMembers } from '../support/members.js';
 import { EXPORTS_BENCH_ADMIN, EXPORTS_BENCH_CUSTOMER_NUMBER, type ExportFigures } from './exports-child.js';
 import { compiledEntry } from './processes.js';
@@ -33,23 +28,13 @@ export interface ExportsBenchResult {
 const LOG_BATCH = 10_000;
 
 export async function buildDatabase(url: string, members: number, logEntries: number): Promise<number> {
-  const target = parseDatabaseUrl(url);
-  await applyPendingMigrations(target);
-  const database = await openDatabase(target);
+  const { database, organization, admin } = await openBenchOrganization(url, {
+    name: 'Benchmark County',
+    customerNumber: EXPORTS_BENCH_CUSTOMER_NUMBER,
+    timeZone: 'America/Los_Angeles',
+    adminSlackUserId: EXPORTS_BENCH_ADMIN,
+  });
   try {
-    await ensurePermissionCatalog(database.prisma);
-    const organization = await createOrganization(database.prisma, {
-      name: 'Benchmark County',
-      customerNumber: EXPORTS_BENCH_CUSTOMER_NUMBER,
-      timeZone: 'America/Los_Angeles',
-    });
-    await addAdministrator(database.prisma, {
-      customerNumber: EXPORTS_BENCH_CUSTOMER_NUMBER,
-      slackUserId: EXPORTS_BENCH_ADMIN,
-      displayName: 'Admin',
-      email: 'admin@example.com',
-    });
-    const admin = await database.prisma.member.findUniqueOrThrow({ where: { slackUserId: EXPORTS_BENCH_ADMIN } });
     const started = performance.now();
     const now = new Date();
     const seeded = await seedMembers(database.sql, { organizationId: organization.id, timeZone: 'America/Los_Angeles', members, now });

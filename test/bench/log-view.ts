@@ -10,9 +10,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { insertRows } from '../../src/db/bulk-insert.js';
-import { openDatabase } from '../../src/db/client.js';
-import { parseDatabaseUrl } from '../../src/db/database-url.js';
-import { applyPendingMigrations } from '../../src/db/migrations.js';
 import { PROJECT_ROOT } from '../../src/db/paths.js';
 import { derivedColumns } from '../../src/db/permission-log.js';
 import { chainOf } from '../../src/domain/log-chain.js';
@@ -20,9 +17,9 @@ import { PERMISSION } from '../../src/domain/permission-catalog.js';
 import { LOG_ACTION } from '../../src/domain/permissions-log.js';
 import { createSlackDriver, startSlackEmulator, type SlackEmulator } from '../../src/sandbox/index.js';
 import { startPostgres } from '../../src/sandbox/postgres-server.js';
-import { addAdministrator } from '../../src/services/administrators.js';
-import { ensurePermissionCatalog } from '../../src/services/catalog.js';
-import { createOrganization } from '../../src/services/organizations.js';
+import { openDatabase } from '../../src/db/client.js';
+import { parseDatabaseUrl } from '../../src/db/database-url.js';
+import { openBenchOrganization } from './bench-organization.js';
 import { seedMembers } from '../support/members.js';
 import { compiledEntry, startServerProcess } from './processes.js';
 
@@ -64,23 +61,13 @@ export interface LogViewBenchResult {
  * none of them, and `log verify` has a benchmark of its own).
  */
 export async function buildLogDatabase(url: string, members: number, entries: number): Promise<number> {
-  const target = parseDatabaseUrl(url);
-  await applyPendingMigrations(target);
-  const database = await openDatabase(target);
+  const { database, organization, admin } = await openBenchOrganization(url, {
+    name: 'Log County',
+    customerNumber: CUSTOMER_NUMBER,
+    timeZone: 'UTC',
+    adminSlackUserId: ADMIN,
+  });
   try {
-    await ensurePermissionCatalog(database.prisma);
-    const organization = await createOrganization(database.prisma, {
-      name: 'Log County',
-      customerNumber: CUSTOMER_NUMBER,
-      timeZone: 'UTC',
-    });
-    await addAdministrator(database.prisma, {
-      customerNumber: CUSTOMER_NUMBER,
-      slackUserId: ADMIN,
-      displayName: 'Admin',
-      email: 'admin@example.com',
-    });
-    const admin = await database.prisma.member.findUniqueOrThrow({ where: { slackUserId: ADMIN } });
     const started = performance.now();
     const seeded = await seedMembers(database.sql, { organizationId: organization.id, timeZone: 'UTC', members, now: new Date() });
     const chain = chainOf(organization.id);

@@ -10,13 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { openDatabase } from '../../src/db/client.js';
-import { parseDatabaseUrl } from '../../src/db/database-url.js';
-import { applyPendingMigrations } from '../../src/db/migrations.js';
 import { PROJECT_ROOT } from '../../src/db/paths.js';
-import { addAdministrator } from '../../src/services/administrators.js';
-import { ensurePermissionCatalog } from '../../src/services/catalog.js';
-import { createOrganization } from '../../src/services/organizations.js';
+import { openBenchOrganization } from './bench-organization.js';
 import { seedMembers } from '../support/members.js';
 import { MEMBERS_BENCH_ADMIN, MEMBERS_BENCH_CUSTOMER_NUMBER, type MembersFigures } from './members-child.js';
 import { compiledEntry } from './processes.js';
@@ -29,23 +24,13 @@ export interface MembersBenchResult extends MembersFigures {
 }
 
 async function buildDatabase(url: string, members: number, invitations: number): Promise<number> {
-  const target = parseDatabaseUrl(url);
-  await applyPendingMigrations(target);
-  const database = await openDatabase(target);
+  const { database, organization, admin } = await openBenchOrganization(url, {
+    name: 'Benchmark County',
+    customerNumber: MEMBERS_BENCH_CUSTOMER_NUMBER,
+    timeZone: 'UTC',
+    adminSlackUserId: MEMBERS_BENCH_ADMIN,
+  });
   try {
-    await ensurePermissionCatalog(database.prisma);
-    const organization = await createOrganization(database.prisma, {
-      name: 'Benchmark County',
-      customerNumber: MEMBERS_BENCH_CUSTOMER_NUMBER,
-      timeZone: 'UTC',
-    });
-    await addAdministrator(database.prisma, {
-      customerNumber: MEMBERS_BENCH_CUSTOMER_NUMBER,
-      slackUserId: MEMBERS_BENCH_ADMIN,
-      displayName: 'Admin',
-      email: 'admin@example.com',
-    });
-    const admin = await database.prisma.member.findUniqueOrThrow({ where: { slackUserId: MEMBERS_BENCH_ADMIN } });
     const started = performance.now();
     await seedMembers(database.sql, {
       organizationId: organization.id,
